@@ -1,0 +1,2 @@
+#pragma once
+int LiauditMain(int argc, char** argv);

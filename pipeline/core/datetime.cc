@@ -1,0 +1,208 @@
+#include "core/datetime.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace liaudit {
+namespace {
+
+LocalTime g_fixed_clock = kNoTime;
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+int ToInt(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+std::optional<Date> Make(int y, int m, int d) {
+  if (!IsValidCivil(y, m, d)) return std::nullopt;
+  return DateFromCivil(y, m, d);
+}
+
+// Splits "a<sep>b<sep>c" into three digit runs.
+bool Split3(std::string_view s, char sep, std::string_view* a, std::string_view* b,
+            std::string_view* c) {
+  size_t p1 = s.find(sep);
+  if (p1 == std::string_view::npos) return false;
+  size_t p2 = s.find(sep, p1 + 1);
+  if (p2 == std::string_view::npos) return false;
+  *a = s.substr(0, p1);
+  *b = s.substr(p1 + 1, p2 - p1 - 1);
+  *c = s.substr(p2 + 1);
+  return AllDigits(*a) && AllDigits(*b) && AllDigits(*c) && b->size() <= 2 && c->size() <= 2;
+}
+
+// Year field: 4 digits = Gregorian; 2-3 digits = ROC (民國) year.
+std::optional<int> YearOf(std::string_view y) {
+  if (y.size() == 4) return ToInt(y);
+  if (y.size() == 2 || y.size() == 3) {
+    int roc = ToInt(y);
+    if (roc < 1) return std::nullopt;
+    return roc + 1911;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Howard Hinnant's days_from_civil.
+Date DateFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+Civil CivilFromDate(Date z0) {
+  int z = z0 + 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int y = static_cast<int>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  Civil c;
+  c.year = y + (m <= 2);
+  c.month = static_cast<int>(m);
+  c.day = static_cast<int>(d);
+  return c;
+}
+
+bool IsValidCivil(int y, int m, int d) {
+  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return false;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int dim = kDays[m - 1];
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) dim = 29;
+  return d <= dim;
+}
+
+int Weekday(Date d) {
+  int w = (d + 4) % 7;  // 1970-01-01 was a Thursday
+  return w < 0 ? w + 7 : w;
+}
+
+std::optional<Date> ParseDate(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  std::string_view a, b, c;
+  if (Split3(s, '-', &a, &b, &c) || Split3(s, '/', &a, &b, &c)) {
+    auto y = YearOf(a);
+    if (!y) return std::nullopt;
+    return Make(*y, ToInt(b), ToInt(c));
+  }
+  // 115年11月25日
+  static const std::string_view kNian = "\xE5\xB9\xB4", kYue = "\xE6\x9C\x88", kRi = "\xE6\x97\xA5";
+  size_t pn = s.find(kNian);
+  if (pn != std::string_view::npos) {
+    size_t py = s.find(kYue, pn + kNian.size());
+    if (py == std::string_view::npos) return std::nullopt;
+    std::string_view rest = s.substr(py + kYue.size());
+    if (rest.size() < kRi.size() || rest.substr(rest.size() - kRi.size()) != kRi) return std::nullopt;
+    a = s.substr(0, pn);
+    b = s.substr(pn + kNian.size(), py - pn - kNian.size());
+    c = rest.substr(0, rest.size() - kRi.size());
+    if (!AllDigits(a) || !AllDigits(b) || !AllDigits(c) || b.size() > 2 || c.size() > 2)
+      return std::nullopt;
+    auto y = YearOf(a);
+    if (!y) return std::nullopt;
+    return Make(*y, ToInt(b), ToInt(c));
+  }
+  if (AllDigits(s)) {
+    if (s.size() == 7) return Make(ToInt(s.substr(0, 3)) + 1911, ToInt(s.substr(3, 2)), ToInt(s.substr(5, 2)));
+    if (s.size() == 8) return Make(ToInt(s.substr(0, 4)), ToInt(s.substr(4, 2)), ToInt(s.substr(6, 2)));
+  }
+  return std::nullopt;
+}
+
+std::optional<int> ParseClock(std::string_view s) {
+  auto two = [](std::string_view v) -> int {
+    if (v.size() < 1 || v.size() > 2 || !AllDigits(v)) return -1;
+    return ToInt(v);
+  };
+  size_t p1 = s.find(':');
+  if (p1 == std::string_view::npos) return std::nullopt;
+  size_t p2 = s.find(':', p1 + 1);
+  int h = two(s.substr(0, p1));
+  int m = two(p2 == std::string_view::npos ? s.substr(p1 + 1) : s.substr(p1 + 1, p2 - p1 - 1));
+  int sec = p2 == std::string_view::npos ? 0 : two(s.substr(p2 + 1));
+  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return std::nullopt;
+  return h * 3600 + m * 60 + sec;
+}
+
+std::optional<LocalTime> ParseTimestamp(std::string_view s) {
+  size_t sp = s.find_first_of(" T");
+  if (sp == std::string_view::npos) return std::nullopt;
+  size_t rest = s.find_first_not_of(' ', sp + 1);
+  if (rest == std::string_view::npos) return std::nullopt;
+  auto d = ParseDate(s.substr(0, sp));
+  auto c = ParseClock(s.substr(rest));
+  if (!d || !c) return std::nullopt;
+  return StartOf(*d) + *c;
+}
+
+std::string FormatIsoDate(Date d) {
+  Civil c = CivilFromDate(d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
+  return buf;
+}
+
+std::string FormatClock(int s) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+std::string FormatIsoTime(LocalTime t) {
+  return FormatIsoDate(DateOf(t)) + " " + FormatClock(SecondOfDay(t));
+}
+
+std::string FormatRocDate(Date d) {
+  Civil c = CivilFromDate(d);
+  return std::to_string(c.year - 1911) + "年" + std::to_string(c.month) + "月" + std::to_string(c.day) + "日";
+}
+
+std::string FormatRocSlash(Date d) {
+  Civil c = CivilFromDate(d);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%d/%02d/%02d", c.year - 1911, c.month, c.day);
+  return buf;
+}
+
+std::string FormatRocTime(LocalTime t) {
+  int s = SecondOfDay(t);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, " %02d:%02d", s / 3600, (s / 60) % 60);
+  return FormatRocSlash(DateOf(t)) + buf;
+}
+
+LocalTime NowLocal() {
+  if (g_fixed_clock != kNoTime) return g_fixed_clock;
+  return static_cast<LocalTime>(std::time(nullptr)) + kTaipeiUtcOffsetSeconds;
+}
+
+void SetFixedClock(LocalTime t) { g_fixed_clock = t; }
+
+bool ParseQuarter(std::string_view s, Date* first, Date* last) {
+  if (s.size() != 6 || !AllDigits(s.substr(0, 4)) || (s[4] != 'Q' && s[4] != 'q') || s[5] < '1' ||
+      s[5] > '4')
+    return false;
+  int y = ToInt(s.substr(0, 4));
+  int q = s[5] - '0';
+  if (!IsValidCivil(y, 1, 1)) return false;
+  *first = DateFromCivil(y, (q - 1) * 3 + 1, 1);
+  *last = (q == 4 ? DateFromCivil(y + 1, 1, 1) : DateFromCivil(y, q * 3 + 1, 1)) - 1;
+  return true;
+}
+
+}  // namespace liaudit

@@ -1,0 +1,67 @@
+// Dates and times as liaudit uses them.
+//
+// All times are Asia/Taipei local time (UTC+8, no DST), so a local time is
+// stored as seconds since 1970-01-01 00:00:00 *local* (a naive civil count);
+// convert to UTC only at the edges (signing time, manifest timestamps).
+// A Date is a day count since 1970-01-01 (proleptic Gregorian).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace liaudit {
+
+using Date = int32_t;       // days since 1970-01-01
+using LocalTime = int64_t;  // seconds since 1970-01-01 00:00:00 Asia/Taipei
+
+constexpr Date kNoDate = INT32_MIN;
+constexpr LocalTime kNoTime = INT64_MIN;
+constexpr int kSecondsPerDay = 86400;
+constexpr int kTaipeiUtcOffsetSeconds = 8 * 3600;
+
+struct Civil {
+  int year = 1970;
+  int month = 1;
+  int day = 1;
+};
+
+// Days from civil date; the date must be valid (see IsValidCivil).
+Date DateFromCivil(int y, int m, int d);
+Civil CivilFromDate(Date d);
+bool IsValidCivil(int y, int m, int d);
+// 0 = Sunday ... 6 = Saturday.
+int Weekday(Date d);
+
+inline Date DateOf(LocalTime t) {
+  return static_cast<Date>(t >= 0 ? t / kSecondsPerDay : (t - kSecondsPerDay + 1) / kSecondsPerDay);
+}
+inline LocalTime StartOf(Date d) { return static_cast<LocalTime>(d) * kSecondsPerDay; }
+inline int SecondOfDay(LocalTime t) { return static_cast<int>(t - StartOf(DateOf(t))); }
+
+// Parses every date form of inputs.md: 2026-11-25, 2026/11/25, 115/11/25 (ROC year,
+// 2-3 digits), 115年11月25日, 1151125 (7-digit ROC compact), and YYYYMMDD (8 digits,
+// used by the open-data calendar). Input must already be trimmed and half-width.
+// Impossible dates (month 13, Feb 30) give nullopt, never a guess.
+std::optional<Date> ParseDate(std::string_view s);
+// A date as above, one or more spaces (or 'T'), then HH:MM or HH:MM:SS. Hour 0-23.
+std::optional<LocalTime> ParseTimestamp(std::string_view s);
+// "HH:MM" or "HH:MM:SS" -> seconds of day.
+std::optional<int> ParseClock(std::string_view s);
+
+std::string FormatIsoDate(Date d);            // 2026-11-25
+std::string FormatIsoTime(LocalTime t);       // 2026-11-25 13:05:09
+std::string FormatRocDate(Date d);            // 115年11月25日
+std::string FormatRocSlash(Date d);           // 115/11/25
+std::string FormatRocTime(LocalTime t);       // 115/11/25 13:05
+std::string FormatClock(int seconds_of_day);  // 13:05:09
+
+// Now as Taipei local time (wall clock, or the fixed clock when set).
+LocalTime NowLocal();
+// Fixes the clock for deterministic output (tests, golden files); kNoTime unfixes it.
+void SetFixedClock(LocalTime t);
+
+// A quarter "2026Q3" -> [first day, last day].
+bool ParseQuarter(std::string_view s, Date* first, Date* last);
+
+}  // namespace liaudit

@@ -1,0 +1,38 @@
+// UTF-8 text helpers. Everything inside liaudit is UTF-8.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liaudit {
+
+// Trims ASCII white space and U+3000 (ideographic space) from both ends.
+std::string_view Trim(std::string_view s);
+// Full-width ASCII (U+FF01..U+FF5E) to half-width, U+3000 to ' '. Other characters kept.
+std::string ToHalfWidth(std::string_view s);
+std::string AsciiUpper(std::string_view s);
+std::string AsciiLower(std::string_view s);
+// Code/ID/account/date normalisation: trim, half-width, then trim again.
+std::string NormalizeCode(std::string_view s);
+
+// Splits a list field on ';' '、' ',' '；' '，' and white space; drops empty items.
+std::vector<std::string> SplitList(std::string_view s);
+
+// Returns the byte offset of the first invalid UTF-8 sequence, or npos if valid.
+// A truncated sequence at the end is invalid.
+size_t FindInvalidUtf8(std::string_view s);
+
+// Decodes one code point at s[*i], advancing *i. Assumes valid UTF-8.
+char32_t NextCodePoint(std::string_view s, size_t* i);
+void AppendUtf8(std::string* out, char32_t cp);
+std::vector<char32_t> ToCodePoints(std::string_view s);
+
+// Display width for fixed-width contexts (spreadsheet columns): CJK and other wide
+// characters count 2, everything else 1.
+int DisplayWidth(std::string_view s);
+
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool Contains(std::string_view s, std::string_view needle);
+
+}  // namespace liaudit

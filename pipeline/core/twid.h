@@ -1,0 +1,23 @@
+// Taiwan ID numbers (inputs.md, "ID numbers"): 國民身分證統一編號, new (2021) and
+// old-style 統一證號. Validation only flags; IDs are never "corrected".
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace liaudit {
+
+enum class IdKind { kInvalid, kNationalId, kNewResidentId, kOldResidentId };
+
+// The ID must already be normalised (half-width, upper-case).
+IdKind ClassifyId(std::string_view id);
+inline bool IsValidId(std::string_view id) { return ClassifyId(id) != IdKind::kInvalid; }
+
+// Masks an ID with a pattern of 'X' (keep the character at that position) and '*'
+// (replace it by '*'). The default "XXXXXX****" masks the last four: A12345****.
+// Characters beyond the pattern's length are masked. An empty pattern masks nothing.
+std::string MaskId(std::string_view id, std::string_view pattern = "XXXXXX****");
+
+// For logs: never a full ID. Shows the first two characters, masks the rest.
+std::string LogSafeId(std::string_view id);
+
+}  // namespace liaudit

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Quick start, step 1: install what is missing, build, create the demo input and
+# certificate, and run the main jobs on the demo data.
+#   scripts/setup.sh             everything
+#   scripts/setup.sh --deps-only only the Debian packages
+#   scripts/setup.sh --no-demo   packages and build, no demo run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+MODE=${1:-all}
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libpodofo-dev libharfbuzz-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev sqlite3
+  libboost-program-options-dev libgtest-dev libssl-dev openssl nlohmann-json3-dev libfontconfig-dev
+  fonts-cns11643-kai fonts-noto-cjk fonts-dejavu-core
+  poppler-utils qpdf python3 python3-openpyxl python3-reportlab
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+[ "$MODE" = "--deps-only" ] && exit 0
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build
+[ "$MODE" = "--no-demo" ] && exit 0
+
+if [ -x scripts/demo.sh ]; then
+  scripts/demo.sh
+fi

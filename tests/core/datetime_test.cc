@@ -1,0 +1,64 @@
+#include "core/datetime.h"
+
+#include <gtest/gtest.h>
+
+namespace liaudit {
+namespace {
+
+TEST(DateTime, EveryDateForm) {
+  const Date want = DateFromCivil(2026, 11, 25);
+  const char* forms[] = {"2026-11-25", "2026/11/25", "115/11/25", "115-11-25", "115年11月25日",
+                         "1151125",    "20261125",   "2026/1/5"};
+  for (const char* f : forms) {
+    auto d = ParseDate(f);
+    ASSERT_TRUE(d.has_value()) << f;
+    if (std::string(f) != "2026/1/5") {
+      EXPECT_EQ(*d, want) << f;
+    }
+  }
+  EXPECT_EQ(*ParseDate("99/01/05"), DateFromCivil(2010, 1, 5));  // 2-digit ROC year
+  EXPECT_EQ(*ParseDate("2026/1/5"), DateFromCivil(2026, 1, 5));
+}
+
+TEST(DateTime, ImpossibleDatesAreRejected) {
+  const char* bad[] = {"2026-13-01", "2026-02-30", "115/02/29", "115年13月1日", "1151301",
+                       "2026-00-10", "",           "abc",       "2026-11",     "115年11月25",
+                       "11511255",   "2026--25",   "0/11/25"};
+  for (const char* b : bad) EXPECT_FALSE(ParseDate(b).has_value()) << b;
+  EXPECT_TRUE(ParseDate("2028-02-29").has_value());
+  EXPECT_TRUE(ParseDate("113/02/29").has_value());  // 2024 leap year
+}
+
+TEST(DateTime, Timestamps) {
+  auto t = ParseTimestamp("115/11/25 08:05");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatIsoTime(*t), "2026-11-25 08:05:00");
+  EXPECT_EQ(FormatIsoTime(*ParseTimestamp("2026-11-25 23:59:59")), "2026-11-25 23:59:59");
+  EXPECT_FALSE(ParseTimestamp("2026-11-25 25:00"));
+  EXPECT_FALSE(ParseTimestamp("2026-11-25 12:60"));
+  EXPECT_FALSE(ParseTimestamp("2026-11-25"));
+  EXPECT_FALSE(ParseTimestamp("2026-11-25 12:00:61"));
+}
+
+TEST(DateTime, RocFormatsAndWeekday) {
+  Date d = DateFromCivil(2026, 11, 25);
+  EXPECT_EQ(FormatRocDate(d), "115年11月25日");
+  EXPECT_EQ(FormatRocSlash(d), "115/11/25");
+  EXPECT_EQ(Weekday(d), 3);  // Wednesday
+  EXPECT_EQ(DateOf(StartOf(d) + 86399), d);
+  EXPECT_EQ(DateOf(-1), -1);
+}
+
+TEST(DateTime, Quarters) {
+  Date a, b;
+  ASSERT_TRUE(ParseQuarter("2026Q3", &a, &b));
+  EXPECT_EQ(FormatIsoDate(a), "2026-07-01");
+  EXPECT_EQ(FormatIsoDate(b), "2026-09-30");
+  ASSERT_TRUE(ParseQuarter("2026Q4", &a, &b));
+  EXPECT_EQ(FormatIsoDate(b), "2026-12-31");
+  EXPECT_FALSE(ParseQuarter("2026Q5", &a, &b));
+  EXPECT_FALSE(ParseQuarter("26Q1", &a, &b));
+}
+
+}  // namespace
+}  // namespace liaudit
