@@ -18,6 +18,8 @@ struct RuleOptions {
   int dormant_days = 90;               // R16
   int review_report_days = 10;         // due date for the review report (要點第八點)
   bool self_query_check = true;        // R10 can be switched off
+  // Mask pattern for IDs inside finding sentences (detail); keep equal to OutputOptions::id_mask.
+  std::string id_mask = "XXXXXX****";
   // Recognised legal bases for 查調事由 (R07); loaded from templates/legal_bases.txt by default.
   std::vector<std::string> legal_bases;
 };

@@ -1,0 +1,102 @@
+// The cross-check rule engine (rules.md): pure functions from a Dataset to findings.
+//
+// Everything here reads only the Dataset and the options; nothing touches the store,
+// the clock or the file system, except LoadLegalBases which reads the shipped list.
+// Strings are UTF-8. Findings carry full subject IDs in `subject_id` (the writer masks
+// them); `detail` sentences never contain a full ID (MaskId with opts.id_mask).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/finding.h"
+#include "core/settings.h"
+#include "core/status.h"
+
+namespace liaudit::rules {
+
+// One row of the registry table (rules.md): id "R01".."R16", names, severity and what
+// the key identifies ("query", "account+date", "registration/request", "account", ...).
+struct RuleInfo {
+  const char* id;
+  const char* name_zh;
+  const char* name_en;
+  Severity severity;
+  const char* scope;
+};
+const std::vector<RuleInfo>& AllRules();  // R01..R16 in order
+const RuleInfo* FindRule(std::string_view id);  // nullptr if unknown
+
+// A check that did not run (or ran with a fallback) and why, in English,
+// e.g. {"R05", "no staff roster ingested"}.
+struct SkippedCheck {
+  std::string rule_id;
+  std::string reason;
+};
+
+struct RuleOutput {
+  std::vector<Finding> findings;
+  std::vector<SkippedCheck> skipped;  // rules that did not run for lack of input
+  std::vector<SkippedCheck> notes;    // rules that ran with a fallback (R08 without calendar)
+};
+
+// Runs every rule that applies to ds.period.kind (R14, R16 only for kQuarterly and
+// kAudit). Per-query rules look at queries with ds.InPeriod(q); the audit filters
+// ds.period.accounts / ds.period.unit restrict which accounts' findings are reported
+// (see AccountInScope). Deterministic: same data and options give the same findings
+// in the same order (rule id, then key). `out` is replaced. Fails only on options that
+// make no sense (negative thresholds, office_end <= office_start).
+Status RunRules(const Dataset& ds, const RuleOptions& opts, RuleOutput* out);
+
+// Permission replay (inputs.md §2): the item set of `account` at time t: approved rows
+// with 生效日期 <= date(t), applied in 生效日期 order (ties by 表單編號). 新增權限 adds its
+// items, 註銷權限 empties the set, 異動查調項目 and 職務異動 replace it. Sorted by Sym, unique.
+std::vector<Sym> PermissionItemsAt(const Dataset& ds, Sym account, LocalTime t);
+// The account's unit at time t per the same replay (the last approved row's 申請單位),
+// else its roster unit, else kNoSym.
+Sym AccountUnitAt(const Dataset& ds, Sym account, LocalTime t);
+// Audit filters: true when ds.period.accounts is empty or names the account, and
+// ds.period.unit is empty or equals the account's unit at the period end per the
+// permission register or per the roster.
+bool AccountInScope(const Dataset& ds, Sym account);
+
+// Work day (inputs.md §6): the calendar decides where it covers the date (make-up
+// Saturdays included), otherwise Monday-Friday.
+bool IsWorkDay(const Dataset& ds, Date d);
+
+// True when `reason` names one of `bases` (substring match, spaces ignored).
+bool CitesLegalBasis(std::string_view reason, const std::vector<std::string>& bases);
+// Reads one basis per line (UTF-8, BOM allowed); blank lines and lines starting with
+// '#' are skipped; surrounding spaces trimmed. Missing file -> IoError naming it.
+Status LoadLegalBases(const std::string& path, std::vector<std::string>* out);
+// The list of inputs.md "Reference data".
+std::vector<std::string> DefaultLegalBases();
+
+// 附表1 service item name, e.g. "C0101" -> "被保險人投保資料"; "" for unknown codes.
+const char* ServiceNameZh(std::string_view code);
+
+// Registration matching (rules.md "matches"), indexed once for a Dataset. Other stages
+// (the quarterly "登記簿 vs 系統筆數" statistics) may use it too. The Dataset must
+// outlive the index and not change.
+class RegistrationIndex {
+ public:
+  RegistrationIndex(const Dataset& ds, int registration_window_days);
+  // Appends to *out the indices into ds.registrations of the registrations matching q
+  // (same account, same subject ID, service in items, 申請日期 <= date(q) <=
+  // 申請日期 + window), ascending. *out is cleared first.
+  void Matches(const DsQuery& q, std::vector<uint32_t>* out) const;
+  bool HasMatch(const DsQuery& q) const;
+
+ private:
+  template <typename F>
+  void ForEachMatch(const DsQuery& q, F&& f) const;
+  const Dataset& ds_;
+  int window_;
+  // (hash of account+subject, registration index), sorted; collisions resolved by
+  // comparing the fields.
+  std::vector<std::pair<uint64_t, uint32_t>> by_key_;
+};
+
+}  // namespace liaudit::rules
