@@ -1,0 +1,182 @@
+// The liaudit store: one SQLite file holding every ingested source file, the
+// normalised platform queries (raw lines kept), the registers with their versions,
+// first-seen times and withdrawn state (rules.md "First seen"), quarantined rows,
+// jobs, findings with evidence, and follow-ups with their history. See docs/store.md
+// for the schema table by table.
+//
+// This stage is the only code that includes sqlite3.h; nothing SQLite-specific
+// crosses this header. All strings are UTF-8. Times are Taipei local seconds
+// (core/datetime.h), dates are day counts. A Store is not thread-safe: use one
+// Store per thread (several processes may open the same file: WAL + busy timeout).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/datetime.h"
+#include "core/finding.h"
+#include "core/records.h"
+#include "core/settings.h"
+#include "core/status.h"
+
+namespace liaudit::store {
+
+// The schema version this code writes (PRAGMA user_version). Older stores are
+// upgraded in place by Open; a newer one is refused.
+constexpr int kSchemaVersion = 2;
+
+// What happened to one source file in an ingest run.
+struct FileResult {
+  std::string path, sha256, kind, encoding;  // kind: InputKindName(); encoding: "UTF-8", "UTF-8-BOM", "CP950"
+  int64_t bytes = 0;
+  long rows_read = 0;    // data records seen (excluding header)
+  long taken = 0;        // rows that changed the store (new platform rows / register rows of new versions / calendar days)
+  long duplicates = 0;   // platform rows already in the store with identical content (no-op)
+  long conflicts = 0;    // platform rows whose 交易序號 exists with different content (kept, quarantined)
+  long rejected = 0;     // rows quarantined by the parser or the store (incl. conflicts and inconsistent requests)
+  bool already_ingested = false;  // same SHA-256 already taken: skipped, nothing changed
+  std::string error;     // whole-file rejection message ("" if the file was taken)
+};
+
+struct IngestReport {
+  std::vector<FileResult> files;  // in the order processed (sorted paths within each kind)
+  // Every row quarantined in this run, including whole-file rejects (line 0) and conflicts.
+  std::vector<Reject> rejects;
+  long taken = 0, duplicates = 0, conflicts = 0, rejected = 0;
+  long withdrawn = 0;  // register keys newly marked withdrawn by this run's snapshots
+};
+
+struct JobRecord {
+  int64_t id = 0;
+  std::string kind;         // "ingest", "nightly", "quarterly", "audit", "blank-forms", ...
+  std::string params_json;  // the job's parameters, as the job runner chooses to record them
+  LocalTime started = kNoTime, finished = kNoTime;
+  std::string status;       // "running" | "ok" | "failed"
+  std::string manifest_sha256;  // hex of the job's manifest ("" until finished ok)
+  std::string output_dir;
+};
+
+enum class FollowUpState { kOpen, kReportReceived, kClosed };
+const char* FollowUpStateName(FollowUpState s);  // "open", "report_received", "closed"
+
+// Follow-up of one finding key (rules.md "Follow-up", 要點第八點).
+struct FollowUp {
+  std::string key, rule_id, account;
+  Severity severity = Severity::kInfo;
+  int64_t first_job = 0;    // job that opened it
+  Date due = kNoDate;       // due date of the written review report
+  FollowUpState state = FollowUpState::kOpen;
+  std::string updated_by;   // "" while never changed by a person
+  LocalTime updated_at = kNoTime;
+  std::string note;
+  std::string detail;       // the finding's zh-TW sentence
+};
+
+// One change of a follow-up's state (the history kept for 要點第八點).
+struct FollowUpChange {
+  std::string key;
+  FollowUpState from = FollowUpState::kOpen, to = FollowUpState::kOpen;
+  std::string by;
+  LocalTime at = kNoTime;
+  std::string note;
+};
+
+// A source file the store has taken (provenance for reports and manifests).
+struct SourceFile {
+  int64_t id = 0;
+  std::string path, sha256, kind, encoding;
+  int64_t bytes = 0;
+  long rows_read = 0, taken = 0, duplicates = 0, conflicts = 0, rejected = 0;
+  LocalTime ingested_at = kNoTime;  // wall clock when taken
+  LocalTime as_of = kNoTime;        // the as-of time of the run that took it
+  std::string error;                // whole-file rejection ("" = taken)
+};
+
+class Store {
+ public:
+  // Opens or creates the store. A new file is created owner-only (0600; its parent
+  // directory 0700 if this creates it). WAL, foreign keys on, busy timeout 10 s,
+  // schema versioned by PRAGMA user_version; older versions are migrated in place.
+  static Status Open(const std::string& path, std::unique_ptr<Store>* out);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Ingests every input file under input_dir (platform/*.csv, registers/{permissions,
+  // registrations,requests,staff}.csv, calendar/*.csv; other files are ignored) in one
+  // transaction. `as_of` is the job's as-of time (rules.md "First seen"). Register files
+  // are full snapshots; a file whose SHA-256 was already taken (for a register: equal to
+  // its latest snapshot) is skipped with already_ingested. A whole-file rejection is
+  // reported in FileResult::error and as a line-0 reject; it does not fail the run.
+  // Non-OK only for store/IO failures (then nothing of the run is kept).
+  Status IngestDirectory(const std::string& input_dir, LocalTime as_of, IngestReport* report);
+  // Same for an explicit list of (path, kind) files, in the order given.
+  Status IngestFiles(const std::vector<std::pair<std::string, InputKind>>& files, LocalTime as_of,
+                     IngestReport* report);
+
+  // Fills the Dataset the rules read (core/dataset.h) for `period`:
+  // - queries: kept (first) version of every 交易序號 with time in [context_start, period.end()),
+  //   context_start = period.start() - max(registration_window_days, ceil(shared_ip_minutes/1440))
+  //   days; plus every earlier query whose (account, subject) pair appears in a current
+  //   registration with a non-empty request number; sorted by (time, id). Audit filters
+  //   (period.accounts / period.unit) are NOT applied here: the rules apply them.
+  // - registrations / permissions / requests / staff: every current (newest, not withdrawn)
+  //   version; registration `reason` only when applied_on is in the period, else empty.
+  // - has_roster: a staff file was ever taken; calendar/has_calendar from the calendar table;
+  //   has_source_ip: any in-period query has a source IP; last_query_time per account over all
+  //   queries with time < period.end().
+  Status LoadDataset(const Period& period, const RuleOptions& opts, Dataset* out);
+
+  // Current (non-withdrawn, newest) register rows for documents.
+  Status PermissionsAppliedBetween(Date from, Date to, std::vector<PermissionRecord>* out);  // order 申請日期, 表單編號
+  Status AllPermissions(std::vector<PermissionRecord>* out);  // every current row, order 表單編號
+  Status RegistrationsAppliedBetween(Date from, Date to, std::vector<RegistrationRecord>* out);  // order unit, 申請日期, 編號
+  // One inner vector per 申請單編號 (order 申請日期, 申請單編號; rows in file order).
+  Status RequestsAppliedBetween(Date from, Date to, std::vector<std::vector<RequestRow>>* out);
+  Status Staff(std::vector<StaffRecord>* out);  // current roster, order account
+  // Work day per the calendar where covered, else Monday-Friday (inputs.md §6).
+  Status IsWorkDay(Date d, bool* workday);
+
+  // Streams kept platform queries with query_time in [from, to) in (time, txn_id) order.
+  // A non-OK Status from fn stops the walk and is returned.
+  Status ForEachQuery(LocalTime from, LocalTime to, const std::function<Status(const PlatformQuery&)>& fn);
+  // Raw line and origin of a stored query (by DsQuery::id), for evidence listings.
+  Status QueryRaw(int64_t id, std::string* file, long* line, std::string* raw);
+
+  // Provenance and quarantine.
+  Status ListSourceFiles(std::vector<SourceFile>* out);  // order id
+  Status ListQuarantine(std::vector<Reject>* out);       // every quarantined row, order of quarantine
+
+  // Jobs and their manifest hash chain.
+  Status BeginJob(JobRecord* job);  // inserts with status "running"; sets id and started (NowLocal())
+  Status FinishJob(const JobRecord& job);  // updates finished, status, manifest_sha256, output_dir
+  Status LastManifestHash(std::string* sha256);  // of the newest job with status ok ("" if none)
+  Status ListJobs(std::vector<JobRecord>* out);  // order id
+
+  // Findings with their evidence, per job (replaces any findings saved before for that job).
+  Status SaveFindings(int64_t job_id, const std::vector<Finding>& findings);
+  Status LoadFindings(int64_t job_id, std::vector<Finding>* out);  // in saved order
+  // Opens a follow-up (state open, due date given) for the finding's key if none exists yet;
+  // an existing one is left as it is.
+  Status OpenFollowUp(const Finding& f, int64_t job_id, Date due);
+  // Moves a follow-up to state `s` (any move is allowed: closed -> open reopens it) and
+  // records the change (from, to, by, when, note) in its history. NotFound if no such key.
+  Status SetFollowUpState(const std::string& key, FollowUpState s, const std::string& by, LocalTime when,
+                          const std::string& note);
+  Status ListFollowUps(std::vector<FollowUp>* out);  // all, ordered by due, key
+  Status FollowUpHistory(const std::string& key, std::vector<FollowUpChange>* out);  // oldest first
+
+  // The file this store was opened from.
+  const std::string& path() const;
+
+  struct Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liaudit::store
