@@ -1,0 +1,57 @@
+// Verifying signed PDFs and job folders (`liaudit verify PATH`).
+//
+// For a PDF: the last signature's /ByteRange and /Contents, whether the byte range
+// covers the whole file, the digest over it, the CMS signature, signer, signing
+// time and (when trust anchors are given) the certificate chain. For a job folder:
+// every PDF, and every file of manifest.json against its SHA-256 and size.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace liaudit::sign {
+
+struct PdfVerdict {
+  std::string path;
+  bool ok = false;                 // everything below verified (chain only when anchors given)
+  bool digest_ok = false;          // CMS signature valid over the byte ranges (messageDigest matches)
+  bool covers_whole_file = false;  // byte range reaches end of file, nothing appended
+  bool chain_ok = false;           // signer chains to a trust anchor (false when none given)
+  std::string signer;              // signer certificate's CN, UTF-8
+  std::string signing_time;        // "YYYY-MM-DD HH:MM:SS +08:00" (Taipei) from the CMS or /M
+  std::string subfilter;           // ETSI.CAdES.detached / adbe.pkcs7.detached
+  std::vector<std::string> problems;  // plain English, one per problem; empty when ok
+};
+
+struct FolderVerdict {
+  bool ok = false;
+  std::vector<PdfVerdict> pdfs;       // every *.pdf under the folder, sorted by path
+  std::vector<std::string> missing;   // listed in manifest.json, absent (relative paths)
+  std::vector<std::string> extra;     // present, not listed (manifest.json itself excluded)
+  std::vector<std::string> altered;   // SHA-256 or size differs from manifest.json
+  std::vector<std::string> problems;  // folder-level problems (no/bad manifest.json, ...)
+};
+
+struct VerifyOptions {
+  // PEM file of trusted certificates; empty = chain not checked (reported as a problem
+  // only in the sense that chain_ok stays false and the output says "not checked").
+  std::string trust_anchors;
+};
+
+// Status is an error only when the check itself could not run (unreadable file,
+// bad trust anchors); a bad signature is a verdict with ok=false and problems.
+Status VerifyPdf(const std::string& path, const VerifyOptions& options, PdfVerdict* out);
+
+// A job folder: every PDF's signature, and every file listed in manifest.json
+// ("outputs": [{"path": relative path, "sha256": hex, "bytes": n}, ...]) against its
+// SHA-256; missing files (listed, absent), extra files (present, unlisted;
+// manifest.json itself excluded), altered files. `dir` may also be a single PDF.
+Status VerifyFolder(const std::string& dir, const VerifyOptions& options, FolderVerdict* out);
+
+// For the CLI: prints plain text (or JSON with json=true) and returns the exit
+// code: 0 only when everything verifies, 1 otherwise.
+int PrintVerdicts(const FolderVerdict& verdict, bool json, std::ostream& out);
+
+}  // namespace liaudit::sign
