@@ -1,0 +1,60 @@
+// The four forms of the regulation (附表1-4) as PDF, laid out by templates/form*.tpl and
+// drawn by the render engine. Strings are UTF-8; dates are printed 民國 (115年11月25日,
+// tables 115/11/25). IDs are printed through FormOptions::id_mask (MaskId pattern).
+// Every function writes one PDF at `path` (folders must exist) and fills `result`
+// (pages, warnings such as characters no font has, where the signature widget goes).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/datetime.h"
+#include "core/records.h"
+#include "core/status.h"
+#include "render/pdf.h"
+
+namespace liaudit::forms {
+
+struct FormOptions {
+  std::string id_mask;                         // empty = IDs in full; e.g. "XXXXXX****"
+  std::string organisation = "高雄市政府社會局";  // printed in titles
+};
+
+// 附表1 資料查詢者權限申請表, one application.
+Status WriteForm1(render::Engine& engine, const FormOptions& opts, const PermissionRecord& rec,
+                  const std::string& path, render::PdfResult* result);
+
+// 附表2 查調資料登記表: the registration log of one unit for [from, to], 10 lines a page as
+// on the seed, header repeated, "第 X 頁，共 Y 頁". rows in the order given (callers sort).
+// No rows = one empty page.
+Status WriteForm2(render::Engine& engine, const FormOptions& opts, const std::string& unit,
+                  Date from, Date to, const std::vector<RegistrationRecord>& rows,
+                  const std::string& path, render::PdfResult* result);
+
+// 附表3 查調資料申請表: one request; `request` holds its subject rows (request-level fields
+// are taken from the first). Subjects beyond the form's lines continue on an attached list.
+Status WriteForm3(render::Engine& engine, const FormOptions& opts,
+                  const std::vector<RequestRow>& request, const std::string& path,
+                  render::PdfResult* result);
+
+// 附表4 稽核紀錄表, one querier and audit. Unset dates print as blanks (  年  月  日).
+struct Form4Data {
+  Date period_from = kNoDate, period_to = kNoDate, audit_date = kNoDate;
+  Date documents_deadline = kNoDate;  // 稽核文件截止日期
+  Date review_due = kNoDate;          // 檢討報告 due date (要點第八點: ten days), kNoDate = none
+  std::string querier, querier_account, querier_unit;
+  std::string audit_unit, audit_unit_phone, auditor;
+  int cases = 0;                      // 稽核案件數
+  std::string opinion;                // 稽核意見, may be several lines
+};
+Status WriteForm4(render::Engine& engine, const FormOptions& opts, const Form4Data& data,
+                  const std::string& path, render::PdfResult* result);
+
+// The four empty forms, ready to print: form1.pdf .. form4.pdf in `dir` (must exist).
+// results (optional) receives one PdfResult per form, in order.
+Status WriteBlankForms(render::Engine& engine, const FormOptions& opts, const std::string& dir,
+                       std::vector<render::PdfResult>* results);
+
+// Chinese name of a service code ("C0101" -> "被保險人投保資料"); empty if unknown.
+std::string ServiceName(const std::string& code);
+
+}  // namespace liaudit::forms
