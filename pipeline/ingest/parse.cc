@@ -1,14 +1,348 @@
 #include "ingest/parse.h"
 
-namespace liaudit::ingest {
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-// Placeholder so the library links while the implementation lands.
-Status ParseFile(const std::string& path, InputKind, Sink*, SourceInfo*) {
-  return Status::Internal(path + ": ingest parser not implemented yet");
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "core/text.h"
+#include "ingest/columns.h"
+#include "ingest/csv.h"
+#include "ingest/encoding.h"
+#include "ingest/rows.h"
+
+namespace liaudit::ingest {
+namespace {
+
+constexpr size_t kChunk = 1 << 20;
+
+// An open file descriptor, closed on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+Status OpenForReading(const std::string& path, int* fd) {
+  *fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (*fd < 0) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(*fd);
+    *fd = -1;
+    return Status::IoError(path + ": not a regular file");
+  }
+  return Status::OK();
 }
-std::optional<InputKind> KindForPath(const std::string&, const std::string&) { return std::nullopt; }
-Status Sha256File(const std::string& path, std::string*) {
-  return Status::Internal(path + ": not implemented yet");
+
+// Reads up to n bytes (fewer only at end of file). EINTR is retried.
+Status ReadFull(int fd, const std::string& path, char* buf, size_t n, size_t* got) {
+  *got = 0;
+  while (*got < n) {
+    ssize_t r = ::read(fd, buf + *got, n - *got);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return Status::IoError(path + ": read error: " + std::strerror(errno));
+    }
+    if (r == 0) break;
+    *got += static_cast<size_t>(r);
+  }
+  return Status::OK();
+}
+
+std::string Hex(const unsigned char* p, unsigned n) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string s(n * 2, '0');
+  for (unsigned i = 0; i < n; ++i) {
+    s[2 * i] = kDigits[p[i] >> 4];
+    s[2 * i + 1] = kDigits[p[i] & 15];
+  }
+  return s;
+}
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+
+Status NewSha256(const std::string& path, MdCtx* ctx) {
+  ctx->reset(EVP_MD_CTX_new());
+  if (!*ctx || EVP_DigestInit_ex(ctx->get(), EVP_sha256(), nullptr) != 1)
+    return Status::Internal(path + ": OpenSSL SHA-256 initialisation failed");
+  return Status::OK();
+}
+
+Status FinishSha256(const std::string& path, EVP_MD_CTX* ctx, std::string* hex) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  if (EVP_DigestFinal_ex(ctx, md, &len) != 1) return Status::Internal(path + ": OpenSSL SHA-256 failed");
+  *hex = Hex(md, len);
+  return Status::OK();
+}
+
+// Pass 1: hash, size, and encoding. Reading twice is cheaper than it sounds (the file is in
+// the page cache the second time) and is what lets a bad file be refused before a single
+// row reaches the sink.
+Status Inspect(int fd, const std::string& path, SourceInfo* info, Encoding* enc) {
+  MdCtx ctx;
+  LIAUDIT_RETURN_IF_ERROR(NewSha256(path, &ctx));
+  std::string buf(kChunk, '\0');
+  Utf8Validator v;
+  int64_t total = 0;
+  bool bom = false;
+  for (;;) {
+    size_t got = 0;
+    LIAUDIT_RETURN_IF_ERROR(ReadFull(fd, path, buf.data(), buf.size(), &got));
+    if (got == 0) break;
+    if (total == 0) bom = got >= 3 && std::memcmp(buf.data(), "\xEF\xBB\xBF", 3) == 0;
+    if (EVP_DigestUpdate(ctx.get(), buf.data(), got) != 1) return Status::Internal(path + ": SHA-256 update failed");
+    v.Feed(std::string_view(buf.data(), got));
+    total += static_cast<int64_t>(got);
+  }
+  v.Finish();
+  info->bytes = total;
+  LIAUDIT_RETURN_IF_ERROR(FinishSha256(path, ctx.get(), &info->sha256));
+  if (total == 0) return Status::InvalidInput(path + ": empty file (0 bytes): no header");
+  if (v.ok()) {
+    *enc = bom ? Encoding::kUtf8Bom : Encoding::kUtf8;
+    info->encoding = EncodingName(*enc);
+    return Status::OK();
+  }
+  unsigned char bad_byte = 0;
+  if (::pread(fd, &bad_byte, 1, static_cast<off_t>(v.bad_offset())) != 1) bad_byte = 0;
+  // Not UTF-8: try CP950 from the start.
+  if (::lseek(fd, 0, SEEK_SET) != 0) return Status::IoError(path + ": cannot rewind: " + std::strerror(errno));
+  Cp950Decoder d;
+  if (!d.init_status().ok()) return d.init_status();
+  std::string out;
+  bool cp_ok = true;
+  for (;;) {
+    size_t got = 0;
+    LIAUDIT_RETURN_IF_ERROR(ReadFull(fd, path, buf.data(), buf.size(), &got));
+    if (got == 0) break;
+    out.clear();
+    if (!d.Decode(std::string_view(buf.data(), got), &out)) {
+      cp_ok = false;
+      break;
+    }
+  }
+  if (cp_ok) cp_ok = d.Finish();
+  if (!cp_ok) return Status::InvalidInput(NeitherEncodingMessage(path, v.bad_offset(), bad_byte, d.bad_offset()));
+  *enc = Encoding::kCp950;
+  info->encoding = EncodingName(*enc);
+  return Status::OK();
+}
+
+// Pass 2's text: the file's bytes as UTF-8 (BOM skipped, CP950 decoded in large chunks).
+class FileText : public TextSource {
+ public:
+  FileText(int fd, const std::string& path, Encoding enc) : fd_(fd), path_(path), enc_(enc) {}
+  Status Init() {
+    off_t start = enc_ == Encoding::kUtf8Bom ? 3 : 0;
+    if (::lseek(fd_, start, SEEK_SET) != start) return Status::IoError(path_ + ": cannot rewind: " + std::strerror(errno));
+    if (enc_ == Encoding::kCp950) {
+      dec_ = std::make_unique<Cp950Decoder>();
+      return dec_->init_status();
+    }
+    return Status::OK();
+  }
+  Status Read(std::string* out, size_t max, bool* eof) override {
+    size_t got = 0;
+    if (!dec_) {
+      const size_t old = out->size();
+      out->resize(old + max);
+      Status s = ReadFull(fd_, path_, out->data() + old, max, &got);
+      out->resize(old + got);
+      *eof = got < max;
+      return s;
+    }
+    raw_.resize(max);
+    LIAUDIT_RETURN_IF_ERROR(ReadFull(fd_, path_, raw_.data(), max, &got));
+    *eof = got < max;
+    bool ok = dec_->Decode(std::string_view(raw_.data(), got), out);
+    if (ok && *eof) ok = dec_->Finish();
+    // Pass 1 accepted these bytes, so this means the file changed under us.
+    if (!ok)
+      return Status::IoError(path_ + ": file changed while being read (invalid CP950 at offset " +
+                             std::to_string(dec_->bad_offset()) + ")");
+    return Status::OK();
+  }
+
+ private:
+  int fd_;
+  const std::string& path_;
+  Encoding enc_;
+  std::unique_ptr<Cp950Decoder> dec_;
+  std::string raw_;
+};
+
+// One record object per kind, reused across rows so its strings keep their capacity.
+struct Scratch {
+  PlatformQuery pq;
+  PermissionRecord pr;
+  RegistrationRecord rr;
+  RequestRow rq;
+  StaffRecord sr;
+  CalendarDay cd;
+};
+
+Status Dispatch(InputKind kind, RowParser* p, const CsvRecord& rec, Sink* sink, Scratch* sc, RowError* err,
+                bool* taken) {
+  auto& [pq, pr, rr, rq, sr, cd] = *sc;
+  *taken = false;
+  switch (kind) {
+    case InputKind::kPlatform:
+      if (!p->Platform(rec.fields, &pq, err)) return Status::OK();
+      *taken = true;
+      return sink->OnPlatform(pq, rec.line, rec.raw);
+    case InputKind::kPermissions:
+      if (!p->Permission(rec.fields, &pr, err)) return Status::OK();
+      *taken = true;
+      return sink->OnPermission(pr, rec.line, rec.raw);
+    case InputKind::kRegistrations:
+      if (!p->Registration(rec.fields, &rr, err)) return Status::OK();
+      *taken = true;
+      return sink->OnRegistration(rr, rec.line, rec.raw);
+    case InputKind::kRequests:
+      if (!p->Request(rec.fields, &rq, err)) return Status::OK();
+      *taken = true;
+      return sink->OnRequest(rq, rec.line, rec.raw);
+    case InputKind::kStaff:
+      if (!p->Staff(rec.fields, &sr, err)) return Status::OK();
+      *taken = true;
+      return sink->OnStaff(sr, rec.line, rec.raw);
+    case InputKind::kCalendar:
+      if (!p->Calendar(rec.fields, &cd, err)) return Status::OK();
+      *taken = true;
+      return sink->OnCalendar(cd, rec.line, rec.raw);
+  }
+  return Status::Internal("unknown input kind");
+}
+
+bool EndsWithCsv(const std::string& name) {
+  if (name.size() <= 4) return false;
+  std::string ext = AsciiLower(name.substr(name.size() - 4));
+  return ext == ".csv";
+}
+
+}  // namespace
+
+Status Sha256File(const std::string& path, std::string* hex) {
+  int raw_fd = -1;
+  LIAUDIT_RETURN_IF_ERROR(OpenForReading(path, &raw_fd));
+  Fd fd(raw_fd);
+  MdCtx ctx;
+  LIAUDIT_RETURN_IF_ERROR(NewSha256(path, &ctx));
+  std::string buf(kChunk, '\0');
+  for (;;) {
+    size_t got = 0;
+    LIAUDIT_RETURN_IF_ERROR(ReadFull(fd.get(), path, buf.data(), buf.size(), &got));
+    if (got == 0) break;
+    if (EVP_DigestUpdate(ctx.get(), buf.data(), got) != 1) return Status::Internal(path + ": SHA-256 update failed");
+  }
+  return FinishSha256(path, ctx.get(), hex);
+}
+
+std::optional<InputKind> KindForPath(const std::string& input_dir, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::absolute(fs::path(input_dir), ec).lexically_normal();
+  if (ec) return std::nullopt;
+  fs::path p = fs::absolute(fs::path(path), ec).lexically_normal();
+  if (ec) return std::nullopt;
+  fs::path rel = p.lexically_relative(dir);
+  std::vector<std::string> parts;
+  for (const auto& part : rel) parts.push_back(part.string());
+  if (parts.size() != 2 || parts[0] == ".." || parts[0] == ".") return std::nullopt;
+  const std::string& name = parts[1];
+  if (!EndsWithCsv(name)) return std::nullopt;
+  if (parts[0] == "platform") return InputKind::kPlatform;
+  if (parts[0] == "calendar") return InputKind::kCalendar;
+  if (parts[0] == "registers") {
+    std::string lower = AsciiLower(name);
+    if (lower == "permissions.csv") return InputKind::kPermissions;
+    if (lower == "registrations.csv") return InputKind::kRegistrations;
+    if (lower == "requests.csv") return InputKind::kRequests;
+    if (lower == "staff.csv") return InputKind::kStaff;
+  }
+  return std::nullopt;
+}
+
+Status ParseFile(const std::string& path, InputKind kind, Sink* sink, SourceInfo* info_out) {
+  SourceInfo local;
+  SourceInfo* info = info_out ? info_out : &local;
+  *info = SourceInfo();
+  info->path = path;
+  info->kind = kind;
+
+  int raw_fd = -1;
+  LIAUDIT_RETURN_IF_ERROR(OpenForReading(path, &raw_fd));
+  Fd fd(raw_fd);
+  Encoding enc = Encoding::kUtf8;
+  LIAUDIT_RETURN_IF_ERROR(Inspect(fd.get(), path, info, &enc));
+
+  FileText text(fd.get(), path, enc);
+  LIAUDIT_RETURN_IF_ERROR(text.Init());
+  CsvReader reader(&text);
+  CsvRecord rec;
+
+  // The header: the first record that is not blank.
+  bool have_header = false;
+  while (reader.Next(&rec)) {
+    if (rec.blank()) continue;
+    have_header = true;
+    break;
+  }
+  LIAUDIT_RETURN_IF_ERROR(reader.status());
+  if (!have_header) return Status::InvalidInput(path + ": empty file: no header line");
+  info->header_raw.assign(rec.raw);
+  if (rec.malformed())
+    return Status::AtInput(path, rec.line, rec.error_column, "malformed header line: " + rec.error);
+  HeaderMap map;
+  Status hs = MapHeader(kind, rec.fields, &map);
+  if (!hs.ok()) return Status::AtInput(path, rec.line, 0, hs.message());
+
+  RowParser parser(map);
+  RowError err;
+  Scratch scratch;
+  Reject rej;
+  rej.file = path;
+  while (reader.Next(&rec)) {
+    if (rec.blank()) continue;  // empty lines and ",,,," carry no data
+    ++info->rows_read;
+    if (rec.malformed()) {
+      err.column = rec.error_column;
+      err.reason = "malformed CSV record: " + rec.error;
+    } else {
+      bool taken = false;
+      Status s = Dispatch(kind, &parser, rec, sink, &scratch, &err, &taken);
+      if (taken) {
+        if (!s.ok()) return s;
+        ++info->rows_taken;
+        continue;
+      }
+    }
+    ++info->rows_rejected;
+    rej.line = rec.line;
+    rej.column = err.column;
+    rej.reason = err.reason;
+    rej.raw.assign(rec.raw);
+    sink->OnReject(rej);
+  }
+  return reader.status();
 }
 
 }  // namespace liaudit::ingest

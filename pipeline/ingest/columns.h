@@ -1,0 +1,69 @@
+// Header mapping (inputs.md §1-6): every input kind's columns, found by their Chinese
+// canonical name or English alias, in any order.
+//
+// Header cells are compared after trimming (ASCII spaces, U+3000), full-width to
+// half-width, and ASCII case folding, so "TXN_ID", "ｔｘｎ＿ｉｄ" and " 交易序號 " all match.
+// A missing kRequired column rejects the file; kConditional columns may be absent from the
+// header (a row that needs one is then rejected, naming it); two header cells naming the
+// same column reject the file (which one to believe would be a guess).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/records.h"
+#include "core/status.h"
+
+namespace liaudit::ingest {
+
+enum class Need { kRequired, kConditional, kOptional };
+
+struct ColumnSpec {
+  const char* canonical;  // Chinese name, as in inputs.md
+  const char* alias;      // English alias
+  Need need;
+};
+
+// The columns of one kind, in inputs.md order. Field indexes below index this table.
+const std::vector<ColumnSpec>& ColumnsFor(InputKind kind);
+
+// "交易序號 (txn_id)" for messages.
+std::string ColumnLabel(InputKind kind, int field);
+
+// Field indexes per kind (positions in ColumnsFor(kind)).
+namespace platform_col {
+enum : int { kTxnId, kQueryTime, kAgencyCode, kAccount, kQuerierName, kServiceCode, kSubjectId, kResult,
+             kSourceIp, kCertSerial, kCount };
+}
+namespace permission_col {
+enum : int { kFormNo, kAppliedOn, kUnit, kTitle, kName, kNationalId, kPhone, kEmail, kAccount, kAction,
+             kReason, kItems, kDecision, kEffectiveOn, kRejectReason, kManager, kUnitHead, kManagerHead, kCount };
+}
+namespace registration_col {
+enum : int { kRegNo, kAppliedOn, kSubjectName, kSubjectId, kItems, kReason, kRequester, kAccount, kQuerierName,
+             kUnit, kUnitHead, kApprovedAt, kRequestNo, kCount };
+}
+namespace request_col {
+enum : int { kRequestNo, kUnit, kAppliedOn, kApplicant, kTitle, kPhone, kFax, kReason, kCount_, kSubjectName,
+             kSubjectId, kReview, kDecision, kCount };
+}
+namespace staff_col {
+enum : int { kName, kNationalId, kAccount, kUnit, kStatus, kChangedOn, kCount };
+}
+namespace calendar_col {
+enum : int { kDate, kWeekday, kHoliday, kNote, kCount };
+}
+
+// Where each field of a kind sits in the file.
+struct HeaderMap {
+  InputKind kind = InputKind::kPlatform;
+  std::vector<int> column_of;  // field index -> 0-based CSV column, -1 if absent
+  int width = 0;               // number of header cells
+  std::vector<std::string> unknown;  // header cells that name no column (kept in raw only)
+};
+
+// Maps a header record. Non-OK (InvalidInput, message without the file name) when a
+// required column is missing (all missing ones are named) or a column appears twice.
+Status MapHeader(InputKind kind, const std::vector<std::string_view>& cells, HeaderMap* map);
+
+}  // namespace liaudit::ingest

@@ -1,0 +1,301 @@
+#include "ingest/csv.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace liaudit::ingest {
+namespace {
+
+constexpr size_t kOverlongKeep = 4096;
+
+// Bytes that end an unquoted run: separator, line breaks, a stray quote.
+struct SpecialTable {
+  bool t[256] = {};
+  constexpr SpecialTable() : t() {
+    t[static_cast<unsigned char>(',')] = true;
+    t[static_cast<unsigned char>('\n')] = true;
+    t[static_cast<unsigned char>('\r')] = true;
+    t[static_cast<unsigned char>('"')] = true;
+  }
+};
+constexpr SpecialTable kSpecial;
+
+}  // namespace
+
+Status StringSource::Read(std::string* out, size_t max, bool* eof) {
+  size_t n = std::min({max, max_chunk_, text_.size() - pos_});
+  out->append(text_.data() + pos_, n);
+  pos_ += n;
+  *eof = pos_ >= text_.size();
+  return Status::OK();
+}
+
+bool CsvRecord::blank() const {
+  if (malformed()) return false;
+  for (std::string_view f : fields)
+    if (!Trim(f).empty()) return false;
+  return true;
+}
+
+CsvReader::CsvReader(TextSource* source, CsvOptions options) : source_(source), opt_(options) {
+  if (opt_.chunk_bytes == 0) opt_.chunk_bytes = 1;
+  if (opt_.max_record_bytes < 16) opt_.max_record_bytes = 16;
+}
+
+bool CsvReader::Fill() {
+  if (pos_ > 0) {
+    buf_.erase(0, pos_);
+    pos_ = 0;
+  }
+  // Grow geometrically while one record spans the buffer, so a long record costs O(n).
+  size_t want = std::max(opt_.chunk_bytes, buf_.size());
+  status_ = source_->Read(&buf_, want, &eof_);
+  return status_.ok();
+}
+
+// Parses the record that starts at pos_. Restarted from scratch after a refill: records
+// are short, and the buffer grows geometrically for long ones, so re-scanning is cheap
+// and keeps every field a view into one stable buffer.
+CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
+  const char* b = buf_.data();
+  const size_t end = buf_.size(), start = pos_;
+  rec->fields.clear();
+  rec->error.clear();
+  rec->error_column = 0;
+  scratch_.clear();
+  // Unescaped text is never longer than its source, so views into scratch_ stay valid.
+  if (scratch_.capacity() < end - start) scratch_.reserve(end - start);
+
+  size_t term = end;  // where the record's text ends (line break excluded)
+  size_t err_at = std::string::npos;
+  size_t i = start;
+  for (;;) {
+    const long col = static_cast<long>(rec->fields.size()) + 1;
+    if (i < end && b[i] == '"') {
+      const size_t q0 = i + 1;
+      size_t j = q0;
+      bool esc = false;
+      const size_t sc0 = scratch_.size();
+      std::string_view value;
+      for (;;) {
+        const void* f = j < end ? std::memchr(b + j, '"', end - j) : nullptr;
+        if (!f) {
+          if (!eof_) return Step::kNeedMore;
+          // Unterminated: give back only the first physical line, resume after it.
+          const void* nl = std::memchr(b + start, '\n', end - start);
+          size_t e = nl ? static_cast<size_t>(static_cast<const char*>(nl) - b) : end;
+          *next = nl ? e + 1 : end;
+          if (e > start && b[e - 1] == '\r') --e;
+          rec->raw = std::string_view(b + start, e - start);
+          rec->fields.clear();
+          rec->error = "unterminated quoted field (a '\"' is never closed); only this line is quarantined";
+          rec->error_column = col;
+          return Step::kDone;
+        }
+        const size_t q = static_cast<size_t>(static_cast<const char*>(f) - b);
+        if (q + 1 >= end && !eof_) return Step::kNeedMore;
+        if (q + 1 < end && b[q + 1] == '"') {
+          esc = true;
+          scratch_.append(b + j, q + 1 - j);  // keeps one quote
+          j = q + 2;
+          continue;
+        }
+        if (esc) {
+          scratch_.append(b + j, q - j);
+          value = std::string_view(scratch_.data() + sc0, scratch_.size() - sc0);
+        } else {
+          value = std::string_view(b + q0, q - q0);
+        }
+        i = q + 1;
+        break;
+      }
+      rec->fields.push_back(value);
+      if (i >= end) {  // closing quote was the last byte of the input
+        term = *next = end;
+        break;
+      }
+      const char c = b[i];
+      if (c == ',') {
+        ++i;
+        continue;
+      }
+      if (c == '\n') {
+        term = i;
+        *next = i + 1;
+        break;
+      }
+      if (c == '\r') {
+        if (i + 1 >= end && !eof_) return Step::kNeedMore;
+        if (i + 1 >= end) {
+          term = i;
+          *next = end;
+          break;
+        }
+        if (b[i + 1] == '\n') {
+          term = i;
+          *next = i + 2;
+          break;
+        }
+      }
+      rec->error = "unexpected text after a closing quote";
+      rec->error_column = col;
+      err_at = i;
+      break;
+    }
+    // Unquoted field.
+    size_t j = i;
+    bool record_end = false;
+    for (;;) {
+      while (j < end && !kSpecial.t[static_cast<unsigned char>(b[j])]) ++j;
+      if (j >= end) {
+        if (!eof_) return Step::kNeedMore;
+        rec->fields.emplace_back(b + i, j - i);
+        term = *next = end;
+        record_end = true;
+        break;
+      }
+      const char c = b[j];
+      if (c == ',') {
+        rec->fields.emplace_back(b + i, j - i);
+        i = j + 1;
+        break;
+      }
+      if (c == '\n') {
+        rec->fields.emplace_back(b + i, j - i);
+        term = j;
+        *next = j + 1;
+        record_end = true;
+        break;
+      }
+      if (c == '\r') {
+        if (j + 1 >= end && !eof_) return Step::kNeedMore;
+        if (j + 1 < end && b[j + 1] == '\n') {
+          rec->fields.emplace_back(b + i, j - i);
+          term = j;
+          *next = j + 2;
+          record_end = true;
+          break;
+        }
+        ++j;  // a lone CR is data
+        continue;
+      }
+      // A quote inside an unquoted field.
+      rec->error = "quote character inside an unquoted field";
+      rec->error_column = col;
+      err_at = j;
+      record_end = true;
+      break;
+    }
+    if (record_end) break;
+  }
+
+  if (err_at != std::string::npos) {
+    // Malformed: the record ends with the physical line the problem is on.
+    const void* nl = std::memchr(b + err_at, '\n', end - err_at);
+    if (!nl && !eof_) return Step::kNeedMore;
+    size_t e = nl ? static_cast<size_t>(static_cast<const char*>(nl) - b) : end;
+    *next = nl ? e + 1 : end;
+    if (e > start && b[e - 1] == '\r') --e;
+    rec->raw = std::string_view(b + start, e - start);
+    rec->fields.clear();
+    return Step::kDone;
+  }
+  rec->raw = std::string_view(b + start, term - start);
+  if (std::memchr(rec->raw.data(), '\0', rec->raw.size())) {
+    for (size_t k = 0; k < rec->fields.size(); ++k) {
+      if (std::memchr(rec->fields[k].data(), '\0', rec->fields[k].size())) {
+        rec->error = "NUL byte in field";
+        rec->error_column = static_cast<long>(k) + 1;
+        break;
+      }
+    }
+  }
+  return Step::kDone;
+}
+
+// The record at pos_ has grown past max_record_bytes without ending.
+bool CsvReader::FinishOverlong(CsvRecord* rec) {
+  rec->line = line_;
+  rec->fields.clear();
+  rec->error_column = 0;
+  const char* b = buf_.data();
+  const void* nl = std::memchr(b + pos_, '\n', buf_.size() - pos_);
+  if (nl) {
+    // Most likely an unbalanced quote: give back the first line and resume after it.
+    size_t e = static_cast<size_t>(static_cast<const char*>(nl) - b);
+    size_t next = e + 1;
+    if (e > pos_ && b[e - 1] == '\r') --e;
+    rec->raw = std::string_view(b + pos_, e - pos_);
+    rec->error = "record longer than " + std::to_string(opt_.max_record_bytes) +
+                 " bytes (unbalanced quote?); only this line is quarantined";
+    pos_ = next;
+    ++line_;
+    return true;
+  }
+  // One physical line longer than the limit: keep its start, skip to the next line.
+  overlong_.assign(b + pos_, std::min(kOverlongKeep, buf_.size() - pos_));
+  size_t skipped = buf_.size() - pos_;
+  buf_.clear();
+  pos_ = 0;
+  for (;;) {
+    if (eof_) break;
+    if (!Fill()) return false;
+    const void* f = std::memchr(buf_.data(), '\n', buf_.size());
+    if (f) {
+      size_t e = static_cast<size_t>(static_cast<const char*>(f) - buf_.data());
+      skipped += e;
+      pos_ = e + 1;
+      break;
+    }
+    skipped += buf_.size();
+    buf_.clear();
+  }
+  rec->raw = overlong_;
+  rec->error = "line longer than " + std::to_string(opt_.max_record_bytes) + " bytes (" +
+               std::to_string(skipped) + " bytes skipped; raw text keeps the first " +
+               std::to_string(overlong_.size()) + ")";
+  ++line_;
+  return true;
+}
+
+bool CsvReader::Next(CsvRecord* rec) {
+  if (!status_.ok()) return false;
+  for (;;) {
+    if (pos_ >= buf_.size()) {
+      if (eof_) return false;
+      if (!Fill()) return false;
+      continue;
+    }
+    size_t next = 0;
+    if (ParseAt(rec, &next) == Step::kDone) {
+      rec->line = line_;
+      line_ += static_cast<long>(std::count(buf_.data() + pos_, buf_.data() + next, '\n'));
+      pos_ = next;
+      return true;
+    }
+    if (buf_.size() - pos_ >= opt_.max_record_bytes) return FinishOverlong(rec);
+    if (!Fill()) return false;
+  }
+}
+
+std::vector<OwnedCsvRecord> ReadAllCsv(std::string_view text, size_t chunk, CsvOptions options) {
+  StringSource src(text, chunk);
+  if (chunk != SIZE_MAX) options.chunk_bytes = chunk;
+  CsvReader reader(&src, options);
+  std::vector<OwnedCsvRecord> out;
+  CsvRecord rec;
+  while (reader.Next(&rec)) {
+    OwnedCsvRecord o;
+    o.line = rec.line;
+    o.raw.assign(rec.raw);
+    for (std::string_view f : rec.fields) o.fields.emplace_back(f);
+    o.error = rec.error;
+    o.error_column = rec.error_column;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace liaudit::ingest

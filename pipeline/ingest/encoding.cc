@@ -1,0 +1,229 @@
+#include "ingest/encoding.h"
+
+#include <errno.h>
+#include <iconv.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace liaudit::ingest {
+namespace {
+
+// Length of the UTF-8 sequence at p (n bytes available): the length if valid, 0 if
+// invalid, -1 if valid so far but cut short. Ranges per RFC 3629 (no overlongs, no
+// surrogates, nothing above U+10FFFF).
+int SeqLen(const unsigned char* p, size_t n) {
+  unsigned c = p[0];
+  if (c < 0x80) return 1;
+  int len;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) len = 2;
+  else if (c == 0xE0) { len = 3; lo = 0xA0; }
+  else if (c >= 0xE1 && c <= 0xEC) len = 3;
+  else if (c == 0xED) { len = 3; hi = 0x9F; }
+  else if (c >= 0xEE && c <= 0xEF) len = 3;
+  else if (c == 0xF0) { len = 4; lo = 0x90; }
+  else if (c >= 0xF1 && c <= 0xF3) len = 4;
+  else if (c == 0xF4) { len = 4; hi = 0x8F; }
+  else return 0;
+  for (int k = 1; k < len; ++k) {
+    if (static_cast<size_t>(k) >= n) return -1;
+    unsigned b = p[k];
+    unsigned l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+    if (b < l || b > h) return 0;
+  }
+  return len;
+}
+
+bool IsEudcLead(unsigned char c) { return (c >= 0x81 && c <= 0xA0) || (c >= 0xFA && c <= 0xFE); }
+
+}  // namespace
+
+const char* EncodingName(Encoding e) {
+  switch (e) {
+    case Encoding::kUtf8: return "UTF-8";
+    case Encoding::kUtf8Bom: return "UTF-8-BOM";
+    case Encoding::kCp950: return "CP950";
+  }
+  return "?";
+}
+
+void Utf8Validator::Feed(std::string_view chunk) {
+  if (bad_offset_ >= 0) {
+    offset_ += static_cast<int64_t>(chunk.size());
+    return;
+  }
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  size_t n = chunk.size(), i = 0;
+  const int64_t base = offset_;
+  offset_ += static_cast<int64_t>(n);
+  // Complete a sequence cut by the previous chunk's end.
+  while (carry_len_ > 0 && i < n) {
+    carry_[carry_len_++] = p[i++];
+    int r = SeqLen(carry_, static_cast<size_t>(carry_len_));
+    if (r == 0) {
+      bad_offset_ = base + static_cast<int64_t>(i) - carry_len_;
+      return;
+    }
+    if (r > 0) carry_len_ = 0;
+  }
+  while (i < n) {
+    // Mostly-ASCII CSV: check eight bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    if (p[i] < 0x80) { ++i; continue; }
+    int r = SeqLen(p + i, n - i);
+    if (r == 0) {
+      bad_offset_ = base + static_cast<int64_t>(i);
+      return;
+    }
+    if (r < 0) {
+      carry_len_ = static_cast<int>(n - i);
+      std::memcpy(carry_, p + i, n - i);
+      return;
+    }
+    i += static_cast<size_t>(r);
+  }
+}
+
+void Utf8Validator::Finish() {
+  if (bad_offset_ < 0 && carry_len_ > 0) bad_offset_ = offset_ - carry_len_;
+  carry_len_ = 0;
+}
+
+char32_t Cp950EudcToPua(unsigned char lead, unsigned char trail) {
+  int t;
+  if (trail >= 0x40 && trail <= 0x7E) t = trail - 0x40;
+  else if (trail >= 0xA1 && trail <= 0xFE) t = trail - 0xA1 + 63;
+  else return 0;
+  // Windows' CP950 table: FA40-FEFE -> U+E000.., 8E40-A0FE -> U+E311.., 8140-8DFE -> U+EEB8..
+  if (lead >= 0xFA && lead <= 0xFE) return static_cast<char32_t>(0xE000 + (lead - 0xFA) * 157 + t);
+  if (lead >= 0x8E && lead <= 0xA0) return static_cast<char32_t>(0xE311 + (lead - 0x8E) * 157 + t);
+  if (lead >= 0x81 && lead <= 0x8D) return static_cast<char32_t>(0xEEB8 + (lead - 0x81) * 157 + t);
+  return 0;
+}
+
+Cp950Decoder::Cp950Decoder() {
+  iconv_t cd = iconv_open("UTF-8", "CP950");
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    init_ = Status::Internal(std::string("iconv has no CP950 converter: ") + std::strerror(errno));
+    return;
+  }
+  cd_ = cd;
+  ready_ = true;
+}
+
+Cp950Decoder::~Cp950Decoder() {
+  if (cd_) iconv_close(static_cast<iconv_t>(cd_));
+}
+
+bool Cp950Decoder::Decode(std::string_view in, std::string* out) {
+  if (!ok()) return false;
+  std::string joined;
+  const int64_t base = offset_ - static_cast<int64_t>(carry_.size());
+  if (!carry_.empty()) {
+    joined = carry_ + std::string(in);
+    carry_.clear();
+    in = joined;
+  }
+  offset_ = base + static_cast<int64_t>(in.size());
+  // Every CP950 byte pair becomes at most 3 UTF-8 bytes; a lone byte at most 3 too.
+  const size_t old = out->size();
+  out->resize(old + in.size() * 3 + 16);
+  char* outp = &(*out)[old];
+  size_t outleft = in.size() * 3 + 16;
+  char* inp = const_cast<char*>(in.data());
+  size_t inleft = in.size();
+  iconv_t cd = static_cast<iconv_t>(cd_);
+  while (inleft > 0) {
+    size_t r = iconv(cd, &inp, &inleft, &outp, &outleft);
+    if (r != static_cast<size_t>(-1)) break;
+    const size_t pos = in.size() - inleft;
+    if (errno == EINVAL) {  // cut by the chunk's end
+      carry_.assign(inp, inleft);
+      break;
+    }
+    if (errno == EILSEQ) {
+      const unsigned char lead = static_cast<unsigned char>(*inp);
+      if (inleft == 1 && IsEudcLead(lead)) {
+        carry_.assign(inp, 1);
+        break;
+      }
+      char32_t pua = inleft >= 2 ? Cp950EudcToPua(lead, static_cast<unsigned char>(inp[1])) : 0;
+      if (pua != 0 && outleft >= 3) {
+        std::string enc;
+        AppendUtf8(&enc, pua);
+        std::memcpy(outp, enc.data(), enc.size());
+        outp += enc.size();
+        outleft -= enc.size();
+        inp += 2;
+        inleft -= 2;
+        continue;
+      }
+      bad_offset_ = base + static_cast<int64_t>(pos);
+      out->resize(static_cast<size_t>(outp - out->data()));
+      return false;
+    }
+    // E2BIG cannot happen with the 3x reserve; anything else is a converter fault.
+    bad_offset_ = base + static_cast<int64_t>(pos);
+    out->resize(static_cast<size_t>(outp - out->data()));
+    return false;
+  }
+  out->resize(static_cast<size_t>(outp - out->data()));
+  return true;
+}
+
+bool Cp950Decoder::Finish() {
+  if (!ok()) return false;
+  if (!carry_.empty()) {
+    bad_offset_ = offset_ - static_cast<int64_t>(carry_.size());
+    carry_.clear();
+    return false;
+  }
+  return true;
+}
+
+std::string NeitherEncodingMessage(const std::string& name, int64_t utf8_bad, unsigned char utf8_byte,
+                                   int64_t cp950_bad) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                ": encoding is neither UTF-8 nor CP950 (Big5): first bad byte at offset %lld (0x%02X) "
+                "as UTF-8, at offset %lld as CP950",
+                static_cast<long long>(utf8_bad), utf8_byte, static_cast<long long>(cp950_bad));
+  return name + buf;
+}
+
+Status DecodeBuffer(std::string_view bytes, const std::string& name, Encoding* enc, std::string* utf8) {
+  utf8->clear();
+  Utf8Validator v;
+  v.Feed(bytes);
+  v.Finish();
+  if (v.ok()) {
+    if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+      *enc = Encoding::kUtf8Bom;
+      utf8->assign(bytes.substr(3));
+    } else {
+      *enc = Encoding::kUtf8;
+      utf8->assign(bytes);
+    }
+    return Status::OK();
+  }
+  Cp950Decoder d;
+  if (!d.init_status().ok()) return d.init_status();
+  if (d.Decode(bytes, utf8) && d.Finish()) {
+    *enc = Encoding::kCp950;
+    return Status::OK();
+  }
+  utf8->clear();
+  return Status::InvalidInput(NeitherEncodingMessage(
+      name, v.bad_offset(), static_cast<unsigned char>(bytes[static_cast<size_t>(v.bad_offset())]), d.bad_offset()));
+}
+
+}  // namespace liaudit::ingest
