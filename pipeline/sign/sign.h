@@ -51,6 +51,7 @@ class Signer {
   struct Impl;  // OpenSSL objects; defined in sign.cc only
 
  private:
+  friend Status SignPdfFile(const Signer&, const std::string&, const struct SignRequest&);
   explicit Signer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
