@@ -138,6 +138,7 @@ class Canvas {
   Document* doc_;
   double w_, h_;
   std::string content_;  // PDF content operators (PDF space)
+  std::string path_;     // path under construction (MoveTo..), painted by Stroke/Fill
   bool is_template_ = false;
   int page_index_ = -1;  // 0-based page, -1 for templates
 };
@@ -226,10 +227,11 @@ class Document {
 
   const DocInfo& info() const;
 
+  struct Impl;  // implementation detail (render/pdf.cc)
+
  private:
   friend class Engine;
   friend class Canvas;
-  struct Impl;
   explicit Document(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,1014 @@
+#include "render/pdf.h"
+
+#include <podofo/podofo.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sys/stat.h>
+
+#include "core/text.h"
+#include "render/fonts.h"
+
+namespace liaudit::render {
+
+using namespace PoDoFo;
+
+// ---------------------------------------------------------------- engine
+
+struct Engine::Impl {
+  RenderOptions opts;
+  std::vector<std::unique_ptr<Face>> faces;
+  std::vector<std::string> load_warnings;
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+const RenderOptions& Engine::options() const { return impl_->opts; }
+
+std::vector<std::string> Engine::FaceNames() const {
+  std::vector<std::string> v;
+  for (auto& f : impl_->faces) v.push_back(f->name);
+  return v;
+}
+
+Status Engine::Create(const RenderOptions& opts, std::unique_ptr<Engine>* out) {
+  // PoDoFo's debug output goes to stderr and costs time on big documents.
+  PdfError::EnableDebug(false);
+  PdfError::EnableLogging(false);
+  auto impl = std::make_unique<Impl>();
+  impl->opts = opts;
+#ifdef LIAUDIT_SOURCE_ROOT
+  const std::string root = LIAUDIT_SOURCE_ROOT;
+#else
+  const std::string root = ".";
+#endif
+  if (impl->opts.fonts_config.empty()) impl->opts.fonts_config = root + "/fonts/fonts.conf";
+  if (impl->opts.templates_dir.empty()) impl->opts.templates_dir = root + "/templates";
+  if (impl->opts.compression < 1 || impl->opts.compression > 9) impl->opts.compression = 6;
+  LIAUDIT_RETURN_IF_ERROR(LoadFontChain(impl->opts.fonts_config, &impl->faces, &impl->load_warnings));
+  out->reset(new Engine(std::move(impl)));
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- document
+
+namespace {
+
+// Fast, locale-independent number formatting for content streams (2 decimals, trimmed).
+void Num(std::string* s, double v) {
+  long long n = std::llround(v * 100.0);
+  if (n < 0) {
+    *s += '-';
+    n = -n;
+  }
+  long long ip = n / 100, fp = n % 100;
+  char b[32];
+  int len = 0;
+  char t[24];
+  int tl = 0;
+  do {
+    t[tl++] = static_cast<char>('0' + ip % 10);
+    ip /= 10;
+  } while (ip);
+  while (tl) b[len++] = t[--tl];
+  if (fp) {
+    b[len++] = '.';
+    b[len++] = static_cast<char>('0' + fp / 10);
+    if (fp % 10) b[len++] = static_cast<char>('0' + fp % 10);
+  }
+  s->append(b, static_cast<size_t>(len));
+}
+
+void Nums(std::string* s, std::initializer_list<double> v) {
+  for (double d : v) {
+    Num(s, d);
+    *s += ' ';
+  }
+}
+
+bool IsBlack(const Color& c) { return c.r == 0 && c.g == 0 && c.b == 0; }
+
+void SetFill(std::string* s, const Color& c) {
+  if (c.r == c.g && c.g == c.b) {
+    Nums(s, {c.r});
+    *s += "g\n";
+  } else {
+    Nums(s, {c.r, c.g, c.b});
+    *s += "rg\n";
+  }
+}
+void SetStroke(std::string* s, const LineStyle& ls) {
+  Nums(s, {ls.width});
+  *s += "w\n";
+  if (!IsBlack(ls.color)) {
+    if (ls.color.r == ls.color.g && ls.color.g == ls.color.b) {
+      Nums(s, {ls.color.r});
+      *s += "G\n";
+    } else {
+      Nums(s, {ls.color.r, ls.color.g, ls.color.b});
+      *s += "RG\n";
+    }
+  }
+  if (ls.dash > 0) {
+    *s += "[";
+    Nums(s, {ls.dash});
+    *s += "] 0 d\n";
+  }
+}
+
+// Closing punctuation never starts a line; opening punctuation never ends one.
+bool IsClosing(char32_t c) {
+  static const std::u32string k = U"，。、；：！？）」』】〕》〉…,.;:!?)]}%·～";
+  return k.find(c) != std::u32string::npos;
+}
+bool IsOpening(char32_t c) {
+  static const std::u32string k = U"（「『【〔《〈([{";
+  return k.find(c) != std::u32string::npos;
+}
+bool IsWide(char32_t c) { return c >= 0x2E80; }
+
+std::string PdfDateString(LocalTime t) {
+  Date d = DateOf(t);
+  Civil c = CivilFromDate(d);
+  int s = SecondOfDay(t);
+  char b[64];
+  std::snprintf(b, sizeof b, "D:%04d%02d%02d%02d%02d%02d+08'00'", c.year, c.month, c.day, s / 3600,
+                (s / 60) % 60, s % 60);
+  return b;
+}
+
+std::string Deflate(const std::string& in, int level) {
+  uLongf cap = compressBound(static_cast<uLong>(in.size()));
+  std::string out(cap, '\0');
+  compress2(reinterpret_cast<Bytef*>(&out[0]), &cap, reinterpret_cast<const Bytef*>(in.data()),
+            static_cast<uLong>(in.size()), level);
+  out.resize(cap);
+  return out;
+}
+
+}  // namespace
+
+struct Bookmark {
+  std::string title;
+  int page;
+  double y;
+  int level;
+};
+
+struct Document::Impl {
+  Engine* engine = nullptr;
+  DocInfo info;
+  FontUse fonts;
+  std::vector<std::unique_ptr<Canvas>> pages;
+  std::vector<std::string> sealed;  // deflated content of pages[i] once sealed; empty = not yet
+  std::vector<std::unique_ptr<Template>> templates;
+  std::function<void(Canvas&, int, int)> decorator;
+  std::vector<Bookmark> bookmarks;
+  std::set<char32_t> missing;
+  std::vector<std::string> warnings;
+  bool has_stamp = false;
+  int stamp_page = 0;
+  Box stamp;
+  bool finished = false;
+  explicit Impl(Engine* e) : engine(e), fonts(&e->impl_->faces) {}
+};
+
+std::unique_ptr<Document> Engine::NewDocument(const DocInfo& info) {
+  auto impl = std::make_unique<Document::Impl>(this);
+  impl->info = info;
+  if (impl->info.name.empty()) impl->info.name = info.title;
+  return std::unique_ptr<Document>(new Document(std::move(impl)));
+}
+
+Document::Document(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Document::~Document() = default;
+const DocInfo& Document::info() const { return impl_->info; }
+
+Canvas& Document::NewPage() {
+  auto& I = *impl_;
+  // Pages two behind the newest are sealed (deflated) to bound memory on 10,000-page
+  // documents; later drawing on them still works (it goes into an extra content stream).
+  if (I.pages.size() >= 2) {
+    size_t k = I.pages.size() - 2;
+    if (I.sealed[k].empty()) {
+      I.sealed[k] = Deflate(I.pages[k]->content_, I.engine->impl_->opts.compression);
+      std::string().swap(I.pages[k]->content_);
+    }
+  }
+  I.pages.emplace_back(new Canvas(this, I.info.page_width, I.info.page_height));
+  I.pages.back()->page_index_ = static_cast<int>(I.pages.size()) - 1;
+  I.sealed.emplace_back();
+  return *I.pages.back();
+}
+
+int Document::page_count() const { return static_cast<int>(impl_->pages.size()); }
+Canvas& Document::page(int index) { return *impl_->pages.at(static_cast<size_t>(index)); }
+
+Template& Document::NewTemplate() {
+  auto& I = *impl_;
+  I.templates.emplace_back(
+      new Template(this, I.info.page_width, I.info.page_height, static_cast<int>(I.templates.size())));
+  return *I.templates.back();
+}
+
+void Document::SetPageDecorator(std::function<void(Canvas&, int, int)> f) { impl_->decorator = std::move(f); }
+
+void Document::AddBookmark(const std::string& title, int page_index, double y, int level) {
+  impl_->bookmarks.push_back({title, page_index, y, std::max(0, level)});
+}
+
+// ---------------------------------------------------------------- text layout
+
+namespace {
+
+struct ShapedChar {
+  char32_t cp;
+  const Glyph* g;
+};
+
+struct LineSpan {
+  size_t begin, end;  // [begin, end) into the shaped chars
+  double width;       // 1/1000 em units
+};
+
+void Shape(FontUse* fonts, std::string_view utf8, std::vector<ShapedChar>* out) {
+  out->clear();
+  size_t i = 0;
+  while (i < utf8.size()) {
+    char32_t cp = NextCodePoint(utf8, &i);
+    if (cp == '\r' || cp == '\t') cp = ' ';
+    if (cp == '\n') {
+      out->push_back({cp, nullptr});
+      continue;
+    }
+    if (cp < 0x20) continue;
+    out->push_back({cp, &fonts->Lookup(cp)});
+  }
+}
+
+double Advance(const ShapedChar& c) { return c.g ? c.g->advance : 0; }
+
+// Breaks shaped text into lines no wider than max_w (1/1000 em units); max_w <= 0: no wrap.
+void BreakLines(const std::vector<ShapedChar>& s, double max_w, std::vector<LineSpan>* lines) {
+  lines->clear();
+  size_t start = 0, last_break = std::string::npos;
+  double w = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i].cp == '\n') {
+      lines->push_back({start, i, w});
+      start = i + 1;
+      w = 0;
+      last_break = std::string::npos;
+      continue;
+    }
+    double a = Advance(s[i]);
+    if (max_w > 0 && w + a > max_w && i > start && !(IsClosing(s[i].cp))) {
+      size_t brk = i;
+      // Prefer the last break opportunity for Latin words; CJK may break anywhere.
+      if (!IsWide(s[i].cp) && s[i].cp != ' ' && last_break != std::string::npos && last_break > start) brk = last_break;
+      // Keep an opening bracket with what follows it.
+      if (brk > start + 1 && IsOpening(s[brk - 1].cp)) --brk;
+      double lw = 0;
+      for (size_t k = start; k < brk; ++k) lw += Advance(s[k]);
+      lines->push_back({start, brk, lw});
+      start = brk;
+      while (start < s.size() && s[start].cp == ' ') ++start;
+      w = 0;
+      for (size_t k = start; k < i; ++k) w += Advance(s[k]);
+      last_break = std::string::npos;
+      if (start > i) {
+        i = start - 1;
+        continue;
+      }
+    }
+    w += a;
+    if (s[i].cp == ' ' || IsWide(s[i].cp)) last_break = i + 1;
+  }
+  lines->push_back({start, s.size(), w});
+  // Trailing spaces do not count for alignment.
+  for (auto& l : *lines) {
+    while (l.end > l.begin && s[l.end - 1].cp == ' ') {
+      --l.end;
+      l.width -= Advance(s[l.end]);
+    }
+  }
+}
+
+}  // namespace
+
+double Document::TextWidth(std::string_view utf8, double size) {
+  std::vector<ShapedChar> s;
+  Shape(&impl_->fonts, utf8, &s);
+  double w = 0, best = 0;
+  for (auto& c : s) {
+    if (c.cp == '\n') {
+      best = std::max(best, w);
+      w = 0;
+    } else {
+      w += Advance(c);
+    }
+  }
+  return std::max(best, w) * size / 1000.0;
+}
+
+double Document::TextHeight(std::string_view utf8, double width, const TextStyle& st) {
+  std::vector<ShapedChar> s;
+  Shape(&impl_->fonts, utf8, &s);
+  std::vector<LineSpan> lines;
+  double avail = width - 2 * st.padding;
+  BreakLines(s, st.wrap ? std::max(1.0, avail) * 1000.0 / st.size : 0, &lines);
+  return static_cast<double>(lines.size()) * st.size * st.leading + 2 * st.padding;
+}
+
+// ---------------------------------------------------------------- canvas
+
+namespace {
+
+// Emits one line of shaped text at (x, baseline) in PDF space; runs split by face.
+void EmitLine(Document::Impl* I, std::string* out, const std::vector<ShapedChar>& s, size_t b, size_t e,
+              double x, double y, double size, double char_spacing, const std::string& doc_name,
+              std::vector<Box>* boxes) {
+  if (b >= e) return;
+  *out += "BT\n";
+  if (char_spacing != 0) {
+    Nums(out, {char_spacing});
+    *out += "Tc\n";
+  }
+  int cur_face = -2;
+  double pen = x;
+  bool in_str = false;
+  static const char* hex = "0123456789ABCDEF";
+  for (size_t i = b; i < e; ++i) {
+    const ShapedChar& c = s[i];
+    if (!c.g) continue;
+    double adv = c.g->advance * size / 1000.0;
+    if (c.g->face < 0) {
+      if (in_str) {
+        *out += "> Tj\n";
+        in_str = false;
+      }
+      boxes->push_back(Box{pen + size * 0.1, y - size * 0.1, size * 0.8, size * 0.9});
+      if (I->missing.insert(c.cp).second) {
+        char cpb[16];
+        std::snprintf(cpb, sizeof cpb, "U+%04X", static_cast<unsigned>(c.cp));
+        std::string ch;
+        AppendUtf8(&ch, c.cp);
+        I->warnings.push_back(doc_name + ": no font has " + cpb + " '" + ch + "' (drawn as a box)");
+      }
+      pen += adv + char_spacing;
+      cur_face = -2;  // force a new positioning after the gap
+      continue;
+    }
+    I->fonts.Use(*c.g, c.cp);
+    if (c.g->face != cur_face) {
+      if (in_str) *out += "> Tj\n";
+      *out += "/F";
+      *out += std::to_string(c.g->face);
+      *out += ' ';
+      Nums(out, {size});
+      *out += "Tf 1 0 0 1 ";
+      Nums(out, {pen, y});
+      *out += "Tm <";
+      in_str = true;
+      cur_face = c.g->face;
+    }
+    uint32_t g = c.g->gid;
+    char h[4] = {hex[(g >> 12) & 15], hex[(g >> 8) & 15], hex[(g >> 4) & 15], hex[g & 15]};
+    out->append(h, 4);
+    pen += adv + char_spacing;
+  }
+  if (in_str) *out += "> Tj\n";
+  if (char_spacing != 0) *out += "0 Tc\n";
+  *out += "ET\n";
+}
+
+}  // namespace
+
+double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) {
+  Document::Impl* I = doc_->impl_.get();
+  std::string& out = content_;
+  std::vector<ShapedChar> s;
+  Shape(&I->fonts, utf8, &s);
+  if (s.empty()) return 0;
+  const double aw = std::max(1.0, box.w - 2 * st.padding), ah = std::max(1.0, box.h - 2 * st.padding);
+  double size = st.size;
+  std::vector<LineSpan> lines;
+  for (;;) {
+    BreakLines(s, st.wrap ? aw * 1000.0 / size : 0, &lines);
+    double need_h = static_cast<double>(lines.size()) * size * st.leading;
+    double max_w = 0;
+    for (auto& l : lines) max_w = std::max(max_w, l.width * size / 1000.0);
+    bool fits = need_h <= ah + 0.01 && max_w <= aw + 0.01;
+    if (fits || !st.shrink_to_fit || size <= st.min_size) break;
+    if (!st.wrap && max_w > aw) {
+      size = std::max(st.min_size, std::min(size - 0.25, size * aw / max_w));
+    } else {
+      size = std::max(st.min_size, size - 0.5);
+    }
+  }
+  const double lh = size * st.leading;
+  const double total_h = static_cast<double>(lines.size()) * lh;
+  double top = box.y + st.padding;
+  if (st.valign == VAlign::kMiddle) top = box.y + (box.h - total_h) / 2;
+  else if (st.valign == VAlign::kBottom) top = box.y + box.h - st.padding - total_h;
+  const bool clip = total_h > ah + 0.5;
+  if (clip) {
+    out += "q ";
+    Nums(&out, {box.x, h_ - box.y - box.h, box.w, box.h});
+    out += "re W n\n";
+  }
+  if (!IsBlack(st.color)) SetFill(&out, st.color);
+  if (st.bold) {
+    Nums(&out, {size * 0.03});
+    out += "w 2 Tr\n";
+  }
+  std::vector<Box> boxes;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    const LineSpan& l = lines[li];
+    double w = l.width * size / 1000.0;
+    double x = box.x + st.padding;
+    double cs = 0;
+    if (st.align == HAlign::kCenter) x = box.x + (box.w - w) / 2;
+    else if (st.align == HAlign::kRight) x = box.x + box.w - st.padding - w;
+    else if (st.align == HAlign::kDistribute && l.end - l.begin > 1 && w < aw) {
+      cs = (aw - w) / static_cast<double>(l.end - l.begin - 1);
+    }
+    // CJK faces put ideographs between about -0.12 and 0.88 em: centre that in the line.
+    double baseline = top + static_cast<double>(li) * lh + (lh - size) / 2 + size * 0.88;
+    EmitLine(I, &out, s, l.begin, l.end, x, h_ - baseline, size, cs, I->info.name, &boxes);
+  }
+  if (st.bold) out += "0 Tr\n";
+  if (!IsBlack(st.color)) out += "0 g\n";
+  for (auto& b : boxes) {
+    out += "q 0.6 w ";
+    Nums(&out, {b.x, b.y, b.w, b.h});
+    out += "re S Q\n";
+  }
+  if (clip) out += "Q\n";
+  return std::min(box.h, total_h + 2 * st.padding);
+}
+
+double Canvas::TextAt(double x, double baseline_y, std::string_view utf8, double size, const Color& color) {
+  Document::Impl* I = doc_->impl_.get();
+  std::vector<ShapedChar> s;
+  Shape(&I->fonts, utf8, &s);
+  double w = 0;
+  for (auto& c : s) w += Advance(c);
+  if (!IsBlack(color)) SetFill(&content_, color);
+  std::vector<Box> boxes;
+  EmitLine(I, &content_, s, 0, s.size(), x, h_ - baseline_y, size, 0, I->info.name, &boxes);
+  if (!IsBlack(color)) content_ += "0 g\n";
+  for (auto& b : boxes) {
+    content_ += "q 0.6 w ";
+    Nums(&content_, {b.x, b.y, b.w, b.h});
+    content_ += "re S Q\n";
+  }
+  return w * size / 1000.0;
+}
+
+void Canvas::Line(double x1, double y1, double x2, double y2, const LineStyle& ls) {
+  content_ += "q ";
+  SetStroke(&content_, ls);
+  Nums(&content_, {x1, h_ - y1});
+  content_ += "m ";
+  Nums(&content_, {x2, h_ - y2});
+  content_ += "l S Q\n";
+}
+
+void Canvas::StrokeRect(const Box& b, const LineStyle& ls) {
+  content_ += "q ";
+  SetStroke(&content_, ls);
+  Nums(&content_, {b.x, h_ - b.y - b.h, b.w, b.h});
+  content_ += "re S Q\n";
+}
+
+void Canvas::FillRect(const Box& b, const Color& fill) {
+  content_ += "q ";
+  SetFill(&content_, fill);
+  Nums(&content_, {b.x, h_ - b.y - b.h, b.w, b.h});
+  content_ += "re f Q\n";
+}
+
+void Canvas::MoveTo(double x, double y) {
+  Nums(&path_, {x, h_ - y});
+  path_ += "m\n";
+}
+void Canvas::LineTo(double x, double y) {
+  Nums(&path_, {x, h_ - y});
+  path_ += "l\n";
+}
+void Canvas::CurveTo(double x1, double y1, double x2, double y2, double x3, double y3) {
+  Nums(&path_, {x1, h_ - y1, x2, h_ - y2, x3, h_ - y3});
+  path_ += "c\n";
+}
+void Canvas::ClosePath() { path_ += "h\n"; }
+
+// State operators may not appear inside a path object, so the path is buffered and
+// emitted after its state, inside q ... Q.
+void Canvas::Stroke(const LineStyle& ls) {
+  content_ += "q ";
+  SetStroke(&content_, ls);
+  content_ += path_;
+  content_ += "S Q\n";
+  path_.clear();
+}
+void Canvas::Fill(const Color& c) {
+  content_ += "q ";
+  SetFill(&content_, c);
+  content_ += path_;
+  content_ += "f Q\n";
+  path_.clear();
+}
+void Canvas::FillStroke(const Color& fill, const LineStyle& ls) {
+  content_ += "q ";
+  SetFill(&content_, fill);
+  SetStroke(&content_, ls);
+  content_ += path_;
+  content_ += "B Q\n";
+  path_.clear();
+}
+
+double Canvas::CheckBox(double x, double baseline_y, bool checked, double size) {
+  return TextAt(x, baseline_y, checked ? "☑" : "☐", size);
+}
+
+void Canvas::Use(const Template& t) {
+  content_ += "/T";
+  content_ += std::to_string(t.id());
+  content_ += " Do\n";
+}
+
+void Canvas::MarkStamp(const Box& b) {
+  Document::Impl* I = doc_->impl_.get();
+  if (I->has_stamp || is_template_) return;
+  I->has_stamp = true;
+  I->stamp_page = page_index_;
+  I->stamp = b;
+}
+
+// ---------------------------------------------------------------- tables
+
+namespace {
+struct Placed {
+  const Cell* cell;
+  size_t row, col;
+};
+
+// Resolves spans into (row, col) positions; rows are indices into `rows`.
+std::vector<Placed> PlaceCells(const std::vector<const TableRow*>& rows, size_t ncols) {
+  std::vector<Placed> out;
+  std::vector<std::vector<char>> occ(rows.size(), std::vector<char>(ncols, 0));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    size_t c = 0;
+    for (const Cell& cell : rows[r]->cells) {
+      while (c < ncols && occ[r][c]) ++c;
+      if (c >= ncols) break;
+      size_t cs = static_cast<size_t>(std::max(1, cell.col_span));
+      size_t rs = static_cast<size_t>(std::max(1, cell.row_span));
+      cs = std::min(cs, ncols - c);
+      rs = std::min(rs, rows.size() - r);
+      for (size_t i = r; i < r + rs; ++i)
+        for (size_t j = c; j < c + cs; ++j) occ[i][j] = 1;
+      out.push_back({&cell, r, c});
+      c += cs;
+    }
+  }
+  return out;
+}
+
+// Row heights that fit every cell's text (row spans grow their last row).
+std::vector<double> RowHeights(Document* doc, const std::vector<const TableRow*>& rows,
+                               const std::vector<Placed>& placed, const std::vector<double>& colx) {
+  std::vector<double> h(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) h[r] = std::max(rows[r]->min_height, 1.0);
+  auto width = [&](const Placed& p) {
+    size_t cs = static_cast<size_t>(std::max(1, p.cell->col_span));
+    size_t e = std::min(colx.size() - 1, p.col + cs);
+    return colx[e] - colx[p.col];
+  };
+  for (const Placed& p : placed) {
+    if (p.cell->row_span > 1 || p.cell->text.empty()) continue;
+    h[p.row] = std::max(h[p.row], doc->TextHeight(p.cell->text, width(p), p.cell->style));
+  }
+  for (const Placed& p : placed) {
+    if (p.cell->row_span <= 1 || p.cell->text.empty()) continue;
+    size_t e = std::min(rows.size(), p.row + static_cast<size_t>(p.cell->row_span));
+    double have = 0;
+    for (size_t r = p.row; r < e; ++r) have += h[r];
+    double need = doc->TextHeight(p.cell->text, width(p), p.cell->style);
+    if (need > have) h[e - 1] += need - have;
+  }
+  return h;
+}
+
+void DrawRows(Canvas* c, const Table& t, const std::vector<const TableRow*>& rows,
+              const std::vector<Placed>& placed, const std::vector<double>& heights,
+              const std::vector<double>& colx, size_t first, size_t last, double x, double top) {
+  std::vector<double> rowy(last - first + 1);
+  rowy[0] = top;
+  for (size_t r = first; r < last; ++r) rowy[r - first + 1] = rowy[r - first] + heights[r];
+  for (const Placed& p : placed) {
+    if (p.row < first || p.row >= last) continue;
+    size_t cs = static_cast<size_t>(std::max(1, p.cell->col_span));
+    size_t re = std::min(last, p.row + static_cast<size_t>(std::max(1, p.cell->row_span)));
+    size_t ce = std::min(colx.size() - 1, p.col + cs);
+    Box b{x + colx[p.col], rowy[p.row - first], colx[ce] - colx[p.col], rowy[re - first] - rowy[p.row - first]};
+    if (p.cell->filled) c->FillRect(b, p.cell->fill);
+    if (!p.cell->text.empty()) c->Text(b, p.cell->text, p.cell->style);
+    c->StrokeRect(b, t.grid);
+    if (p.cell->stamp) c->MarkStamp(b);
+  }
+  c->StrokeRect(Box{x, top, colx.back(), rowy.back() - top}, t.frame);
+  (void)rows;
+}
+}  // namespace
+
+double Document::DrawTable(Canvas* c, const Table& table, double x, double top, double bottom,
+                           const std::function<double(Canvas**)>& new_page) {
+  if (table.col_widths.empty()) return top;
+  std::vector<double> colx(1, 0);
+  for (double w : table.col_widths) colx.push_back(colx.back() + w);
+  const size_t ncols = table.col_widths.size();
+  std::vector<const TableRow*> hrows, brows;
+  for (auto& r : table.header) hrows.push_back(&r);
+  for (auto& r : table.rows) brows.push_back(&r);
+  auto hplaced = PlaceCells(hrows, ncols);
+  auto bplaced = PlaceCells(brows, ncols);
+  auto hh = RowHeights(this, hrows, hplaced, colx);
+  auto bh = RowHeights(this, brows, bplaced, colx);
+  double header_h = 0;
+  for (double v : hh) header_h += v;
+  // Row groups that a row span ties together stay on one page.
+  std::vector<size_t> group_end(brows.size());
+  for (size_t r = 0; r < brows.size(); ++r) group_end[r] = r + 1;
+  for (const Placed& p : bplaced) {
+    size_t e = std::min(brows.size(), p.row + static_cast<size_t>(std::max(1, p.cell->row_span)));
+    for (size_t r = p.row; r < e; ++r) group_end[p.row] = std::max(group_end[p.row], e);
+  }
+  size_t r = 0;
+  double y = top;
+  bool first_page = true;
+  while (r < brows.size() || first_page) {
+    if (!first_page) {
+      if (!new_page) break;
+      y = new_page(&c);
+    }
+    // Header, then as many row groups as fit.
+    size_t start = r;
+    double yy = y + header_h;
+    size_t end = r;
+    while (end < brows.size()) {
+      size_t ge = end;
+      size_t g = group_end[end];
+      while (ge < g) {
+        g = std::max(g, group_end[ge]);
+        ++ge;
+      }
+      double gh = 0;
+      for (size_t k = end; k < ge; ++k) gh += bh[k];
+      if (yy + gh > bottom && end > start) break;
+      if (yy + gh > bottom && !first_page && y + header_h + gh > bottom) {
+        // Taller than a whole page: draw it anyway (clipped by the page) rather than loop.
+      } else if (yy + gh > bottom && first_page && new_page) {
+        break;
+      }
+      yy += gh;
+      end = ge;
+    }
+    if (!hrows.empty()) DrawRows(c, table, hrows, hplaced, hh, colx, 0, hrows.size(), x, y);
+    if (end > start) DrawRows(c, table, brows, bplaced, bh, colx, start, end, x, y + header_h);
+    r = end;
+    y = yy;
+    first_page = false;
+    if (r >= brows.size()) break;
+  }
+  return y;
+}
+
+// ---------------------------------------------------------------- flow
+
+Flow::Flow(Document* doc, const Margins& m) : doc_(doc), m_(m) {}
+
+Canvas& Flow::canvas() {
+  if (!cur_) NewPage();
+  return *cur_;
+}
+double Flow::content_width() const { return doc_->info().page_width - m_.left - m_.right; }
+void Flow::NewPage() {
+  cur_ = &doc_->NewPage();
+  y_ = m_.top;
+}
+void Flow::Space(double h) {
+  canvas();
+  y_ += h;
+}
+Box Flow::Reserve(double h) {
+  canvas();
+  if (y_ + h > doc_->info().page_height - m_.bottom && y_ > m_.top) NewPage();
+  Box b{m_.left, y_, content_width(), h};
+  y_ += h;
+  return b;
+}
+void Flow::Paragraph(std::string_view utf8, const TextStyle& style) {
+  canvas();
+  double h = doc_->TextHeight(utf8, content_width(), style);
+  Box b = Reserve(h);
+  cur_->Text(b, utf8, style);
+}
+void Flow::Heading(std::string_view utf8, const TextStyle& style, int bookmark_level) {
+  canvas();
+  double h = doc_->TextHeight(utf8, content_width(), style);
+  // Keep a heading with at least a few lines of what follows.
+  if (y_ + h + 60 > doc_->info().page_height - m_.bottom && y_ > m_.top) NewPage();
+  doc_->AddBookmark(std::string(utf8), doc_->page_count() - 1, y_, bookmark_level);
+  Paragraph(utf8, style);
+}
+void Flow::AddTable(const Table& t) {
+  canvas();
+  double bottom = doc_->info().page_height - m_.bottom;
+  y_ = doc_->DrawTable(cur_, t, m_.left, y_, bottom, [this](Canvas** c) {
+    NewPage();
+    *c = cur_;
+    return y_;
+  });
+}
+
+// ---------------------------------------------------------------- writing
+
+namespace {
+
+PdfObject* StreamObject(PdfVecObjects* objs, const std::string& deflated) {
+  PdfObject* o = objs->CreateObject();
+  PdfMemoryInputStream in(deflated.data(), static_cast<pdf_long>(deflated.size()));
+  o->GetStream()->SetRawData(&in, static_cast<pdf_long>(deflated.size()));
+  o->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+  return o;
+}
+
+PdfString Utf8String(const std::string& s) {
+  return PdfString(reinterpret_cast<const pdf_utf8*>(s.c_str()));
+}
+
+PdfArray RectArray(double x, double y, double w, double h) {
+  PdfArray a;
+  a.push_back(PdfVariant(x));
+  a.push_back(PdfVariant(y));
+  a.push_back(PdfVariant(w));
+  a.push_back(PdfVariant(h));
+  return a;
+}
+
+}  // namespace
+
+Status Document::Finish(const std::string& path, PdfResult* result) {
+  auto& I = *impl_;
+  if (I.finished) return Status::Internal("Document::Finish called twice");
+  I.finished = true;
+  if (I.pages.empty()) NewPage();
+  const RenderOptions& opts = I.engine->impl_->opts;
+  const int level = opts.compression;
+  const int npages = static_cast<int>(I.pages.size());
+  // Decorations go into their own stream per page, since sealed pages are already deflated.
+  std::vector<std::string> deco(I.pages.size());
+  if (I.decorator) {
+    for (int i = 0; i < npages; ++i) {
+      Canvas& c = *I.pages[static_cast<size_t>(i)];
+      std::string saved;
+      saved.swap(c.content_);
+      I.decorator(c, i + 1, npages);
+      deco[static_cast<size_t>(i)].swap(c.content_);
+      c.content_.swap(saved);
+    }
+  }
+  try {
+    PdfMemDocument pdf;
+    pdf.SetPdfVersion(ePdfVersion_1_7);
+    PdfVecObjects* objs = &pdf.GetObjects();
+
+    // Fonts: one Type0 font per used face.
+    PdfObject* font_res = objs->CreateObject();
+    for (size_t fi = 0; fi < I.engine->impl_->faces.size(); ++fi) {
+      if (!I.fonts.face_used(static_cast<int>(fi))) continue;
+      const Face& face = *I.engine->impl_->faces[fi];
+      FontUse::Embedded em;
+      LIAUDIT_RETURN_IF_ERROR(I.fonts.Embed(static_cast<int>(fi), &em));
+      const std::string base = em.tag + "+" + face.ps_name;
+      PdfObject* file = StreamObject(objs, Deflate(em.program, 9));
+      if (face.cff) {
+        file->GetDictionary().AddKey(PdfName::KeySubtype, PdfName("CIDFontType0C"));
+      } else {
+        file->GetDictionary().AddKey("Length1", PdfVariant(static_cast<pdf_int64>(em.program.size())));
+      }
+      PdfObject* desc = objs->CreateObject("FontDescriptor");
+      PdfDictionary& dd = desc->GetDictionary();
+      dd.AddKey("FontName", PdfName(base));
+      dd.AddKey("Flags", PdfVariant(static_cast<pdf_int64>(4)));
+      dd.AddKey("FontBBox", RectArray(std::floor(face.bbox[0]), std::floor(face.bbox[1]), std::ceil(face.bbox[2]),
+                                      std::ceil(face.bbox[3])));
+      dd.AddKey("ItalicAngle", PdfVariant(static_cast<pdf_int64>(0)));
+      dd.AddKey("Ascent", PdfVariant(std::round(face.ascent)));
+      dd.AddKey("Descent", PdfVariant(std::round(face.descent)));
+      dd.AddKey("CapHeight", PdfVariant(std::round(face.ascent)));
+      dd.AddKey("StemV", PdfVariant(static_cast<pdf_int64>(80)));
+      dd.AddKey(face.cff ? "FontFile3" : "FontFile2", file->Reference());
+      PdfObject* cid = objs->CreateObject("Font");
+      PdfDictionary& cd = cid->GetDictionary();
+      cd.AddKey(PdfName::KeySubtype, PdfName(face.cff ? "CIDFontType0" : "CIDFontType2"));
+      cd.AddKey("BaseFont", PdfName(base));
+      PdfDictionary si;
+      si.AddKey("Registry", PdfString("Adobe"));
+      si.AddKey("Ordering", PdfString("Identity"));
+      si.AddKey("Supplement", PdfVariant(static_cast<pdf_int64>(0)));
+      cd.AddKey("CIDSystemInfo", si);
+      cd.AddKey("FontDescriptor", desc->Reference());
+      cd.AddKey("DW", PdfVariant(static_cast<pdf_int64>(1000)));
+      PdfObject* w = objs->CreateObject();
+      {
+        PdfTokenizer tok(em.widths.c_str(), static_cast<long>(em.widths.size()));
+        PdfVariant v;
+        tok.GetNextVariant(v, nullptr);
+        *w = PdfObject(v);
+      }
+      cd.AddKey("W", w->Reference());
+      if (!face.cff) cd.AddKey("CIDToGIDMap", PdfName("Identity"));
+      PdfObject* tu = StreamObject(objs, Deflate(em.to_unicode, 9));
+      PdfObject* t0 = objs->CreateObject("Font");
+      PdfDictionary& td = t0->GetDictionary();
+      td.AddKey(PdfName::KeySubtype, PdfName("Type0"));
+      td.AddKey("BaseFont", PdfName(base));
+      td.AddKey("Encoding", PdfName("Identity-H"));
+      PdfArray desc_arr;
+      desc_arr.push_back(cid->Reference());
+      td.AddKey("DescendantFonts", desc_arr);
+      td.AddKey("ToUnicode", tu->Reference());
+      font_res->GetDictionary().AddKey(PdfName("F" + std::to_string(fi)), t0->Reference());
+    }
+
+    // Templates (Form XObjects) share the font dictionary.
+    PdfObject* xobj_res = objs->CreateObject();
+    for (auto& t : I.templates) {
+      PdfObject* x = StreamObject(objs, Deflate(t->content_, level));
+      PdfDictionary& xd = x->GetDictionary();
+      xd.AddKey(PdfName::KeyType, PdfName("XObject"));
+      xd.AddKey(PdfName::KeySubtype, PdfName("Form"));
+      xd.AddKey("BBox", RectArray(0, 0, t->width(), t->height()));
+      PdfDictionary r;
+      r.AddKey("Font", font_res->Reference());
+      xd.AddKey("Resources", r);
+      xobj_res->GetDictionary().AddKey(PdfName("T" + std::to_string(t->id())), x->Reference());
+    }
+    PdfObject* res = objs->CreateObject();
+    res->GetDictionary().AddKey("Font", font_res->Reference());
+    res->GetDictionary().AddKey("XObject", xobj_res->Reference());
+
+    // The page tree: built by hand (PdfDocument::CreatePage is quadratic), two levels
+    // of at most 64 kids so viewers find pages quickly.
+    PdfObject* root = pdf.GetPagesTree()->GetObject();
+    const size_t kFan = 64;
+    std::vector<PdfObject*> parents;
+    if (I.pages.size() <= kFan) {
+      parents.push_back(root);
+    } else {
+      for (size_t i = 0; i < I.pages.size(); i += kFan) {
+        PdfObject* n = objs->CreateObject("Pages");
+        n->GetDictionary().AddKey("Parent", root->Reference());
+        parents.push_back(n);
+      }
+    }
+    std::vector<PdfArray> kids(parents.size());
+    std::vector<PdfReference> page_refs;
+    page_refs.reserve(I.pages.size());
+    for (size_t i = 0; i < I.pages.size(); ++i) {
+      Canvas& c = *I.pages[i];
+      PdfArray contents;
+      if (!I.sealed[i].empty()) contents.push_back(StreamObject(objs, I.sealed[i])->Reference());
+      if (!c.content_.empty() || I.sealed[i].empty()) {
+        contents.push_back(StreamObject(objs, Deflate(c.content_, level))->Reference());
+      }
+      std::string().swap(c.content_);
+      std::string().swap(I.sealed[i]);
+      if (!deco[i].empty()) contents.push_back(StreamObject(objs, Deflate(deco[i], level))->Reference());
+      std::string().swap(deco[i]);
+      PdfObject* p = objs->CreateObject("Page");
+      PdfDictionary& pd = p->GetDictionary();
+      size_t parent = parents.size() == 1 ? 0 : i / kFan;
+      pd.AddKey("Parent", parents[parent]->Reference());
+      if (contents.size() == 1) pd.AddKey("Contents", contents[0]);
+      else pd.AddKey("Contents", contents);
+      pd.AddKey("Resources", res->Reference());
+      kids[parent].push_back(p->Reference());
+      page_refs.push_back(p->Reference());
+    }
+    if (parents.size() == 1) {
+      root->GetDictionary().AddKey("Kids", kids[0]);
+    } else {
+      PdfArray top;
+      for (size_t k = 0; k < parents.size(); ++k) {
+        parents[k]->GetDictionary().AddKey("Kids", kids[k]);
+        parents[k]->GetDictionary().AddKey("Count", PdfVariant(static_cast<pdf_int64>(kids[k].size())));
+        top.push_back(parents[k]->Reference());
+      }
+      root->GetDictionary().AddKey("Kids", top);
+    }
+    root->GetDictionary().AddKey("Count", PdfVariant(static_cast<pdf_int64>(I.pages.size())));
+    root->GetDictionary().AddKey("MediaBox", RectArray(0, 0, I.info.page_width, I.info.page_height));
+
+    // Catalog: language, outlines.
+    PdfDictionary& cat = pdf.GetCatalog()->GetDictionary();
+    cat.AddKey("Lang", PdfString("zh-TW"));
+    PdfDictionary vp;
+    vp.AddKey("DisplayDocTitle", PdfVariant(true));
+    cat.AddKey("ViewerPreferences", vp);
+    if (!I.bookmarks.empty()) {
+      PdfObject* outlines = objs->CreateObject("Outlines");
+      struct Node {
+        PdfObject* obj;
+        PdfObject* parent;
+        std::vector<size_t> kids;
+      };
+      std::vector<Node> nodes;
+      std::vector<size_t> top_level;
+      std::vector<size_t> stack;  // index of the last node at each level
+      for (const Bookmark& b : I.bookmarks) {
+        int lvl = std::min<int>(b.level, static_cast<int>(stack.size()));
+        stack.resize(static_cast<size_t>(lvl));
+        PdfObject* o = objs->CreateObject();
+        PdfObject* parent = lvl == 0 ? outlines : nodes[stack.back()].obj;
+        nodes.push_back({o, parent, {}});
+        size_t idx = nodes.size() - 1;
+        if (lvl == 0) top_level.push_back(idx);
+        else nodes[stack.back()].kids.push_back(idx);
+        stack.push_back(idx);
+        PdfDictionary& od = o->GetDictionary();
+        od.AddKey("Title", Utf8String(b.title));
+        od.AddKey("Parent", parent->Reference());
+        PdfArray dest;
+        int pg = std::clamp(b.page, 0, npages - 1);
+        dest.push_back(page_refs[static_cast<size_t>(pg)]);
+        dest.push_back(PdfName("XYZ"));
+        dest.push_back(PdfVariant(0.0));
+        dest.push_back(PdfVariant(I.info.page_height - b.y));
+        dest.push_back(PdfVariant());
+        od.AddKey("Dest", dest);
+      }
+      auto link = [&](PdfObject* parent, const std::vector<size_t>& kv) {
+        if (kv.empty()) return;
+        parent->GetDictionary().AddKey("First", nodes[kv.front()].obj->Reference());
+        parent->GetDictionary().AddKey("Last", nodes[kv.back()].obj->Reference());
+        parent->GetDictionary().AddKey("Count", PdfVariant(static_cast<pdf_int64>(kv.size())));
+        for (size_t k = 0; k < kv.size(); ++k) {
+          PdfDictionary& d = nodes[kv[k]].obj->GetDictionary();
+          if (k > 0) d.AddKey("Prev", nodes[kv[k - 1]].obj->Reference());
+          if (k + 1 < kv.size()) d.AddKey("Next", nodes[kv[k + 1]].obj->Reference());
+        }
+      };
+      link(outlines, top_level);
+      for (auto& n : nodes) link(n.obj, n.kids);
+      cat.AddKey("Outlines", outlines->Reference());
+      cat.AddKey("PageMode", PdfName("UseOutlines"));
+    }
+
+    // Document information; fixed dates make the bytes (and PoDoFo's /ID, an MD5 of
+    // this dictionary) deterministic.
+    LocalTime t = opts.creation_time == kNoTime ? NowLocal() : opts.creation_time;
+    PdfDictionary& info = pdf.GetInfo()->GetObject()->GetDictionary();
+    info.AddKey("Title", Utf8String(I.info.title));
+    info.AddKey("Author", Utf8String(opts.author));
+    if (!I.info.subject.empty()) info.AddKey("Subject", Utf8String(I.info.subject));
+    info.AddKey("Creator", PdfString("liaudit"));
+    info.AddKey("Producer", PdfString("liaudit (PoDoFo, HarfBuzz)"));
+    info.AddKey("CreationDate", PdfString(PdfDateString(t)));
+    info.AddKey("ModDate", PdfString(PdfDateString(t)));
+
+    std::string tmp = path + ".tmp";
+    pdf.Write(tmp.c_str());
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+      std::remove(tmp.c_str());
+      return Status::IoError("cannot rename " + tmp + " to " + path);
+    }
+  } catch (const PdfError& e) {
+    return Status::IoError("writing " + path + ": PoDoFo error " + std::string(PdfError::ErrorMessage(e.GetError()) ? PdfError::ErrorMessage(e.GetError()) : "?"));
+  }
+  if (result) {
+    *result = PdfResult();
+    result->pages = npages;
+    result->warnings = I.warnings;
+    if (I.has_stamp) {
+      result->has_stamp = true;
+      result->stamp_page = I.stamp_page + 1;
+      result->stamp_x = I.stamp.x;
+      result->stamp_y = I.info.page_height - I.stamp.y - I.stamp.h;
+      result->stamp_w = I.stamp.w;
+      result->stamp_h = I.stamp.h;
+    }
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0) result->bytes = static_cast<uint64_t>(st.st_size);
+  }
+  return Status::OK();
+}
+
+}  // namespace liaudit::render

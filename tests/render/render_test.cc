@@ -1,0 +1,135 @@
+#include "render/pdf.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "test_util.h"
+
+namespace liaudit::render {
+namespace {
+
+using liaudit::testing::AllFontsEmbeddedSubset;
+using liaudit::testing::NoSpace;
+using liaudit::testing::PageCount;
+using liaudit::testing::QpdfCheck;
+using liaudit::testing::Run;
+using liaudit::testing::TextOf;
+
+std::string TmpDir() {
+  static std::string dir = [] {
+    char tmpl[] = "/tmp/render_test.XXXXXX";
+    return std::string(mkdtemp(tmpl));
+  }();
+  return dir;
+}
+
+RenderOptions Opts() {
+  RenderOptions o;
+  o.fonts_config = std::string(LIAUDIT_SOURCE_DIR) + "/fonts/fonts.conf";
+  o.templates_dir = std::string(LIAUDIT_SOURCE_DIR) + "/templates";
+  o.creation_time = 1795000000;
+  return o;
+}
+
+Engine& TheEngine() {
+  static std::unique_ptr<Engine> e = [] {
+    std::unique_ptr<Engine> x;
+    Status st = Engine::Create(Opts(), &x);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return x;
+  }();
+  return *e;
+}
+
+std::string Slurp(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void MakeSample(const std::string& path, PdfResult* r) {
+  auto doc = TheEngine().NewDocument({"測試文件", "", "sample.pdf"});
+  doc->SetPageDecorator([](Canvas& c, int page, int pages) {
+    TextStyle st;
+    st.size = 9;
+    st.align = HAlign::kCenter;
+    c.Text(Box{0, kA4Height - 40, kA4Width, 20},
+           "第 " + std::to_string(page) + " 頁，共 " + std::to_string(pages) + " 頁", st);
+  });
+  Flow flow(doc.get());
+  TextStyle h;
+  h.size = 16;
+  h.align = HAlign::kCenter;
+  flow.Heading("勞保查詢系統使用紀錄檢查結果報告", h, 0);
+  TextStyle p;
+  flow.Paragraph("申請人王小明，姓名含罕用字𠮟與私用字\xEE\x80\x80，核對☐未勾選☑已勾選。", p);
+  Table t;
+  t.col_widths = {60, 120, 120, 200};
+  TableRow hr;
+  for (const char* s : {"編號", "姓名", "身分證字號", "查調事由"}) {
+    Cell c;
+    c.text = s;
+    c.style.align = HAlign::kCenter;
+    c.filled = true;
+    hr.cells.push_back(c);
+  }
+  t.header.push_back(hr);
+  for (int i = 1; i <= 60; ++i) {
+    TableRow r;
+    r.min_height = 18;
+    for (std::string s : {std::to_string(i), std::string("陳大文"), std::string("A123456789"),
+                          std::string(i % 7 == 0 ? "依社會救助法第五條辦理低收入戶資格審查，需查調投保薪資以核算家庭總收入。" : "社會救助法")}) {
+      Cell c;
+      c.text = s;
+      r.cells.push_back(c);
+    }
+    t.rows.push_back(r);
+  }
+  flow.Heading("一、明細", p, 1);
+  flow.AddTable(t);
+  Box chart = flow.Reserve(120);
+  Canvas& c = flow.canvas();
+  c.StrokeRect(chart);
+  c.MoveTo(chart.x, chart.y + chart.h);
+  c.LineTo(chart.x + 100, chart.y + 20);
+  c.LineTo(chart.x + 200, chart.y + 80);
+  c.Stroke(LineStyle{1.5, Color{0.8, 0.1, 0.1}, 0});
+  c.FillRect(Box{chart.x + 250, chart.y + 40, 30, 80}, Color{0.2, 0.4, 0.8});
+  c.MarkStamp(Box{400, 700, 120, 60});
+  ASSERT_TRUE(doc->Finish(path, r).ok());
+}
+
+TEST(RenderTest, SampleDocumentIsCleanAndExtractable) {
+  std::string path = TmpDir() + "/sample.pdf";
+  PdfResult r;
+  MakeSample(path, &r);
+  std::string out;
+  EXPECT_EQ(QpdfCheck(path, &out), 0) << out;
+  std::string fonts;
+  EXPECT_TRUE(AllFontsEmbeddedSubset(path, &fonts)) << fonts;
+  std::string text = TextOf(path);
+  EXPECT_NE(text.find(NoSpace("勞保查詢系統使用紀錄檢查結果報告")), std::string::npos) << text;
+  EXPECT_NE(text.find("𠮟"), std::string::npos) << text;
+  EXPECT_NE(text.find("☐未勾選☑已勾選"), std::string::npos) << text;
+  EXPECT_NE(text.find("第1頁，共3頁"), std::string::npos) << text;
+  EXPECT_EQ(r.pages, PageCount(path));
+  EXPECT_GE(r.pages, 2);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("U+E000"), std::string::npos);
+  EXPECT_NE(r.warnings[0].find("sample.pdf"), std::string::npos);
+  EXPECT_TRUE(r.has_stamp);
+  std::string info = Run("pdfinfo '" + path + "'");
+  EXPECT_NE(info.find("PDF version:    1.7"), std::string::npos) << info;
+  EXPECT_NE(info.find("高雄市政府社會局"), std::string::npos) << info;
+}
+
+TEST(RenderTest, FixedCreationTimeGivesIdenticalBytes) {
+  PdfResult r1, r2;
+  MakeSample(TmpDir() + "/a.pdf", &r1);
+  MakeSample(TmpDir() + "/b.pdf", &r2);
+  EXPECT_EQ(Slurp(TmpDir() + "/a.pdf"), Slurp(TmpDir() + "/b.pdf"));
+}
+
+}  // namespace
+}  // namespace liaudit::render

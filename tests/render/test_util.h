@@ -1,0 +1,81 @@
+// Helpers for the render and forms tests: run the poppler/qpdf tools on a PDF.
+#pragma once
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+namespace liaudit::testing {
+
+// Runs a shell command, returns its stdout; *rc gets the exit status.
+inline std::string Run(const std::string& cmd, int* rc = nullptr) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int st = pclose(p);
+  if (rc) *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+// Removes all white space, including U+3000 (poppler may turn it into a space or keep it).
+inline std::string NoSpace(const std::string& t) {
+  std::string out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f') continue;
+    if (c == 0xE3 && i + 2 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(t[i + 2]) == 0x80) {
+      i += 2;
+      continue;
+    }
+    out += t[i];
+  }
+  return out;
+}
+
+// pdftotext output without white space.
+inline std::string TextOf(const std::string& pdf) {
+  return NoSpace(Run("pdftotext -enc UTF-8 '" + pdf + "' - 2>/dev/null"));
+}
+
+inline int PageCount(const std::string& pdf) {
+  std::string info = Run("pdfinfo '" + pdf + "' 2>/dev/null");
+  size_t p = info.find("Pages:");
+  if (p == std::string::npos) return -1;
+  return std::stoi(info.substr(p + 6));
+}
+
+// qpdf --check exit status (0 = clean; 3 = warnings).
+inline int QpdfCheck(const std::string& pdf, std::string* out = nullptr) {
+  int rc = -1;
+  std::string o = Run("qpdf --check '" + pdf + "' 2>&1", &rc);
+  if (out) *out = o;
+  return rc;
+}
+
+// True when pdffonts lists at least one font and every font is embedded and subset.
+inline bool AllFontsEmbeddedSubset(const std::string& pdf, std::string* listing = nullptr) {
+  std::string o = Run("pdffonts '" + pdf + "' 2>&1");
+  if (listing) *listing = o;
+  size_t pos = o.find("-----");
+  if (pos == std::string::npos) return false;
+  pos = o.find('\n', pos);
+  int fonts = 0;
+  while (pos != std::string::npos && pos + 1 < o.size()) {
+    size_t e = o.find('\n', pos + 1);
+    std::string line = o.substr(pos + 1, e == std::string::npos ? std::string::npos : e - pos - 1);
+    pos = e;
+    if (line.empty()) continue;
+    ++fonts;
+    // name type encoding emb sub uni object ID: the name has the ABCDEF+ prefix,
+    // and the emb/sub/uni columns read "yes yes yes".
+    if (line.size() < 8 || line[6] != '+') return false;
+    if (line.find("yes yes yes") == std::string::npos) return false;
+  }
+  return fonts > 0;
+}
+
+}  // namespace liaudit::testing
