@@ -1,0 +1,332 @@
+// 勞保查詢系統使用紀錄檢查結果報告: the quarterly review report sent to 勞工局 (要點第七點).
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+
+#include "reports/charts.h"
+#include "reports/layout.h"
+#include "reports/reports.h"
+
+namespace liaudit::reports {
+
+using render::HAlign;
+using render::kMm;
+using layout::Number;
+using layout::Percent;
+
+namespace {
+
+const char* const kTitle = "勞保查詢系統使用紀錄檢查結果報告";
+
+std::string Period(const ReviewReport& r) {
+  if (r.from == kNoDate || r.to == kNoDate) return "—";
+  return FormatRocDate(r.from) + "至" + FormatRocDate(r.to);
+}
+
+render::Color SeverityColor(const std::string& s) {
+  if (s == "嚴重") return {0.55, 0.07, 0.10};
+  if (s == "高") return {0.85, 0.33, 0.18};
+  if (s == "中") return {0.93, 0.66, 0.20};
+  if (s == "低") return {0.32, 0.52, 0.72};
+  return render::Color::Gray(0.6);
+}
+
+void Cover(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
+  const double w = flow->content_width();
+  flow->canvas();
+  doc->AddBookmark("封面", 0, flow->y(), 0);
+  flow->Space(38 * kMm);
+  flow->Paragraph(r.organisation, layout::TitleStyle(16));
+  flow->Space(6);
+  flow->Paragraph(kTitle, layout::TitleStyle(22));
+  flow->Space(6);
+  flow->Paragraph(layout::RocQuarter(r.quarter), layout::TitleStyle(16));
+  flow->Space(24 * kMm);
+  const std::string generated = layout::RocDateTime(r.generated_at);
+  flow->AddTable(layout::InfoTable(
+      {
+          {"檢查期間", Period(r)},
+          {"填報單位", r.organisation},
+          {"受文單位", r.recipient},
+          {"辦理依據", "高雄市政府社會局應用勞動部勞工保險局資訊作業管理要點第七點：每三個月檢查勞保查詢系統之使用紀錄，"
+                       "並將檢查結果送市府勞工局備查。"},
+          {"產製時間", generated.empty() ? "—" : generated},
+      },
+      w * 0.22, w * 0.78, 11.5));
+  flow->Space(10);
+  flow->Paragraph("本報告所載身分證統一編號均已遮蔽；內容涉及個人資料，僅供備查之用，請依個人資料保護法妥善保管，"
+                  "不得影印、複製或傳送予無關人員。",
+                  layout::NoteStyle());
+  flow->NewPage();
+}
+
+void Summary(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
+  layout::Heading(flow, doc, "一、檢查結果摘要", 0, 80);
+  long regs = 0, matched = 0;
+  for (const auto& q : r.by_querier) {
+    regs += q.registrations;
+    matched += q.matched;
+  }
+  std::map<std::string, long> by_sev;
+  for (const auto& c : r.by_rule) by_sev[c.severity] += c.count;
+  std::string sev;
+  for (const char* s : {"嚴重", "高", "中", "低", "資訊"}) {
+    auto it = by_sev.find(s);
+    if (it == by_sev.end() || it->second == 0) continue;
+    sev += (sev.empty() ? "" : "、") + std::string(s) + " " + Number(it->second) + " 件";
+  }
+  std::string text = "本季（" + Period(r) + "）勞保查詢系統共查詢 " + Number(r.total_queries) + " 筆，資料查詢者 " +
+                     Number(static_cast<long>(r.by_querier.size())) + " 人；查調資料登記表登記 " + Number(regs) +
+                     " 筆，系統查詢紀錄與登記相符 " + Number(matched) + " 筆（相符率 " +
+                     Percent(matched, r.total_queries) + "）。經檢查發現異常 " + Number(r.total_findings) + " 件";
+  text += sev.empty() ? "。" : "（" + sev + "）。";
+  text += r.overdue.empty() ? "目前無逾期未提檢討報告之案件。"
+                            : "逾期未提檢討報告 " + Number(static_cast<long>(r.overdue.size())) + " 件，詳第五點。";
+  flow->Paragraph(text, layout::BodyStyle());
+  flow->Space(4);
+  const double w = flow->content_width();
+  flow->AddTable(layout::InfoTable(
+      {
+          {"查詢總筆數", Number(r.total_queries) + " 筆"},
+          {"登記簿登記筆數", Number(regs) + " 筆"},
+          {"與登記相符筆數", Number(matched) + " 筆（" + Percent(matched, r.total_queries) + "）"},
+          {"異常總件數", Number(r.total_findings) + " 件"},
+          {"具查調權限人數", Number(static_cast<long>(r.permissions.size())) + " 人"},
+          {"逾期未提檢討報告", Number(static_cast<long>(r.overdue.size())) + " 件"},
+          {"隔離之輸入資料", Number(r.rejected_rows) + " 列"},
+      },
+      w * 0.3, w * 0.7, 10));
+}
+
+void Permissions(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
+  layout::Heading(flow, doc, "二、查調權限（期末具查調權限人員及項目）", 0, 80);
+  const double w = flow->content_width();
+  layout::TableBuilder t({w * 0.07, w * 0.15, w * 0.13, w * 0.25, w * 0.40}, {"序號", "帳號", "姓名", "單位", "可查調服務項目"},
+                         {HAlign::kCenter, HAlign::kLeft, HAlign::kLeft, HAlign::kLeft, HAlign::kLeft});
+  int n = 0;
+  for (const auto& p : r.permissions) t.Row({std::to_string(++n), p.account, p.name, p.unit, p.items});
+  if (r.permissions.empty()) t.SpanRow("期末無具查調權限之人員。");
+  flow->AddTable(t.table());
+}
+
+void LabelCountTable(render::Flow* flow, const std::vector<LabelCount>& rows, const std::string& label,
+                     long total) {
+  const double w = flow->content_width();
+  layout::TableBuilder t({w * 0.08, w * 0.56, w * 0.18, w * 0.18}, {"序號", label, "查詢筆數", "占比"},
+                         {HAlign::kCenter, HAlign::kLeft, HAlign::kRight, HAlign::kRight});
+  int n = 0;
+  long sum = 0;
+  for (const auto& r : rows) {
+    t.Row({std::to_string(++n), r.label, Number(r.count), Percent(r.count, total)});
+    sum += r.count;
+  }
+  if (rows.empty()) t.SpanRow("本期無查詢紀錄。");
+  else t.TotalRow({"", "合計", Number(sum), Percent(sum, total)});
+  flow->AddTable(t.table());
+}
+
+void ChartBox(render::Flow* flow, render::Document* doc, const charts::BarChart& chart, double h) {
+  flow->Space(6);
+  layout::KeepTogether(flow, doc, h);
+  render::Box b = flow->Reserve(h);
+  charts::Draw(flow->canvas(), *doc, b, chart);
+  flow->Space(4);
+}
+
+void Usage(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
+  layout::Heading(flow, doc, "三、查調統計", 0, 60);
+  layout::Heading(flow, doc, "（一）各單位查調筆數", 1, 60);
+  LabelCountTable(flow, r.by_unit, "單位", r.total_queries);
+  if (!r.per_month_unit.empty() && !r.month_labels.empty()) {
+    charts::BarChart chart;
+    chart.title = "各單位每月查詢筆數";
+    chart.y_label = "查詢筆數（筆）";
+    chart.categories = r.month_labels;
+    for (size_t i = 0; i < r.per_month_unit.size(); ++i)
+      chart.series.push_back({r.per_month_unit[i].unit, r.per_month_unit[i].per_month, charts::Palette(i)});
+    ChartBox(flow, doc, chart, 92 * kMm);
+  }
+
+  layout::Heading(flow, doc, "（二）各資料查詢者查調筆數與登記簿比對", 1, 60);
+  flow->Paragraph("「系統筆數」為勞保查詢系統之查詢紀錄，「登記筆數」為查調資料登記表（附表2）之登記筆數，"
+                  "「相符筆數」為有相符登記之查詢紀錄。",
+                  layout::NoteStyle());
+  const double w = flow->content_width();
+  layout::TableBuilder t({w * 0.13, w * 0.12, w * 0.21, w * 0.11, w * 0.11, w * 0.11, w * 0.10, w * 0.11},
+                         {"帳號", "姓名", "單位", "系統筆數", "登記筆數", "相符筆數", "相符率", "異常件數"},
+                         {HAlign::kLeft, HAlign::kLeft, HAlign::kLeft, HAlign::kRight, HAlign::kRight, HAlign::kRight,
+                          HAlign::kRight, HAlign::kRight});
+  long q = 0, g = 0, m = 0, f = 0;
+  for (const auto& x : r.by_querier) {
+    t.Row({x.account, x.name, x.unit, Number(x.queries), Number(x.registrations), Number(x.matched),
+           Percent(x.matched, x.queries), Number(x.findings)});
+    q += x.queries;
+    g += x.registrations;
+    m += x.matched;
+    f += x.findings;
+  }
+  if (r.by_querier.empty()) t.SpanRow("本期無資料查詢者之查詢紀錄。");
+  else t.TotalRow({"合計", "", "", Number(q), Number(g), Number(m), Percent(m, q), Number(f)});
+  flow->AddTable(t.table());
+
+  layout::Heading(flow, doc, "（三）各查調服務項目查詢筆數", 1, 60);
+  LabelCountTable(flow, r.by_service, "查調服務項目", r.total_queries);
+}
+
+// Findings by querier and rule: a cross table over the rules that occur, in chunks of
+// columns narrow enough to stay legible.
+void CrossTable(render::Flow* flow, const ReviewReport& r) {
+  std::vector<std::string> rules;
+  std::set<std::string> seen;
+  for (const auto& c : r.by_rule)
+    if (c.count > 0 && seen.insert(c.rule_id).second) rules.push_back(c.rule_id);
+  for (const auto& f : r.findings)
+    if (seen.insert(f.rule_id).second) rules.push_back(f.rule_id);
+  std::map<std::string, std::string> names;  // account -> "name／unit"
+  for (const auto& q : r.by_querier) names[q.account] = q.name;
+  std::vector<std::string> accounts;
+  std::map<std::string, std::map<std::string, long>> counts;
+  for (const auto& f : r.findings) {
+    const std::string key = f.account.empty() ? std::string() : f.account;
+    if (!counts.count(key)) accounts.push_back(key);
+    counts[key][f.rule_id]++;
+    if (!f.account.empty() && names[f.account].empty()) names[f.account] = f.querier;
+  }
+  if (accounts.empty()) {
+    flow->Paragraph("本期無異常。", layout::BodyStyle());
+    return;
+  }
+  std::sort(accounts.begin(), accounts.end(), [](const std::string& a, const std::string& b) {
+    if (a.empty() != b.empty()) return b.empty();  // "not about one querier" last
+    return a < b;
+  });
+  const double w = flow->content_width();
+  const size_t per_table = 9;
+  for (size_t start = 0; start < rules.size(); start += per_table) {
+    const size_t end = std::min(rules.size(), start + per_table);
+    const bool last = end == rules.size();
+    const double first_w = w * 0.26;
+    const size_t ncols = end - start + (last ? 1 : 0);
+    const double col_w = (w - first_w) / static_cast<double>(std::max<size_t>(ncols, 1));
+    std::vector<double> widths{first_w};
+    std::vector<std::string> heads{"資料查詢者"};
+    std::vector<HAlign> aligns{HAlign::kLeft};
+    for (size_t i = start; i < end; ++i) {
+      widths.push_back(col_w);
+      heads.push_back(rules[i]);
+      aligns.push_back(HAlign::kRight);
+    }
+    if (last) {
+      widths.push_back(col_w);
+      heads.push_back("合計");
+      aligns.push_back(HAlign::kRight);
+    }
+    layout::TableBuilder t(widths, heads, aligns);
+    std::vector<long> col_sum(end - start, 0);
+    long grand = 0;
+    for (const auto& a : accounts) {
+      std::vector<std::string> row{a.empty() ? "（非特定帳號）" : a + (names[a].empty() ? "" : " " + names[a])};
+      long sum = 0;
+      for (size_t i = start; i < end; ++i) {
+        const long v = counts[a].count(rules[i]) ? counts[a][rules[i]] : 0;
+        row.push_back(v ? Number(v) : "");
+        col_sum[i - start] += v;
+      }
+      for (const auto& kv : counts[a]) sum += kv.second;
+      grand += sum;
+      if (last) row.push_back(Number(sum));
+      t.Row(row);
+    }
+    std::vector<std::string> total{"合計"};
+    for (long v : col_sum) total.push_back(Number(v));
+    if (last) total.push_back(Number(grand));
+    t.TotalRow(total);
+    flow->AddTable(t.table());
+    flow->Space(6);
+  }
+}
+
+void Findings(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
+  layout::Heading(flow, doc, "四、異常統計", 0, 60);
+  layout::Heading(flow, doc, "（一）各規則異常件數", 1, 60);
+  layout::AddRuleCountTable(flow, r.by_rule);
+  if (!r.by_rule.empty()) {
+    charts::BarChart chart;
+    chart.title = "各規則異常件數";
+    chart.y_label = "件數";
+    charts::Series s{"異常件數", {}, charts::Palette(0)};
+    std::set<std::string> sev_seen;
+    for (const auto& c : r.by_rule) {
+      chart.categories.push_back(c.rule_id);
+      s.values.push_back(c.count);
+      chart.bar_colors.push_back(SeverityColor(c.severity));
+      sev_seen.insert(c.severity);
+    }
+    chart.series.push_back(std::move(s));
+    for (const char* sv : {"嚴重", "高", "中", "低", "資訊"})
+      if (sev_seen.count(sv)) chart.legend.emplace_back(std::string("嚴重度：") + sv, SeverityColor(sv));
+    ChartBox(flow, doc, chart, 78 * kMm);
+  }
+  layout::Heading(flow, doc, "（二）各資料查詢者異常件數（依規則）", 1, 60);
+  CrossTable(flow, r);
+  layout::Heading(flow, doc, "（三）異常明細", 1, 60);
+  layout::AddFindingsTables(flow, doc, r.findings, 2);
+}
+
+void FollowUpTable(render::Flow* flow, const std::vector<FollowUpLine>& rows, const std::string& empty_text) {
+  const double w = flow->content_width();
+  layout::TableBuilder t({w * 0.06, w * 0.07, w * 0.13, w * 0.40, w * 0.12, w * 0.12, w * 0.10},
+                         {"序號", "規則", "帳號", "異常事項", "檢討報告期限", "辦理情形", "登錄者"},
+                         {HAlign::kCenter, HAlign::kCenter, HAlign::kLeft, HAlign::kLeft, HAlign::kCenter,
+                          HAlign::kCenter, HAlign::kLeft});
+  int n = 0;
+  for (const auto& f : rows) {
+    std::string what = f.detail;
+    if (!f.key.empty()) what += (what.empty() ? "" : "\n") + f.key;
+    std::string state = f.state + (f.overdue ? "\n（逾期）" : "");
+    t.Row({std::to_string(++n), f.rule_id, f.account, what, f.due, state, f.updated_by});
+  }
+  if (rows.empty()) t.SpanRow(empty_text);
+  flow->AddTable(t.table());
+}
+
+}  // namespace
+
+Status WriteReviewReport(render::Engine& engine, const ReviewReport& report, const std::string& path,
+                         render::PdfResult* result) {
+  if (path.empty()) return Status::InvalidInput("review report: empty output path");
+  render::DocInfo info;
+  info.title = report.organisation + kTitle;
+  info.subject = std::string(kTitle) + " " + layout::RocQuarter(report.quarter);
+  info.name = "review.pdf";
+  std::unique_ptr<render::Document> doc = engine.NewDocument(info);
+  const std::string generated = layout::RocDateTime(report.generated_at);
+  layout::InstallDecorator(doc.get(), std::string(kTitle) + "　" + layout::RocQuarter(report.quarter),
+                           report.organisation, generated.empty() ? "" : "產製時間：" + generated, 2);
+
+  render::Flow flow(doc.get(), layout::ReportMargins());
+  Cover(&flow, doc.get(), report);
+  Summary(&flow, doc.get(), report);
+  Permissions(&flow, doc.get(), report);
+  Usage(&flow, doc.get(), report);
+  Findings(&flow, doc.get(), report);
+
+  layout::Heading(&flow, doc.get(), "五、追蹤改正情形", 0, 60);
+  flow.Paragraph("依要點第八點，資料查詢者違反規定者應立即改正，並於十日內提具檢討報告。", layout::NoteStyle());
+  layout::Heading(&flow, doc.get(), "（一）改正追蹤", 1, 60);
+  FollowUpTable(&flow, report.followups, "本期無追蹤中之案件。");
+  layout::Heading(&flow, doc.get(), "（二）逾期未提檢討報告", 1, 60);
+  FollowUpTable(&flow, report.overdue, "目前無逾期未提檢討報告之案件。");
+
+  layout::Heading(&flow, doc.get(), "六、未執行之檢查", 0, 40);
+  layout::AddSkippedChecks(&flow, report.skipped_checks);
+
+  flow.Space(6 * kMm);
+  layout::AddStamp(&flow, doc.get(), report.stamp);
+
+  render::PdfResult local;
+  return doc->Finish(path, result ? result : &local);
+}
+
+}  // namespace liaudit::reports
