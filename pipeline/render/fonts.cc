@@ -6,6 +6,7 @@
 #include <hb.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -283,16 +284,12 @@ Status FontUse::Embed(int face_index, Embedded* out) const {
     h /= 26;
   }
 
-  std::string w = "[";
-  char b[64];
+  out->widths.clear();
   for (auto& [gid, cp] : used) {
     hb_position_t adv = hb_font_get_glyph_h_advance(f.font, gid);
-    std::snprintf(b, sizeof b, " %u [%.0f]", gid, adv * 1000.0 / f.upem);
-    w += b;
+    out->widths.emplace_back(gid, static_cast<int>(std::lround(adv * 1000.0 / f.upem)));
   }
-  w += " ]";
-  out->widths = std::move(w);
-
+  char b[64];
   std::string cm =
       "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"

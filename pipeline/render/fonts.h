@@ -56,7 +56,7 @@ class FontUse {
   // /W array text, ToUnicode CMap and a deterministic 6-letter subset tag.
   struct Embedded {
     std::string program;    // the subset font file (TrueType or bare CFF table)
-    std::string widths;     // PDF array text "[ 12 [500] ... ]"
+    std::vector<std::pair<uint32_t, int>> widths;  // (gid, advance in 1/1000 em), by gid
     std::string to_unicode; // CMap stream text
     std::string tag;        // "ABCDEF"
   };

@@ -826,12 +826,20 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       cd.AddKey("CIDSystemInfo", si);
       cd.AddKey("FontDescriptor", desc->Reference());
       cd.AddKey("DW", PdfVariant(static_cast<pdf_int64>(1000)));
-      PdfObject* w = objs->CreateObject();
+      // /W as runs of consecutive CIDs: "c [w1 w2 ...]".
+      PdfObject* w = objs->CreateObject(PdfArray());
       {
-        PdfTokenizer tok(em.widths.c_str(), static_cast<long>(em.widths.size()));
-        PdfVariant v;
-        tok.GetNextVariant(v, nullptr);
-        *w = PdfObject(v);
+        PdfArray& wa = w->GetArray();
+        size_t k = 0;
+        while (k < em.widths.size()) {
+          size_t e = k + 1;
+          while (e < em.widths.size() && em.widths[e].first == em.widths[e - 1].first + 1) ++e;
+          PdfArray run;
+          for (size_t j = k; j < e; ++j) run.push_back(PdfVariant(static_cast<pdf_int64>(em.widths[j].second)));
+          wa.push_back(PdfVariant(static_cast<pdf_int64>(em.widths[k].first)));
+          wa.push_back(run);
+          k = e;
+        }
       }
       cd.AddKey("W", w->Reference());
       if (!face.cff) cd.AddKey("CIDToGIDMap", PdfName("Identity"));
@@ -991,7 +999,13 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       return Status::IoError("cannot rename " + tmp + " to " + path);
     }
   } catch (const PdfError& e) {
-    return Status::IoError("writing " + path + ": PoDoFo error " + std::string(PdfError::ErrorMessage(e.GetError()) ? PdfError::ErrorMessage(e.GetError()) : "?"));
+    std::string where;
+    if (!e.GetCallstack().empty()) {
+      const PdfErrorInfo& info = e.GetCallstack().front();
+      where = " (" + info.GetFilename() + ":" + std::to_string(info.GetLine()) + ")";
+    }
+    const char* msg = PdfError::ErrorMessage(e.GetError());
+    return Status::IoError("writing " + path + ": PoDoFo error: " + (msg ? msg : "?") + where);
   }
   if (result) {
     *result = PdfResult();

@@ -14,7 +14,6 @@ using liaudit::testing::AllFontsEmbeddedSubset;
 using liaudit::testing::NoSpace;
 using liaudit::testing::PageCount;
 using liaudit::testing::QpdfCheck;
-using liaudit::testing::Run;
 using liaudit::testing::TextOf;
 
 std::string TmpDir() {
@@ -48,7 +47,7 @@ std::string Slurp(const std::string& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void MakeSample(const std::string& path, PdfResult* r) {
+void MakeSample(const std::string& path, PdfResult* result) {
   auto doc = TheEngine().NewDocument({"測試文件", "", "sample.pdf"});
   doc->SetPageDecorator([](Canvas& c, int page, int pages) {
     TextStyle st;
@@ -97,7 +96,8 @@ void MakeSample(const std::string& path, PdfResult* r) {
   c.Stroke(LineStyle{1.5, Color{0.8, 0.1, 0.1}, 0});
   c.FillRect(Box{chart.x + 250, chart.y + 40, 30, 80}, Color{0.2, 0.4, 0.8});
   c.MarkStamp(Box{400, 700, 120, 60});
-  ASSERT_TRUE(doc->Finish(path, r).ok());
+  Status st = doc->Finish(path, result);
+  ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
 TEST(RenderTest, SampleDocumentIsCleanAndExtractable) {
@@ -119,8 +119,8 @@ TEST(RenderTest, SampleDocumentIsCleanAndExtractable) {
   EXPECT_NE(r.warnings[0].find("U+E000"), std::string::npos);
   EXPECT_NE(r.warnings[0].find("sample.pdf"), std::string::npos);
   EXPECT_TRUE(r.has_stamp);
-  std::string info = Run("pdfinfo '" + path + "'");
-  EXPECT_NE(info.find("PDF version:    1.7"), std::string::npos) << info;
+  std::string info = liaudit::testing::Run("pdfinfo '" + path + "'");
+  EXPECT_NE(info.find("PDF version:     1.7"), std::string::npos) << info;
   EXPECT_NE(info.find("高雄市政府社會局"), std::string::npos) << info;
 }
 
