@@ -1334,6 +1334,65 @@ def render_registers(w, S):
     return out
 
 
+# ----------------------------------------------------------------------------- read-back
+
+def parse_any_ts(s):
+    """Every timestamp form of inputs.md (after full-width folding); None if impossible."""
+    import re
+    s = s.translate({ord(v): k for k, v in FULLWIDTH.items()}).strip(" \u3000")
+    m = re.fullmatch(r"(\d{4})[-/](\d{2})[-/](\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?", s) or \
+        re.fullmatch(r"(\d{2,3})/(\d{2})/(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?", s) or \
+        re.fullmatch(r"(\d{2,3})年(\d{2})月(\d{2})日 (\d{2}):(\d{2})(?::(\d{2}))?", s) or \
+        re.fullmatch(r"(\d{3})(\d{2})(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?", s)
+    if not m:
+        return None
+    y = int(m.group(1))
+    y = y + 1911 if y < 1000 else y
+    try:
+        return dt.datetime(y, int(m.group(2)), int(m.group(3)), int(m.group(4)), int(m.group(5)),
+                           int(m.group(6) or 0))
+    except ValueError:
+        return None
+
+
+def readback(w, out, S, rejects):
+    """Reads the written exports back (encoding detection, header aliases, normalisation) and
+    compares them with the model: every good query once, every planted reject unparseable."""
+    want = {q.txn: q for q in w.good_queries if S is None or q.time.date() <= S}
+    seen = {}
+    bad = {(r["file"], r["line"]) for r in rejects}
+    for f in sorted(os.listdir(os.path.join(out, "platform"))):
+        name = "platform/" + f
+        data = open(os.path.join(out, name), "rb").read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp950")
+        text = text.lstrip("\ufeff")
+        rd = csv.reader(io.StringIO(text, newline=""))
+        header = [ALIAS.get(c, c) for c in next(rd)]
+        line = 2
+        for row in rd:
+            rec_line, line = line, line + sum(x.count("\n") for x in row) + 1
+            if len(row) != len(header):
+                assert (name, rec_line) in bad, (name, rec_line)
+                continue
+            v = dict(zip(header, row))
+            t = parse_any_ts(v["query_time"])
+            norm = lambda x: x.translate({ord(b): a for a, b in FULLWIDTH.items()}).strip(" \u3000")
+            acc, svc, sid = norm(v["account"]).lower(), norm(v["service_code"]).upper(), norm(v["subject_id"]).upper()
+            if t is None or not sid:
+                assert (name, rec_line) in bad, (name, rec_line)
+                continue
+            q = want.get(v["txn_id"])
+            assert q is not None, (name, rec_line)
+            same = (t, acc, svc, sid, v.get("source_ip")) == (q.time, q.account, q.service, q.subject, q.ip)
+            if v["txn_id"] in seen or not same:
+                assert (name, rec_line) in bad or same, (name, rec_line)
+            seen[v["txn_id"]] = True
+    assert set(seen) == set(want), "exports lost %d queries" % len(set(want) - set(seen))
+
+
 # ----------------------------------------------------------------------------- main
 
 def build(seed, quarter):
@@ -1390,6 +1449,7 @@ def main(argv=None):
     ap.add_argument("--quarter", default="2026Q3")
     ap.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD: registers as of this day, exports up to it")
     ap.add_argument("--no-verify", action="store_true", help="skip re-deriving the findings (faster)")
+    ap.add_argument("--readback", action="store_true", help="also read the written exports back and compare")
     a = ap.parse_args(argv)
     if a.quarter != "2026Q3":
         sys.stderr.write("gen_demo: note: holidays are only known for 2026Q3; other quarters use weekends only\n")
@@ -1432,6 +1492,8 @@ def main(argv=None):
         with open(path + ".tmp", "wb") as fh:
             fh.write(data)
         os.replace(path + ".tmp", path)
+    if a.readback:
+        readback(w, a.out, S, rejects)
     expected = []
     for job in sorted(exp, key=lambda j: (j == "quarterly", j)):
         for key, p in sorted(exp[job].items()):
