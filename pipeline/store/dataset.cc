@@ -1,0 +1,389 @@
+// Reading the store: the rules' Dataset, the current register rows documents
+// list, and the query stream.
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "store/store.h"
+#include "store/store_impl.h"
+
+namespace liaudit::store {
+
+using internal::ItemsFromJson;
+using internal::Stmt;
+
+namespace {
+
+// The current version of every key of a register that is not withdrawn.
+std::string Current(const char* table) {
+  return std::string(" FROM register_keys k JOIN ") + table +
+         " r ON r.key_id = k.id AND r.version = k.current_version WHERE k.kind = '" + table +
+         "' AND k.withdrawn = 0 ";
+}
+
+const char kPermCols[] =
+    "SELECT r.id, r.form_no, r.applied_on, r.unit, r.title, r.name, r.national_id, r.phone, r.email, r.account,"
+    " r.action, r.reason, r.items, r.decision, r.effective_on, r.reject_reason, r.manager, r.unit_head,"
+    " r.manager_head";
+PermissionRecord ReadPermission(const Stmt& s) {
+  PermissionRecord r;
+  r.form_no = s.Text(1);
+  r.applied_on = static_cast<Date>(s.IntOr(2, kNoDate));
+  r.unit = s.Text(3);
+  r.title = s.Text(4);
+  r.name = s.Text(5);
+  r.national_id = s.Text(6);
+  r.phone = s.Text(7);
+  r.email = s.Text(8);
+  r.account = s.Text(9);
+  r.action = static_cast<PermissionAction>(s.Int(10));
+  r.reason = s.Text(11);
+  r.items = ItemsFromJson(s.View(12));
+  r.decision = static_cast<Decision>(s.Int(13));
+  r.effective_on = static_cast<Date>(s.IntOr(14, kNoDate));
+  r.reject_reason = s.Text(15);
+  r.manager = s.Text(16);
+  r.unit_head = s.Text(17);
+  r.manager_head = s.Text(18);
+  return r;
+}
+
+const char kRegCols[] =
+    "SELECT r.id, r.reg_no, r.applied_on, r.subject_name, r.subject_id, r.items, r.reason, r.requester, r.account,"
+    " r.querier_name, r.unit, r.unit_head, r.approved_at, r.request_no, k.first_seen";
+RegistrationRecord ReadRegistration(const Stmt& s) {
+  RegistrationRecord r;
+  r.reg_no = s.Text(1);
+  r.applied_on = static_cast<Date>(s.IntOr(2, kNoDate));
+  r.subject_name = s.Text(3);
+  r.subject_id = s.Text(4);
+  r.items = ItemsFromJson(s.View(5));
+  r.reason = s.Text(6);
+  r.requester = s.Text(7);
+  r.account = s.Text(8);
+  r.querier_name = s.Text(9);
+  r.unit = s.Text(10);
+  r.unit_head = s.Text(11);
+  r.approved_at = s.IntOr(12, kNoTime);
+  r.request_no = s.Text(13);
+  return r;
+}
+
+const char kReqCols[] =
+    "SELECT r.id, r.request_no, r.unit, r.applied_on, r.applicant, r.title, r.phone, r.fax, r.reason, r.count,"
+    " r.subject_name, r.subject_id, r.review, r.decision, r.inconsistent";
+RequestRow ReadRequest(const Stmt& s) {
+  RequestRow r;
+  r.request_no = s.Text(1);
+  r.unit = s.Text(2);
+  r.applied_on = static_cast<Date>(s.IntOr(3, kNoDate));
+  r.applicant = s.Text(4);
+  r.title = s.Text(5);
+  r.phone = s.Text(6);
+  r.fax = s.Text(7);
+  r.reason = s.Text(8);
+  r.count = static_cast<int>(s.Int(9));
+  r.subject_name = s.Text(10);
+  r.subject_id = s.Text(11);
+  r.review = s.Text(12);
+  r.decision = s.Text(13);
+  return r;
+}
+
+const char kStaffCols[] = "SELECT r.id, r.name, r.national_id, r.account, r.unit, r.status, r.changed_on";
+StaffRecord ReadStaff(const Stmt& s) {
+  StaffRecord r;
+  r.name = s.Text(1);
+  r.national_id = s.Text(2);
+  r.account = s.Text(3);
+  r.unit = s.Text(4);
+  r.status = static_cast<StaffStatus>(s.Int(5));
+  r.changed_on = static_cast<Date>(s.IntOr(6, kNoDate));
+  return r;
+}
+
+const char kQueryCols[] = "SELECT id, txn_id, query_time, account, service_code, subject_id, source_ip, result";
+DsQuery ReadDsQuery(const Stmt& s, SymbolTable* syms) {
+  DsQuery q;
+  q.id = s.Int(0);
+  q.txn_id = s.Text(1);
+  q.time = s.Int(2);
+  q.account = syms->Intern(s.View(3));
+  q.service = syms->Intern(s.View(4));
+  q.subject_id = s.Text(5);
+  q.source_ip = syms->Intern(s.View(6));
+  q.result = static_cast<QueryResult>(s.Int(7));
+  return q;
+}
+
+std::vector<Sym> InternAll(const std::vector<std::string>& v, SymbolTable* syms) {
+  std::vector<Sym> out;
+  out.reserve(v.size());
+  for (const auto& s : v) out.push_back(syms->Intern(s));
+  return out;
+}
+
+}  // namespace
+
+Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset* out) {
+  *out = Dataset();
+  out->period = period;
+  sqlite3* db = impl_->db;
+  SymbolTable* syms = &out->syms;
+  bool row = false;
+  // Read everything from one snapshot of the store, even while an ingest commits.
+  LIAUDIT_RETURN_IF_ERROR(internal::Exec(db, "BEGIN"));
+  struct EndRead {
+    sqlite3* db;
+    ~EndRead() { internal::Exec(db, "COMMIT"); }
+  } end_read{db};
+
+  // Context: R02/R15 look back a registration window, R11 a few minutes.
+  int ip_days = (std::max(opts.shared_ip_minutes, 0) + 1439) / 1440;
+  int back_days = std::max(opts.registration_window_days, ip_days);
+  out->context_start = period.start() - static_cast<LocalTime>(back_days) * kSecondsPerDay;
+  LocalTime end = period.end();
+
+  Stmt q;
+  LIAUDIT_RETURN_IF_ERROR(q.Prepare(
+      db, (std::string(kQueryCols) + " FROM queries WHERE query_time >= ? AND query_time < ? ORDER BY query_time, id")
+              .c_str()));
+  q.Bind(1, out->context_start);
+  q.Bind(2, end);
+  LIAUDIT_FOR_EACH_ROW(q) {
+    out->queries.push_back(ReadDsQuery(q, syms));
+    const DsQuery& d = out->queries.back();
+    if (d.source_ip != kNoSym && period.Contains(d.time)) out->has_source_ip = true;
+  }
+
+  // Registrations (current versions).
+  Stmt r;
+  LIAUDIT_RETURN_IF_ERROR(r.Prepare(db, (std::string(kRegCols) + Current("registrations") + "ORDER BY r.reg_no").c_str()));
+  std::set<std::pair<std::string, std::string>> request_pairs;  // (account, subject) of registrations with a request
+  LIAUDIT_FOR_EACH_ROW(r) {
+    RegistrationRecord rec = ReadRegistration(r);
+    DsRegistration d;
+    d.id = r.Int(0);
+    d.reg_no = rec.reg_no;
+    d.applied_on = rec.applied_on;
+    d.subject_id = rec.subject_id;
+    d.items = InternAll(rec.items, syms);
+    d.account = syms->Intern(rec.account);
+    d.unit = syms->Intern(rec.unit);
+    d.approved_at = rec.approved_at;
+    d.request_no = rec.request_no;
+    d.first_seen = r.IntOr(14, kNoTime);
+    // Free text is only needed for R07 over the period's registrations: keep memory small.
+    if (period.ContainsDate(rec.applied_on)) d.reason = std::move(rec.reason);
+    if (!d.request_no.empty()) request_pairs.emplace(rec.account, rec.subject_id);
+    out->registrations.push_back(std::move(d));
+  }
+
+  // R12(b) counts a request's linked queries from before the context window too.
+  if (!request_pairs.empty()) {
+    Stmt e;
+    LIAUDIT_RETURN_IF_ERROR(e.Prepare(
+        db, (std::string(kQueryCols) + " FROM queries WHERE subject_id = ? AND account = ? AND query_time < ?").c_str()));
+    size_t before = out->queries.size();
+    for (const auto& [account, subject] : request_pairs) {
+      e.Bind(1, std::string_view(subject));
+      e.Bind(2, std::string_view(account));
+      e.Bind(3, out->context_start);
+      LIAUDIT_FOR_EACH_ROW(e) out->queries.push_back(ReadDsQuery(e, syms));
+    }
+    if (out->queries.size() != before) {
+      std::sort(out->queries.begin(), out->queries.end(), [](const DsQuery& a, const DsQuery& b) {
+        return a.time != b.time ? a.time < b.time : a.id < b.id;
+      });
+    }
+  }
+
+  Stmt p;
+  LIAUDIT_RETURN_IF_ERROR(p.Prepare(db, (std::string(kPermCols) + Current("permissions") + "ORDER BY r.form_no").c_str()));
+  LIAUDIT_FOR_EACH_ROW(p) {
+    PermissionRecord rec = ReadPermission(p);
+    DsPermission d;
+    d.id = p.Int(0);
+    d.form_no = rec.form_no;
+    d.applied_on = rec.applied_on;
+    d.account = syms->Intern(rec.account);
+    d.unit = syms->Intern(rec.unit);
+    d.national_id = rec.national_id;
+    d.action = rec.action;
+    d.items = InternAll(rec.items, syms);
+    d.decision = rec.decision;
+    d.effective_on = rec.effective_on;
+    out->permissions.push_back(std::move(d));
+  }
+
+  Stmt rq;
+  LIAUDIT_RETURN_IF_ERROR(
+      rq.Prepare(db, (std::string(kReqCols) + Current("requests") + "ORDER BY r.request_no, r.id").c_str()));
+  LIAUDIT_FOR_EACH_ROW(rq) {
+    RequestRow rec = ReadRequest(rq);
+    DsRequestSubject d;
+    d.id = rq.Int(0);
+    d.request_no = rec.request_no;
+    d.unit = syms->Intern(rec.unit);
+    d.applied_on = rec.applied_on;
+    d.count = rec.count;
+    d.subject_id = rec.subject_id;
+    d.reason = rec.reason;
+    d.inconsistent = rq.Int(14) != 0;
+    out->requests.push_back(std::move(d));
+  }
+
+  Stmt st;
+  LIAUDIT_RETURN_IF_ERROR(st.Prepare(db, (std::string(kStaffCols) + Current("staff") + "ORDER BY r.account, r.id").c_str()));
+  LIAUDIT_FOR_EACH_ROW(st) {
+    StaffRecord rec = ReadStaff(st);
+    DsStaff d;
+    d.id = st.Int(0);
+    d.account = syms->Intern(rec.account);
+    d.unit = syms->Intern(rec.unit);
+    d.name = rec.name;
+    d.national_id = rec.national_id;
+    d.status = rec.status;
+    d.changed_on = rec.changed_on;
+    out->staff.push_back(std::move(d));
+  }
+  Stmt hr;
+  LIAUDIT_RETURN_IF_ERROR(
+      hr.Prepare(db, "SELECT EXISTS(SELECT 1 FROM source_files WHERE kind='staff' AND error='')"));
+  LIAUDIT_RETURN_IF_ERROR(hr.Step(&row));
+  out->has_roster = row && hr.Int(0) != 0;
+  hr.Reset();
+
+  Stmt c;
+  LIAUDIT_RETURN_IF_ERROR(c.Prepare(db, "SELECT date, workday FROM calendar"));
+  LIAUDIT_FOR_EACH_ROW(c) out->calendar[static_cast<Date>(c.Int(0))] = c.Int(1) != 0;
+  out->has_calendar = !out->calendar.empty();
+
+  // R16: last query per account before the period end. Walking the distinct accounts
+  // through the (account, query_time) index and asking each for its MAX costs
+  // O(accounts * log n) instead of a scan of every query.
+  Stmt next, last;
+  LIAUDIT_RETURN_IF_ERROR(next.Prepare(db, "SELECT account FROM queries WHERE account > ? ORDER BY account LIMIT 1"));
+  LIAUDIT_RETURN_IF_ERROR(last.Prepare(db, "SELECT MAX(query_time) FROM queries WHERE account = ? AND query_time < ?"));
+  std::string account;
+  for (;;) {
+    next.Bind(1, std::string_view(account));
+    LIAUDIT_RETURN_IF_ERROR(next.Step(&row));
+    if (!row) break;
+    account = next.Text(0);
+    next.Reset();
+    last.Bind(1, std::string_view(account));
+    last.Bind(2, end);
+    LIAUDIT_RETURN_IF_ERROR(last.Step(&row));
+    if (row && !last.IsNull(0)) out->last_query_time[syms->Intern(account)] = last.Int(0);
+    last.Reset();
+  }
+  return Status::OK();
+}
+
+// ---- Documents' look-ups --------------------------------------------------
+
+Status Store::PermissionsAppliedBetween(Date from, Date to, std::vector<PermissionRecord>* out) {
+  out->clear();
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, (std::string(kPermCols) + Current("permissions") +
+                                                "AND r.applied_on BETWEEN ? AND ? ORDER BY r.applied_on, r.form_no")
+                                                   .c_str()));
+  s.Bind(1, static_cast<int64_t>(from));
+  s.Bind(2, static_cast<int64_t>(to));
+  LIAUDIT_FOR_EACH_ROW(s) out->push_back(ReadPermission(s));
+  return Status::OK();
+}
+
+Status Store::AllPermissions(std::vector<PermissionRecord>* out) {
+  out->clear();
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(
+      s.Prepare(impl_->db, (std::string(kPermCols) + Current("permissions") + "ORDER BY r.form_no").c_str()));
+  LIAUDIT_FOR_EACH_ROW(s) out->push_back(ReadPermission(s));
+  return Status::OK();
+}
+
+Status Store::RegistrationsAppliedBetween(Date from, Date to, std::vector<RegistrationRecord>* out) {
+  out->clear();
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, (std::string(kRegCols) + Current("registrations") +
+                                                "AND r.applied_on BETWEEN ? AND ? ORDER BY r.unit, r.applied_on, r.reg_no")
+                                                   .c_str()));
+  s.Bind(1, static_cast<int64_t>(from));
+  s.Bind(2, static_cast<int64_t>(to));
+  LIAUDIT_FOR_EACH_ROW(s) out->push_back(ReadRegistration(s));
+  return Status::OK();
+}
+
+Status Store::RequestsAppliedBetween(Date from, Date to, std::vector<std::vector<RequestRow>>* out) {
+  out->clear();
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, (std::string(kReqCols) + Current("requests") +
+                                                "AND r.applied_on BETWEEN ? AND ? ORDER BY r.applied_on, r.request_no, r.id")
+                                                   .c_str()));
+  s.Bind(1, static_cast<int64_t>(from));
+  s.Bind(2, static_cast<int64_t>(to));
+  LIAUDIT_FOR_EACH_ROW(s) {
+    RequestRow r = ReadRequest(s);
+    if (out->empty() || out->back().front().request_no != r.request_no) out->emplace_back();
+    out->back().push_back(std::move(r));
+  }
+  return Status::OK();
+}
+
+Status Store::Staff(std::vector<StaffRecord>* out) {
+  out->clear();
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(
+      s.Prepare(impl_->db, (std::string(kStaffCols) + Current("staff") + "ORDER BY r.account, r.id").c_str()));
+  LIAUDIT_FOR_EACH_ROW(s) out->push_back(ReadStaff(s));
+  return Status::OK();
+}
+
+Status Store::IsWorkDay(Date d, bool* workday) {
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, "SELECT workday FROM calendar WHERE date = ?"));
+  s.Bind(1, static_cast<int64_t>(d));
+  bool row = false;
+  LIAUDIT_RETURN_IF_ERROR(s.Step(&row));
+  if (row) {
+    *workday = s.Int(0) != 0;
+    s.Reset();
+  } else {
+    int wd = Weekday(d);
+    *workday = wd >= 1 && wd <= 5;
+  }
+  return Status::OK();
+}
+
+Status Store::ForEachQuery(LocalTime from, LocalTime to, const std::function<Status(const PlatformQuery&)>& fn) {
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db,
+                                    "SELECT txn_id, query_time, agency_code, account, querier_name, service_code,"
+                                    " subject_id, result, source_ip, cert_serial FROM queries"
+                                    " WHERE query_time >= ? AND query_time < ? ORDER BY query_time, txn_id"));
+  s.Bind(1, from);
+  s.Bind(2, to);
+  LIAUDIT_FOR_EACH_ROW(s) {
+    PlatformQuery q;
+    q.txn_id = s.Text(0);
+    q.query_time = s.Int(1);
+    q.agency_code = s.Text(2);
+    q.account = s.Text(3);
+    q.querier_name = s.Text(4);
+    q.service_code = s.Text(5);
+    q.subject_id = s.Text(6);
+    q.result = static_cast<QueryResult>(s.Int(7));
+    q.source_ip = s.Text(8);
+    q.cert_serial = s.Text(9);
+    Status st = fn(q);
+    if (!st.ok()) {
+      s.Reset();
+      return st;
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace liaudit::store

@@ -1,0 +1,960 @@
+// Store::IngestDirectory / IngestFiles: the parser's records into the store.
+//
+// One transaction per run, one savepoint per file: a file the parser rejects
+// whole leaves no row behind, and a store error leaves nothing of the run.
+// Platform rows are inserted as they stream in; register rows are buffered per
+// file (registers are small) and applied as a snapshot once the file parsed.
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ingest/parse.h"
+#include "store/schema.h"
+#include "store/store.h"
+#include "store/store_impl.h"
+
+namespace liaudit::store {
+
+using internal::Exec;
+using internal::Stmt;
+using internal::Transaction;
+
+namespace {
+
+constexpr char kSep = '\x1f';   // between fields of a canonical row
+constexpr char kRowSep = '\x1e';  // between rows of a key's group
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (unsigned int i = 0; i < n; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+// FNV-1a: only used to find candidates in TxnMemo; every hit is verified against the row.
+uint64_t HashTxn(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h ? h : 1;
+}
+
+// The 交易序號s inserted during a bulk load (when the queries table started empty and
+// its indexes were dropped): open addressing over (hash, rowid), 16 bytes per row, so a
+// million rows cost 32 MB instead of an index maintained row by row.
+class TxnMemo {
+ public:
+  void Insert(uint64_t h, int64_t id) {
+    if ((count_ + 1) * 2 > hash_.size()) Grow();
+    Place(h, id);
+    ++count_;
+  }
+  // Calls fn(rowid) for every entry whose hash is h.
+  template <typename F>
+  Status ForEach(uint64_t h, F&& fn) const {
+    if (hash_.empty()) return Status::OK();
+    size_t mask = hash_.size() - 1;
+    for (size_t i = h & mask; hash_[i] != 0; i = (i + 1) & mask) {
+      if (hash_[i] == h) LIAUDIT_RETURN_IF_ERROR(fn(id_[i]));
+    }
+    return Status::OK();
+  }
+  // Forgets entries with rowid > last (rows rolled back with a rejected file).
+  void ForgetAbove(int64_t last) {
+    std::vector<uint64_t> h;
+    std::vector<int64_t> id;
+    h.swap(hash_);
+    id.swap(id_);
+    hash_.assign(h.size(), 0);
+    id_.assign(h.size(), 0);
+    count_ = 0;
+    for (size_t i = 0; i < h.size(); ++i) {
+      if (h[i] != 0 && id[i] <= last) {
+        Place(h[i], id[i]);
+        ++count_;
+      }
+    }
+  }
+
+ private:
+  void Place(uint64_t h, int64_t id) {
+    size_t mask = hash_.size() - 1;
+    size_t i = h & mask;
+    while (hash_[i] != 0) i = (i + 1) & mask;
+    hash_[i] = h;
+    id_[i] = id;
+  }
+  void Grow() {
+    std::vector<uint64_t> h;
+    std::vector<int64_t> id;
+    h.swap(hash_);
+    id.swap(id_);
+    size_t n = h.empty() ? 1024 : h.size() * 2;
+    hash_.assign(n, 0);
+    id_.assign(n, 0);
+    for (size_t i = 0; i < h.size(); ++i) {
+      if (h[i] != 0) Place(h[i], id[i]);
+    }
+  }
+  std::vector<uint64_t> hash_;
+  std::vector<int64_t> id_;
+  size_t count_ = 0;
+};
+
+void Canon(std::string* s, std::string_view v) {
+  s->append(v);
+  s->push_back(kSep);
+}
+void Canon(std::string* s, int64_t v) { Canon(s, std::to_string(v)); }
+void Canon(std::string* s, const std::vector<std::string>& items) { Canon(s, internal::ItemsToJson(items)); }
+
+std::string CanonOf(const PermissionRecord& r) {
+  std::string s;
+  Canon(&s, r.form_no); Canon(&s, r.applied_on); Canon(&s, r.unit); Canon(&s, r.title); Canon(&s, r.name);
+  Canon(&s, r.national_id); Canon(&s, r.phone); Canon(&s, r.email); Canon(&s, r.account);
+  Canon(&s, static_cast<int64_t>(r.action)); Canon(&s, r.reason); Canon(&s, r.items);
+  Canon(&s, static_cast<int64_t>(r.decision)); Canon(&s, r.effective_on); Canon(&s, r.reject_reason);
+  Canon(&s, r.manager); Canon(&s, r.unit_head); Canon(&s, r.manager_head);
+  return s;
+}
+std::string CanonOf(const RegistrationRecord& r) {
+  std::string s;
+  Canon(&s, r.reg_no); Canon(&s, r.applied_on); Canon(&s, r.subject_name); Canon(&s, r.subject_id);
+  Canon(&s, r.items); Canon(&s, r.reason); Canon(&s, r.requester); Canon(&s, r.account);
+  Canon(&s, r.querier_name); Canon(&s, r.unit); Canon(&s, r.unit_head); Canon(&s, r.approved_at);
+  Canon(&s, r.request_no);
+  return s;
+}
+// The request-level columns (must agree on every row of one 申請單編號).
+std::string RequestLevel(const RequestRow& r) {
+  std::string s;
+  Canon(&s, r.request_no); Canon(&s, r.unit); Canon(&s, r.applied_on); Canon(&s, r.applicant);
+  Canon(&s, r.title); Canon(&s, r.phone); Canon(&s, r.fax); Canon(&s, r.reason); Canon(&s, r.count);
+  Canon(&s, r.review); Canon(&s, r.decision);
+  return s;
+}
+std::string CanonOf(const RequestRow& r) {
+  std::string s = RequestLevel(r);
+  Canon(&s, r.subject_name); Canon(&s, r.subject_id);
+  return s;
+}
+// Names the first request-level column in which a and b differ.
+const char* RequestDiff(const RequestRow& a, const RequestRow& b) {
+  if (a.unit != b.unit) return "申請單位 (unit)";
+  if (a.applied_on != b.applied_on) return "申請日期 (applied_on)";
+  if (a.applicant != b.applicant) return "申請人 (applicant)";
+  if (a.title != b.title) return "職稱 (title)";
+  if (a.phone != b.phone) return "聯絡電話 (phone)";
+  if (a.fax != b.fax) return "傳真號碼 (fax)";
+  if (a.reason != b.reason) return "查調事由 (reason)";
+  if (a.count != b.count) return "查調筆數 (count)";
+  if (a.review != b.review) return "審核意見 (review)";
+  if (a.decision != b.decision) return "審核結果 (decision)";
+  return nullptr;
+}
+std::string CanonOf(const StaffRecord& r) {
+  std::string s;
+  Canon(&s, r.name); Canon(&s, r.national_id); Canon(&s, r.account); Canon(&s, r.unit);
+  Canon(&s, static_cast<int64_t>(r.status)); Canon(&s, r.changed_on);
+  return s;
+}
+
+// Names the fields in which two platform rows differ (never their values: they may hold IDs).
+std::string QueryDiff(const PlatformQuery& a, const PlatformQuery& b) {
+  std::string d;
+  auto add = [&](bool differs, const char* name) {
+    if (!differs) return;
+    if (!d.empty()) d += ", ";
+    d += name;
+  };
+  add(a.query_time != b.query_time, "查詢時間");
+  add(a.agency_code != b.agency_code, "機關代碼");
+  add(a.account != b.account, "查詢者帳號");
+  add(a.querier_name != b.querier_name, "查詢者姓名");
+  add(a.service_code != b.service_code, "服務代碼");
+  add(a.subject_id != b.subject_id, "被查詢人統號");
+  add(a.result != b.result, "查詢結果");
+  add(a.source_ip != b.source_ip, "來源IP");
+  add(a.cert_serial != b.cert_serial, "憑證序號");
+  return d;
+}
+
+template <typename R>
+struct Buffered {
+  R rec;
+  long line = 0;
+  std::string raw;
+};
+
+}  // namespace
+
+// Receives one run's files; one Ingester per IngestFiles call.
+class Ingester : public ingest::Sink {
+ public:
+  Ingester(sqlite3* db, LocalTime as_of, IngestReport* report) : db_(db), as_of_(as_of), report_(report) {}
+
+  Status Prepare() {
+    bool row = false;
+    Stmt any;
+    LIAUDIT_RETURN_IF_ERROR(any.Prepare(db_, "SELECT EXISTS(SELECT 1 FROM queries)"));
+    LIAUDIT_RETURN_IF_ERROR(any.Step(&row));
+    bulk_ = row && any.Int(0) == 0;
+    any.Reset();
+    if (bulk_) LIAUDIT_RETURN_IF_ERROR(internal::DropQueryIndexes(db_));
+    const char* cols =
+        "txn_id, query_time, agency_code, account, querier_name, service_code, subject_id, result, source_ip,"
+        " cert_serial";
+    LIAUDIT_RETURN_IF_ERROR(ins_query_.Prepare(
+        db_, (std::string("INSERT INTO queries(") + cols + ", file_id, line, raw) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                 .c_str()));
+    LIAUDIT_RETURN_IF_ERROR(ins_conflict_.Prepare(
+        db_, (std::string("INSERT INTO query_conflicts(") + cols +
+              ", file_id, line, raw, query_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                 .c_str()));
+    LIAUDIT_RETURN_IF_ERROR(
+        query_by_id_.Prepare(db_, (std::string("SELECT id, ") + cols + " FROM queries WHERE id=?").c_str()));
+    LIAUDIT_RETURN_IF_ERROR(
+        query_by_txn_.Prepare(db_, (std::string("SELECT id, ") + cols + " FROM queries WHERE txn_id=?").c_str()));
+    LIAUDIT_RETURN_IF_ERROR(conflicts_of_.Prepare(
+        db_, (std::string("SELECT id, ") + cols + " FROM query_conflicts WHERE txn_id=?").c_str()));
+    LIAUDIT_RETURN_IF_ERROR(where_stored_.Prepare(
+        db_, "SELECT f.path, q.line FROM queries q JOIN source_files f ON f.id=q.file_id WHERE q.id=?"));
+    LIAUDIT_RETURN_IF_ERROR(ins_reject_.Prepare(
+        db_, "INSERT INTO quarantine(file_id, path, line, col, reason, raw, quarantined_at) VALUES(?,?,?,?,?,?,?)"));
+    return Status::OK();
+  }
+
+  // Rebuilds the indexes dropped for a bulk load.
+  Status Finish() {
+    if (bulk_) LIAUDIT_RETURN_IF_ERROR(internal::CreateQueryIndexes(db_));
+    return Status::OK();
+  }
+
+  Status IngestFile(const std::string& path, InputKind kind);
+
+  // ---- Sink ----
+  Status OnPlatform(const PlatformQuery& q, long line, std::string_view raw) override {
+    Status st = Platform(q, line, raw);
+    if (!st.ok()) sink_failed_ = true;
+    return st;
+  }
+  Status OnPermission(const PermissionRecord& r, long line, std::string_view raw) override {
+    perms_.push_back({r, line, std::string(raw)});
+    return Status::OK();
+  }
+  Status OnRegistration(const RegistrationRecord& r, long line, std::string_view raw) override {
+    regs_.push_back({r, line, std::string(raw)});
+    return Status::OK();
+  }
+  Status OnRequest(const RequestRow& r, long line, std::string_view raw) override {
+    reqs_.push_back({r, line, std::string(raw)});
+    return Status::OK();
+  }
+  Status OnStaff(const StaffRecord& r, long line, std::string_view raw) override {
+    staff_.push_back({r, line, std::string(raw)});
+    return Status::OK();
+  }
+  Status OnCalendar(const CalendarDay& r, long line, std::string_view raw) override {
+    cal_.push_back({r, line, std::string(raw)});
+    return Status::OK();
+  }
+  void OnReject(const Reject& r) override {
+    Status st = AddReject(r);
+    if (!st.ok() && sink_status_.ok()) sink_status_ = st;
+  }
+
+ private:
+  Status AddReject(const Reject& r) {
+    ins_reject_.Bind(1, file_id_);
+    ins_reject_.Bind(2, std::string_view(r.file));
+    ins_reject_.Bind(3, r.line);
+    ins_reject_.Bind(4, r.column);
+    ins_reject_.Bind(5, std::string_view(r.reason));
+    ins_reject_.Bind(6, std::string_view(r.raw));
+    ins_reject_.Bind(7, as_of_);
+    LIAUDIT_RETURN_IF_ERROR(ins_reject_.Run());
+    file_rejects_.push_back(r);
+    ++cur_.rejected;
+    return Status::OK();
+  }
+  Status RejectRow(long line, const std::string& reason, const std::string& raw) {
+    Reject r;
+    r.file = cur_.path;
+    r.line = line;
+    r.reason = reason;
+    r.raw = raw;
+    return AddReject(r);
+  }
+
+  static void BindQuery(Stmt* s, const PlatformQuery& q) {
+    s->Bind(1, std::string_view(q.txn_id));
+    s->Bind(2, q.query_time);
+    s->Bind(3, std::string_view(q.agency_code));
+    s->Bind(4, std::string_view(q.account));
+    s->Bind(5, std::string_view(q.querier_name));
+    s->Bind(6, std::string_view(q.service_code));
+    s->Bind(7, std::string_view(q.subject_id));
+    s->Bind(8, static_cast<int>(q.result));
+    s->Bind(9, std::string_view(q.source_ip));
+    s->Bind(10, std::string_view(q.cert_serial));
+  }
+  // Reads columns 1..10 of a query row (column 0 is its id).
+  static PlatformQuery ReadQuery(const Stmt& s) {
+    PlatformQuery q;
+    q.txn_id = s.Text(1);
+    q.query_time = s.Int(2);
+    q.agency_code = s.Text(3);
+    q.account = s.Text(4);
+    q.querier_name = s.Text(5);
+    q.service_code = s.Text(6);
+    q.subject_id = s.Text(7);
+    q.result = static_cast<QueryResult>(s.Int(8));
+    q.source_ip = s.Text(9);
+    q.cert_serial = s.Text(10);
+    return q;
+  }
+
+  Status Platform(const PlatformQuery& q, long line, std::string_view raw) {
+    int64_t kept_id = 0;
+    PlatformQuery kept;
+    bool row = false;
+    uint64_t h = HashTxn(q.txn_id);
+    if (bulk_) {
+      auto check = [&](int64_t id) -> Status {
+        if (kept_id) return Status::OK();
+        query_by_id_.Bind(1, id);
+        bool r = false;
+        Status st = query_by_id_.Step(&r);
+        if (r && query_by_id_.View(1) == q.txn_id) {
+          kept_id = id;
+          kept = ReadQuery(query_by_id_);
+        }
+        query_by_id_.Reset();
+        return st;
+      };
+      LIAUDIT_RETURN_IF_ERROR(memo_.ForEach(h, check));
+    } else {
+      query_by_txn_.Bind(1, std::string_view(q.txn_id));
+      LIAUDIT_RETURN_IF_ERROR(query_by_txn_.Step(&row));
+      if (row) {
+        kept_id = query_by_txn_.Int(0);
+        kept = ReadQuery(query_by_txn_);
+      }
+      query_by_txn_.Reset();
+    }
+    if (kept_id == 0) {
+      BindQuery(&ins_query_, q);
+      ins_query_.Bind(11, file_id_);
+      ins_query_.Bind(12, line);
+      ins_query_.Bind(13, raw);
+      LIAUDIT_RETURN_IF_ERROR(ins_query_.Run());
+      if (bulk_) memo_.Insert(h, sqlite3_last_insert_rowid(db_));
+      ++cur_.taken;
+      return Status::OK();
+    }
+    std::string diff = QueryDiff(kept, q);
+    if (diff.empty()) {
+      ++cur_.duplicates;
+      return Status::OK();
+    }
+    // Seen with different content before; identical to an already quarantined version?
+    conflicts_of_.Bind(1, std::string_view(q.txn_id));
+    LIAUDIT_FOR_EACH_ROW(conflicts_of_) {
+      if (QueryDiff(ReadQuery(conflicts_of_), q).empty()) {
+        conflicts_of_.Reset();
+        ++cur_.duplicates;
+        return Status::OK();
+      }
+    }
+    BindQuery(&ins_conflict_, q);
+    ins_conflict_.Bind(11, file_id_);
+    ins_conflict_.Bind(12, line);
+    ins_conflict_.Bind(13, raw);
+    ins_conflict_.Bind(14, kept_id);
+    LIAUDIT_RETURN_IF_ERROR(ins_conflict_.Run());
+    std::string where;
+    where_stored_.Bind(1, kept_id);
+    LIAUDIT_RETURN_IF_ERROR(where_stored_.Step(&row));
+    if (row) where = Location(where_stored_.Text(0), static_cast<long>(where_stored_.Int(1)));
+    where_stored_.Reset();
+    ++cur_.conflicts;
+    return RejectRow(line,
+                     "conflict: 交易序號 " + q.txn_id + " is already stored (" + where + ") with a different " + diff +
+                         "; the first version is kept and this one quarantined",
+                     std::string(raw));
+  }
+
+  Status ApplyPermissions();
+  Status ApplyRegistrations();
+  Status ApplyRequests();
+  Status ApplyStaff();
+  Status ApplyCalendar();
+
+  struct Group {
+    std::string key;
+    std::vector<size_t> rows;  // indexes into the kind's buffer, file order
+    std::string sha;           // of the sorted canonical rows
+    bool inconsistent = false;
+  };
+  // Applies a snapshot of `kind`: groups are the keys present in the file. insert(group,
+  // key_id, version) stores the group's rows as that version. Returns counts via cur_.
+  template <typename InsertFn>
+  Status ApplySnapshot(const char* kind, std::vector<Group>& groups, InsertFn insert);
+
+  sqlite3* db_;
+  LocalTime as_of_;
+  IngestReport* report_;
+  bool bulk_ = false;
+  TxnMemo memo_;
+  Stmt ins_query_, ins_conflict_, query_by_id_, query_by_txn_, conflicts_of_, where_stored_, ins_reject_;
+
+  // Per file.
+  FileResult cur_;
+  InputKind kind_ = InputKind::kPlatform;
+  int64_t file_id_ = 0;
+  bool first_snapshot_ = false;
+  bool sink_failed_ = false;
+  Status sink_status_;
+  std::vector<Reject> file_rejects_;
+  std::vector<Buffered<PermissionRecord>> perms_;
+  std::vector<Buffered<RegistrationRecord>> regs_;
+  std::vector<Buffered<RequestRow>> reqs_;
+  std::vector<Buffered<StaffRecord>> staff_;
+  std::vector<Buffered<CalendarDay>> cal_;
+};
+
+template <typename InsertFn>
+Status Ingester::ApplySnapshot(const char* kind, std::vector<Group>& groups, InsertFn insert) {
+  struct Existing {
+    int64_t id;
+    int64_t version;
+    std::string sha;
+    bool withdrawn;
+    bool seen = false;
+  };
+  std::unordered_map<std::string, Existing> existing;
+  Stmt sel;
+  LIAUDIT_RETURN_IF_ERROR(sel.Prepare(
+      db_, "SELECT id, key, current_version, content_sha256, withdrawn FROM register_keys WHERE kind=?"));
+  sel.Bind(1, std::string_view(kind));
+  LIAUDIT_FOR_EACH_ROW(sel) {
+    existing.emplace(sel.Text(1), Existing{sel.Int(0), sel.Int(2), sel.Text(3), sel.Int(4) != 0});
+  }
+  Stmt ins_key, upd_key, withdraw;
+  LIAUDIT_RETURN_IF_ERROR(ins_key.Prepare(
+      db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,1,?)"));
+  LIAUDIT_RETURN_IF_ERROR(upd_key.Prepare(
+      db_,
+      "UPDATE register_keys SET current_version=?, content_sha256=?, withdrawn=0, withdrawn_at=NULL WHERE id=?"));
+  LIAUDIT_RETURN_IF_ERROR(
+      withdraw.Prepare(db_, "UPDATE register_keys SET withdrawn=1, withdrawn_at=? WHERE id=? AND withdrawn=0"));
+  for (Group& g : groups) {
+    long n = static_cast<long>(g.rows.size());
+    auto it = existing.find(g.key);
+    if (it == existing.end()) {
+      // rules.md "First seen": keys of the register's very first snapshot have no first-seen time.
+      ins_key.Bind(1, std::string_view(kind));
+      ins_key.Bind(2, std::string_view(g.key));
+      if (first_snapshot_) ins_key.BindNull(3); else ins_key.Bind(3, as_of_);
+      ins_key.Bind(4, std::string_view(g.sha));
+      LIAUDIT_RETURN_IF_ERROR(ins_key.Run());
+      int64_t key_id = sqlite3_last_insert_rowid(db_);
+      LIAUDIT_RETURN_IF_ERROR(insert(g, key_id, 1));
+      if (!g.inconsistent) cur_.taken += n;
+      existing.emplace(g.key, Existing{key_id, 1, g.sha, false, true});
+      continue;
+    }
+    Existing& e = it->second;
+    e.seen = true;
+    if (e.sha != g.sha) {
+      // Changed content: a new version; the key keeps its first-seen time.
+      LIAUDIT_RETURN_IF_ERROR(insert(g, e.id, e.version + 1));
+      ++e.version;
+      e.sha = g.sha;
+    } else if (!e.withdrawn) {
+      continue;  // unchanged
+    }
+    upd_key.Bind(1, e.version);
+    upd_key.Bind(2, std::string_view(e.sha));
+    upd_key.Bind(3, e.id);
+    LIAUDIT_RETURN_IF_ERROR(upd_key.Run());
+    e.withdrawn = false;
+    if (!g.inconsistent) cur_.taken += n;
+  }
+  for (auto& [key, e] : existing) {
+    if (e.seen || e.withdrawn) continue;
+    withdraw.Bind(1, as_of_);
+    withdraw.Bind(2, e.id);
+    LIAUDIT_RETURN_IF_ERROR(withdraw.Run());
+    ++report_->withdrawn;
+  }
+  return Status::OK();
+}
+
+namespace {
+
+// Groups buffered rows by key in first-appearance order.
+template <typename R, typename KeyFn>
+std::vector<std::vector<size_t>> GroupRows(const std::vector<Buffered<R>>& rows, KeyFn key_of,
+                                           std::vector<std::string>* keys) {
+  std::unordered_map<std::string, size_t> index;
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::string k = key_of(rows[i].rec);
+    auto [it, added] = index.emplace(k, groups.size());
+    if (added) {
+      groups.emplace_back();
+      keys->push_back(k);
+    }
+    groups[it->second].push_back(i);
+  }
+  return groups;
+}
+
+template <typename R>
+std::string GroupSha(const std::vector<Buffered<R>>& rows, const std::vector<size_t>& idx) {
+  std::vector<std::string> c;
+  for (size_t i : idx) c.push_back(CanonOf(rows[i].rec));
+  std::sort(c.begin(), c.end());
+  std::string all;
+  for (const auto& s : c) {
+    all += s;
+    all += kRowSep;
+  }
+  return Sha256Hex(all);
+}
+
+}  // namespace
+
+Status Ingester::ApplyPermissions() {
+  std::vector<std::string> keys;
+  auto grouped = GroupRows(perms_, [](const PermissionRecord& r) { return r.form_no; }, &keys);
+  std::vector<Group> groups;
+  for (size_t g = 0; g < grouped.size(); ++g) {
+    // A register key names one row: later rows with the same key are quarantined.
+    for (size_t j = 1; j < grouped[g].size(); ++j) {
+      const auto& b = perms_[grouped[g][j]];
+      LIAUDIT_RETURN_IF_ERROR(RejectRow(b.line,
+                                        "duplicate 表單編號 (form_no) " + keys[g] + " in the same file (first at line " +
+                                            std::to_string(perms_[grouped[g][0]].line) + "); row quarantined",
+                                        b.raw));
+    }
+    grouped[g].resize(1);
+    groups.push_back({keys[g], grouped[g], GroupSha(perms_, grouped[g]), false});
+  }
+  Stmt ins;
+  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(
+      db_,
+      "INSERT INTO permissions(key_id, version, form_no, applied_on, unit, title, name, national_id, phone, email,"
+      " account, action, reason, items, decision, effective_on, reject_reason, manager, unit_head, manager_head,"
+      " file_id, line, raw) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  return ApplySnapshot("permissions", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
+    for (size_t i : g.rows) {
+      const auto& b = perms_[i];
+      const PermissionRecord& r = b.rec;
+      std::string items = internal::ItemsToJson(r.items);
+      ins.Bind(1, key_id);
+      ins.Bind(2, version);
+      ins.Bind(3, std::string_view(r.form_no));
+      ins.BindOpt(4, r.applied_on, kNoDate);
+      ins.Bind(5, std::string_view(r.unit));
+      ins.Bind(6, std::string_view(r.title));
+      ins.Bind(7, std::string_view(r.name));
+      ins.Bind(8, std::string_view(r.national_id));
+      ins.Bind(9, std::string_view(r.phone));
+      ins.Bind(10, std::string_view(r.email));
+      ins.Bind(11, std::string_view(r.account));
+      ins.Bind(12, static_cast<int>(r.action));
+      ins.Bind(13, std::string_view(r.reason));
+      ins.Bind(14, std::string_view(items));
+      ins.Bind(15, static_cast<int>(r.decision));
+      ins.BindOpt(16, r.effective_on, kNoDate);
+      ins.Bind(17, std::string_view(r.reject_reason));
+      ins.Bind(18, std::string_view(r.manager));
+      ins.Bind(19, std::string_view(r.unit_head));
+      ins.Bind(20, std::string_view(r.manager_head));
+      ins.Bind(21, file_id_);
+      ins.Bind(22, b.line);
+      ins.Bind(23, std::string_view(b.raw));
+      LIAUDIT_RETURN_IF_ERROR(ins.Run());
+    }
+    return Status::OK();
+  });
+}
+
+Status Ingester::ApplyRegistrations() {
+  std::vector<std::string> keys;
+  auto grouped = GroupRows(regs_, [](const RegistrationRecord& r) { return r.reg_no; }, &keys);
+  std::vector<Group> groups;
+  for (size_t g = 0; g < grouped.size(); ++g) {
+    for (size_t j = 1; j < grouped[g].size(); ++j) {
+      const auto& b = regs_[grouped[g][j]];
+      LIAUDIT_RETURN_IF_ERROR(RejectRow(b.line,
+                                        "duplicate 編號 (reg_no) " + keys[g] + " in the same file (first at line " +
+                                            std::to_string(regs_[grouped[g][0]].line) + "); row quarantined",
+                                        b.raw));
+    }
+    grouped[g].resize(1);
+    groups.push_back({keys[g], grouped[g], GroupSha(regs_, grouped[g]), false});
+  }
+  Stmt ins;
+  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(
+      db_,
+      "INSERT INTO registrations(key_id, version, reg_no, applied_on, subject_name, subject_id, items, reason,"
+      " requester, account, querier_name, unit, unit_head, approved_at, request_no, file_id, line, raw)"
+      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  return ApplySnapshot("registrations", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
+    for (size_t i : g.rows) {
+      const auto& b = regs_[i];
+      const RegistrationRecord& r = b.rec;
+      std::string items = internal::ItemsToJson(r.items);
+      ins.Bind(1, key_id);
+      ins.Bind(2, version);
+      ins.Bind(3, std::string_view(r.reg_no));
+      ins.BindOpt(4, r.applied_on, kNoDate);
+      ins.Bind(5, std::string_view(r.subject_name));
+      ins.Bind(6, std::string_view(r.subject_id));
+      ins.Bind(7, std::string_view(items));
+      ins.Bind(8, std::string_view(r.reason));
+      ins.Bind(9, std::string_view(r.requester));
+      ins.Bind(10, std::string_view(r.account));
+      ins.Bind(11, std::string_view(r.querier_name));
+      ins.Bind(12, std::string_view(r.unit));
+      ins.Bind(13, std::string_view(r.unit_head));
+      ins.BindOpt(14, r.approved_at, kNoTime);
+      ins.Bind(15, std::string_view(r.request_no));
+      ins.Bind(16, file_id_);
+      ins.Bind(17, b.line);
+      ins.Bind(18, std::string_view(b.raw));
+      LIAUDIT_RETURN_IF_ERROR(ins.Run());
+    }
+    return Status::OK();
+  });
+}
+
+Status Ingester::ApplyRequests() {
+  std::vector<std::string> keys;
+  auto grouped = GroupRows(reqs_, [](const RequestRow& r) { return r.request_no; }, &keys);
+  std::vector<Group> groups;
+  for (size_t g = 0; g < grouped.size(); ++g) {
+    Group grp{keys[g], grouped[g], GroupSha(reqs_, grouped[g]), false};
+    const auto& first = reqs_[grouped[g][0]];
+    std::string why;
+    for (size_t j = 1; j < grouped[g].size() && why.empty(); ++j) {
+      const auto& b = reqs_[grouped[g][j]];
+      if (const char* col = RequestDiff(first.rec, b.rec)) {
+        why = std::string("inconsistent request: 申請單編號 ") + keys[g] + " has a different " + col + " on line " +
+              std::to_string(b.line) + " than on line " + std::to_string(first.line) +
+              "; the whole request is quarantined";
+      }
+    }
+    if (!why.empty()) {
+      grp.inconsistent = true;
+      for (size_t i : grouped[g]) LIAUDIT_RETURN_IF_ERROR(RejectRow(reqs_[i].line, why, reqs_[i].raw));
+    }
+    groups.push_back(std::move(grp));
+  }
+  Stmt ins;
+  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(
+      db_,
+      "INSERT INTO requests(key_id, version, request_no, unit, applied_on, applicant, title, phone, fax, reason,"
+      " count, subject_name, subject_id, review, decision, inconsistent, file_id, line, raw)"
+      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  return ApplySnapshot("requests", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
+    for (size_t i : g.rows) {
+      const auto& b = reqs_[i];
+      const RequestRow& r = b.rec;
+      ins.Bind(1, key_id);
+      ins.Bind(2, version);
+      ins.Bind(3, std::string_view(r.request_no));
+      ins.Bind(4, std::string_view(r.unit));
+      ins.BindOpt(5, r.applied_on, kNoDate);
+      ins.Bind(6, std::string_view(r.applicant));
+      ins.Bind(7, std::string_view(r.title));
+      ins.Bind(8, std::string_view(r.phone));
+      ins.Bind(9, std::string_view(r.fax));
+      ins.Bind(10, std::string_view(r.reason));
+      ins.Bind(11, r.count);
+      ins.Bind(12, std::string_view(r.subject_name));
+      ins.Bind(13, std::string_view(r.subject_id));
+      ins.Bind(14, std::string_view(r.review));
+      ins.Bind(15, std::string_view(r.decision));
+      ins.Bind(16, g.inconsistent ? 1 : 0);
+      ins.Bind(17, file_id_);
+      ins.Bind(18, b.line);
+      ins.Bind(19, std::string_view(b.raw));
+      LIAUDIT_RETURN_IF_ERROR(ins.Run());
+    }
+    return Status::OK();
+  });
+}
+
+Status Ingester::ApplyStaff() {
+  std::vector<std::string> keys;
+  auto grouped = GroupRows(staff_, [](const StaffRecord& r) { return r.account; }, &keys);
+  std::vector<Group> groups;
+  for (size_t g = 0; g < grouped.size(); ++g) groups.push_back({keys[g], grouped[g], GroupSha(staff_, grouped[g]), false});
+  Stmt ins;
+  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_,
+                                      "INSERT INTO staff(key_id, version, name, national_id, account, unit, status,"
+                                      " changed_on, file_id, line, raw) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+  return ApplySnapshot("staff", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
+    for (size_t i : g.rows) {
+      const auto& b = staff_[i];
+      const StaffRecord& r = b.rec;
+      ins.Bind(1, key_id);
+      ins.Bind(2, version);
+      ins.Bind(3, std::string_view(r.name));
+      ins.Bind(4, std::string_view(r.national_id));
+      ins.Bind(5, std::string_view(r.account));
+      ins.Bind(6, std::string_view(r.unit));
+      ins.Bind(7, static_cast<int>(r.status));
+      ins.BindOpt(8, r.changed_on, kNoDate);
+      ins.Bind(9, file_id_);
+      ins.Bind(10, b.line);
+      ins.Bind(11, std::string_view(b.raw));
+      LIAUDIT_RETURN_IF_ERROR(ins.Run());
+    }
+    return Status::OK();
+  });
+}
+
+Status Ingester::ApplyCalendar() {
+  // Calendars upsert per date: a later file (e.g. a corrected year) wins for the dates it covers.
+  Stmt up;
+  LIAUDIT_RETURN_IF_ERROR(up.Prepare(db_,
+                                     "INSERT INTO calendar(date, workday, note, file_id) VALUES(?,?,?,?)"
+                                     " ON CONFLICT(date) DO UPDATE SET workday=excluded.workday, note=excluded.note,"
+                                     " file_id=excluded.file_id"
+                                     " WHERE workday IS NOT excluded.workday OR note IS NOT excluded.note"));
+  for (const auto& b : cal_) {
+    up.Bind(1, static_cast<int64_t>(b.rec.date));
+    up.Bind(2, b.rec.workday ? 1 : 0);
+    up.Bind(3, std::string_view(b.rec.note));
+    up.Bind(4, file_id_);
+    LIAUDIT_RETURN_IF_ERROR(up.Run());
+    cur_.taken += sqlite3_changes(db_);
+  }
+  return Status::OK();
+}
+
+Status Ingester::IngestFile(const std::string& path, InputKind kind) {
+  cur_ = FileResult();
+  cur_.path = path;
+  cur_.kind = InputKindName(kind);
+  kind_ = kind;
+  file_rejects_.clear();
+  perms_.clear();
+  regs_.clear();
+  reqs_.clear();
+  staff_.clear();
+  cal_.clear();
+  sink_failed_ = false;
+  sink_status_ = Status::OK();
+
+  auto whole_file_reject = [&](const std::string& msg) {
+    cur_.error = msg;
+    Reject r;
+    r.file = path;
+    r.reason = msg;
+    report_->rejects.push_back(r);
+    ++report_->rejected;
+    cur_.rejected = 1;
+  };
+
+  Status hs = ingest::Sha256File(path, &cur_.sha256);
+  if (!hs.ok()) {
+    whole_file_reject(hs.message());
+    report_->files.push_back(cur_);
+    return Status::OK();
+  }
+  // Already taken? Platform files and calendars add rows, so any earlier copy counts;
+  // a register file is a snapshot, so only its latest snapshot counts (going back to an
+  // older snapshot's exact bytes must take effect again).
+  {
+    Stmt s;
+    bool snapshot = kind != InputKind::kPlatform && kind != InputKind::kCalendar;
+    LIAUDIT_RETURN_IF_ERROR(s.Prepare(
+        db_, snapshot ? "SELECT sha256 = ?2 FROM source_files WHERE kind=?1 AND error='' ORDER BY id DESC LIMIT 1"
+                      : "SELECT 1 FROM source_files WHERE kind=?1 AND sha256=?2 AND error='' LIMIT 1"));
+    s.Bind(1, std::string_view(cur_.kind));
+    s.Bind(2, std::string_view(cur_.sha256));
+    bool row = false;
+    LIAUDIT_RETURN_IF_ERROR(s.Step(&row));
+    first_snapshot_ = !row;
+    if (row && s.Int(0) == 1) {
+      s.Reset();
+      cur_.already_ingested = true;
+      Stmt info;
+      LIAUDIT_RETURN_IF_ERROR(info.Prepare(
+          db_, "SELECT encoding, bytes, rows_read FROM source_files WHERE kind=? AND sha256=? ORDER BY id DESC LIMIT 1"));
+      info.Bind(1, std::string_view(cur_.kind));
+      info.Bind(2, std::string_view(cur_.sha256));
+      LIAUDIT_RETURN_IF_ERROR(info.Step(&row));
+      if (row) {
+        cur_.encoding = info.Text(0);
+        cur_.bytes = info.Int(1);
+        cur_.rows_read = static_cast<long>(info.Int(2));
+      }
+      info.Reset();
+      report_->files.push_back(cur_);
+      return Status::OK();
+    }
+    s.Reset();
+  }
+
+  LIAUDIT_RETURN_IF_ERROR(Exec(db_, "SAVEPOINT file"));
+  Stmt ins_file;
+  LIAUDIT_RETURN_IF_ERROR(ins_file.Prepare(
+      db_, "INSERT INTO source_files(path, sha256, kind, ingested_at, as_of) VALUES(?,?,?,?,?)"));
+  ins_file.Bind(1, std::string_view(path));
+  ins_file.Bind(2, std::string_view(cur_.sha256));
+  ins_file.Bind(3, std::string_view(cur_.kind));
+  ins_file.Bind(4, NowLocal());
+  ins_file.Bind(5, as_of_);
+  LIAUDIT_RETURN_IF_ERROR(ins_file.Run());
+  file_id_ = sqlite3_last_insert_rowid(db_);
+  int64_t last_query_before = 0;
+  if (bulk_) {
+    Stmt m;
+    LIAUDIT_RETURN_IF_ERROR(m.Prepare(db_, "SELECT COALESCE(MAX(id), 0) FROM queries"));
+    bool row = false;
+    LIAUDIT_RETURN_IF_ERROR(m.Step(&row));
+    last_query_before = m.Int(0);
+    m.Reset();
+  }
+
+  ingest::SourceInfo info;
+  Status ps = ingest::ParseFile(path, kind, this, &info);
+  if (ps.ok()) ps = sink_status_;
+  if (!ps.ok() && (sink_failed_ || !sink_status_.ok())) return ps;  // the store failed: abort the run
+  cur_.encoding = info.encoding;
+  cur_.bytes = info.bytes;
+  cur_.rows_read = info.rows_read;
+  if (ps.ok()) {
+    switch (kind) {
+      case InputKind::kPermissions: ps = ApplyPermissions(); break;
+      case InputKind::kRegistrations: ps = ApplyRegistrations(); break;
+      case InputKind::kRequests: ps = ApplyRequests(); break;
+      case InputKind::kStaff: ps = ApplyStaff(); break;
+      case InputKind::kCalendar: ps = ApplyCalendar(); break;
+      case InputKind::kPlatform: break;
+    }
+    LIAUDIT_RETURN_IF_ERROR(ps);
+    Stmt upd;
+    LIAUDIT_RETURN_IF_ERROR(upd.Prepare(db_,
+                                        "UPDATE source_files SET encoding=?, bytes=?, rows_read=?, rows_taken=?,"
+                                        " rows_duplicate=?, rows_conflict=?, rows_rejected=? WHERE id=?"));
+    upd.Bind(1, std::string_view(cur_.encoding));
+    upd.Bind(2, cur_.bytes);
+    upd.Bind(3, cur_.rows_read);
+    upd.Bind(4, cur_.taken);
+    upd.Bind(5, cur_.duplicates);
+    upd.Bind(6, cur_.conflicts);
+    upd.Bind(7, cur_.rejected);
+    upd.Bind(8, file_id_);
+    LIAUDIT_RETURN_IF_ERROR(upd.Run());
+    LIAUDIT_RETURN_IF_ERROR(Exec(db_, "RELEASE file"));
+    report_->rejects.insert(report_->rejects.end(), file_rejects_.begin(), file_rejects_.end());
+    report_->taken += cur_.taken;
+    report_->duplicates += cur_.duplicates;
+    report_->conflicts += cur_.conflicts;
+    report_->rejected += cur_.rejected;
+    report_->files.push_back(cur_);
+    return Status::OK();
+  }
+
+  // Whole file rejected: undo whatever it left, then record the attempt (once per
+  // distinct content) with its reason in provenance and quarantine.
+  LIAUDIT_RETURN_IF_ERROR(Exec(db_, "ROLLBACK TO file; RELEASE file"));
+  if (bulk_) memo_.ForgetAbove(last_query_before);
+  FileResult failed;
+  failed.path = path;
+  failed.sha256 = cur_.sha256;
+  failed.kind = cur_.kind;
+  failed.encoding = info.encoding;
+  failed.bytes = info.bytes;
+  failed.rows_read = info.rows_read;
+  cur_ = failed;
+  whole_file_reject(ps.message());
+  Stmt seen;
+  LIAUDIT_RETURN_IF_ERROR(seen.Prepare(db_, "SELECT 1 FROM source_files WHERE kind=? AND sha256=? AND error<>''"));
+  seen.Bind(1, std::string_view(cur_.kind));
+  seen.Bind(2, std::string_view(cur_.sha256));
+  bool row = false;
+  LIAUDIT_RETURN_IF_ERROR(seen.Step(&row));
+  seen.Reset();
+  if (!row) {
+    Stmt ins;
+    LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_,
+                                        "INSERT INTO source_files(path, sha256, kind, encoding, bytes, rows_read,"
+                                        " rows_rejected, ingested_at, as_of, error) VALUES(?,?,?,?,?,?,1,?,?,?)"));
+    ins.Bind(1, std::string_view(path));
+    ins.Bind(2, std::string_view(cur_.sha256));
+    ins.Bind(3, std::string_view(cur_.kind));
+    ins.Bind(4, std::string_view(cur_.encoding));
+    ins.Bind(5, cur_.bytes);
+    ins.Bind(6, cur_.rows_read);
+    ins.Bind(7, NowLocal());
+    ins.Bind(8, as_of_);
+    ins.Bind(9, std::string_view(cur_.error));
+    LIAUDIT_RETURN_IF_ERROR(ins.Run());
+    file_id_ = sqlite3_last_insert_rowid(db_);
+    ins_reject_.Bind(1, file_id_);
+    ins_reject_.Bind(2, std::string_view(path));
+    ins_reject_.Bind(3, 0);
+    ins_reject_.Bind(4, 0);
+    ins_reject_.Bind(5, std::string_view(cur_.error));
+    ins_reject_.Bind(6, std::string_view());
+    ins_reject_.Bind(7, as_of_);
+    LIAUDIT_RETURN_IF_ERROR(ins_reject_.Run());
+  }
+  report_->files.push_back(cur_);
+  return Status::OK();
+}
+
+Status Store::IngestFiles(const std::vector<std::pair<std::string, InputKind>>& files, LocalTime as_of,
+                          IngestReport* report) {
+  *report = IngestReport();
+  Transaction tx(impl_->db);
+  LIAUDIT_RETURN_IF_ERROR(tx.Begin());
+  Ingester ing(impl_->db, as_of, report);
+  LIAUDIT_RETURN_IF_ERROR(ing.Prepare());
+  for (const auto& [path, kind] : files) LIAUDIT_RETURN_IF_ERROR(ing.IngestFile(path, kind));
+  LIAUDIT_RETURN_IF_ERROR(ing.Finish());
+  return tx.Commit();
+}
+
+Status Store::IngestDirectory(const std::string& input_dir, LocalTime as_of, IngestReport* report) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(input_dir, ec)) return Status::NotFound("input folder " + input_dir + " does not exist");
+  std::vector<std::pair<std::string, InputKind>> files;
+  for (fs::recursive_directory_iterator it(input_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    std::string p = it->path().string();
+    if (auto kind = ingest::KindForPath(input_dir, p)) files.emplace_back(p, *kind);
+  }
+  if (ec) return Status::IoError("reading input folder " + input_dir + ": " + ec.message());
+  // Registers before platform rows (nothing depends on it, but reports read better),
+  // each kind in path order so a run is deterministic.
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+    if (a.second != b.second) return static_cast<int>(a.second) > static_cast<int>(b.second);
+    return a.first < b.first;
+  });
+  return IngestFiles(files, as_of, report);
+}
+
+}  // namespace liaudit::store

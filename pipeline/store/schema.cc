@@ -1,0 +1,293 @@
+#include "store/schema.h"
+
+#include <string>
+
+#include "store/db.h"
+#include "store/store.h"
+
+namespace liaudit::store::internal {
+namespace {
+
+// Version 1: the first released layout.
+const char kV1[] = R"sql(
+CREATE TABLE source_files(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  encoding TEXT NOT NULL DEFAULT '',
+  bytes INTEGER NOT NULL DEFAULT 0,
+  rows_read INTEGER NOT NULL DEFAULT 0,
+  rows_taken INTEGER NOT NULL DEFAULT 0,
+  rows_duplicate INTEGER NOT NULL DEFAULT 0,
+  rows_conflict INTEGER NOT NULL DEFAULT 0,
+  rows_rejected INTEGER NOT NULL DEFAULT 0,
+  ingested_at INTEGER NOT NULL
+);
+CREATE INDEX source_files_kind_sha ON source_files(kind, sha256);
+
+CREATE TABLE queries(
+  id INTEGER PRIMARY KEY,
+  txn_id TEXT NOT NULL,
+  query_time INTEGER NOT NULL,
+  agency_code TEXT NOT NULL,
+  account TEXT NOT NULL,
+  querier_name TEXT NOT NULL,
+  service_code TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  result INTEGER NOT NULL,
+  source_ip TEXT NOT NULL,
+  cert_serial TEXT NOT NULL,
+  file_id INTEGER NOT NULL REFERENCES source_files(id),
+  line INTEGER NOT NULL,
+  raw TEXT NOT NULL
+);
+CREATE UNIQUE INDEX queries_txn ON queries(txn_id);
+CREATE INDEX queries_time ON queries(query_time);
+CREATE INDEX queries_account_time ON queries(account, query_time);
+
+CREATE TABLE query_conflicts(
+  id INTEGER PRIMARY KEY,
+  query_id INTEGER NOT NULL REFERENCES queries(id),
+  txn_id TEXT NOT NULL,
+  query_time INTEGER NOT NULL,
+  agency_code TEXT NOT NULL,
+  account TEXT NOT NULL,
+  querier_name TEXT NOT NULL,
+  service_code TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  result INTEGER NOT NULL,
+  source_ip TEXT NOT NULL,
+  cert_serial TEXT NOT NULL,
+  file_id INTEGER NOT NULL REFERENCES source_files(id),
+  line INTEGER NOT NULL,
+  raw TEXT NOT NULL
+);
+CREATE INDEX query_conflicts_txn ON query_conflicts(txn_id);
+
+CREATE TABLE register_keys(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  first_seen INTEGER,
+  current_version INTEGER NOT NULL,
+  content_sha256 TEXT NOT NULL,
+  withdrawn INTEGER NOT NULL DEFAULT 0,
+  withdrawn_at INTEGER,
+  UNIQUE(kind, key)
+);
+
+CREATE TABLE permissions(
+  id INTEGER PRIMARY KEY,
+  key_id INTEGER NOT NULL REFERENCES register_keys(id),
+  version INTEGER NOT NULL,
+  form_no TEXT NOT NULL,
+  applied_on INTEGER,
+  unit TEXT NOT NULL, title TEXT NOT NULL, name TEXT NOT NULL, national_id TEXT NOT NULL,
+  phone TEXT NOT NULL, email TEXT NOT NULL, account TEXT NOT NULL,
+  action INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  items TEXT NOT NULL,
+  decision INTEGER NOT NULL,
+  effective_on INTEGER,
+  reject_reason TEXT NOT NULL, manager TEXT NOT NULL, unit_head TEXT NOT NULL, manager_head TEXT NOT NULL,
+  file_id INTEGER NOT NULL REFERENCES source_files(id),
+  line INTEGER NOT NULL,
+  raw TEXT NOT NULL
+);
+CREATE INDEX permissions_key ON permissions(key_id, version);
+CREATE INDEX permissions_account ON permissions(account, effective_on);
+
+CREATE TABLE registrations(
+  id INTEGER PRIMARY KEY,
+  key_id INTEGER NOT NULL REFERENCES register_keys(id),
+  version INTEGER NOT NULL,
+  reg_no TEXT NOT NULL,
+  applied_on INTEGER,
+  subject_name TEXT NOT NULL, subject_id TEXT NOT NULL,
+  items TEXT NOT NULL,
+  reason TEXT NOT NULL, requester TEXT NOT NULL, account TEXT NOT NULL, querier_name TEXT NOT NULL,
+  unit TEXT NOT NULL, unit_head TEXT NOT NULL,
+  approved_at INTEGER,
+  request_no TEXT NOT NULL,
+  file_id INTEGER NOT NULL REFERENCES source_files(id),
+  line INTEGER NOT NULL,
+  raw TEXT NOT NULL
+);
+CREATE INDEX registrations_key ON registrations(key_id, version);
+CREATE INDEX registrations_account_subject ON registrations(account, subject_id, applied_on);
+
+CREATE TABLE requests(
+  id INTEGER PRIMARY KEY,
+  key_id INTEGER NOT NULL REFERENCES register_keys(id),
+  version INTEGER NOT NULL,
+  request_no TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  applied_on INTEGER,
+  applicant TEXT NOT NULL, title TEXT NOT NULL, phone TEXT NOT NULL, fax TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  subject_name TEXT NOT NULL, subject_id TEXT NOT NULL,
+  review TEXT NOT NULL, decision TEXT NOT NULL,
+  inconsistent INTEGER NOT NULL DEFAULT 0,
+  file_id INTEGER NOT NULL REFERENCES source_files(id),
+  line INTEGER NOT NULL,
+  raw TEXT NOT NULL
+);
+CREATE INDEX requests_key ON requests(key_id, version);
+
+CREATE TABLE staff(
+  id INTEGER PRIMARY KEY,
+  key_id INTEGER NOT NULL REFERENCES register_keys(id),
+  version INTEGER NOT NULL,
+  name TEXT NOT NULL, national_id TEXT NOT NULL, account TEXT NOT NULL, unit TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  changed_on INTEGER,
+  file_id INTEGER NOT NULL REFERENCES source_files(id),
+  line INTEGER NOT NULL,
+  raw TEXT NOT NULL
+);
+CREATE INDEX staff_key ON staff(key_id, version);
+
+CREATE TABLE calendar(
+  date INTEGER PRIMARY KEY,
+  workday INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  file_id INTEGER NOT NULL REFERENCES source_files(id)
+);
+
+CREATE TABLE quarantine(
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER REFERENCES source_files(id),
+  path TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  quarantined_at INTEGER NOT NULL
+);
+
+CREATE TABLE jobs(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  params_json TEXT NOT NULL,
+  started INTEGER NOT NULL,
+  finished INTEGER,
+  status TEXT NOT NULL,
+  manifest_sha256 TEXT NOT NULL DEFAULT '',
+  output_dir TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE findings(
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  seq INTEGER NOT NULL,
+  rule_id TEXT NOT NULL,
+  severity INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  account TEXT NOT NULL,
+  query_time INTEGER,
+  txn_id TEXT NOT NULL, service_code TEXT NOT NULL, subject_id TEXT NOT NULL,
+  reg_no TEXT NOT NULL, request_no TEXT NOT NULL,
+  date INTEGER,
+  detail TEXT NOT NULL
+);
+CREATE INDEX findings_job ON findings(job_id, seq);
+CREATE INDEX findings_key ON findings(key);
+
+CREATE TABLE finding_evidence(
+  finding_id INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  row_id INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  PRIMARY KEY(finding_id, seq)
+);
+
+CREATE TABLE followups(
+  key TEXT PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  severity INTEGER NOT NULL,
+  first_job INTEGER REFERENCES jobs(id),
+  due INTEGER,
+  state TEXT NOT NULL,
+  updated_by TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER,
+  note TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
+// Version 2: provenance gains the run's as-of time and whole-file rejections;
+// follow-ups keep the history of who changed what when; queries get a
+// (subject, account) index for the R12(b) look-back.
+const char kV2[] = R"sql(
+ALTER TABLE source_files ADD COLUMN as_of INTEGER;
+ALTER TABLE source_files ADD COLUMN error TEXT NOT NULL DEFAULT '';
+UPDATE source_files SET as_of = ingested_at WHERE as_of IS NULL;
+CREATE INDEX queries_subject_account ON queries(subject_id, account);
+CREATE TABLE followup_history(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL REFERENCES followups(key),
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX followup_history_key ON followup_history(key, id);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2};
+constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
+
+Status UserVersion(sqlite3* db, int* v) {
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(db, "PRAGMA user_version"));
+  bool row = false;
+  LIAUDIT_RETURN_IF_ERROR(s.Step(&row));
+  *v = row ? static_cast<int>(s.Int(0)) : 0;
+  s.Reset();
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Migrate(sqlite3* db, const std::string& path) {
+  LIAUDIT_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+  int v = 0;
+  Status st = UserVersion(db, &v);
+  if (st.ok() && v > kSchemaVersion) {
+    st = Status::InvalidInput(path + ": store schema version " + std::to_string(v) +
+                              " is newer than this liaudit understands (" + std::to_string(kSchemaVersion) +
+                              "); use a newer liaudit");
+  }
+  for (int i = v; st.ok() && i < kMigrationCount; ++i) {
+    st = Exec(db, kMigrations[i]);
+    if (st.ok()) st = Exec(db, ("PRAGMA user_version = " + std::to_string(i + 1)).c_str());
+    if (!st.ok()) st.Prepend(path + ": migrating store to schema version " + std::to_string(i + 1));
+  }
+  if (!st.ok()) {
+    Exec(db, "ROLLBACK");
+    return st;
+  }
+  return Exec(db, "COMMIT");
+}
+
+Status DropQueryIndexes(sqlite3* db) {
+  return Exec(db,
+              "DROP INDEX IF EXISTS queries_txn; DROP INDEX IF EXISTS queries_time;"
+              "DROP INDEX IF EXISTS queries_account_time; DROP INDEX IF EXISTS queries_subject_account;");
+}
+
+Status CreateQueryIndexes(sqlite3* db) {
+  return Exec(db,
+              "CREATE UNIQUE INDEX IF NOT EXISTS queries_txn ON queries(txn_id);"
+              "CREATE INDEX IF NOT EXISTS queries_time ON queries(query_time);"
+              "CREATE INDEX IF NOT EXISTS queries_account_time ON queries(account, query_time);"
+              "CREATE INDEX IF NOT EXISTS queries_subject_account ON queries(subject_id, account);");
+}
+
+}  // namespace liaudit::store::internal

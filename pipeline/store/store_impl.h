@@ -1,0 +1,54 @@
+// Internal to the store stage: Store::Impl and helpers shared by store.cc,
+// ingest.cc and dataset.cc.
+#pragma once
+#include <sqlite3.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/db.h"
+#include "store/store.h"
+
+namespace liaudit::store {
+
+struct Store::Impl {
+  sqlite3* db = nullptr;
+  std::string path;
+  ~Impl() {
+    if (db) sqlite3_close_v2(db);
+  }
+};
+
+namespace internal {
+
+// Items lists are stored as a JSON array of strings (readable in the sqlite3 CLI,
+// unambiguous whatever the item text holds).
+std::string ItemsToJson(const std::vector<std::string>& items);
+std::vector<std::string> ItemsFromJson(std::string_view json);
+
+// A transaction that rolls back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) {}
+  ~Transaction() {
+    if (open_) Exec(db_, "ROLLBACK");
+  }
+  Status Begin() {
+    LIAUDIT_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
+    open_ = true;
+    return Status::OK();
+  }
+  Status Commit() {
+    LIAUDIT_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+    open_ = false;
+    return Status::OK();
+  }
+
+ private:
+  sqlite3* db_;
+  bool open_ = false;
+};
+
+}  // namespace internal
+}  // namespace liaudit::store
