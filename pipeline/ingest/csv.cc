@@ -18,6 +18,7 @@ struct SpecialTable {
     t[static_cast<unsigned char>('\n')] = true;
     t[static_cast<unsigned char>('\r')] = true;
     t[static_cast<unsigned char>('"')] = true;
+    t[0] = true;  // NUL: data, but flagged
   }
 };
 constexpr SpecialTable kSpecial;
@@ -64,12 +65,15 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
   rec->fields.clear();
   rec->error.clear();
   rec->error_column = 0;
+  lines_ = -1;  // unknown: Next() counts the line breaks itself
   scratch_.clear();
   // Unescaped text is never longer than its source, so views into scratch_ stay valid.
   if (scratch_.capacity() < end - start) scratch_.reserve(end - start);
 
   size_t term = end;  // where the record's text ends (line break excluded)
   size_t err_at = std::string::npos;
+  bool nul = false;        // a NUL byte somewhere (checked per field only then)
+  bool multiline = false;  // a quoted field holds a line break
   size_t i = start;
   for (;;) {
     const long col = static_cast<long>(rec->fields.size()) + 1;
@@ -102,6 +106,8 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
           j = q + 2;
           continue;
         }
+        if (!nul && std::memchr(b + q0, '\0', q - q0)) nul = true;
+        if (!multiline && std::memchr(b + q0, '\n', q - q0)) multiline = true;
         if (esc) {
           scratch_.append(b + j, q - j);
           value = std::string_view(scratch_.data() + sc0, scratch_.size() - sc0);
@@ -181,6 +187,11 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
         ++j;  // a lone CR is data
         continue;
       }
+      if (c == '\0') {
+        nul = true;
+        ++j;
+        continue;
+      }
       // A quote inside an unquoted field.
       rec->error = "quote character inside an unquoted field";
       rec->error_column = col;
@@ -203,7 +214,9 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
     return Step::kDone;
   }
   rec->raw = std::string_view(b + start, term - start);
-  if (std::memchr(rec->raw.data(), '\0', rec->raw.size())) {
+  // Lines: only quoted fields can hold a line break; count them only when one does.
+  lines_ = multiline ? std::count(b + start, b + *next, '\n') : (*next > term ? 1 : 0);
+  if (nul) {
     for (size_t k = 0; k < rec->fields.size(); ++k) {
       if (std::memchr(rec->fields[k].data(), '\0', rec->fields[k].size())) {
         rec->error = "NUL byte in field";
@@ -271,12 +284,17 @@ bool CsvReader::Next(CsvRecord* rec) {
     size_t next = 0;
     if (ParseAt(rec, &next) == Step::kDone) {
       rec->line = line_;
-      line_ += static_cast<long>(std::count(buf_.data() + pos_, buf_.data() + next, '\n'));
+      line_ += lines_ >= 0 ? lines_ : static_cast<long>(std::count(buf_.data() + pos_, buf_.data() + next, '\n'));
       pos_ = next;
       return true;
     }
     if (buf_.size() - pos_ >= opt_.max_record_bytes) return FinishOverlong(rec);
-    if (!Fill()) return false;
+    // Read until the unfinished record's text has at least doubled (whatever the source's
+    // chunk size), so the restarts of a long record cost O(n) in total.
+    const size_t target = std::max(opt_.chunk_bytes, 2 * (buf_.size() - pos_));
+    do {
+      if (!Fill()) return false;
+    } while (!eof_ && buf_.size() - pos_ < target);
   }
 }
 

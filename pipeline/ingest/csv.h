@@ -82,6 +82,7 @@ class CsvReader {
   size_t pos_ = 0;  // start of the unread text in buf_
   bool eof_ = false;
   long line_ = 1;
+  long lines_ = -1;  // line breaks in the record ParseAt just returned (-1 = count them)
   std::string scratch_;   // unescaped quoted fields that contained ""
   std::string overlong_;  // the kept prefix of an overlong record
 };
