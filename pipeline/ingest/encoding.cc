@@ -79,6 +79,12 @@ void Utf8Validator::Feed(std::string_view chunk) {
     }
     if (i >= n) break;
     if (p[i] < 0x80) { ++i; continue; }
+    // Common case in our files: a CJK character, lead E1-EC or EE-EF plus two continuation bytes.
+    if (i + 3 <= n && ((p[i] >= 0xE1 && p[i] <= 0xEC) || p[i] == 0xEE || p[i] == 0xEF) &&
+        (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+      i += 3;
+      continue;
+    }
     int r = SeqLen(p + i, n - i);
     if (r == 0) {
       bad_offset_ = base + static_cast<int64_t>(i);
