@@ -153,7 +153,10 @@ std::string PdfDate(LocalTime t) {
 std::string Num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
+  std::string s = buf;  // 350.00 -> 350, 60.50 -> 60.5
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
 }
 
 }  // namespace
@@ -210,13 +213,22 @@ Status Signer::Load(const SignerConfig& config, std::unique_ptr<Signer>* out) {
                                 "); if it uses legacy RC2/3DES encryption, re-export it with AES-256-CBC");
   }
   if (impl->key == nullptr) return Status::InvalidInput("signing: " + path + " holds no private key");
-  if (impl->cert == nullptr) return Status::InvalidInput("signing: " + path + " holds no certificate for its key");
+  if (impl->cert == nullptr) {
+    // PKCS12_parse pairs key and certificate by checking them; a certificate left
+    // over means the key belongs to none of them.
+    if (impl->chain != nullptr && sk_X509_num(impl->chain) > 0) {
+      return Status::InvalidInput("signing: the private key in " + path + " does not match its certificate (" +
+                                  CommonName(sk_X509_value(impl->chain, 0)) + ")");
+    }
+    return Status::InvalidInput("signing: " + path + " holds no certificate for its key");
+  }
   if (X509_check_private_key(impl->cert, impl->key) != 1) {
     ERR_clear_error();
     return Status::InvalidInput("signing: the private key in " + path + " does not match its certificate (" +
                                 CommonName(impl->cert) + ")");
   }
-  time_t now = ToUtc(NowLocal());
+  // Validity against the real clock, even when NowLocal() is fixed for deterministic output.
+  time_t now = std::time(nullptr);
   if (X509_cmp_time(X509_get0_notBefore(impl->cert), &now) > 0) {
     return Status::InvalidInput("signing: the certificate in " + path + " is not valid before " +
                                 FormatIsoTime(FromAsn1Time(X509_get0_notBefore(impl->cert))) + " (Taipei)");

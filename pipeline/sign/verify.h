@@ -19,6 +19,7 @@ struct PdfVerdict {
   bool digest_ok = false;          // CMS signature valid over the byte ranges (messageDigest matches)
   bool covers_whole_file = false;  // byte range reaches end of file, nothing appended
   bool chain_ok = false;           // signer chains to a trust anchor (false when none given)
+  bool chain_checked = false;      // trust anchors were given, so chain_ok means something
   std::string signer;              // signer certificate's CN, UTF-8
   std::string signing_time;        // "YYYY-MM-DD HH:MM:SS +08:00" (Taipei) from the CMS or /M
   std::string subfilter;           // ETSI.CAdES.detached / adbe.pkcs7.detached
