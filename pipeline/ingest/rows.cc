@@ -47,7 +47,17 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 void NormalizeCodeInto(std::string_view in, std::string* out) {
   std::string_view t = Trim(in);
   // Fast path: most cells are plain ASCII and need no width conversion.
-  if (IsAscii(t)) {
+  // Full-width forms are EF BC xx / EF BD xx and U+3000 is E3 80 80: without those lead
+  // bytes (e.g. "115年11月25日") there is nothing to convert.
+  bool convertible = false;
+  for (char ch : t) {
+    const unsigned char u = static_cast<unsigned char>(ch);
+    if (u == 0xEF || u == 0xE3) {
+      convertible = true;
+      break;
+    }
+  }
+  if (!convertible) {
     out->assign(t.data(), t.size());
     return;
   }
