@@ -1233,7 +1233,9 @@ def render_platform(w, d):
                     f[qi] = fmt_date(d, st["date"]) + " 25:10:00"
                     rejects.append((t.row(f), "impossible time (hour 25)"))
                 elif kind == "bad_columns":
-                    rejects.append((t.row(f[:-1]), "wrong number of columns"))
+                    # An unquoted comma: one non-empty field more than the header names. (A
+                    # short row is not an error when only optional trailing fields are missing.)
+                    rejects.append((t.row(f + ["已電話確認"]), "wrong number of columns (one too many)"))
                 elif kind == "missing_subject":
                     si = cols.index([c for c in cols if ALIAS.get(c, c) == "subject_id"][0])
                     f[si] = ""
