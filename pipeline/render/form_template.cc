@@ -117,7 +117,11 @@ struct Parser {
         if (v == "left") it->style.align = HAlign::kLeft;
         else if (v == "center") it->style.align = HAlign::kCenter;
         else if (v == "right") it->style.align = HAlign::kRight;
-        else if (v == "distribute") it->style.align = HAlign::kDistribute;
+        else if (v == "distribute") {
+          // Spread labels fill one line: shrink rather than wrap.
+          it->style.align = HAlign::kDistribute;
+          it->style.wrap = false;
+        }
         else return Err(t[i].col, "align must be left, center, right or distribute, not '" + v + "'");
       } else if (k == "valign") {
         if (v == "top") it->style.valign = VAlign::kTop;
@@ -237,6 +241,7 @@ struct Parser {
     it.line = line;
     it.style.size = font_size;
     it.style.padding = 1.2 * kMm;
+    it.style.padding_y = 1.0 * kMm;
     if (kw == "text" || kw == "note" || kw == "footer") {
       it.kind = kw == "note" ? TplItem::kNote : TplItem::kText;
       LIAUDIT_RETURN_IF_ERROR(Options(t, 1, &it, false));

@@ -321,7 +321,7 @@ double Document::TextHeight(std::string_view utf8, double width, const TextStyle
   std::vector<LineSpan> lines;
   double avail = width - 2 * st.padding;
   BreakLines(s, st.wrap ? std::max(1.0, avail) * 1000.0 / st.size : 0, &lines);
-  return static_cast<double>(lines.size()) * st.size * st.leading + 2 * st.padding;
+  return static_cast<double>(lines.size()) * st.size * st.leading + 2 * (st.padding_y < 0 ? st.padding : st.padding_y);
 }
 
 // ---------------------------------------------------------------- canvas
@@ -394,7 +394,8 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
   std::vector<ShapedChar> s;
   Shape(&I->fonts, utf8, &s);
   if (s.empty()) return 0;
-  const double aw = std::max(1.0, box.w - 2 * st.padding), ah = std::max(1.0, box.h - 2 * st.padding);
+  const double py = st.padding_y < 0 ? st.padding : st.padding_y;
+  const double aw = std::max(1.0, box.w - 2 * st.padding), ah = std::max(1.0, box.h - 2 * py);
   double size = st.size;
   std::vector<LineSpan> lines;
   for (;;) {
@@ -412,9 +413,9 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
   }
   const double lh = size * st.leading;
   const double total_h = static_cast<double>(lines.size()) * lh;
-  double top = box.y + st.padding;
+  double top = box.y + py;
   if (st.valign == VAlign::kMiddle) top = box.y + (box.h - total_h) / 2;
-  else if (st.valign == VAlign::kBottom) top = box.y + box.h - st.padding - total_h;
+  else if (st.valign == VAlign::kBottom) top = box.y + box.h - py - total_h;
   const bool clip = total_h > ah + 0.5;
   if (clip) {
     out += "q ";
@@ -449,7 +450,7 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
     out += "re S Q\n";
   }
   if (clip) out += "Q\n";
-  return std::min(box.h, total_h + 2 * st.padding);
+  return std::min(box.h, total_h + 2 * py);
 }
 
 double Canvas::TextAt(double x, double baseline_y, std::string_view utf8, double size, const Color& color) {

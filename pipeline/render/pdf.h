@@ -78,6 +78,7 @@ struct TextStyle {
   double min_size = 6;
   double leading = 1.25;        // line height = size * leading
   double padding = 3;           // inner margin on every side of a box, points
+  double padding_y = -1;        // top/bottom inner margin; < 0 = same as padding
   Color color;
   bool bold = false;            // simulated (fill+stroke) bold
 };

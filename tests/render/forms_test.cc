@@ -1,0 +1,268 @@
+#include "forms/forms.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "render/form_template.h"
+#include "test_util.h"
+
+namespace liaudit::forms {
+namespace {
+
+using liaudit::testing::AllFontsEmbeddedSubset;
+using liaudit::testing::NoSpace;
+using liaudit::testing::PageCount;
+using liaudit::testing::QpdfCheck;
+using liaudit::testing::TextOf;
+
+std::string OutDir() {
+  static std::string dir = [] {
+    const char* keep = std::getenv("LIAUDIT_FORMS_OUT");  // keep the PDFs for a look
+    if (keep && *keep) return std::string(keep);
+    char tmpl[] = "/tmp/forms_test.XXXXXX";
+    return std::string(mkdtemp(tmpl));
+  }();
+  return dir;
+}
+
+render::Engine& TheEngine() {
+  static std::unique_ptr<render::Engine> e = [] {
+    render::RenderOptions o;
+    o.fonts_config = std::string(LIAUDIT_SOURCE_DIR) + "/fonts/fonts.conf";
+    o.templates_dir = std::string(LIAUDIT_SOURCE_DIR) + "/templates";
+    o.creation_time = 1795000000;
+    std::unique_ptr<render::Engine> x;
+    Status st = render::Engine::Create(o, &x);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return x;
+  }();
+  return *e;
+}
+
+// The checks every document gets: qpdf clean, fonts embedded+subset, page count.
+void CheckPdf(const std::string& path, const render::PdfResult& r, int pages) {
+  std::string out;
+  EXPECT_EQ(QpdfCheck(path, &out), 0) << out;
+  std::string fonts;
+  EXPECT_TRUE(AllFontsEmbeddedSubset(path, &fonts)) << fonts;
+  EXPECT_EQ(PageCount(path), pages);
+  EXPECT_EQ(r.pages, pages);
+}
+
+void ExpectText(const std::string& text, const std::string& want) {
+  EXPECT_NE(text.find(NoSpace(want)), std::string::npos) << "missing: " << want << "\nin: " << text;
+}
+
+PermissionRecord SamplePermission() {
+  PermissionRecord p;
+  p.form_no = "P1150001";
+  p.applied_on = DateFromCivil(2026, 11, 25);
+  p.unit = "社會救助科";
+  p.title = "科員";
+  p.name = "林𠮟明";  // U+20B9F, CJK Ext-B
+  p.national_id = "A123456789";
+  p.phone = "07-3373000";
+  p.email = "lin@kcg.gov.tw";
+  p.account = "ksw0231";
+  p.action = PermissionAction::kGrant;
+  p.reason = "辦理低收入戶及中低收入戶資格審核，依社會救助法第五條之三查調工作收入。";
+  p.items = {"C0101", "B0301", "其他:就業保險給付"};
+  p.decision = Decision::kApproved;
+  p.effective_on = DateFromCivil(2026, 12, 1);
+  p.manager = "張資訊";
+  p.unit_head = "陳科長";
+  p.manager_head = "黃主任";
+  return p;
+}
+
+TEST(FormsTest, Form1HasFieldsChecksAndExtB) {
+  const std::string path = OutDir() + "/form1-P1150001.pdf";
+  render::PdfResult r;
+  Status st = WriteForm1(TheEngine(), FormOptions(), SamplePermission(), path, &r);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  CheckPdf(path, r, 1);
+  std::string t = TextOf(path);
+  ExpectText(t, "資料查詢者權限申請表");
+  ExpectText(t, "高雄市政府社會局應用勞動部勞工保險局資訊中介服務系統");
+  ExpectText(t, "申請日期：115年11月25日");
+  ExpectText(t, "林𠮟明");
+  ExpectText(t, "A123456789");
+  ExpectText(t, "☑新增權限");
+  ExpectText(t, "☐註銷權限");
+  ExpectText(t, "☑C0101被保險人投保資料");
+  ExpectText(t, "☐B0101給付簡要資料");
+  ExpectText(t, "☑B0301失業給付資格");
+  ExpectText(t, "☑其他：就業保險給付");
+  ExpectText(t, "☑准予申請（生效日期：115年12月1日）");
+  ExpectText(t, "*本申請表請填寫核章後，送本局秘書室資訊小組（07-3343259）開通系統使用權限。");
+  EXPECT_TRUE(r.warnings.empty());
+  EXPECT_TRUE(r.has_stamp);
+  EXPECT_LT(r.bytes, 150u * 1024u);
+}
+
+TEST(FormsTest, Form1MasksIdsWhenAsked) {
+  const std::string path = OutDir() + "/form1-masked.pdf";
+  FormOptions o;
+  o.id_mask = "XXXXXX****";
+  render::PdfResult r;
+  ASSERT_TRUE(WriteForm1(TheEngine(), o, SamplePermission(), path, &r).ok());
+  std::string t = TextOf(path);
+  ExpectText(t, "A12345****");
+  EXPECT_EQ(t.find("A123456789"), std::string::npos);
+}
+
+std::vector<RegistrationRecord> Registrations(int n) {
+  std::vector<RegistrationRecord> v;
+  for (int i = 1; i <= n; ++i) {
+    RegistrationRecord r;
+    r.reg_no = "R" + std::to_string(1150000 + i);
+    r.applied_on = DateFromCivil(2026, 7, 1) + i;
+    r.subject_name = i == 7 ? "王\xEE\x80\x80華" : (i == 3 ? "陳𠀋文" : "李大同");  // PUA U+E000; Ext-B U+2000B
+    r.subject_id = "B2" + std::to_string(10000000 + i);
+    r.items = {"C0101", "B0201"};
+    r.reason = "依社會救助法第四條辦理低收入戶資格審查，查調家庭成員投保資料。";
+    r.requester = "周承辦";
+    r.account = "ksw0231";
+    r.querier_name = "林小明";
+    r.unit = "社會救助科";
+    r.unit_head = "陳科長";
+    r.approved_at = StartOf(r.applied_on) + 9 * 3600;
+    v.push_back(r);
+  }
+  return v;
+}
+
+TEST(FormsTest, Form2With25LinesIsThreePagesWithHeadersAndBoxForPua) {
+  const std::string path = OutDir() + "/form2-社會救助科.pdf";
+  render::PdfResult r;
+  Status st = WriteForm2(TheEngine(), FormOptions(), "社會救助科", DateFromCivil(2026, 7, 1),
+                         DateFromCivil(2026, 9, 30), Registrations(25), path, &r);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  CheckPdf(path, r, 3);
+  std::string t = TextOf(path);
+  // The header is on every page.
+  size_t n = 0;
+  for (size_t p = 0; (p = t.find("單位主管核章", p)) != std::string::npos; ++p) ++n;
+  EXPECT_GE(n, 3u);
+  ExpectText(t, "第3頁，共3頁");
+  ExpectText(t, "R1150025");
+  ExpectText(t, "陳𠀋文");
+  ExpectText(t, "115/07/02");
+  ExpectText(t, "期間：115年7月1日至115年9月30日");
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("U+E000"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("form2-"), std::string::npos) << r.warnings[0];
+}
+
+std::vector<RequestRow> Request(int subjects) {
+  std::vector<RequestRow> v;
+  for (int i = 1; i <= subjects; ++i) {
+    RequestRow r;
+    r.request_no = "Q1150042";
+    r.unit = "鳳山區公所";
+    r.applied_on = DateFromCivil(2026, 8, 3);
+    r.applicant = "吳社工";
+    r.title = "社會工作員";
+    r.phone = "07-7422111";
+    r.fax = "07-7422119";
+    r.reason = "依老人福利法第十二條辦理中低收入老人生活津貼審核。";
+    r.count = subjects;
+    r.subject_name = "受查人" + std::to_string(i);
+    r.subject_id = "E1" + std::to_string(20000000 + i);
+    r.review = "符合規定，同意協助查調。";
+    r.decision = "受理";
+    v.push_back(r);
+  }
+  return v;
+}
+
+TEST(FormsTest, Form3FitsOnOnePageWithFewSubjects) {
+  const std::string path = OutDir() + "/form3-small.pdf";
+  render::PdfResult r;
+  ASSERT_TRUE(WriteForm3(TheEngine(), FormOptions(), Request(3), path, &r).ok());
+  CheckPdf(path, r, 1);
+  std::string t = TextOf(path);
+  ExpectText(t, "查調資料申請表");
+  ExpectText(t, "鳳山區公所");
+  ExpectText(t, "姓名：受查人3");
+  ExpectText(t, "E120000003");
+  ExpectText(t, "審核結果：受理");
+  ExpectText(t, "說明：申請人應表明相關法令依據");
+}
+
+TEST(FormsTest, Form3ContinuesOnAttachedList) {
+  const std::string path = OutDir() + "/form3-Q1150042.pdf";
+  render::PdfResult r;
+  ASSERT_TRUE(WriteForm3(TheEngine(), FormOptions(), Request(30), path, &r).ok());
+  CheckPdf(path, r, 3);  // form + 25 + 5 on the list
+  std::string t = TextOf(path);
+  ExpectText(t, "查調名單");
+  ExpectText(t, "受查人30");
+  ExpectText(t, "詳附件查調名單");
+  std::string outline = liaudit::testing::Run("qpdf --json --json-key=outlines '" + path + "'");
+  EXPECT_NE(outline.find("查調名單"), std::string::npos) << outline;
+}
+
+TEST(FormsTest, Form4) {
+  Form4Data d;
+  d.period_from = DateFromCivil(2026, 7, 1);
+  d.period_to = DateFromCivil(2026, 9, 30);
+  d.audit_date = DateFromCivil(2026, 10, 15);
+  d.documents_deadline = DateFromCivil(2026, 10, 25);
+  d.review_due = DateFromCivil(2026, 10, 25);
+  d.querier = "林小明";
+  d.querier_account = "ksw0231";
+  d.querier_unit = "社會救助科";
+  d.audit_unit = "秘書室資訊小組";
+  d.audit_unit_phone = "07-3343259";
+  d.auditor = "張資訊";
+  d.cases = 12;
+  d.opinion = "R05 查調項目逾越核准範圍 2 件；R09 非上班時間查詢 1 件。";
+  const std::string path = OutDir() + "/form4-ksw0231.pdf";
+  render::PdfResult r;
+  ASSERT_TRUE(WriteForm4(TheEngine(), FormOptions(), d, path, &r).ok());
+  CheckPdf(path, r, 1);
+  std::string t = TextOf(path);
+  ExpectText(t, "稽核紀錄表");
+  ExpectText(t, "115年7月1日～115年9月30日");
+  ExpectText(t, "稽核案件數：計12件");
+  ExpectText(t, "林小明（ksw0231，社會救助科）");
+  ExpectText(t, "請於115年10月25日前提具相關檢討報告");
+  ExpectText(t, "1.本稽核紀錄表對資料查詢者不定期稽核。");
+  EXPECT_TRUE(r.has_stamp);
+}
+
+TEST(FormsTest, BlankForms) {
+  std::vector<render::PdfResult> rs;
+  Status st = WriteBlankForms(TheEngine(), FormOptions(), OutDir(), &rs);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rs.size(), 4u);
+  for (int i = 1; i <= 4; ++i) {
+    std::string path = OutDir() + "/form" + std::to_string(i) + ".pdf";
+    CheckPdf(path, rs[static_cast<size_t>(i - 1)], 1);
+  }
+  std::string t1 = TextOf(OutDir() + "/form1.pdf");
+  ExpectText(t1, "☐新增權限☐註銷權限☐異動查調項目☐職務異動");
+  ExpectText(t1, "☐P0401勞退請領資料查詢");
+  EXPECT_EQ(t1.find("☑"), std::string::npos);
+  ExpectText(TextOf(OutDir() + "/form2.pdf"), "查調資料內容");
+  ExpectText(TextOf(OutDir() + "/form3.pdf"), "業務權責單位審核意見");
+  ExpectText(TextOf(OutDir() + "/form4.pdf"), "稽核單位主管");
+}
+
+TEST(FormsTest, TemplateErrorsNameFileAndLine) {
+  render::FormTemplate tpl;
+  Status st = render::ParseFormTemplate("t.tpl", "page main\ncolumns 10 20\nrow h=5\n  cell span=3 \"x\"\n", &tpl);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("t.tpl:4:"), std::string::npos) << st.message();
+  st = render::ParseFormTemplate("t.tpl", "page main\ntext size=12 \"no height\"\n", &tpl);
+  EXPECT_NE(st.message().find("t.tpl:2:"), std::string::npos) << st.message();
+  st = render::ParseFormTemplate("t.tpl", "page main\nbogus 1\n", &tpl);
+  EXPECT_NE(st.message().find("t.tpl:2:1: unknown keyword"), std::string::npos) << st.message();
+  st = render::ParseFormTemplate("t.tpl", "page main\ntext h=5 \"open\n", &tpl);
+  EXPECT_NE(st.message().find("t.tpl:2:"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace liaudit::forms
