@@ -50,6 +50,19 @@ void CheckPdf(const std::string& path, const render::PdfResult& r, int pages) {
   EXPECT_EQ(r.pages, pages);
 }
 
+// Page images against reviewed goldens (tests/data/render/golden/NAME-N.png), so a wrong
+// glyph or a moved grid line fails even when the text extracts correctly.
+// LIAUDIT_UPDATE_GOLDEN=1 rewrites them (look at them before committing).
+void ExpectMatchesGolden(const std::string& pdf, const std::string& name) {
+  const char* upd = std::getenv("LIAUDIT_UPDATE_GOLDEN");
+  std::string cmd = "/usr/bin/python3 '" + std::string(LIAUDIT_SOURCE_DIR) + "/tests/render/compare_png.py' '" + pdf +
+                    "' '" + std::string(LIAUDIT_TEST_DATA) + "/render/golden' " + name +
+                    (upd && *upd == '1' ? " --update" : "") + " 2>&1";
+  int rc = -1;
+  std::string out = liaudit::testing::Run(cmd, &rc);
+  EXPECT_EQ(rc, 0) << out;
+}
+
 void ExpectText(const std::string& text, const std::string& want) {
   EXPECT_NE(text.find(NoSpace(want)), std::string::npos) << "missing: " << want << "\nin: " << text;
 }
@@ -99,6 +112,7 @@ TEST(FormsTest, Form1HasFieldsChecksAndExtB) {
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_TRUE(r.has_stamp);
   EXPECT_LT(r.bytes, 150u * 1024u);
+  ExpectMatchesGolden(path, "form1");
 }
 
 TEST(FormsTest, Form1MasksIdsWhenAsked) {
@@ -153,6 +167,7 @@ TEST(FormsTest, Form2With25LinesIsThreePagesWithHeadersAndBoxForPua) {
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(r.warnings[0].find("U+E000"), std::string::npos) << r.warnings[0];
   EXPECT_NE(r.warnings[0].find("form2-"), std::string::npos) << r.warnings[0];
+  ExpectMatchesGolden(path, "form2");
 }
 
 std::vector<RequestRow> Request(int subjects) {
@@ -202,6 +217,7 @@ TEST(FormsTest, Form3ContinuesOnAttachedList) {
   ExpectText(t, "詳附件查調名單");
   std::string outline = liaudit::testing::Run("qpdf --json --json-key=outlines '" + path + "'");
   EXPECT_NE(outline.find("查調名單"), std::string::npos) << outline;
+  ExpectMatchesGolden(path, "form3");
 }
 
 TEST(FormsTest, Form4) {
@@ -231,6 +247,7 @@ TEST(FormsTest, Form4) {
   ExpectText(t, "請於115年10月25日前提具相關檢討報告");
   ExpectText(t, "1.本稽核紀錄表對資料查詢者不定期稽核。");
   EXPECT_TRUE(r.has_stamp);
+  ExpectMatchesGolden(path, "form4");
 }
 
 TEST(FormsTest, BlankForms) {
@@ -249,6 +266,7 @@ TEST(FormsTest, BlankForms) {
   ExpectText(TextOf(OutDir() + "/form2.pdf"), "查調資料內容");
   ExpectText(TextOf(OutDir() + "/form3.pdf"), "業務權責單位審核意見");
   ExpectText(TextOf(OutDir() + "/form4.pdf"), "稽核單位主管");
+  ExpectMatchesGolden(OutDir() + "/form1.pdf", "blank-form1");
 }
 
 TEST(FormsTest, TemplateErrorsNameFileAndLine) {
