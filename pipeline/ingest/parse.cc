@@ -150,8 +150,10 @@ Status Inspect(int fd, const std::string& path, SourceInfo* info, Encoding* enc)
 class FileText : public TextSource {
  public:
   FileText(int fd, const std::string& path, Encoding enc) : fd_(fd), path_(path), enc_(enc) {}
+  int64_t bytes_read() const { return bytes_read_; }
   Status Init() {
     off_t start = enc_ == Encoding::kUtf8Bom ? 3 : 0;
+    bytes_read_ = start;
     if (::lseek(fd_, start, SEEK_SET) != start) return Status::IoError(path_ + ": cannot rewind: " + std::strerror(errno));
     if (enc_ == Encoding::kCp950) {
       dec_ = std::make_unique<Cp950Decoder>();
@@ -166,11 +168,13 @@ class FileText : public TextSource {
       out->resize(old + max);
       Status s = ReadFull(fd_, path_, out->data() + old, max, &got);
       out->resize(old + got);
+      bytes_read_ += static_cast<int64_t>(got);
       *eof = got < max;
       return s;
     }
     raw_.resize(max);
     LIAUDIT_RETURN_IF_ERROR(ReadFull(fd_, path_, raw_.data(), max, &got));
+    bytes_read_ += static_cast<int64_t>(got);
     *eof = got < max;
     bool ok = dec_->Decode(std::string_view(raw_.data(), got), out);
     if (ok && *eof) ok = dec_->Finish();
@@ -187,6 +191,7 @@ class FileText : public TextSource {
   Encoding enc_;
   std::unique_ptr<Cp950Decoder> dec_;
   std::string raw_;
+  int64_t bytes_read_ = 0;
 };
 
 // One record object per kind, reused across rows so its strings keep their capacity.
@@ -281,22 +286,11 @@ std::optional<InputKind> KindForPath(const std::string& input_dir, const std::st
   return std::nullopt;
 }
 
-Status ParseFile(const std::string& path, InputKind kind, Sink* sink, SourceInfo* info_out) {
-  SourceInfo local;
-  SourceInfo* info = info_out ? info_out : &local;
-  *info = SourceInfo();
-  info->path = path;
-  info->kind = kind;
+namespace {
 
-  int raw_fd = -1;
-  LIAUDIT_RETURN_IF_ERROR(OpenForReading(path, &raw_fd));
-  Fd fd(raw_fd);
-  Encoding enc = Encoding::kUtf8;
-  LIAUDIT_RETURN_IF_ERROR(Inspect(fd.get(), path, info, &enc));
-
-  FileText text(fd.get(), path, enc);
-  LIAUDIT_RETURN_IF_ERROR(text.Init());
-  CsvReader reader(&text);
+// Everything after decoding: header, rows, sink. Shared by ParseFile and ParseBuffer.
+Status ParseText(TextSource* text, const std::string& path, InputKind kind, Sink* sink, SourceInfo* info) {
+  CsvReader reader(text);
   CsvRecord rec;
 
   // The header: the first record that is not blank.
@@ -343,6 +337,53 @@ Status ParseFile(const std::string& path, InputKind kind, Sink* sink, SourceInfo
     sink->OnReject(rej);
   }
   return reader.status();
+}
+
+}  // namespace
+
+Status ParseFile(const std::string& path, InputKind kind, Sink* sink, SourceInfo* info_out) {
+  SourceInfo local;
+  SourceInfo* info = info_out ? info_out : &local;
+  *info = SourceInfo();
+  info->path = path;
+  info->kind = kind;
+
+  int raw_fd = -1;
+  LIAUDIT_RETURN_IF_ERROR(OpenForReading(path, &raw_fd));
+  Fd fd(raw_fd);
+  Encoding enc = Encoding::kUtf8;
+  LIAUDIT_RETURN_IF_ERROR(Inspect(fd.get(), path, info, &enc));
+
+  FileText text(fd.get(), path, enc);
+  LIAUDIT_RETURN_IF_ERROR(text.Init());
+  LIAUDIT_RETURN_IF_ERROR(ParseText(&text, path, kind, sink, info));
+  // Pass 1 counted the bytes; a different count now means the file changed in between.
+  if (text.bytes_read() != info->bytes)
+    return Status::IoError(path + ": file changed while being read (" + std::to_string(info->bytes) + " bytes, then " +
+                           std::to_string(text.bytes_read()) + ")");
+  return Status::OK();
+}
+
+Status ParseBuffer(std::string_view bytes, const std::string& name, InputKind kind, Sink* sink,
+                   SourceInfo* info_out) {
+  SourceInfo local;
+  SourceInfo* info = info_out ? info_out : &local;
+  *info = SourceInfo();
+  info->path = name;
+  info->kind = kind;
+  info->bytes = static_cast<int64_t>(bytes.size());
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
+    return Status::Internal(name + ": OpenSSL SHA-256 failed");
+  info->sha256 = Hex(md, len);
+  if (bytes.empty()) return Status::InvalidInput(name + ": empty file (0 bytes): no header");
+  Encoding enc = Encoding::kUtf8;
+  std::string text;
+  LIAUDIT_RETURN_IF_ERROR(DecodeBuffer(bytes, name, &enc, &text));
+  info->encoding = EncodingName(enc);
+  StringSource src(text);
+  return ParseText(&src, name, kind, sink, info);
 }
 
 }  // namespace liaudit::ingest

@@ -54,6 +54,10 @@ class Sink {
 // `info` may be null.
 Status ParseFile(const std::string& path, InputKind kind, Sink* sink, SourceInfo* info);
 
+// The same for bytes already in memory (tests, fuzzing, small inputs): `name` stands for
+// the path in messages and rejects. Loads the decoded text whole, so not for big files.
+Status ParseBuffer(std::string_view bytes, const std::string& name, InputKind kind, Sink* sink, SourceInfo* info);
+
 // Which kind a path under the input folder is: input/platform/*.csv -> kPlatform,
 // input/registers/permissions.csv, registrations.csv, requests.csv, staff.csv, input/calendar/*.csv.
 // Anything else (other names, other extensions, outside input_dir) -> nullopt. The ".csv"

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "core/datetime.h"
+#include "core/text.h"
 #include "test_util.h"
 
 namespace liaudit::ingest {
@@ -237,6 +241,44 @@ TEST(ParseTest, NeitherEncodingNamesOffsetAndTouchesNoRow) {
   EXPECT_NE(s.message().find("offset " + std::to_string(offset) + " (0xFF) as UTF-8"), std::string::npos)
       << s.message();
   EXPECT_TRUE(sink.rows.empty());
+}
+
+}  // namespace
+}  // namespace liaudit::ingest
+
+namespace liaudit::ingest {
+namespace {
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+// ParseBuffer (used by the fuzzer) must agree with ParseFile on every fixture.
+TEST(ParseTest, BufferAndFileAgree) {
+  const char* files[] = {"platform_utf8.csv", "platform_alias_bom.csv", "calendar_cp950.csv",
+                         "malformed/empty.csv", "malformed/header_only.csv", "malformed/binary_garbage.csv",
+                         "malformed/wrong_column_count.csv", "malformed/nul_bytes.csv",
+                         "malformed/unterminated_quote.csv", "malformed/no_header_blank_lines.csv"};
+  for (const char* name : files) {
+    SCOPED_TRACE(name);
+    const std::string path = testing::DataPath(name);
+    const InputKind kind = Contains(name, "calendar") ? InputKind::kCalendar : InputKind::kPlatform;
+    testing::CollectSink a, b;
+    SourceInfo ia, ib;
+    Status sa = ParseFile(path, kind, &a, &ia);
+    Status sb = ParseBuffer(ReadBytes(path), path, kind, &b, &ib);
+    EXPECT_EQ(sa.ToString(), sb.ToString());
+    EXPECT_EQ(ia.sha256, ib.sha256);
+    EXPECT_EQ(ia.encoding, ib.encoding);
+    EXPECT_EQ(ia.rows_read, ib.rows_read);
+    EXPECT_EQ(ia.rows_taken, ib.rows_taken);
+    EXPECT_EQ(ia.rows_rejected, ib.rows_rejected);
+    ASSERT_EQ(a.rows.size(), b.rows.size());
+    for (size_t i = 0; i < a.rows.size(); ++i) EXPECT_EQ(a.rows[i].raw, b.rows[i].raw);
+    ASSERT_EQ(a.rejects.size(), b.rejects.size());
+    for (size_t i = 0; i < a.rejects.size(); ++i) EXPECT_EQ(a.rejects[i].reason, b.rejects[i].reason);
+  }
 }
 
 }  // namespace
