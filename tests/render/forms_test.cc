@@ -11,6 +11,7 @@ namespace liaudit::forms {
 namespace {
 
 using liaudit::testing::AllFontsEmbeddedSubset;
+using liaudit::testing::ExpectMatchesGolden;
 using liaudit::testing::NoSpace;
 using liaudit::testing::PageCount;
 using liaudit::testing::QpdfCheck;
@@ -48,19 +49,6 @@ void CheckPdf(const std::string& path, const render::PdfResult& r, int pages) {
   EXPECT_TRUE(AllFontsEmbeddedSubset(path, &fonts)) << fonts;
   EXPECT_EQ(PageCount(path), pages);
   EXPECT_EQ(r.pages, pages);
-}
-
-// Page images against reviewed goldens (tests/data/render/golden/NAME-N.png), so a wrong
-// glyph or a moved grid line fails even when the text extracts correctly.
-// LIAUDIT_UPDATE_GOLDEN=1 rewrites them (look at them before committing).
-void ExpectMatchesGolden(const std::string& pdf, const std::string& name) {
-  const char* upd = std::getenv("LIAUDIT_UPDATE_GOLDEN");
-  std::string cmd = "/usr/bin/python3 '" + std::string(LIAUDIT_SOURCE_DIR) + "/tests/render/compare_png.py' '" + pdf +
-                    "' '" + std::string(LIAUDIT_TEST_DATA) + "/render/golden' " + name +
-                    (upd && *upd == '1' ? " --update" : "") + " 2>&1";
-  int rc = -1;
-  std::string out = liaudit::testing::Run(cmd, &rc);
-  EXPECT_EQ(rc, 0) << out;
 }
 
 void ExpectText(const std::string& text, const std::string& want) {

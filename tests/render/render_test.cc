@@ -131,5 +131,67 @@ TEST(RenderTest, FixedCreationTimeGivesIdenticalBytes) {
   EXPECT_EQ(Slurp(TmpDir() + "/a.pdf"), Slurp(TmpDir() + "/b.pdf"));
 }
 
+// Characters TW-Kai lacks come from the next faces: Noto Sans CJK TC is a CFF collection
+// (CIDFontType0C), DejaVu Sans has symbols. The golden image catches wrong glyph ids.
+TEST(RenderTest, FallbackFacesDrawTheRightGlyphs) {
+  std::string path = TmpDir() + "/fallback.pdf";
+  auto doc = TheEngine().NewDocument({"字型測試", "", "fallback.pdf"});
+  Canvas& c = doc->NewPage();
+  TextStyle st;
+  st.size = 28;
+  c.Text(Box{50, 50, 500, 60}, "가나다 ㄱㄴ ① ✓ → € ★ 中文 𠮟", st);
+  c.Text(Box{50, 120, 500, 60}, "한국어 테스트 ～ ㈱", st);
+  PdfResult r;
+  ASSERT_TRUE(doc->Finish(path, &r).ok());
+  EXPECT_TRUE(r.warnings.empty());
+  std::string fonts;
+  EXPECT_TRUE(AllFontsEmbeddedSubset(path, &fonts)) << fonts;
+  EXPECT_NE(fonts.find("CID Type 0C"), std::string::npos) << fonts;
+  EXPECT_NE(fonts.find("CID TrueType"), std::string::npos) << fonts;
+  std::string out;
+  EXPECT_EQ(QpdfCheck(path, &out), 0) << out;
+  EXPECT_NE(TextOf(path).find("가나다ㄱㄴ①✓→€★中文𠮟한국어테스트～㈱"), std::string::npos) << TextOf(path);
+  liaudit::testing::ExpectMatchesGolden(path, "fallback");
+}
+
+TEST(RenderTest, WrapsCjkAndKeepsClosingPunctuation) {
+  std::string path = TmpDir() + "/wrap.pdf";
+  auto doc = TheEngine().NewDocument({"換行", "", "wrap.pdf"});
+  TextStyle st;
+  st.size = 12;
+  st.padding = 0;
+  // 10 ideographs of 12pt fit a 120pt box; the 11th char is a comma that must not start a line.
+  double h1 = doc->TextHeight("一二三四五六七八九十", 120.5, st);
+  double h2 = doc->TextHeight("一二三四五六七八九十，十一", 120.5, st);
+  EXPECT_DOUBLE_EQ(h1, 12 * st.leading);
+  EXPECT_DOUBLE_EQ(h2, 2 * 12 * st.leading);
+  EXPECT_NEAR(doc->TextWidth("一二三", 10), 30, 0.5);
+  Canvas& c = doc->NewPage();
+  c.Text(Box{50, 50, 120.5, 60}, "一二三四五六七八九十，十一", st);
+  PdfResult r;
+  ASSERT_TRUE(doc->Finish(path, &r).ok());
+  std::string raw = liaudit::testing::Run("pdftotext -enc UTF-8 '" + path + "' -");
+  EXPECT_NE(raw.find("九十，\n"), std::string::npos) << raw;  // comma stays on line 1
+}
+
+TEST(RenderTest, BadFontConfigNamesFileAndLine) {
+  std::string conf = TmpDir() + "/bad.conf";
+  FILE* f = fopen(conf.c_str(), "w");
+  fputs("# comment\nfont TW-Kai file=/x.ttf\n", f);
+  fclose(f);
+  RenderOptions o = Opts();
+  o.fonts_config = conf;
+  std::unique_ptr<Engine> e;
+  Status st = Engine::Create(o, &e);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("bad.conf:2:"), std::string::npos) << st.message();
+  f = fopen(conf.c_str(), "w");
+  fputs("face Missing file=/nonexistent.ttf family=\"No Such Family\"\n", f);
+  fclose(f);
+  st = Engine::Create(o, &e);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("no usable font"), std::string::npos) << st.message();
+}
+
 }  // namespace
 }  // namespace liaudit::render

@@ -2,7 +2,10 @@
 #pragma once
 #include <sys/wait.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace liaudit::testing {
@@ -76,6 +79,19 @@ inline bool AllFontsEmbeddedSubset(const std::string& pdf, std::string* listing 
     if (line.find("yes yes yes") == std::string::npos) return false;
   }
   return fonts > 0;
+}
+
+// Page images against reviewed goldens (tests/data/render/golden/NAME-N.png, compared by
+// compare_png.py), so a wrong glyph or a moved grid line fails even when the text extracts
+// correctly. LIAUDIT_UPDATE_GOLDEN=1 rewrites them (look at them before committing).
+inline void ExpectMatchesGolden(const std::string& pdf, const std::string& name) {
+  const char* upd = std::getenv("LIAUDIT_UPDATE_GOLDEN");
+  std::string cmd = "/usr/bin/python3 '" + std::string(LIAUDIT_SOURCE_DIR) + "/tests/render/compare_png.py' '" + pdf +
+                    "' '" + std::string(LIAUDIT_TEST_DATA) + "/render/golden' " + name +
+                    (upd && *upd == '1' ? " --update" : "") + " 2>&1";
+  int rc = -1;
+  std::string out = Run(cmd, &rc);
+  EXPECT_EQ(rc, 0) << out;
 }
 
 }  // namespace liaudit::testing
