@@ -798,7 +798,7 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       FontUse::Embedded em;
       LIAUDIT_RETURN_IF_ERROR(I.fonts.Embed(static_cast<int>(fi), &em));
       const std::string base = em.tag + "+" + face.ps_name;
-      PdfObject* file = StreamObject(objs, Deflate(em.program, 9));
+      PdfObject* file = StreamObject(objs, Deflate(em.program, 6));
       if (face.cff) {
         file->GetDictionary().AddKey(PdfName::KeySubtype, PdfName("CIDFontType0C"));
       } else {
