@@ -11,7 +11,7 @@ namespace internal {
 Context::Context(const Dataset& d, const RuleOptions& o)
     : ds(d),
       opts(o),
-      bases(o.legal_bases.empty() ? DefaultLegalBases() : o.legal_bases),
+      bases(CleanBases(o.legal_bases.empty() ? DefaultLegalBases() : o.legal_bases)),
       index(d, o.registration_window_days) {
   const size_t n = ds.syms.size();
   approved_rows = ApprovedRowsByAccount(ds);

@@ -28,7 +28,7 @@ struct Context {
 
   const Dataset& ds;
   const RuleOptions& opts;
-  std::vector<std::string> bases;  // opts.legal_bases, or the defaults when empty
+  std::vector<std::string> bases;  // opts.legal_bases (or the defaults when empty), spaces removed
   RegistrationIndex index;
 
   // Indexed by Sym (size ds.syms.size()).
@@ -60,6 +60,10 @@ struct Context {
 };
 
 Finding NewFinding(const char* rule, std::string key);
+
+// CitesLegalBasis in two steps, so a run cleans the bases once.
+std::vector<std::string> CleanBases(const std::vector<std::string>& bases);
+bool CitesCleaned(std::string_view reason, const std::vector<std::string>& cleaned);
 
 // Rule families; each appends to *out (unsorted) and may add skipped checks/notes.
 void RunQueryRules(const Context& c, RuleOutput* out);     // R01-R05, R08-R13, R14, R15

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/text.h"
-#include "rules/rules.h"
+#include "rules/engine.h"
 
 namespace liaudit::rules {
 
@@ -47,13 +47,36 @@ std::string WithoutSpaces(std::string_view s) {
 }  // namespace
 
 bool CitesLegalBasis(std::string_view reason, const std::vector<std::string>& bases) {
-  std::string r = WithoutSpaces(reason);
+  return internal::CitesCleaned(reason, internal::CleanBases(bases));
+}
+
+namespace internal {
+
+std::vector<std::string> CleanBases(const std::vector<std::string>& bases) {
+  std::vector<std::string> out;
   for (const std::string& b : bases) {
     std::string nb = WithoutSpaces(b);
-    if (!nb.empty() && r.find(nb) != std::string::npos) return true;
+    if (!nb.empty()) out.push_back(std::move(nb));
+  }
+  return out;
+}
+
+bool CitesCleaned(std::string_view reason, const std::vector<std::string>& cleaned) {
+  // Most reasons have no spaces: search them in place, without a copy.
+  bool spaced = reason.find_first_of(" \t\r\n") != std::string_view::npos ||
+                reason.find("\xE3\x80\x80") != std::string_view::npos;
+  std::string copy;
+  if (spaced) {
+    copy = WithoutSpaces(reason);
+    reason = copy;
+  }
+  for (const std::string& b : cleaned) {
+    if (reason.find(b) != std::string_view::npos) return true;
   }
   return false;
 }
+
+}  // namespace internal
 
 Status LoadLegalBases(const std::string& path, std::vector<std::string>* out) {
   std::ifstream in(path, std::ios::binary);

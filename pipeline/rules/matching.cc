@@ -27,15 +27,28 @@ RegistrationIndex::RegistrationIndex(const Dataset& ds, int registration_window_
     by_key_.emplace_back(KeyHash(r.account, r.subject_id), static_cast<uint32_t>(i));
   }
   std::sort(by_key_.begin(), by_key_.end());
+  int bits = 1;
+  while (bits < 30 && (size_t{1} << bits) < by_key_.size()) ++bits;
+  shift_ = 64 - bits;
+  bucket_.assign((size_t{1} << bits) + 1, 0);
+  size_t pos = 0;
+  for (size_t b = 0; b < (size_t{1} << bits); ++b) {
+    while (pos < by_key_.size() && (by_key_[pos].first >> shift_) < b) ++pos;
+    bucket_[b] = static_cast<uint32_t>(pos);
+  }
+  bucket_.back() = static_cast<uint32_t>(by_key_.size());
 }
 
 template <typename F>
 void RegistrationIndex::ForEachMatch(const DsQuery& q, F&& f) const {
   if (q.time == kNoTime) return;
   const uint64_t h = KeyHash(q.account, q.subject_id);
-  auto it = std::lower_bound(by_key_.begin(), by_key_.end(), std::make_pair(h, uint32_t{0}));
+  const size_t b = static_cast<size_t>(h >> shift_);
+  auto it = by_key_.begin() + bucket_[b];
+  const auto end = by_key_.begin() + bucket_[b + 1];
+  while (it != end && it->first < h) ++it;
   const Date d = DateOf(q.time);
-  for (; it != by_key_.end() && it->first == h; ++it) {
+  for (; it != end && it->first == h; ++it) {
     const DsRegistration& r = ds_.registrations[it->second];
     if (r.account != q.account || r.subject_id != q.subject_id) continue;
     if (d < r.applied_on || d > r.applied_on + window_) continue;

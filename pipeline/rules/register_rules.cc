@@ -49,7 +49,7 @@ void RunR07(const Context& c, RuleOutput* out) {
   std::set<std::string_view> requests_in_scope;
   for (const DsRegistration& r : ds.registrations) {
     if (ds.period.ContainsDate(r.applied_on) && c.InScope(r.account) &&
-        !CitesLegalBasis(r.reason, c.bases)) {
+        !CitesCleaned(r.reason, c.bases)) {
       Finding f = NewFinding("R07", "R07|reg|" + r.reg_no);
       f.account = c.Name(r.account);
       f.subject_id = r.subject_id;
@@ -70,7 +70,7 @@ void RunR07(const Context& c, RuleOutput* out) {
     // request-level columns, the reason among them, cannot be trusted.
     if (req.inconsistent || !ds.period.ContainsDate(head.applied_on)) continue;
     if (c.filtered() && !requests_in_scope.count(req.no)) continue;
-    if (CitesLegalBasis(head.reason, c.bases)) continue;
+    if (CitesCleaned(head.reason, c.bases)) continue;
     Finding f = NewFinding("R07", "R07|req|" + std::string(req.no));
     f.request_no = std::string(req.no);
     f.detail = "委託申請單 " + f.request_no + "（" + c.Name(head.unit) + "，申請日期 " +

@@ -95,8 +95,11 @@ class RegistrationIndex {
   const Dataset& ds_;
   int window_;
   // (hash of account+subject, registration index), sorted; collisions resolved by
-  // comparing the fields.
+  // comparing the fields. bucket_[h >> shift_] is the first pair whose hash has those
+  // top bits, so a lookup touches two cache lines instead of a binary search's twenty.
   std::vector<std::pair<uint64_t, uint32_t>> by_key_;
+  std::vector<uint32_t> bucket_;
+  int shift_ = 63;
 };
 
 }  // namespace liaudit::rules
