@@ -147,6 +147,7 @@ struct Result {
 Result RunChild(bool ours, const std::string& path, int64_t rows) {
   Result res;
   auto t0 = std::chrono::steady_clock::now();
+  std::fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) _exit(ours ? RunOurs(path, rows) : RunBare(path, rows));
   int status = 0;
@@ -193,6 +194,7 @@ int main(int argc, char** argv) {
       std::printf("run %d %-4s wall %7.2f s  cpu %7.2f s  %9.0f rows/s (cpu)  peak RSS %6.1f MB  %6.1f MB file\n",
                   k + 1, ours ? "ours" : "bare", r.seconds, r.cpu_seconds, static_cast<double>(rows) / r.cpu_seconds,
                   r.max_rss_mb, static_cast<double>(r.bytes) / 1e6);
+      std::fflush(stdout);
       Result& best = ours ? best_ours : best_bare;
       if (best.cpu_seconds == 0 || r.cpu_seconds < best.cpu_seconds) best = r;
     }
