@@ -62,14 +62,12 @@ Status WriteExceptionsReport(render::Engine& engine, const ExceptionsReport& rep
       "供權限管理者逐筆查核；異常件之資料查詢者應依第八點立即改正，並於十日內提具檢討報告。",
       layout::NoteStyle());
 
-  layout::Heading(&flow, doc.get(), "一、各規則異常件數", 0, 80);
-  layout::AddRuleCountTable(&flow, report.counts);
+  layout::HeadedTable(&flow, doc.get(), "一、各規則異常件數", 0, layout::RuleCountTable(w, report.counts));
 
   layout::Heading(&flow, doc.get(), "二、異常明細", 0, 80);
   layout::AddFindingsTables(&flow, doc.get(), report.findings, 1);
 
-  layout::Heading(&flow, doc.get(), "三、未執行之檢查", 0, 40);
-  layout::AddSkippedChecks(&flow, report.skipped_checks);
+  layout::HeadedTable(&flow, doc.get(), "三、未執行之檢查", 0, layout::SkippedChecksTable(w, report.skipped_checks));
 
   flow.Space(6 * kMm);
   layout::AddStamp(&flow, doc.get(), report.stamp);

@@ -256,6 +256,42 @@ render::Table InfoTable(const std::vector<std::pair<std::string, std::string>>& 
   return t;
 }
 
+double TableHeight(render::Document* doc, const render::Table& table, int rows) {
+  auto row_height = [&](const render::TableRow& r) {
+    double h = r.min_height;
+    size_t col = 0;
+    for (const auto& c : r.cells) {
+      double w = 0;
+      for (int k = 0; k < std::max(1, c.col_span) && col < table.col_widths.size(); ++k) w += table.col_widths[col++];
+      if (c.row_span <= 1 && !c.text.empty()) h = std::max(h, doc->TextHeight(c.text, w, c.style));
+    }
+    return h;
+  };
+  double total = 0;
+  for (const auto& r : table.header) total += row_height(r);
+  const size_t n = rows < 0 ? table.rows.size() : std::min(table.rows.size(), static_cast<size_t>(rows));
+  for (size_t i = 0; i < n; ++i) total += row_height(table.rows[i]);
+  return total;
+}
+
+double KeepHeight(render::Document* doc, const render::Table& table) {
+  const render::Margins m = ReportMargins();
+  const double page_room = doc->info().page_height - m.top - m.bottom;
+  const double whole = TableHeight(doc, table, -1);
+  return whole <= page_room * 0.6 ? whole : TableHeight(doc, table, 2);
+}
+
+void AddTable(render::Flow* flow, render::Document* doc, const render::Table& table) {
+  KeepTogether(flow, doc, KeepHeight(doc, table));
+  flow->AddTable(table);
+}
+
+void HeadedTable(render::Flow* flow, render::Document* doc, const std::string& heading, int level,
+                 const render::Table& table) {
+  Heading(flow, doc, heading, level, KeepHeight(doc, table));
+  AddTable(flow, doc, table);
+}
+
 void KeepTogether(render::Flow* flow, render::Document* doc, double needed) {
   flow->canvas();  // make sure a page exists so y() is meaningful
   if (flow->y() + needed > BottomLimit(doc)) flow->NewPage();
@@ -263,14 +299,13 @@ void KeepTogether(render::Flow* flow, render::Document* doc, double needed) {
 
 void Heading(render::Flow* flow, render::Document* doc, const std::string& text, int level, double with_next) {
   TextStyle s = level == 0 ? HeadingStyle() : SubHeadingStyle();
-  if (level == 0) flow->Space(6);
+  flow->Space(level == 0 ? 8 : 5);
   KeepTogether(flow, doc, s.size * s.leading + 2 * s.padding + with_next);
   flow->Heading(text, s, level);
   flow->Space(level == 0 ? 3 : 2);
 }
 
-void AddRuleCountTable(render::Flow* flow, const std::vector<RuleCount>& counts) {
-  const double w = flow->content_width();
+render::Table RuleCountTable(double w, const std::vector<RuleCount>& counts) {
   TableBuilder t({w * 0.12, w * 0.50, w * 0.16, w * 0.22}, {"規則", "檢查項目", "嚴重度", "件數"},
                  {HAlign::kCenter, HAlign::kLeft, HAlign::kCenter, HAlign::kRight});
   long total = 0;
@@ -280,7 +315,7 @@ void AddRuleCountTable(render::Flow* flow, const std::vector<RuleCount>& counts)
   }
   if (counts.empty()) t.SpanRow("本次未執行任何檢查規則。");
   else t.TotalRow({"合計", "", "", Number(total)});
-  flow->AddTable(t.table());
+  return t.table();
 }
 
 void AddFindingsTables(render::Flow* flow, render::Document* doc, const std::vector<FindingLine>& findings,
@@ -325,23 +360,18 @@ void AddFindingsTables(render::Flow* flow, render::Document* doc, const std::vec
       t.Row({std::to_string(++seq), join({&f.account, &who_unit}), join({&f.when, &f.txn_id}),
              join({&f.service, &f.subject_id}), detail});
     }
-    Heading(flow, doc, title, bookmark_level, 60);
-    flow->AddTable(t.table());
+    HeadedTable(flow, doc, title, bookmark_level, t.table());
     flow->Space(8);
     i = j;
   }
 }
 
-void AddSkippedChecks(render::Flow* flow, const std::vector<std::string>& skipped) {
-  if (skipped.empty()) {
-    flow->Paragraph("本次各項檢查均已執行。", BodyStyle());
-    return;
-  }
-  const double w = flow->content_width();
+render::Table SkippedChecksTable(double w, const std::vector<std::string>& skipped) {
   TableBuilder t({w * 0.08, w * 0.92}, {"項次", "未執行之檢查及原因"}, {HAlign::kCenter, HAlign::kLeft});
   int n = 0;
   for (const auto& s : skipped) t.Row({std::to_string(++n), s});
-  flow->AddTable(t.table());
+  if (skipped.empty()) t.SpanRow("本次各項檢查均已執行。", HAlign::kLeft);
+  return t.table();
 }
 
 void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp) {

@@ -71,14 +71,30 @@ void AddFindingsTables(render::Flow* flow, render::Document* doc, const std::vec
 // with the first rows of its table).
 void KeepTogether(render::Flow* flow, render::Document* doc, double needed);
 
+// Adds `table` to the flow, keeping it on one page when it fits on a page (new page first
+// if it does not fit in the space left), and otherwise keeping its header with at least the
+// first rows, so a header never stands alone at the bottom of a page.
+void AddTable(render::Flow* flow, render::Document* doc, const render::Table& table);
+
+// Height of the header plus the first `rows` body rows of `table` (all rows when rows < 0),
+// as the engine lays them out (text wrapped in its cell width, min_height respected).
+double TableHeight(render::Document* doc, const render::Table& table, int rows);
+// The height AddTable keeps together: the whole table if it is short, else header + 2 rows.
+double KeepHeight(render::Document* doc, const render::Table& table);
+
 // A heading (bookmarked) that is kept with the next `with_next` points.
 void Heading(render::Flow* flow, render::Document* doc, const std::string& text, int level, double with_next);
 
-// Counts-by-rule table (規則、名稱、嚴重度、件數) with a total row.
-void AddRuleCountTable(render::Flow* flow, const std::vector<RuleCount>& counts);
+// Counts-by-rule table (規則、名稱、嚴重度、件數) with a total row, `width` points wide.
+render::Table RuleCountTable(double width, const std::vector<RuleCount>& counts);
 
-// The skipped checks as a numbered list; "本次各項檢查均已執行。" when empty.
-void AddSkippedChecks(render::Flow* flow, const std::vector<std::string>& skipped);
+// The skipped checks as a numbered list; a one-row "本次各項檢查均已執行。" table when empty.
+render::Table SkippedChecksTable(double width, const std::vector<std::string>& skipped);
+
+// A level-`level` heading kept on the same page as the part of `table` that AddTable keeps
+// together with it, then the table.
+void HeadedTable(render::Flow* flow, render::Document* doc, const std::string& heading, int level,
+                 const render::Table& table);
 
 // The signature stamp: a bordered box with the stamp lines, right-aligned at the end of
 // the flow (so on the last page), registered with MarkStamp(). Nothing when !stamp.draw.

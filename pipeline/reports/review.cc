@@ -100,19 +100,16 @@ void Summary(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
 }
 
 void Permissions(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
-  layout::Heading(flow, doc, "二、查調權限（期末具查調權限人員及項目）", 0, 80);
   const double w = flow->content_width();
   layout::TableBuilder t({w * 0.07, w * 0.15, w * 0.13, w * 0.25, w * 0.40}, {"序號", "帳號", "姓名", "單位", "可查調服務項目"},
                          {HAlign::kCenter, HAlign::kLeft, HAlign::kLeft, HAlign::kLeft, HAlign::kLeft});
   int n = 0;
   for (const auto& p : r.permissions) t.Row({std::to_string(++n), p.account, p.name, p.unit, p.items});
   if (r.permissions.empty()) t.SpanRow("期末無具查調權限之人員。");
-  flow->AddTable(t.table());
+  layout::HeadedTable(flow, doc, "二、查調權限（期末具查調權限人員及項目）", 0, t.table());
 }
 
-void LabelCountTable(render::Flow* flow, const std::vector<LabelCount>& rows, const std::string& label,
-                     long total) {
-  const double w = flow->content_width();
+render::Table LabelCountTable(double w, const std::vector<LabelCount>& rows, const std::string& label, long total) {
   layout::TableBuilder t({w * 0.08, w * 0.56, w * 0.18, w * 0.18}, {"序號", label, "查詢筆數", "占比"},
                          {HAlign::kCenter, HAlign::kLeft, HAlign::kRight, HAlign::kRight});
   int n = 0;
@@ -123,7 +120,7 @@ void LabelCountTable(render::Flow* flow, const std::vector<LabelCount>& rows, co
   }
   if (rows.empty()) t.SpanRow("本期無查詢紀錄。");
   else t.TotalRow({"", "合計", Number(sum), Percent(sum, total)});
-  flow->AddTable(t.table());
+  return t.table();
 }
 
 void ChartBox(render::Flow* flow, render::Document* doc, const charts::BarChart& chart, double h) {
@@ -135,9 +132,10 @@ void ChartBox(render::Flow* flow, render::Document* doc, const charts::BarChart&
 }
 
 void Usage(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
-  layout::Heading(flow, doc, "三、查調統計", 0, 60);
-  layout::Heading(flow, doc, "（一）各單位查調筆數", 1, 60);
-  LabelCountTable(flow, r.by_unit, "單位", r.total_queries);
+  const double w = flow->content_width();
+  const render::Table units = LabelCountTable(w, r.by_unit, "單位", r.total_queries);
+  layout::Heading(flow, doc, "三、查調統計", 0, 30 + layout::KeepHeight(doc, units));
+  layout::HeadedTable(flow, doc, "（一）各單位查調筆數", 1, units);
   if (!r.per_month_unit.empty() && !r.month_labels.empty()) {
     charts::BarChart chart;
     chart.title = "各單位每月查詢筆數";
@@ -148,11 +146,10 @@ void Usage(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
     ChartBox(flow, doc, chart, 92 * kMm);
   }
 
-  layout::Heading(flow, doc, "（二）各資料查詢者查調筆數與登記簿比對", 1, 60);
+  layout::Heading(flow, doc, "（二）各資料查詢者查調筆數與登記簿比對", 1, 90);
   flow->Paragraph("「系統筆數」為勞保查詢系統之查詢紀錄，「登記筆數」為查調資料登記表（附表2）之登記筆數，"
                   "「相符筆數」為有相符登記之查詢紀錄。",
                   layout::NoteStyle());
-  const double w = flow->content_width();
   layout::TableBuilder t({w * 0.13, w * 0.12, w * 0.21, w * 0.11, w * 0.11, w * 0.11, w * 0.10, w * 0.11},
                          {"帳號", "姓名", "單位", "系統筆數", "登記筆數", "相符筆數", "相符率", "異常件數"},
                          {HAlign::kLeft, HAlign::kLeft, HAlign::kLeft, HAlign::kRight, HAlign::kRight, HAlign::kRight,
@@ -168,15 +165,15 @@ void Usage(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
   }
   if (r.by_querier.empty()) t.SpanRow("本期無資料查詢者之查詢紀錄。");
   else t.TotalRow({"合計", "", "", Number(q), Number(g), Number(m), Percent(m, q), Number(f)});
-  flow->AddTable(t.table());
+  layout::AddTable(flow, doc, t.table());
 
-  layout::Heading(flow, doc, "（三）各查調服務項目查詢筆數", 1, 60);
-  LabelCountTable(flow, r.by_service, "查調服務項目", r.total_queries);
+  layout::HeadedTable(flow, doc, "（三）各查調服務項目查詢筆數", 1,
+                      LabelCountTable(w, r.by_service, "查調服務項目", r.total_queries));
 }
 
 // Findings by querier and rule: a cross table over the rules that occur, in chunks of
 // columns narrow enough to stay legible.
-void CrossTable(render::Flow* flow, const ReviewReport& r) {
+void CrossTable(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
   std::vector<std::string> rules;
   std::set<std::string> seen;
   for (const auto& c : r.by_rule)
@@ -242,15 +239,15 @@ void CrossTable(render::Flow* flow, const ReviewReport& r) {
     for (long v : col_sum) total.push_back(Number(v));
     if (last) total.push_back(Number(grand));
     t.TotalRow(total);
-    flow->AddTable(t.table());
+    layout::AddTable(flow, doc, t.table());
     flow->Space(6);
   }
 }
 
 void Findings(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
-  layout::Heading(flow, doc, "四、異常統計", 0, 60);
-  layout::Heading(flow, doc, "（一）各規則異常件數", 1, 60);
-  layout::AddRuleCountTable(flow, r.by_rule);
+  const render::Table rules = layout::RuleCountTable(flow->content_width(), r.by_rule);
+  layout::Heading(flow, doc, "四、異常統計", 0, 30 + layout::KeepHeight(doc, rules));
+  layout::HeadedTable(flow, doc, "（一）各規則異常件數", 1, rules);
   if (!r.by_rule.empty()) {
     charts::BarChart chart;
     chart.title = "各規則異常件數";
@@ -268,14 +265,13 @@ void Findings(render::Flow* flow, render::Document* doc, const ReviewReport& r) 
       if (sev_seen.count(sv)) chart.legend.emplace_back(std::string("嚴重度：") + sv, SeverityColor(sv));
     ChartBox(flow, doc, chart, 78 * kMm);
   }
-  layout::Heading(flow, doc, "（二）各資料查詢者異常件數（依規則）", 1, 60);
-  CrossTable(flow, r);
+  layout::Heading(flow, doc, "（二）各資料查詢者異常件數（依規則）", 1, 80);
+  CrossTable(flow, doc, r);
   layout::Heading(flow, doc, "（三）異常明細", 1, 60);
   layout::AddFindingsTables(flow, doc, r.findings, 2);
 }
 
-void FollowUpTable(render::Flow* flow, const std::vector<FollowUpLine>& rows, const std::string& empty_text) {
-  const double w = flow->content_width();
+render::Table FollowUpTable(double w, const std::vector<FollowUpLine>& rows, const std::string& empty_text) {
   layout::TableBuilder t({w * 0.06, w * 0.07, w * 0.13, w * 0.40, w * 0.12, w * 0.12, w * 0.10},
                          {"序號", "規則", "帳號", "異常事項", "檢討報告期限", "辦理情形", "登錄者"},
                          {HAlign::kCenter, HAlign::kCenter, HAlign::kLeft, HAlign::kLeft, HAlign::kCenter,
@@ -288,7 +284,7 @@ void FollowUpTable(render::Flow* flow, const std::vector<FollowUpLine>& rows, co
     t.Row({std::to_string(++n), f.rule_id, f.account, what, f.due, state, f.updated_by});
   }
   if (rows.empty()) t.SpanRow(empty_text);
-  flow->AddTable(t.table());
+  return t.table();
 }
 
 }  // namespace
@@ -314,13 +310,12 @@ Status WriteReviewReport(render::Engine& engine, const ReviewReport& report, con
 
   layout::Heading(&flow, doc.get(), "五、追蹤改正情形", 0, 60);
   flow.Paragraph("依要點第八點，資料查詢者違反規定者應立即改正，並於十日內提具檢討報告。", layout::NoteStyle());
-  layout::Heading(&flow, doc.get(), "（一）改正追蹤", 1, 60);
-  FollowUpTable(&flow, report.followups, "本期無追蹤中之案件。");
-  layout::Heading(&flow, doc.get(), "（二）逾期未提檢討報告", 1, 60);
-  FollowUpTable(&flow, report.overdue, "目前無逾期未提檢討報告之案件。");
+  const double w = flow.content_width();
+  layout::HeadedTable(&flow, doc.get(), "（一）改正追蹤", 1, FollowUpTable(w, report.followups, "本期無追蹤中之案件。"));
+  layout::HeadedTable(&flow, doc.get(), "（二）逾期未提檢討報告", 1,
+                      FollowUpTable(w, report.overdue, "目前無逾期未提檢討報告之案件。"));
 
-  layout::Heading(&flow, doc.get(), "六、未執行之檢查", 0, 40);
-  layout::AddSkippedChecks(&flow, report.skipped_checks);
+  layout::HeadedTable(&flow, doc.get(), "六、未執行之檢查", 0, layout::SkippedChecksTable(w, report.skipped_checks));
 
   flow.Space(6 * kMm);
   layout::AddStamp(&flow, doc.get(), report.stamp);

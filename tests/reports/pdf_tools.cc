@@ -23,12 +23,16 @@ std::string Run(const std::string& cmd, int* rc) {
   return out;
 }
 
-std::string Text(const std::string& pdf, int page) {
-  std::string range = page > 0 ? " -f " + std::to_string(page) + " -l " + std::to_string(page) : "";
-  const std::string t = Run("pdftotext -enc UTF-8" + range + " '" + pdf + "' - 2>/dev/null");
+namespace {
+// Removes white space (and U+3000); with keep_ff, form feeds (page breaks) stay.
+std::string Squeeze(const std::string& t, bool keep_ff) {
   std::string out;
   for (size_t i = 0; i < t.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(t[i]);
+    if (c == '\f' && keep_ff) {
+      out += '\f';
+      continue;
+    }
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f') continue;
     if (c == 0xE3 && i + 2 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x80 &&
         static_cast<unsigned char>(t[i + 2]) == 0x80) {
@@ -38,6 +42,21 @@ std::string Text(const std::string& pdf, int page) {
     out += t[i];
   }
   return out;
+}
+}  // namespace
+
+std::string Text(const std::string& pdf, int page) {
+  std::string range = page > 0 ? " -f " + std::to_string(page) + " -l " + std::to_string(page) : "";
+  return Squeeze(Run("pdftotext -enc UTF-8" + range + " '" + pdf + "' - 2>/dev/null"), false);
+}
+
+std::vector<std::string> PageTexts(const std::string& pdf) {
+  const std::string all = Squeeze(Run("pdftotext -enc UTF-8 '" + pdf + "' - 2>/dev/null"), true);
+  std::vector<std::string> pages;
+  size_t start = 0;
+  for (size_t ff; (ff = all.find('\f', start)) != std::string::npos; start = ff + 1)
+    pages.push_back(all.substr(start, ff - start));
+  return pages;
 }
 
 int Pages(const std::string& pdf) {

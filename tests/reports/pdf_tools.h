@@ -10,6 +10,8 @@ std::string Run(const std::string& cmd, int* rc = nullptr);
 // pdftotext output (whole document, or page `page` 1-based) with all white space removed,
 // including U+3000.
 std::string Text(const std::string& pdf, int page = 0);
+// The text of every page (pdftotext splits pages with form feeds), white space removed.
+std::vector<std::string> PageTexts(const std::string& pdf);
 int Pages(const std::string& pdf);
 // qpdf --check exit status (0 clean).
 int QpdfCheck(const std::string& pdf, std::string* out);
