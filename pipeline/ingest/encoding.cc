@@ -206,6 +206,12 @@ std::string NeitherEncodingMessage(const std::string& name, int64_t utf8_bad, un
   return name + buf;
 }
 
+std::string Utf16Hint(std::string_view b) {
+  if (b.substr(0, 2) == "\xFF\xFE" || b.substr(0, 2) == "\xFE\xFF")
+    return " (it looks like UTF-16, e.g. Excel's \"Unicode text\": save it as \"CSV UTF-8\" or Big5 CSV)";
+  return "";
+}
+
 Status DecodeBuffer(std::string_view bytes, const std::string& name, Encoding* enc, std::string* utf8) {
   utf8->clear();
   Utf8Validator v;
@@ -228,8 +234,10 @@ Status DecodeBuffer(std::string_view bytes, const std::string& name, Encoding* e
     return Status::OK();
   }
   utf8->clear();
-  return Status::InvalidInput(NeitherEncodingMessage(
-      name, v.bad_offset(), static_cast<unsigned char>(bytes[static_cast<size_t>(v.bad_offset())]), d.bad_offset()));
+  return Status::InvalidInput(
+      NeitherEncodingMessage(name, v.bad_offset(), static_cast<unsigned char>(bytes[static_cast<size_t>(v.bad_offset())]),
+                             d.bad_offset()) +
+      Utf16Hint(bytes));
 }
 
 }  // namespace liaudit::ingest

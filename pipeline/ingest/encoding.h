@@ -77,4 +77,7 @@ Status DecodeBuffer(std::string_view bytes, const std::string& name, Encoding* e
 std::string NeitherEncodingMessage(const std::string& name, int64_t utf8_bad, unsigned char utf8_byte,
                                    int64_t cp950_bad);
 
+// " (it looks like UTF-16: ...)" when the first bytes are a UTF-16 byte-order mark, else "".
+std::string Utf16Hint(std::string_view first_bytes);
+
 }  // namespace liaudit::ingest

@@ -140,7 +140,12 @@ Status Inspect(int fd, const std::string& path, SourceInfo* info, Encoding* enc)
     }
   }
   if (cp_ok) cp_ok = d.Finish();
-  if (!cp_ok) return Status::InvalidInput(NeitherEncodingMessage(path, v.bad_offset(), bad_byte, d.bad_offset()));
+  if (!cp_ok) {
+    unsigned char head[2] = {0, 0};
+    const bool got2 = ::pread(fd, head, 2, 0) == 2;
+    return Status::InvalidInput(NeitherEncodingMessage(path, v.bad_offset(), bad_byte, d.bad_offset()) +
+                                (got2 ? Utf16Hint(std::string_view(reinterpret_cast<char*>(head), 2)) : ""));
+  }
   *enc = Encoding::kCp950;
   info->encoding = EncodingName(*enc);
   return Status::OK();
@@ -315,7 +320,10 @@ Status ParseText(TextSource* text, const std::string& path, InputKind kind, Sink
   Reject rej;
   rej.file = path;
   while (reader.Next(&rec)) {
-    if (rec.blank()) continue;  // empty lines and ",,,," carry no data
+    if (rec.blank()) {  // empty lines and ",,,," carry no data
+      ++info->rows_blank;
+      continue;
+    }
     ++info->rows_read;
     if (rec.malformed()) {
       err.column = rec.error_column;

@@ -26,7 +26,8 @@ struct SourceInfo {
   int64_t bytes = 0;     // size of the file in bytes
   long rows_read = 0;      // data records seen (excluding header)
   long rows_taken = 0;     // passed to the sink as records
-  long rows_rejected = 0;  // passed to Sink::OnReject
+  long rows_rejected = 0;  // passed to Sink::OnReject (rows_read = rows_taken + rows_rejected)
+  long rows_blank = 0;     // empty lines and all-empty records (",,,,") skipped: they hold no data
   std::string header_raw;  // the header record decoded to UTF-8 (for the store's provenance)
 };
 

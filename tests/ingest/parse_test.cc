@@ -25,6 +25,7 @@ TEST(ParseTest, PlatformUtf8Crlf) {
   EXPECT_EQ(info.rows_read, 2);
   EXPECT_EQ(info.rows_taken, 2);
   EXPECT_EQ(info.rows_rejected, 0);
+  EXPECT_EQ(info.rows_blank, 0);
   std::string sha;
   ASSERT_TRUE(Sha256File(path, &sha).ok());
   EXPECT_EQ(info.sha256, sha);
@@ -205,6 +206,7 @@ TEST(ParseTest, MalformedCorpus) {
     }
     EXPECT_EQ(info.rows_taken, c.taken);
     EXPECT_EQ(info.rows_rejected, c.rejected);
+    EXPECT_EQ(info.rows_read, c.taken + c.rejected);
     EXPECT_EQ(static_cast<long>(sink.rows.size()), c.taken);
     ASSERT_EQ(sink.rejects.size(), c.reject_lines.size());
     for (size_t i = 0; i < sink.rejects.size(); ++i) {
@@ -279,6 +281,24 @@ TEST(ParseTest, BufferAndFileAgree) {
     ASSERT_EQ(a.rejects.size(), b.rejects.size());
     for (size_t i = 0; i < a.rejects.size(); ++i) EXPECT_EQ(a.rejects[i].reason, b.rejects[i].reason);
   }
+}
+
+}  // namespace
+}  // namespace liaudit::ingest
+
+namespace liaudit::ingest {
+namespace {
+
+TEST(ParseTest, BlankLinesAndEmptyRecordsAreCountedNotRows) {
+  testing::TempFile f("p.csv", "\r\n交易序號,查詢時間,查詢者帳號,服務代碼,被查詢人統號\r\n\r\n,,,,\r\nT1,2026-11-25 09:00,a,C0101,A1\r\n\r\n");
+  testing::CollectSink sink;
+  SourceInfo info;
+  ASSERT_TRUE(ParseFile(f.path(), InputKind::kPlatform, &sink, &info).ok());
+  EXPECT_EQ(info.rows_read, 1);
+  EXPECT_EQ(info.rows_blank, 3);
+  ASSERT_EQ(sink.rows.size(), 1u);
+  EXPECT_EQ(sink.rows[0].line, 5);
+  EXPECT_EQ(info.header_raw, "交易序號,查詢時間,查詢者帳號,服務代碼,被查詢人統號");
 }
 
 }  // namespace
