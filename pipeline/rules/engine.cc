@@ -1,6 +1,7 @@
 // RunRules: builds the shared indexes once, runs the rule families, then puts the
 // findings in their documented order (rule id, then key).
 #include <algorithm>
+#include <string>
 
 #include "core/twid.h"
 #include "rules/engine.h"
@@ -140,6 +141,11 @@ Status RunRules(const Dataset& ds, const RuleOptions& opts, RuleOutput* out) {
   if (ds.period.from == kNoDate || ds.period.to == kNoDate || ds.period.to < ds.period.from) {
     return Status::Usage("the period to check is empty or unset");
   }
+  // R09 and R11 walk each account's queries in time order.
+  if (!std::is_sorted(ds.queries.begin(), ds.queries.end(),
+                      [](const DsQuery& a, const DsQuery& b) { return a.time < b.time; })) {
+    return Status::Internal("dataset queries are not sorted by time (store::LoadDataset contract)");
+  }
   internal::Context ctx(ds, opts);
   if (!ds.has_roster) {
     out->skipped.push_back({"R05", "no staff roster ingested"});
@@ -154,6 +160,13 @@ Status RunRules(const Dataset& ds, const RuleOptions& opts, RuleOutput* out) {
   if (!ds.has_calendar) {
     out->notes.push_back(
         {"R08", "no work calendar ingested: Monday to Friday taken as work days"});
+  } else {
+    long uncovered = 0;
+    for (Date d = ds.period.from; d <= ds.period.to; ++d) uncovered += ds.calendar.count(d) ? 0 : 1;
+    if (uncovered) {
+      out->notes.push_back({"R08", "the work calendar does not cover " + std::to_string(uncovered) +
+                                       " day(s) of the period: Monday to Friday taken as work days there"});
+    }
   }
   internal::RunQueryRules(ctx, out);
   internal::RunRegisterRules(ctx, out);

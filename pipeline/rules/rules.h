@@ -47,7 +47,9 @@ struct RuleOutput {
 // ds.period.accounts / ds.period.unit restrict which accounts' findings are reported
 // (see AccountInScope). Deterministic: same data and options give the same findings
 // in the same order (rule id, then key). `out` is replaced. Fails only on options that
-// make no sense (negative thresholds, office_end <= office_start).
+// make no sense (negative thresholds, office_end <= office_start), an unset period, or
+// queries not sorted by time (a broken Dataset contract). If opts.legal_bases is empty,
+// DefaultLegalBases() is used.
 Status RunRules(const Dataset& ds, const RuleOptions& opts, RuleOutput* out);
 
 // Permission replay (inputs.md §2): the item set of `account` at time t: approved rows

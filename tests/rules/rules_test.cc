@@ -841,6 +841,24 @@ TEST(Engine, RejectsBadOptions) {
   EXPECT_FALSE(RunRules(ds, RuleOptions(), &out).ok());
 }
 
+TEST(Engine, RefusesUnsortedQueries) {
+  DsBuilder b = Base();
+  b.Query("T1", "2026-11-25 10:00:00", kAcct, "C0101", kSubj);
+  b.Query("T2", "2026-11-25 11:00:00", kAcct, "C0101", kSubj);
+  Dataset ds = b.Build();
+  std::swap(ds.queries[0], ds.queries[1]);
+  RuleOutput out;
+  EXPECT_EQ(RunRules(ds, RuleOptions(), &out).code(), Status::Code::kInternal);
+}
+
+TEST(R08, CalendarGapsAreNoted) {
+  DsBuilder b = Base(JobKind::kQuarterly, "2026-10-01", "2026-12-31");
+  b.WorkDay("2026-10-01", true);
+  RuleOutput out = Check(b.Build());
+  ASSERT_EQ(out.notes.size(), 1u);
+  EXPECT_NE(out.notes[0].reason.find("91 day(s)"), std::string::npos) << out.notes[0].reason;
+}
+
 TEST(RegistrationIndex, MatchesInIndexOrder) {
   DsBuilder b = Base();
   b.Query("T1", "2026-11-25 14:03:00", kAcct, "C0101", kSubj);
