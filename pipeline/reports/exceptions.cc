@@ -64,8 +64,7 @@ Status WriteExceptionsReport(render::Engine& engine, const ExceptionsReport& rep
 
   layout::HeadedTable(&flow, doc.get(), "一、各規則異常件數", 0, layout::RuleCountTable(w, report.counts));
 
-  layout::Heading(&flow, doc.get(), "二、異常明細", 0, 80);
-  layout::AddFindingsTables(&flow, doc.get(), report.findings, 1);
+  layout::AddFindingsSection(&flow, doc.get(), "二、異常明細", report.findings, 1);
 
   layout::HeadedTable(&flow, doc.get(), "三、未執行之檢查", 0, layout::SkippedChecksTable(w, report.skipped_checks));
 

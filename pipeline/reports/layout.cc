@@ -274,22 +274,22 @@ double TableHeight(render::Document* doc, const render::Table& table, int rows) 
   return total;
 }
 
-double KeepHeight(render::Document* doc, const render::Table& table) {
+double KeepHeight(render::Document* doc, const render::Table& table, bool keep_whole) {
   const render::Margins m = ReportMargins();
   const double page_room = doc->info().page_height - m.top - m.bottom;
   const double whole = TableHeight(doc, table, -1);
-  return whole <= page_room * 0.6 ? whole : TableHeight(doc, table, 2);
+  return keep_whole && whole <= page_room * 0.6 ? whole : std::min(whole, TableHeight(doc, table, 2));
 }
 
-void AddTable(render::Flow* flow, render::Document* doc, const render::Table& table) {
-  KeepTogether(flow, doc, KeepHeight(doc, table));
+void AddTable(render::Flow* flow, render::Document* doc, const render::Table& table, bool keep_whole) {
+  KeepTogether(flow, doc, KeepHeight(doc, table, keep_whole));
   flow->AddTable(table);
 }
 
 void HeadedTable(render::Flow* flow, render::Document* doc, const std::string& heading, int level,
-                 const render::Table& table) {
-  Heading(flow, doc, heading, level, KeepHeight(doc, table));
-  AddTable(flow, doc, table);
+                 const render::Table& table, bool keep_whole) {
+  Heading(flow, doc, heading, level, KeepHeight(doc, table, keep_whole));
+  AddTable(flow, doc, table, keep_whole);
 }
 
 void KeepTogether(render::Flow* flow, render::Document* doc, double needed) {
@@ -318,12 +318,14 @@ render::Table RuleCountTable(double w, const std::vector<RuleCount>& counts) {
   return t.table();
 }
 
-void AddFindingsTables(render::Flow* flow, render::Document* doc, const std::vector<FindingLine>& findings,
-                       int bookmark_level) {
+void AddFindingsSection(render::Flow* flow, render::Document* doc, const std::string& section,
+                        const std::vector<FindingLine>& findings, int bookmark_level) {
   if (findings.empty()) {
+    Heading(flow, doc, section, bookmark_level - 1, 30);
     flow->Paragraph("本期無異常。", BodyStyle());
     return;
   }
+  std::vector<std::pair<std::string, render::Table>> groups;
   const double w = flow->content_width();
   const std::vector<double> widths = {w * 0.055, w * 0.165, w * 0.165, w * 0.19, w * 0.425};
   size_t i = 0;
@@ -360,9 +362,14 @@ void AddFindingsTables(render::Flow* flow, render::Document* doc, const std::vec
       t.Row({std::to_string(++seq), join({&f.account, &who_unit}), join({&f.when, &f.txn_id}),
              join({&f.service, &f.subject_id}), detail});
     }
-    HeadedTable(flow, doc, title, bookmark_level, t.table());
-    flow->Space(8);
+    groups.emplace_back(title, t.table());
     i = j;
+  }
+  // The section heading stays with the first rule's heading and rows.
+  Heading(flow, doc, section, bookmark_level - 1, 36 + KeepHeight(doc, groups.front().second, false));
+  for (const auto& [title, table] : groups) {
+    HeadedTable(flow, doc, title, bookmark_level, table, /*keep_whole=*/false);
+    flow->Space(4);
   }
 }
 

@@ -61,11 +61,12 @@ class TableBuilder {
 render::Table InfoTable(const std::vector<std::pair<std::string, std::string>>& rows, double label_width,
                         double value_width, double size);
 
-// The findings with their evidence: one table per rule (in the order the findings come,
-// which callers sort by rule), each under a sub-heading "R01 未登記查調（高，12 件）" that is
-// a bookmark at `bookmark_level`; headers repeat across pages. "本期無異常。" when empty.
-void AddFindingsTables(render::Flow* flow, render::Document* doc, const std::vector<FindingLine>& findings,
-                       int bookmark_level);
+// The section `section` (a heading at bookmark_level - 1), then the findings with their
+// evidence: one table per rule (in the order the findings come, which callers sort by rule),
+// each under a heading "R01 未登記查調（嚴重度：高，12 件）" at `bookmark_level`; headers
+// repeat across pages; a rule's heading stays with its first rows. "本期無異常。" when empty.
+void AddFindingsSection(render::Flow* flow, render::Document* doc, const std::string& section,
+                        const std::vector<FindingLine>& findings, int bookmark_level);
 
 // Starts a new page unless `needed` points fit above the bottom margin (keeps a heading
 // with the first rows of its table).
@@ -74,13 +75,15 @@ void KeepTogether(render::Flow* flow, render::Document* doc, double needed);
 // Adds `table` to the flow, keeping it on one page when it fits on a page (new page first
 // if it does not fit in the space left), and otherwise keeping its header with at least the
 // first rows, so a header never stands alone at the bottom of a page.
-void AddTable(render::Flow* flow, render::Document* doc, const render::Table& table);
+// keep_whole = false keeps only the header with the first rows (long finding lists, where
+// moving a whole short table would leave half-empty pages).
+void AddTable(render::Flow* flow, render::Document* doc, const render::Table& table, bool keep_whole = true);
 
 // Height of the header plus the first `rows` body rows of `table` (all rows when rows < 0),
 // as the engine lays them out (text wrapped in its cell width, min_height respected).
 double TableHeight(render::Document* doc, const render::Table& table, int rows);
 // The height AddTable keeps together: the whole table if it is short, else header + 2 rows.
-double KeepHeight(render::Document* doc, const render::Table& table);
+double KeepHeight(render::Document* doc, const render::Table& table, bool keep_whole = true);
 
 // A heading (bookmarked) that is kept with the next `with_next` points.
 void Heading(render::Flow* flow, render::Document* doc, const std::string& text, int level, double with_next);
@@ -94,7 +97,7 @@ render::Table SkippedChecksTable(double width, const std::vector<std::string>& s
 // A level-`level` heading kept on the same page as the part of `table` that AddTable keeps
 // together with it, then the table.
 void HeadedTable(render::Flow* flow, render::Document* doc, const std::string& heading, int level,
-                 const render::Table& table);
+                 const render::Table& table, bool keep_whole = true);
 
 // The signature stamp: a bordered box with the stamp lines, right-aligned at the end of
 // the flow (so on the last page), registered with MarkStamp(). Nothing when !stamp.draw.

@@ -173,7 +173,7 @@ void Usage(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
 
 // Findings by querier and rule: a cross table over the rules that occur, in chunks of
 // columns narrow enough to stay legible.
-void CrossTable(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
+void CrossTable(render::Flow* flow, render::Document* doc, const std::string& heading, const ReviewReport& r) {
   std::vector<std::string> rules;
   std::set<std::string> seen;
   for (const auto& c : r.by_rule)
@@ -191,6 +191,7 @@ void CrossTable(render::Flow* flow, render::Document* doc, const ReviewReport& r
     if (!f.account.empty() && names[f.account].empty()) names[f.account] = f.querier;
   }
   if (accounts.empty()) {
+    layout::Heading(flow, doc, heading, 1, 30);
     flow->Paragraph("本期無異常。", layout::BodyStyle());
     return;
   }
@@ -200,6 +201,7 @@ void CrossTable(render::Flow* flow, render::Document* doc, const ReviewReport& r
   });
   const double w = flow->content_width();
   const size_t per_table = 9;
+  std::vector<render::Table> tables;
   for (size_t start = 0; start < rules.size(); start += per_table) {
     const size_t end = std::min(rules.size(), start + per_table);
     const bool last = end == rules.size();
@@ -239,7 +241,11 @@ void CrossTable(render::Flow* flow, render::Document* doc, const ReviewReport& r
     for (long v : col_sum) total.push_back(Number(v));
     if (last) total.push_back(Number(grand));
     t.TotalRow(total);
-    layout::AddTable(flow, doc, t.table());
+    tables.push_back(t.table());
+  }
+  layout::Heading(flow, doc, heading, 1, layout::KeepHeight(doc, tables.front()));
+  for (const auto& t : tables) {
+    layout::AddTable(flow, doc, t);
     flow->Space(6);
   }
 }
@@ -265,10 +271,8 @@ void Findings(render::Flow* flow, render::Document* doc, const ReviewReport& r) 
       if (sev_seen.count(sv)) chart.legend.emplace_back(std::string("嚴重度：") + sv, SeverityColor(sv));
     ChartBox(flow, doc, chart, 78 * kMm);
   }
-  layout::Heading(flow, doc, "（二）各資料查詢者異常件數（依規則）", 1, 80);
-  CrossTable(flow, doc, r);
-  layout::Heading(flow, doc, "（三）異常明細", 1, 60);
-  layout::AddFindingsTables(flow, doc, r.findings, 2);
+  CrossTable(flow, doc, "（二）各資料查詢者異常件數（依規則）", r);
+  layout::AddFindingsSection(flow, doc, "（三）異常明細", r.findings, 2);
 }
 
 render::Table FollowUpTable(double w, const std::vector<FollowUpLine>& rows, const std::string& empty_text) {
