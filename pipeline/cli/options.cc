@@ -1,12 +1,341 @@
+// The command line: sub-commands, options, the INI config file, exit codes.
+// Boost.Program_options stays in this folder; stages receive jobs::JobOptions.
 #include "cli/options.h"
 
-#include <iostream>
+#include <sys/stat.h>
 
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/datetime.h"
+#include "jobs/runner.h"
 #include "liaudit_version.h"
 
+namespace po = boost::program_options;
+
+namespace liaudit {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+};
+
+const Command kCommands[] = {
+    {"ingest", "read every new file under the input folder into the store"},
+    {"nightly", "ingest, then check the queries of one day (--date) and write the nightly report"},
+    {"quarterly", "ingest, then check a quarter (--quarter YYYYQn) and write the review package"},
+    {"audit", "an ad hoc audit over a date range, optionally for some queriers or one unit"},
+    {"forms", "write the four forms, empty, ready to print (--blank)"},
+    {"verify", "check the signatures and manifest of an output folder or one PDF"},
+    {"followup", "list follow-ups, or record a received review report / close a finding"},
+};
+
+void PrintTopHelp(std::ostream& out) {
+  out << "liaudit " << LIAUDIT_VERSION
+      << " - audits the use of the labour-insurance query service (勞保資訊中介服務)\n\n"
+         "Usage: liaudit SUBCOMMAND [OPTIONS]\n       liaudit SUBCOMMAND --help\n\nSub-commands:\n";
+  for (const Command& c : kCommands) {
+    std::string n = c.name;
+    n.resize(12, ' ');
+    out << "  " << n << c.summary << "\n";
+  }
+  out << "\nEvery option can also be set in an INI file (--config FILE, default ./liaudit.ini when it\n"
+         "exists); the command line wins. Exit status: 0 completed, 1 failed, 2 wrong usage.\n";
+}
+
+po::options_description CommonOptions() {
+  po::options_description d("Common options");
+  d.add_options()
+      ("help,h", "show this help")
+      ("config", po::value<std::string>(), "INI config file (default: ./liaudit.ini if it exists)")
+      ("input", po::value<std::string>()->default_value("input"), "input folder")
+      ("output", po::value<std::string>()->default_value("output"), "output folder")
+      ("db", po::value<std::string>(), "SQLite store (default: OUTPUT/liaudit.sqlite)")
+      ("unsigned", po::bool_switch(), "write PDFs without a signature (explicit opt-out)")
+      ("fixed-clock", po::value<std::string>(), "run as if the time were 'YYYY-MM-DD HH:MM:SS' (deterministic output)")
+      ("lock-wait", po::value<int>()->default_value(60), "seconds to wait for another job on the same store")
+      ("no-progress", po::bool_switch(), "plain log lines even on a terminal");
+  return d;
+}
+
+// Settings: the names are INI "section.key"; on the command line --section.key VALUE.
+po::options_description SettingOptions() {
+  po::options_description d("Settings (INI sections [rules] [output] [audit] [signing] [render])");
+  RuleOptions r;
+  OutputOptions o;
+  jobs::SigningOptions s;
+  d.add_options()
+      ("rules.registration_window_days", po::value<int>()->default_value(r.registration_window_days), "days a registration (附表2) covers after 申請日期")
+      ("rules.office_start", po::value<std::string>()->default_value("08:00"), "office hours start (HH:MM)")
+      ("rules.office_end", po::value<std::string>()->default_value("18:00"), "office hours end, exclusive (HH:MM)")
+      ("rules.daily_query_limit", po::value<int>()->default_value(r.daily_query_limit), "R09: queries per account per day above this are flagged")
+      ("rules.shared_ip_minutes", po::value<int>()->default_value(r.shared_ip_minutes), "R11: window for a different source IP")
+      ("rules.backfill_grace_days", po::value<int>()->default_value(r.backfill_grace_days), "R15: days a registration may be filed after the query")
+      ("rules.dormant_days", po::value<int>()->default_value(r.dormant_days), "R16: days without a query before an account is dormant")
+      ("rules.review_report_days", po::value<int>()->default_value(r.review_report_days), "days allowed for the review report (要點第八點)")
+      ("rules.self_query_check", po::value<bool>()->default_value(true), "R10 on (true) or off (false)")
+      ("rules.legal_bases", po::value<std::string>(), "file of recognised legal bases (default: TEMPLATES/legal_bases.txt)")
+      ("output.id_mask", po::value<std::string>()->default_value(o.id_mask), "ID mask: X keeps a character, * hides it")
+      ("output.mask_internal", po::value<bool>()->default_value(false), "also mask IDs on forms and the nightly report")
+      ("output.organisation", po::value<std::string>()->default_value(o.organisation), "organisation named on documents")
+      ("audit.auditor", po::value<std::string>()->default_value(""), "附表4 稽核人員")
+      ("audit.audit_unit", po::value<std::string>()->default_value(o.audit_unit), "附表4 稽核單位")
+      ("audit.audit_unit_phone", po::value<std::string>()->default_value(o.audit_unit_phone), "附表4 稽核單位聯絡電話")
+      ("signing.pkcs12", po::value<std::string>(), "PKCS#12 file with the signing key and certificate chain")
+      ("signing.password_env", po::value<std::string>()->default_value(s.password_env), "environment variable holding the PKCS#12 password")
+      ("signing.password_file", po::value<std::string>(), "file (owner-only) holding the PKCS#12 password")
+      ("signing.subfilter", po::value<std::string>()->default_value(s.subfilter), "cades (ETSI.CAdES.detached) or pkcs7 (adbe.pkcs7.detached)")
+      ("signing.trust_anchors", po::value<std::string>(), "PEM file of trusted certificates for verify")
+      ("signing.location", po::value<std::string>()->default_value(s.location), "signature location")
+      ("render.fonts", po::value<std::string>(), "font configuration (default: fonts/fonts.conf)")
+      ("render.templates", po::value<std::string>(), "templates folder (default: templates)");
+  return d;
+}
+
+po::options_description CommandOptions(const std::string& cmd) {
+  po::options_description d("Options of '" + cmd + "'");
+  if (cmd == "nightly") {
+    d.add_options()("date", po::value<std::string>(), "the day to check, YYYY-MM-DD (default: yesterday)");
+  } else if (cmd == "quarterly") {
+    d.add_options()("quarter", po::value<std::string>(), "the quarter, YYYYQn (default: the last complete quarter)");
+  } else if (cmd == "audit") {
+    d.add_options()
+        ("from", po::value<std::string>(), "first day of the audit range (YYYY-MM-DD)")
+        ("to", po::value<std::string>(), "last day of the audit range (YYYY-MM-DD)")
+        ("account", po::value<std::vector<std::string>>()->composing(), "audit only this querier account (repeatable)")
+        ("unit", po::value<std::string>(), "audit only the queriers of this unit")
+        ("auditor", po::value<std::string>(), "稽核人員 (overrides audit.auditor)")
+        ("audit-unit", po::value<std::string>(), "稽核單位 (overrides audit.audit_unit)");
+  } else if (cmd == "forms") {
+    d.add_options()("blank", po::bool_switch(), "the four forms, empty");
+  } else if (cmd == "verify") {
+    d.add_options()
+        ("path", po::value<std::string>(), "a PDF, a job folder, or (with --chain) the output folder")
+        ("json", po::bool_switch(), "machine-readable output")
+        ("chain", po::bool_switch(), "walk every job folder under PATH and check the manifest hash chain");
+  } else if (cmd == "followup") {
+    d.add_options()
+        ("action", po::value<std::string>(), "list | received | close | reopen")
+        ("key", po::value<std::string>(), "the finding key (as in followup list)")
+        ("by", po::value<std::string>(), "who records the change")
+        ("note", po::value<std::string>()->default_value(""), "a note kept with the change")
+        ("overdue", po::bool_switch(), "list: only overdue review reports");
+  }
+  return d;
+}
+
+std::optional<Date> DateArg(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) return std::nullopt;
+  return ParseDate(vm[name].as<std::string>());
+}
+
+Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
+  o->input_dir = vm["input"].as<std::string>();
+  o->output_dir = vm["output"].as<std::string>();
+  o->db_path = vm.count("db") ? vm["db"].as<std::string>() : o->output_dir + "/liaudit.sqlite";
+  o->lock_wait_seconds = vm["lock-wait"].as<int>();
+  o->progress = !vm["no-progress"].as<bool>();
+  if (vm.count("fixed-clock")) {
+    auto t = ParseTimestamp(vm["fixed-clock"].as<std::string>());
+    if (!t) return Status::Usage("--fixed-clock: expected 'YYYY-MM-DD HH:MM:SS'");
+    o->fixed_clock = *t;
+  }
+  RuleOptions& r = o->rules;
+  r.registration_window_days = vm["rules.registration_window_days"].as<int>();
+  r.daily_query_limit = vm["rules.daily_query_limit"].as<int>();
+  r.shared_ip_minutes = vm["rules.shared_ip_minutes"].as<int>();
+  r.backfill_grace_days = vm["rules.backfill_grace_days"].as<int>();
+  r.dormant_days = vm["rules.dormant_days"].as<int>();
+  r.review_report_days = vm["rules.review_report_days"].as<int>();
+  r.self_query_check = vm["rules.self_query_check"].as<bool>();
+  auto start = ParseClock(vm["rules.office_start"].as<std::string>());
+  auto end = ParseClock(vm["rules.office_end"].as<std::string>());
+  if (!start || !end || *start >= *end)
+    return Status::Usage("rules.office_start/office_end: expected HH:MM with start before end");
+  r.office_start = *start;
+  r.office_end = *end;
+  for (int v : {r.registration_window_days, r.daily_query_limit, r.shared_ip_minutes, r.backfill_grace_days,
+                r.dormant_days, r.review_report_days})
+    if (v < 0) return Status::Usage("rule thresholds must not be negative");
+
+  std::string data_dir = LIAUDIT_DATA_DIR;
+  if (const char* env = std::getenv("LIAUDIT_DATA_DIR")) data_dir = env;
+  o->templates_dir = vm.count("render.templates") ? vm["render.templates"].as<std::string>() : data_dir + "/templates";
+  o->fonts_config = vm.count("render.fonts") ? vm["render.fonts"].as<std::string>() : data_dir + "/fonts/fonts.conf";
+  o->legal_bases_file = vm.count("rules.legal_bases") ? vm["rules.legal_bases"].as<std::string>()
+                                                       : o->templates_dir + "/legal_bases.txt";
+
+  OutputOptions& out = o->output;
+  out.id_mask = vm["output.id_mask"].as<std::string>();
+  for (char c : out.id_mask)
+    if (c != 'X' && c != '*') return Status::Usage("output.id_mask: use only 'X' (keep) and '*' (mask)");
+  out.mask_internal = vm["output.mask_internal"].as<bool>();
+  out.organisation = vm["output.organisation"].as<std::string>();
+  out.auditor = vm.count("auditor") ? vm["auditor"].as<std::string>() : vm["audit.auditor"].as<std::string>();
+  out.audit_unit = vm.count("audit-unit") ? vm["audit-unit"].as<std::string>() : vm["audit.audit_unit"].as<std::string>();
+  out.audit_unit_phone = vm["audit.audit_unit_phone"].as<std::string>();
+
+  jobs::SigningOptions& s = o->signing;
+  s.enabled = !vm["unsigned"].as<bool>();
+  if (vm.count("signing.pkcs12")) s.pkcs12 = vm["signing.pkcs12"].as<std::string>();
+  s.password_env = vm["signing.password_env"].as<std::string>();
+  if (vm.count("signing.password_file")) s.password_file = vm["signing.password_file"].as<std::string>();
+  s.subfilter = vm["signing.subfilter"].as<std::string>();
+  if (s.subfilter != "cades" && s.subfilter != "pkcs7")
+    return Status::Usage("signing.subfilter: expected 'cades' or 'pkcs7'");
+  if (vm.count("signing.trust_anchors")) s.trust_anchors = vm["signing.trust_anchors"].as<std::string>();
+  s.location = vm["signing.location"].as<std::string>();
+  return Status::OK();
+}
+
+void PrintOutcome(const std::string& what, const jobs::JobOutcome& r) {
+  std::cout << what << ": taken " << r.rows_taken << ", duplicates " << r.duplicates << ", conflicts "
+            << r.conflicts << ", rejected " << r.rejects;
+  if (!r.folder.empty()) std::cout << ", findings " << r.findings << "\n  output: " << r.folder;
+  std::cout << "\n";
+  for (const std::string& w : r.warnings) std::cerr << "liaudit: warning: " << w << "\n";
+}
+
+int ExitFor(const Status& st) {
+  if (st.ok()) return 0;
+  std::cerr << "liaudit: " << st.message() << "\n";
+  return st.code() == Status::Code::kUsage ? 2 : 1;
+}
+
+int RunCommand(const std::string& cmd, const po::variables_map& vm, const jobs::JobOptions& opts) {
+  jobs::JobOutcome outcome;
+  Status st;
+  if (cmd == "ingest") {
+    st = jobs::RunIngestJob(opts, &outcome);
+  } else if (cmd == "nightly") {
+    Date day;
+    if (vm.count("date")) {
+      auto d = DateArg(vm, "date");
+      if (!d) return ExitFor(Status::Usage("--date: expected YYYY-MM-DD"));
+      day = *d;
+    } else {
+      day = DateOf(opts.fixed_clock != kNoTime ? opts.fixed_clock : NowLocal()) - 1;
+    }
+    st = jobs::RunNightlyJob(opts, day, &outcome);
+  } else if (cmd == "quarterly") {
+    std::string q;
+    if (vm.count("quarter")) {
+      q = vm["quarter"].as<std::string>();
+    } else {  // the last complete quarter
+      Civil c = CivilFromDate(DateOf(opts.fixed_clock != kNoTime ? opts.fixed_clock : NowLocal()));
+      int qn = (c.month - 1) / 3;  // current quarter index 0..3; the previous one is complete
+      int y = c.year;
+      if (qn == 0) { qn = 4; --y; }
+      q = std::to_string(y) + "Q" + std::to_string(qn);
+    }
+    Date a, b;
+    if (!ParseQuarter(q, &a, &b)) return ExitFor(Status::Usage("--quarter: expected YYYYQn, e.g. 2026Q3"));
+    st = jobs::RunQuarterlyJob(opts, q, &outcome);
+  } else if (cmd == "audit") {
+    jobs::AuditParams p;
+    auto from = DateArg(vm, "from"), to = DateArg(vm, "to");
+    if (!from || !to) return ExitFor(Status::Usage("audit needs --from and --to (YYYY-MM-DD)"));
+    if (*from > *to) return ExitFor(Status::Usage("audit: --from is after --to"));
+    p.from = *from;
+    p.to = *to;
+    if (vm.count("account")) p.accounts = vm["account"].as<std::vector<std::string>>();
+    if (vm.count("unit")) p.unit = vm["unit"].as<std::string>();
+    st = jobs::RunAuditJob(opts, p, &outcome);
+  } else if (cmd == "forms") {
+    if (!vm["blank"].as<bool>()) return ExitFor(Status::Usage("forms: only --blank is supported; the filled forms come with quarterly and audit"));
+    st = jobs::RunBlankFormsJob(opts, &outcome);
+    if (st.ok()) std::cout << "blank forms: " << outcome.folder << "\n";
+    return ExitFor(st);
+  } else if (cmd == "verify") {
+    if (!vm.count("path")) return ExitFor(Status::Usage("verify needs a PATH"));
+    jobs::VerifyParams p;
+    p.path = vm["path"].as<std::string>();
+    p.json = vm["json"].as<bool>();
+    p.chain = vm["chain"].as<bool>();
+    return jobs::RunVerify(opts, p, std::cout, std::cerr);
+  } else if (cmd == "followup") {
+    jobs::FollowupParams p;
+    p.action = vm.count("action") ? vm["action"].as<std::string>() : "list";
+    if (vm.count("key")) p.key = vm["key"].as<std::string>();
+    if (vm.count("by")) p.by = vm["by"].as<std::string>();
+    p.note = vm["note"].as<std::string>();
+    p.overdue_only = vm["overdue"].as<bool>();
+    return ExitFor(jobs::RunFollowup(opts, p, std::cout));
+  }
+  if (st.ok()) PrintOutcome(cmd, outcome);
+  return ExitFor(st);
+}
+
+}  // namespace
+}  // namespace liaudit
+
 int LiauditMain(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::cout << "liaudit " << LIAUDIT_VERSION << "\n";
-  return 0;
+  using namespace liaudit;
+  ::umask(077);  // the store, output folders and every file we write: owner only
+  if (argc < 2) {
+    PrintTopHelp(std::cerr);
+    return 2;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    PrintTopHelp(std::cout);
+    return 0;
+  }
+  if (cmd == "--version") {
+    std::cout << "liaudit " << LIAUDIT_VERSION << "\n";
+    return 0;
+  }
+  bool known = false;
+  for (const Command& c : kCommands) known |= cmd == c.name;
+  if (!known) {
+    std::cerr << "liaudit: unknown sub-command '" << cmd << "' (see liaudit --help)\n";
+    return 2;
+  }
+
+  po::options_description common = CommonOptions(), settings = SettingOptions(), specific = CommandOptions(cmd);
+  po::options_description all;
+  all.add(specific).add(common).add(settings);
+  po::positional_options_description pos;
+  if (cmd == "verify") pos.add("path", 1);
+  if (cmd == "followup") pos.add("action", 1).add("key", 1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(pos).run(), vm);
+    if (vm.count("help")) {
+      std::cout << "Usage: liaudit " << cmd << " [OPTIONS]\n\n" << specific << "\n" << common << "\n" << settings;
+      return 0;
+    }
+    std::string config;
+    if (vm.count("config")) {
+      config = vm["config"].as<std::string>();
+      if (!std::filesystem::exists(config)) {
+        std::cerr << "liaudit: --config " << config << ": no such file\n";
+        return 2;
+      }
+    } else if (std::filesystem::exists("liaudit.ini")) {
+      config = "liaudit.ini";
+    }
+    if (!config.empty()) {
+      po::options_description in_file;
+      in_file.add(common).add(settings);
+      // Command line values were stored first, so they win over the file.
+      po::store(po::parse_config_file<char>(config.c_str(), in_file, /*allow_unregistered=*/false), vm);
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "liaudit " << cmd << ": " << e.what() << " (see liaudit " << cmd << " --help)\n";
+    return 2;
+  }
+
+  jobs::JobOptions opts;
+  Status st = BuildJobOptions(vm, &opts);
+  if (!st.ok()) return ExitFor(st);
+  if (opts.fixed_clock != kNoTime) SetFixedClock(opts.fixed_clock);
+  return RunCommand(cmd, vm, opts);
 }

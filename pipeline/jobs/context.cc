@@ -1,0 +1,245 @@
+#include "jobs/context.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/twid.h"
+#include "jobs/csv_out.h"
+#include "liaudit_version.h"
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+namespace liaudit::jobs {
+
+std::string ServiceLabel(const std::string& code) {
+  const char* name = rules::ServiceNameZh(code);
+  return name && *name ? code + " " + name : code;
+}
+
+std::string SafeFileName(const std::string& s) {
+  std::string out;
+  for (char c : s) out.push_back(c == '/' || c == '\\' || c == '\0' || c == ':' ? '_' : c);
+  if (out.empty() || out[0] == '.') out.insert(out.begin(), '_');
+  return out;
+}
+
+JobContext::JobContext(const JobOptions& o, std::string k, std::string w)
+    : opts(o), log(k), kind(std::move(k)), what(std::move(w)) {}
+
+Status JobContext::Start(const std::string& params_json) {
+  std::error_code ec;
+  fs::create_directories(opts.output_dir, ec);
+  if (ec) return Status::IoError(opts.output_dir + ": cannot create the output folder: " + ec.message());
+  fs::permissions(opts.output_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  log.TeeTo((fs::path(opts.output_dir) / "liaudit.log").string());
+  log.Line("start " + what);
+
+  if (opts.signing.enabled && kind != "ingest") {
+    if (opts.signing.pkcs12.empty())
+      return Status::Usage("no signing certificate configured (signing.pkcs12 in liaudit.ini or --signing.pkcs12); "
+                           "pass --unsigned to write unsigned documents on purpose");
+    sign::SignerConfig sc;
+    sc.pkcs12_path = opts.signing.pkcs12;
+    sc.password_env = opts.signing.password_env;
+    sc.password_file = opts.signing.password_file;
+    sc.cades = opts.signing.subfilter != "pkcs7";
+    log.Begin("load signer");
+    Status st = sign::Signer::Load(sc, &signer);
+    if (!st.ok()) return st.Prepend("signing certificate");
+    log.Done("signer " + signer->SubjectCommonName());
+  }
+
+  LIAUDIT_RETURN_IF_ERROR(lock_.Acquire(opts.db_path, what, opts.lock_wait_seconds));
+  log.Begin("open store");
+  LIAUDIT_RETURN_IF_ERROR(store::Store::Open(opts.db_path, &store));
+  log.Done(opts.db_path);
+  job.kind = kind;
+  job.params_json = params_json;
+  return store->BeginJob(&job);
+}
+
+Status JobContext::Ingest(LocalTime as_of) {
+  log.Begin("ingest");
+  LIAUDIT_RETURN_IF_ERROR(store->IngestDirectory(opts.input_dir, as_of, &ingest));
+  long skipped = 0;
+  for (const auto& f : ingest.files) {
+    if (f.already_ingested) ++skipped;
+    if (!f.error.empty()) warnings.push_back("input file rejected: " + f.error);
+  }
+  log.Done(std::to_string(ingest.files.size()) + " files (" + std::to_string(skipped) + " already ingested), taken " +
+           std::to_string(ingest.taken) + ", duplicates " + std::to_string(ingest.duplicates) + ", conflicts " +
+           std::to_string(ingest.conflicts) + ", rejected " + std::to_string(ingest.rejected));
+  return Status::OK();
+}
+
+Status JobContext::Check(const Period& period) {
+  RuleOptions ro = opts.rules;
+  ro.id_mask = opts.output.id_mask;
+  if (ro.legal_bases.empty()) {
+    Status st = rules::LoadLegalBases(opts.legal_bases_file, &ro.legal_bases);
+    if (!st.ok()) return st.Prepend("legal bases (rules.legal_bases)");
+  }
+  log.Begin("load dataset");
+  LIAUDIT_RETURN_IF_ERROR(store->LoadDataset(period, ro, &ds));
+  queries_checked = 0;
+  for (const DsQuery& q : ds.queries)
+    if (ds.InPeriod(q) && rules::AccountInScope(ds, q.account)) ++queries_checked;
+  log.Done(std::to_string(ds.queries.size()) + " queries loaded, " + std::to_string(queries_checked) + " in period");
+
+  log.Begin("rules");
+  LIAUDIT_RETURN_IF_ERROR(rules::RunRules(ds, ro, &checked));
+  log.Done(std::to_string(checked.findings.size()) + " findings");
+  for (const auto& s : checked.skipped) warnings.push_back("check " + s.rule_id + " skipped: " + s.reason);
+  checked_run = true;
+
+  std::vector<PermissionRecord> perms;
+  LIAUDIT_RETURN_IF_ERROR(store->AllPermissions(&perms));
+  for (const auto& p : perms) {
+    if (p.decision != Decision::kApproved) continue;
+    Person& who = people[p.account];
+    if (!p.name.empty()) who.name = p.name;
+    if (!p.unit.empty()) who.unit = p.unit;
+  }
+  std::vector<StaffRecord> staff;
+  LIAUDIT_RETURN_IF_ERROR(store->Staff(&staff));
+  for (const auto& s : staff) {
+    Person& who = people[s.account];
+    if (who.name.empty()) who.name = s.name;
+    if (who.unit.empty()) who.unit = s.unit;
+  }
+  return Status::OK();
+}
+
+Status JobContext::Engine(render::Engine** out) {
+  if (!engine_) {
+    render::RenderOptions ro;
+    ro.fonts_config = opts.fonts_config;
+    ro.templates_dir = opts.templates_dir;
+    ro.author = opts.output.organisation;
+    ro.creation_time = opts.fixed_clock;
+    log.Begin("load fonts");
+    LIAUDIT_RETURN_IF_ERROR(render::Engine::Create(ro, &engine_));
+    log.Done();
+  }
+  *out = engine_.get();
+  return Status::OK();
+}
+
+Status JobContext::SignPdf(const std::string& path, const render::PdfResult& r, const std::string& reason) {
+  for (const auto& w : r.warnings) warnings.push_back(w);
+  if (!signer) return Status::OK();
+  sign::SignRequest req;
+  req.reason = reason;
+  req.location = opts.signing.location;
+  req.signing_time = NowLocal();
+  if (r.has_stamp) {
+    req.visible = true;
+    req.page = r.stamp_page - 1;  // the engine counts pages from 1, the signer from 0
+    req.x = r.stamp_x;
+    req.y = r.stamp_y;
+    req.w = r.stamp_w;
+    req.h = r.stamp_h;
+  }
+  Status st = sign::SignPdfFile(*signer, path, req);
+  if (!st.ok()) st.Prepend("signing " + fs::path(path).filename().string());
+  return st;
+}
+
+Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
+  const std::vector<Finding>& findings = checked.findings;
+  LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("findings.csv"), FindingsCsv(findings, opts.output.id_mask)));
+  LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("rejects.csv"), RejectsCsv(ingest.rejects)));
+
+  if (checked_run) {
+    log.Begin("store findings");
+    LIAUDIT_RETURN_IF_ERROR(store->SaveFindings(job.id, findings));
+    log.Done(std::to_string(findings.size()));
+  }
+
+  ordered_json m;
+  m["liaudit_version"] = LIAUDIT_VERSION;
+  m["job"] = {{"id", job.id}, {"kind", kind}, {"description", what}};
+  m["parameters"] = ordered_json::parse(params_json.empty() ? "{}" : params_json);
+  m["generated_at"] = FormatIsoTime(NowLocal()) + "+08:00";
+  ordered_json settings;
+  settings["registration_window_days"] = opts.rules.registration_window_days;
+  settings["office_hours"] = FormatClock(opts.rules.office_start).substr(0, 5) + "-" + FormatClock(opts.rules.office_end).substr(0, 5);
+  settings["daily_query_limit"] = opts.rules.daily_query_limit;
+  settings["shared_ip_minutes"] = opts.rules.shared_ip_minutes;
+  settings["backfill_grace_days"] = opts.rules.backfill_grace_days;
+  settings["dormant_days"] = opts.rules.dormant_days;
+  settings["review_report_days"] = opts.rules.review_report_days;
+  settings["self_query_check"] = opts.rules.self_query_check;
+  settings["id_mask"] = opts.output.id_mask;
+  m["settings"] = settings;
+
+  ordered_json inputs = ordered_json::array();
+  for (const auto& f : ingest.files) {
+    ordered_json i = {{"path", f.path},      {"kind", f.kind},         {"sha256", f.sha256},
+                      {"bytes", f.bytes},    {"encoding", f.encoding}, {"rows_read", f.rows_read},
+                      {"taken", f.taken},    {"duplicates", f.duplicates}, {"conflicts", f.conflicts},
+                      {"rejected", f.rejected}, {"already_ingested", f.already_ingested}};
+    if (!f.error.empty()) i["error"] = f.error;
+    inputs.push_back(i);
+  }
+  m["inputs"] = inputs;
+
+  ordered_json counts;
+  counts["rows_taken"] = ingest.taken;
+  counts["duplicates"] = ingest.duplicates;
+  counts["conflicts"] = ingest.conflicts;
+  counts["rejected_rows"] = static_cast<long>(ingest.rejects.size());
+  counts["queries_checked"] = queries_checked;
+  counts["findings"] = static_cast<long>(findings.size());
+  ordered_json by_rule = ordered_json::object();
+  for (const auto& f : findings) by_rule[f.rule_id] = by_rule.value(f.rule_id, 0) + 1;
+  counts["findings_by_rule"] = by_rule;
+  m["counts"] = counts;
+
+  ordered_json skipped = ordered_json::array();
+  for (const auto& s : checked.skipped) skipped.push_back({{"rule", s.rule_id}, {"reason", s.reason}});
+  m["skipped_checks"] = skipped;
+  ordered_json notes = ordered_json::array();
+  for (const auto& s : checked.notes) notes.push_back({{"rule", s.rule_id}, {"note", s.reason}});
+  m["check_notes"] = notes;
+  m["warnings"] = warnings;
+  m["signing"] = {{"signed", signer != nullptr},
+                  {"signer", signer ? signer->SubjectCommonName() : std::string()},
+                  {"subfilter", signer ? (opts.signing.subfilter == "pkcs7" ? "adbe.pkcs7.detached" : "ETSI.CAdES.detached") : ""}};
+
+  std::string previous;
+  LIAUDIT_RETURN_IF_ERROR(store->LastManifestHash(&previous));
+  m["previous_manifest_sha256"] = previous;
+
+  log.Line("finished: " + std::to_string(findings.size()) + " findings, " + std::to_string(ingest.rejects.size()) +
+           " rejected rows, " + std::to_string(warnings.size()) + " warnings");
+  LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("job.log"), log.text()));
+
+  std::vector<OutputFile> outputs;
+  LIAUDIT_RETURN_IF_ERROR(folder->ListOutputs(&outputs));
+  ordered_json outs = ordered_json::array();
+  for (const auto& o : outputs) outs.push_back({{"path", o.path}, {"sha256", o.sha256}, {"bytes", o.bytes}});
+  m["outputs"] = outs;
+
+  std::string text = m.dump(2) + "\n";
+  LIAUDIT_RETURN_IF_ERROR(folder->Commit(text));
+  job.status = "ok";
+  job.finished = NowLocal();
+  job.manifest_sha256 = Sha256OfString(text);
+  job.output_dir = folder->final_dir();
+  LIAUDIT_RETURN_IF_ERROR(store->FinishJob(job));
+  finished_ = true;
+  return Status::OK();
+}
+
+void JobContext::Fail(const Status& st) {
+  log.Line("failed: " + st.message());
+  if (store && job.id != 0 && !finished_) {
+    job.status = "failed";
+    job.finished = NowLocal();
+    store->FinishJob(job);
+  }
+}
+
+}  // namespace liaudit::jobs

@@ -1,0 +1,69 @@
+// What every job shares while it runs: options, log, lock, store, signer, render
+// engine, its job record and the ingest report. Internal to pipeline/jobs.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "jobs/job_folder.h"
+#include "jobs/job_options.h"
+#include "jobs/lock.h"
+#include "jobs/log.h"
+#include "render/pdf.h"
+#include "rules/rules.h"
+#include "sign/sign.h"
+#include "store/store.h"
+
+namespace liaudit::jobs {
+
+// Who an account belongs to, from the permission register and the roster.
+struct Person {
+  std::string name, unit;
+};
+
+class JobContext {
+ public:
+  JobContext(const JobOptions& opts, std::string kind, std::string what);
+
+  // Loads the signer (fails before anything is written), takes the store lock,
+  // opens the store and records the job as running.
+  Status Start(const std::string& params_json);
+  // Ingests the input folder with the given as-of time.
+  Status Ingest(LocalTime as_of);
+  // Loads the dataset for `period` and runs the rules.
+  Status Check(const Period& period);
+  // Renders nothing itself: signs a finished PDF (when signing is on) with `reason`.
+  Status SignPdf(const std::string& path, const render::PdfResult& r, const std::string& reason);
+  Status Engine(render::Engine** out);
+  // Writes findings.csv, rejects.csv, the manifest; commits the folder; records the job.
+  Status Finish(JobFolder* folder, const std::string& params_json);
+  void Fail(const Status& st);
+
+  const JobOptions& opts;
+  JobLog log;
+  std::string kind, what;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<sign::Signer> signer;
+  store::JobRecord job;
+  store::IngestReport ingest;
+  Dataset ds;
+  rules::RuleOutput checked;
+  std::map<std::string, Person> people;   // account -> name, unit
+  std::vector<std::string> warnings;
+  long queries_checked = 0;
+  bool checked_run = false;
+  std::string subject_mask;               // mask for documents of this job's findings.csv
+
+ private:
+  StoreLock lock_;
+  std::unique_ptr<render::Engine> engine_;
+  bool finished_ = false;
+};
+
+// Small shared helpers.
+std::string ServiceLabel(const std::string& code);  // "C0101 被保險人投保資料"
+std::string SafeFileName(const std::string& s);      // for per-unit/per-form file names
+
+}  // namespace liaudit::jobs

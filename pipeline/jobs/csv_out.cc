@@ -1,0 +1,58 @@
+#include "jobs/csv_out.h"
+
+#include "core/datetime.h"
+#include "core/twid.h"
+
+namespace liaudit::jobs {
+namespace {
+const char kBom[] = "\xEF\xBB\xBF";
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += "\"\"";
+    else q.push_back(c);
+  }
+  q += "\"";
+  return q;
+}
+
+std::string FindingsCsv(const std::vector<Finding>& findings, const std::string& id_mask) {
+  std::string out = kBom;
+  out += "rule_id,severity,account,query_time,txn_id,service_code,subject_id,reg_no,request_no,date,detail\r\n";
+  for (const Finding& f : findings) {
+    const std::string fields[] = {
+        f.rule_id,
+        SeverityName(f.severity),
+        f.account,
+        f.query_time == kNoTime ? std::string() : FormatIsoTime(f.query_time),
+        f.txn_id,
+        f.service_code,
+        f.subject_id.empty() ? std::string() : MaskId(f.subject_id, id_mask),
+        f.reg_no,
+        f.request_no,
+        f.date == kNoDate ? std::string() : FormatIsoDate(f.date),
+        f.detail,
+    };
+    for (size_t i = 0; i < std::size(fields); ++i) {
+      if (i) out.push_back(',');
+      out += CsvField(fields[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string RejectsCsv(const std::vector<Reject>& rejects) {
+  std::string out = kBom;
+  out += "file,line,column,reason,raw\r\n";
+  for (const Reject& r : rejects) {
+    out += CsvField(r.file) + "," + std::to_string(r.line) + "," + std::to_string(r.column) + "," +
+           CsvField(r.reason) + "," + CsvField(r.raw) + "\r\n";
+  }
+  return out;
+}
+
+}  // namespace liaudit::jobs

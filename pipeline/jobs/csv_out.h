@@ -1,0 +1,22 @@
+// The job folder's CSV files (outputs.md): findings.csv and rejects.csv,
+// UTF-8 with BOM so Excel shows the Chinese, RFC 4180 quoting, CRLF line ends.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/finding.h"
+#include "core/records.h"
+#include "core/status.h"
+
+namespace liaudit::jobs {
+
+// Quotes a field when it holds a comma, quote, CR or LF (RFC 4180).
+std::string CsvField(const std::string& s);
+
+// findings.csv: rule_id,severity,account,query_time,txn_id,service_code,subject_id,
+// reg_no,request_no,date,detail. subject_id masked with `id_mask`.
+std::string FindingsCsv(const std::vector<Finding>& findings, const std::string& id_mask);
+// rejects.csv: file,line,column,reason,raw.
+std::string RejectsCsv(const std::vector<Reject>& rejects);
+
+}  // namespace liaudit::jobs

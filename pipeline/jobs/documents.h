@@ -1,0 +1,36 @@
+// Turning a checked job (findings, dataset, registers) into the report models and
+// workbooks. Internal to pipeline/jobs; the flows in runner.cc call these.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "jobs/context.h"
+#include "reports/reports.h"
+#include "xlsx/workbook.h"
+
+namespace liaudit::jobs {
+
+// Rules that a job of this kind runs, R01..R16 order.
+std::vector<const rules::RuleInfo*> RulesFor(JobKind kind);
+std::vector<reports::RuleCount> CountByRule(const JobContext& ctx, JobKind kind);
+// `mask` empty = IDs in full.
+reports::FindingLine ToLine(JobContext& ctx, const Finding& f, const std::string& mask, bool with_evidence);
+reports::Stamp StampFor(const JobContext& ctx);
+std::vector<std::string> SkippedLines(const JobContext& ctx);
+
+Status WriteExceptionsWorkbook(JobContext& ctx, const std::string& path, const std::string& mask);
+Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const reports::ReviewReport& model);
+Status BuildReviewModel(JobContext& ctx, const std::string& quarter, reports::ReviewReport* model);
+// The findings sheet shared by several workbooks.
+Status AppendFindingsSheet(JobContext& ctx, xlsx::Workbook* wb, const std::string& name, const std::string& title,
+                           const std::vector<const Finding*>& findings, const std::string& mask);
+
+// Quarterly and audit forms. Each writes PDFs (signed) and the form's workbook into `dir`.
+Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to);
+Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to);
+Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to);
+// 附表4 per querier: accounts active in the period (or `accounts` when given).
+Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to, Date audit_date,
+                     const std::vector<std::string>& accounts);
+
+}  // namespace liaudit::jobs

@@ -1,0 +1,170 @@
+#include "jobs/job_folder.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace liaudit::jobs {
+namespace {
+
+std::string Hex(const unsigned char* p, unsigned n) {
+  static const char* k = "0123456789abcdef";
+  std::string s;
+  s.reserve(n * 2);
+  for (unsigned i = 0; i < n; ++i) {
+    s.push_back(k[p[i] >> 4]);
+    s.push_back(k[p[i] & 15]);
+  }
+  return s;
+}
+
+Status FsyncPath(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return Status::IoError(path + ": " + std::strerror(errno));
+  ::fsync(fd);
+  ::close(fd);
+  return Status::OK();
+}
+
+Status MakeDirs(const fs::path& p) {
+  std::error_code ec;
+  fs::create_directories(p, ec);
+  if (ec) return Status::IoError(p.string() + ": cannot create folder: " + ec.message());
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Sha256OfFile(const std::string& path, std::string* hex) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_DigestFinal_ex(ctx, md, &n);
+  EVP_MD_CTX_free(ctx);
+  *hex = Hex(md, n);
+  return Status::OK();
+}
+
+std::string Sha256OfString(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+  return Hex(md, n);
+}
+
+Status WriteFileAtomic(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return Status::IoError(tmp + ": cannot create: " + std::strerror(errno));
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t w = ::write(fd, data.data() + off, data.size() - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      std::string err = std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::IoError(path + ": write failed: " + err);
+    }
+    off += static_cast<size_t>(w);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::string err = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return Status::IoError(path + ": cannot flush: " + err);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string err = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return Status::IoError(path + ": cannot rename into place: " + err);
+  }
+  return Status::OK();
+}
+
+Status JobFolder::Begin(const std::string& final_dir, std::unique_ptr<JobFolder>* out) {
+  fs::path fin = fs::absolute(final_dir).lexically_normal();
+  if (fin.filename().empty()) fin = fin.parent_path();
+  LIAUDIT_RETURN_IF_ERROR(MakeDirs(fin.parent_path()));
+  std::unique_ptr<JobFolder> jf(new JobFolder());
+  jf->final_dir_ = fin.string();
+  jf->temp_dir_ = (fin.parent_path() / ("." + fin.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  std::error_code ec;
+  fs::remove_all(jf->temp_dir_, ec);
+  if (::mkdir(jf->temp_dir_.c_str(), 0700) != 0)
+    return Status::IoError(jf->temp_dir_ + ": cannot create folder: " + std::strerror(errno));
+  *out = std::move(jf);
+  return Status::OK();
+}
+
+JobFolder::~JobFolder() {
+  if (!committed_ && !temp_dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(temp_dir_, ec);
+  }
+}
+
+std::string JobFolder::PathFor(const std::string& rel) {
+  fs::path p = fs::path(temp_dir_) / rel;
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  return p.string();
+}
+
+Status JobFolder::ListOutputs(std::vector<OutputFile>* out) const {
+  out->clear();
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(temp_dir_, ec), end; it != end && !ec; it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    std::string rel = fs::relative(it->path(), temp_dir_).generic_string();
+    if (rel == "manifest.json") continue;
+    OutputFile f;
+    f.path = rel;
+    f.bytes = static_cast<long long>(it->file_size());
+    LIAUDIT_RETURN_IF_ERROR(Sha256OfFile(it->path().string(), &f.sha256));
+    out->push_back(std::move(f));
+  }
+  if (ec) return Status::IoError(temp_dir_ + ": " + ec.message());
+  std::sort(out->begin(), out->end(), [](const OutputFile& a, const OutputFile& b) { return a.path < b.path; });
+  return Status::OK();
+}
+
+Status JobFolder::Commit(const std::string& manifest_text) {
+  LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic((fs::path(temp_dir_) / "manifest.json").string(), manifest_text));
+  LIAUDIT_RETURN_IF_ERROR(FsyncPath(temp_dir_));
+  std::error_code ec;
+  std::string previous = final_dir_ + ".previous";
+  bool had_previous = fs::exists(final_dir_, ec);
+  if (had_previous) {
+    fs::remove_all(previous, ec);
+    if (::rename(final_dir_.c_str(), previous.c_str()) != 0)
+      return Status::IoError(final_dir_ + ": cannot move the previous run aside: " + std::strerror(errno));
+  }
+  if (::rename(temp_dir_.c_str(), final_dir_.c_str()) != 0) {
+    std::string err = std::strerror(errno);
+    if (had_previous) ::rename(previous.c_str(), final_dir_.c_str());
+    return Status::IoError(final_dir_ + ": cannot rename the new folder into place: " + err);
+  }
+  committed_ = true;
+  FsyncPath(fs::path(final_dir_).parent_path().string());
+  if (had_previous) fs::remove_all(previous, ec);
+  return Status::OK();
+}
+
+}  // namespace liaudit::jobs

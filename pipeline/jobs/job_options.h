@@ -1,0 +1,46 @@
+// JobOptions: everything a job needs to know, filled once by the CLI from the command
+// line and the INI config file, cleaned at the entry (ValidateJobOptions), then passed
+// as const& to every stage. Defaults are the documented ones (docs/configuration.md).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/datetime.h"
+#include "core/settings.h"
+
+namespace liaudit::jobs {
+
+struct SigningOptions {
+  bool enabled = true;                          // false only with --unsigned
+  std::string pkcs12;                           // PKCS#12 with key + certificate chain
+  std::string password_env = "LIAUDIT_P12_PASSWORD";  // environment variable with the password
+  std::string password_file;                    // or a file readable by its owner only
+  std::string subfilter = "cades";              // "cades" (ETSI.CAdES.detached) or "pkcs7" (adbe.pkcs7.detached)
+  std::string trust_anchors;                    // PEM bundle `verify` trusts
+  std::string location = "高雄市";
+};
+
+struct JobOptions {
+  std::string input_dir = "input";
+  std::string output_dir = "output";
+  std::string db_path;                 // default: <output_dir>/liaudit.sqlite
+  std::string fonts_config;            // default: <source or install>/fonts/fonts.conf
+  std::string templates_dir;           // default: <source or install>/templates
+  std::string legal_bases_file;        // default: <templates_dir>/legal_bases.txt
+  RuleOptions rules;
+  OutputOptions output;
+  SigningOptions signing;
+  LocalTime fixed_clock = kNoTime;     // deterministic runs: the clock and document IDs are fixed
+  int lock_wait_seconds = 60;          // how long to wait for another job on the same store
+  bool progress = true;                // progress lines on a terminal
+};
+
+// Audit parameters (outputs.md: audit --from --to [--account ...] [--unit U]).
+struct AuditParams {
+  Date from = kNoDate;
+  Date to = kNoDate;
+  std::vector<std::string> accounts;
+  std::string unit;
+};
+
+}  // namespace liaudit::jobs

@@ -1,0 +1,31 @@
+#include "jobs/log.h"
+
+#include <iostream>
+
+#include "core/datetime.h"
+
+namespace liaudit::jobs {
+
+void JobLog::TeeTo(const std::string& path) {
+  file_.open(path, std::ios::app);
+  if (file_) file_ << text_ << std::flush;
+}
+
+void JobLog::Line(const std::string& msg) {
+  std::string line = FormatIsoTime(NowLocal()) + " liaudit " + job_ + ": " + msg + "\n";
+  text_ += line;
+  std::cerr << line;
+  if (file_) file_ << line << std::flush;
+}
+
+void JobLog::Begin(const std::string& stage) {
+  stage_ = stage;
+  t0_ = std::chrono::steady_clock::now();
+}
+
+void JobLog::Done(const std::string& counts) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_).count();
+  Line(stage_ + ": " + std::to_string(ms) + " ms" + (counts.empty() ? "" : ", " + counts));
+}
+
+}  // namespace liaudit::jobs

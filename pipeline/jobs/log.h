@@ -1,0 +1,27 @@
+// JobLog: one line per stage with its time and counts, to stderr and to the job's
+// log file. Never given a full ID or a password (callers use LogSafeId).
+#pragma once
+#include <chrono>
+#include <fstream>
+#include <string>
+
+namespace liaudit::jobs {
+
+class JobLog {
+ public:
+  explicit JobLog(std::string job) : job_(std::move(job)) {}
+  // Also write every line (past and future) to `path`.
+  void TeeTo(const std::string& path);
+  void Line(const std::string& msg);
+  // Starts timing a stage; Done() logs "<stage>: <ms> ms, <counts>".
+  void Begin(const std::string& stage);
+  void Done(const std::string& counts = "");
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string job_, stage_, text_;
+  std::ofstream file_;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+}  // namespace liaudit::jobs

@@ -1,0 +1,244 @@
+#include "jobs/runner.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "core/twid.h"
+#include "forms/forms.h"
+#include "jobs/context.h"
+#include "jobs/documents.h"
+#include "reports/reports.h"
+#include "sign/verify.h"
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+namespace liaudit::jobs {
+namespace {
+
+void Summarise(const JobContext& ctx, JobOutcome* out) {
+  out->rows_taken = ctx.ingest.taken;
+  out->duplicates = ctx.ingest.duplicates;
+  out->conflicts = ctx.ingest.conflicts;
+  out->rejects = static_cast<long>(ctx.ingest.rejects.size());
+  out->findings = static_cast<long>(ctx.checked.findings.size());
+  out->warnings = ctx.warnings;
+}
+
+// Runs `body` as a job: on failure the job is recorded as failed and the
+// temporary folder (owned by body) is gone, so nothing half-written is in place.
+template <typename F>
+Status Guard(JobContext& ctx, F&& body) {
+  Status st = body();
+  if (!st.ok()) ctx.Fail(st);
+  return st;
+}
+
+}  // namespace
+
+Status RunIngestJob(const JobOptions& opts, JobOutcome* out) {
+  JobContext ctx(opts, "ingest", "ingest");
+  return Guard(ctx, [&]() -> Status {
+    LIAUDIT_RETURN_IF_ERROR(ctx.Start("{}"));
+    LIAUDIT_RETURN_IF_ERROR(ctx.Ingest(NowLocal()));
+    for (const Reject& r : ctx.ingest.rejects)
+      std::cerr << "liaudit: rejected " << Location(r.file, r.line, r.column) << ": " << r.reason << "\n";
+    ctx.job.status = "ok";
+    ctx.job.finished = NowLocal();
+    LIAUDIT_RETURN_IF_ERROR(ctx.store->FinishJob(ctx.job));
+    Summarise(ctx, out);
+    return Status::OK();
+  });
+}
+
+Status RunNightlyJob(const JobOptions& opts, Date day, JobOutcome* out) {
+  std::string iso = FormatIsoDate(day);
+  JobContext ctx(opts, "nightly", "nightly " + iso);
+  std::string params = ordered_json{{"date", iso}}.dump();
+  return Guard(ctx, [&]() -> Status {
+    LIAUDIT_RETURN_IF_ERROR(ctx.Start(params));
+    // rules.md "First seen": a nightly run's as-of time is the end of its day.
+    LIAUDIT_RETURN_IF_ERROR(ctx.Ingest(StartOf(day + 1) - 1));
+    Period p;
+    p.kind = JobKind::kNightly;
+    p.from = p.to = day;
+    LIAUDIT_RETURN_IF_ERROR(ctx.Check(p));
+
+    std::unique_ptr<JobFolder> folder;
+    LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin((fs::path(opts.output_dir) / "nightly" / iso).string(), &folder));
+    std::string mask = opts.output.mask_internal ? opts.output.id_mask : "";
+
+    ctx.log.Begin("exceptions.pdf");
+    reports::ExceptionsReport rep;
+    rep.organisation = opts.output.organisation;
+    rep.day = day;
+    rep.generated_at = NowLocal();
+    rep.queries_checked = ctx.queries_checked;
+    rep.rejected_rows = static_cast<long>(ctx.ingest.rejects.size());
+    rep.counts = CountByRule(ctx, JobKind::kNightly);
+    for (const auto& f : ctx.checked.findings) rep.findings.push_back(ToLine(ctx, f, mask, true));
+    rep.skipped_checks = SkippedLines(ctx);
+    rep.stamp = StampFor(ctx);
+    render::Engine* engine;
+    LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
+    render::PdfResult res;
+    std::string pdf = folder->PathFor("exceptions.pdf");
+    LIAUDIT_RETURN_IF_ERROR(reports::WriteExceptionsReport(*engine, rep, pdf, &res));
+    LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(pdf, res, "勞保查詢系統每日異常報告"));
+    ctx.log.Done(std::to_string(res.pages) + " pages");
+
+    ctx.log.Begin("exceptions.xlsx");
+    LIAUDIT_RETURN_IF_ERROR(WriteExceptionsWorkbook(ctx, folder->PathFor("exceptions.xlsx"), mask));
+    ctx.log.Done();
+    LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), params));
+    out->folder = folder->final_dir();
+    Summarise(ctx, out);
+    return Status::OK();
+  });
+}
+
+Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOutcome* out) {
+  Date from, to;
+  if (!ParseQuarter(quarter, &from, &to)) return Status::Usage("--quarter: expected YYYYQn, e.g. 2026Q3");
+  std::string q = quarter;
+  q[4] = 'Q';
+  JobContext ctx(opts, "quarterly", "quarterly " + q);
+  std::string params = ordered_json{{"quarter", q}, {"from", FormatIsoDate(from)}, {"to", FormatIsoDate(to)}}.dump();
+  return Guard(ctx, [&]() -> Status {
+    LIAUDIT_RETURN_IF_ERROR(ctx.Start(params));
+    LIAUDIT_RETURN_IF_ERROR(ctx.Ingest(NowLocal()));
+    Period p;
+    p.kind = JobKind::kQuarterly;
+    p.from = from;
+    p.to = to;
+    LIAUDIT_RETURN_IF_ERROR(ctx.Check(p));
+
+    std::unique_ptr<JobFolder> folder;
+    LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin((fs::path(opts.output_dir) / "quarterly" / q).string(), &folder));
+    Date audit_date = DateOf(NowLocal());
+
+    // Forms first: 附表4 opens the follow-ups that the review report lists.
+    ctx.log.Begin("forms");
+    LIAUDIT_RETURN_IF_ERROR(WriteForm1Set(ctx, (fs::path(folder->temp_dir()) / "form1").string(), from, to));
+    LIAUDIT_RETURN_IF_ERROR(WriteForm2Set(ctx, (fs::path(folder->temp_dir()) / "form2").string(), from, to));
+    LIAUDIT_RETURN_IF_ERROR(WriteForm3Set(ctx, (fs::path(folder->temp_dir()) / "form3").string(), from, to));
+    LIAUDIT_RETURN_IF_ERROR(WriteForm4Set(ctx, (fs::path(folder->temp_dir()) / "form4").string(), from, to, audit_date, {}));
+    ctx.log.Done();
+
+    ctx.log.Begin("review.pdf");
+    reports::ReviewReport model;
+    LIAUDIT_RETURN_IF_ERROR(BuildReviewModel(ctx, q, &model));
+    render::Engine* engine;
+    LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
+    render::PdfResult res;
+    std::string pdf = folder->PathFor("review.pdf");
+    LIAUDIT_RETURN_IF_ERROR(reports::WriteReviewReport(*engine, model, pdf, &res));
+    LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(pdf, res, "勞保查詢系統使用紀錄檢查結果"));
+    ctx.log.Done(std::to_string(res.pages) + " pages");
+
+    ctx.log.Begin("review.xlsx");
+    LIAUDIT_RETURN_IF_ERROR(WriteReviewWorkbook(ctx, folder->PathFor("review.xlsx"), model));
+    ctx.log.Done(std::to_string(model.total_queries) + " queries");
+    LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), params));
+    out->folder = folder->final_dir();
+    Summarise(ctx, out);
+    return Status::OK();
+  });
+}
+
+Status RunAuditJob(const JobOptions& opts, const AuditParams& a, JobOutcome* out) {
+  std::vector<std::string> accounts;
+  for (const auto& acc : a.accounts) accounts.push_back(AsciiLower(NormalizeCode(acc)));
+  ordered_json pj{{"from", FormatIsoDate(a.from)}, {"to", FormatIsoDate(a.to)}, {"accounts", accounts},
+                  {"unit", a.unit}, {"auditor", opts.output.auditor}, {"audit_unit", opts.output.audit_unit}};
+  std::string params = pj.dump();
+  LocalTime now = NowLocal();
+  std::string stamp = FormatIsoDate(DateOf(now));
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
+  std::string clock = FormatClock(SecondOfDay(now));
+  clock.erase(std::remove(clock.begin(), clock.end(), ':'), clock.end());
+  std::string name = stamp + "-" + clock + "-" + Sha256OfString(params).substr(0, 6);
+  JobContext ctx(opts, "audit", "audit " + FormatIsoDate(a.from) + ".." + FormatIsoDate(a.to));
+  return Guard(ctx, [&]() -> Status {
+    LIAUDIT_RETURN_IF_ERROR(ctx.Start(params));
+    LIAUDIT_RETURN_IF_ERROR(ctx.Ingest(now));
+    Period p;
+    p.kind = JobKind::kAudit;
+    p.from = a.from;
+    p.to = a.to;
+    p.accounts = accounts;
+    p.unit = a.unit;
+    LIAUDIT_RETURN_IF_ERROR(ctx.Check(p));
+
+    std::unique_ptr<JobFolder> folder;
+    LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin((fs::path(opts.output_dir) / "audit" / name).string(), &folder));
+    ctx.log.Begin("form4");
+    LIAUDIT_RETURN_IF_ERROR(
+        WriteForm4Set(ctx, (fs::path(folder->temp_dir()) / "form4").string(), a.from, a.to, DateOf(now), accounts));
+    ctx.log.Done();
+
+    ctx.log.Begin("evidence.xlsx");
+    {
+      std::unique_ptr<xlsx::Workbook> wb;
+      xlsx::WorkbookOptions wo;
+      wo.title = "勞保查詢系統稽核證據";
+      wo.author = opts.output.organisation;
+      LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create(folder->PathFor("evidence.xlsx"), wo, &wb));
+      std::string mask = opts.output.mask_internal ? opts.output.id_mask : "";
+      std::vector<const Finding*> all;
+      for (const auto& f : ctx.checked.findings) all.push_back(&f);
+      LIAUDIT_RETURN_IF_ERROR(AppendFindingsSheet(ctx, wb.get(), "檢查結果",
+                                                  "稽核檢查結果 " + FormatRocDate(a.from) + "至" + FormatRocDate(a.to),
+                                                  all, mask));
+      using xlsx::Cell;
+      using xlsx::ColType;
+      LIAUDIT_RETURN_IF_ERROR(wb->AddSheet({"查詢紀錄", "稽核範圍內之查詢紀錄",
+                                            {{"查詢時間", ColType::kDateTime}, {"交易序號"}, {"帳號"}, {"服務代碼"},
+                                             {"被查詢人統號"}, {"來源IP"}, {"有相符登記"}},
+                                            false}));
+      rules::RegistrationIndex index(ctx.ds, opts.rules.registration_window_days);
+      for (const DsQuery& q : ctx.ds.queries) {
+        if (!ctx.ds.InPeriod(q) || !rules::AccountInScope(ctx.ds, q.account)) continue;
+        LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({Cell::OfTime(q.time), q.txn_id, ctx.ds.syms.Name(q.account),
+                                               ctx.ds.syms.Name(q.service),
+                                               mask.empty() ? q.subject_id : MaskId(q.subject_id, mask),
+                                               ctx.ds.syms.Name(q.source_ip), index.HasMatch(q) ? "是" : "否"}));
+      }
+      LIAUDIT_RETURN_IF_ERROR(wb->Close());
+    }
+    ctx.log.Done();
+    LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), params));
+    out->folder = folder->final_dir();
+    Summarise(ctx, out);
+    return Status::OK();
+  });
+}
+
+Status RunBlankFormsJob(const JobOptions& opts, JobOutcome* out) {
+  JobContext ctx(opts, "blank-forms", "forms --blank");
+  return Guard(ctx, [&]() -> Status {
+    LIAUDIT_RETURN_IF_ERROR(ctx.Start("{}"));
+    std::unique_ptr<JobFolder> folder;
+    LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin((fs::path(opts.output_dir) / "forms" / "blank").string(), &folder));
+    render::Engine* engine;
+    LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
+    forms::FormOptions fo;
+    fo.organisation = opts.output.organisation;
+    std::vector<render::PdfResult> results;
+    LIAUDIT_RETURN_IF_ERROR(forms::WriteBlankForms(*engine, fo, folder->temp_dir(), &results));
+    static const char* kReasons[] = {"資料查詢者權限申請表（附表1）空白表單", "查調資料登記表（附表2）空白表單",
+                                     "查調資料申請表（附表3）空白表單", "稽核紀錄表（附表4）空白表單"};
+    for (size_t i = 0; i < results.size() && i < 4; ++i) {
+      std::string path = folder->PathFor("form" + std::to_string(i + 1) + ".pdf");
+      LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(path, results[i], kReasons[i]));
+    }
+    LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), "{}"));
+    out->folder = folder->final_dir();
+    return Status::OK();
+  });
+}
+
+}  // namespace liaudit::jobs

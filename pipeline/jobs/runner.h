@@ -1,0 +1,45 @@
+// The jobs (outputs.md): the only code that knows the order of the stages.
+// Each Run* ingests, checks, writes documents into a JobFolder, signs them, writes
+// the manifest and renames the folder into place. A non-OK Status means the job
+// failed and left nothing in place that looks complete.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "jobs/job_options.h"
+
+namespace liaudit::jobs {
+
+struct JobOutcome {
+  std::string folder;                 // the job folder written ("" for ingest)
+  long rows_taken = 0, duplicates = 0, conflicts = 0, rejects = 0;
+  long findings = 0;
+  std::vector<std::string> warnings;  // recoverable problems (missing glyphs, skipped checks...)
+};
+
+Status RunIngestJob(const JobOptions& opts, JobOutcome* out);
+Status RunNightlyJob(const JobOptions& opts, Date day, JobOutcome* out);
+Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOutcome* out);
+Status RunAuditJob(const JobOptions& opts, const AuditParams& params, JobOutcome* out);
+Status RunBlankFormsJob(const JobOptions& opts, JobOutcome* out);
+
+struct FollowupParams {
+  std::string action;   // "list", "received", "close", "reopen"
+  std::string key;      // finding key (see docs/rules.md), for all but "list"
+  std::string by;       // who records it
+  std::string note;
+  bool overdue_only = false;
+};
+Status RunFollowup(const JobOptions& opts, const FollowupParams& params, std::ostream& out);
+
+struct VerifyParams {
+  std::string path;     // a PDF, a job folder, or with chain=true the output folder
+  bool json = false;
+  bool chain = false;
+};
+// Returns the process exit code: 0 only when everything verifies.
+int RunVerify(const JobOptions& opts, const VerifyParams& params, std::ostream& out, std::ostream& err);
+
+}  // namespace liaudit::jobs
