@@ -36,7 +36,8 @@ class Utf8Validator {
   int carry_len_ = 0;
 };
 
-// Streaming CP950 -> UTF-8 decoder.
+// Streaming CP950 -> UTF-8 decoder. The mapping is glibc iconv's "CP950" (read into tables
+// once per process) plus the Windows user-defined (造字) ranges.
 class Cp950Decoder {
  public:
   Cp950Decoder();
@@ -56,10 +57,9 @@ class Cp950Decoder {
   const Status& init_status() const { return init_; }
 
  private:
-  void* cd_ = nullptr;  // iconv_t
   bool ready_ = false;
   Status init_;
-  int64_t offset_ = 0;  // absolute offset of the next byte to be decoded (carry included)
+  int64_t offset_ = 0;  // absolute offset of the next byte to be fed
   int64_t bad_offset_ = -1;
   std::string carry_;
 };

@@ -104,3 +104,47 @@ TEST(EncodingTest, EudcMappingMatchesWindowsRanges) {
 
 }  // namespace
 }  // namespace liaudit::ingest
+
+#include <iconv.h>
+
+namespace liaudit::ingest {
+namespace {
+
+// The table decoder must agree with iconv itself on every pair iconv accepts, and refuse
+// every pair iconv refuses except the 造字 ranges.
+TEST(EncodingTest, Cp950DecoderMatchesIconvOnEveryPair) {
+  iconv_t cd = iconv_open("UTF-8", "CP950");
+  ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  int checked = 0, eudc = 0;
+  for (int lead = 0x81; lead <= 0xFE; ++lead) {
+    for (int trail = 0x40; trail <= 0xFE; ++trail) {
+      char in[2] = {static_cast<char>(lead), static_cast<char>(trail)};
+      char outbuf[16];
+      char* ip = in;
+      char* op = outbuf;
+      size_t il = 2, ol = sizeof outbuf;
+      iconv(cd, nullptr, nullptr, nullptr, nullptr);
+      const bool iconv_ok = iconv(cd, &ip, &il, &op, &ol) != static_cast<size_t>(-1) && il == 0;
+      Cp950Decoder d;
+      std::string ours;
+      const bool our_ok = d.Decode(std::string_view(in, 2), &ours) && d.Finish();
+      if (iconv_ok) {
+        ASSERT_TRUE(our_ok) << std::hex << lead << trail;
+        ASSERT_EQ(ours, std::string(outbuf, sizeof outbuf - ol)) << std::hex << lead << trail;
+        ++checked;
+      } else if (Cp950EudcToPua(static_cast<unsigned char>(lead), static_cast<unsigned char>(trail)) != 0) {
+        ASSERT_TRUE(our_ok) << std::hex << lead << trail;
+        ++eudc;
+      } else {
+        ASSERT_FALSE(our_ok) << std::hex << lead << trail;
+        EXPECT_EQ(d.bad_offset(), 0);
+      }
+    }
+  }
+  iconv_close(cd);
+  EXPECT_GT(checked, 13000);  // Big5 has about 13,000 hanzi plus symbols
+  EXPECT_GT(eudc, 5000);
+}
+
+}  // namespace
+}  // namespace liaudit::ingest
