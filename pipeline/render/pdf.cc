@@ -652,40 +652,39 @@ double Document::DrawTable(Canvas* c, const Table& table, double x, double top, 
   }
   size_t r = 0;
   double y = top;
-  bool first_page = true;
-  while (r < brows.size() || first_page) {
-    if (!first_page) {
-      if (!new_page) break;
-      y = new_page(&c);
-    }
+  bool fresh = false;  // true right after new_page(): there is no better place to go
+  for (;;) {
     // Header, then as many row groups as fit.
-    size_t start = r;
+    const size_t start = r;
     double yy = y + header_h;
     size_t end = r;
     while (end < brows.size()) {
-      size_t ge = end;
-      size_t g = group_end[end];
+      size_t ge = end, g = group_end[end];
       while (ge < g) {
         g = std::max(g, group_end[ge]);
         ++ge;
       }
       double gh = 0;
       for (size_t k = end; k < ge; ++k) gh += bh[k];
-      if (yy + gh > bottom && end > start) break;
-      if (yy + gh > bottom && !first_page && y + header_h + gh > bottom) {
-        // Taller than a whole page: draw it anyway (clipped by the page) rather than loop.
-      } else if (yy + gh > bottom && first_page && new_page) {
-        break;
-      }
+      // A group taller than a fresh page is drawn anyway (and clipped by the page).
+      // Without new_page everything goes on this canvas.
+      if (new_page && yy + gh > bottom && (end > start || !fresh)) break;
       yy += gh;
       end = ge;
+    }
+    if (end == start && start < brows.size() && !fresh && new_page) {
+      // Nothing fits below `top` on this page: start the table on the next one.
+      y = new_page(&c);
+      fresh = true;
+      continue;
     }
     if (!hrows.empty()) DrawRows(c, table, hrows, hplaced, hh, colx, 0, hrows.size(), x, y);
     if (end > start) DrawRows(c, table, brows, bplaced, bh, colx, start, end, x, y + header_h);
     r = end;
     y = yy;
-    first_page = false;
-    if (r >= brows.size()) break;
+    if (r >= brows.size() || !new_page) break;
+    y = new_page(&c);
+    fresh = true;
   }
   return y;
 }

@@ -174,6 +174,39 @@ TEST(RenderTest, WrapsCjkAndKeepsClosingPunctuation) {
   EXPECT_NE(raw.find("九十，\n"), std::string::npos) << raw;  // comma stays on line 1
 }
 
+// A table that starts near the bottom of a page moves to the next page instead of
+// leaving a lonely header; its header repeats on every page; growing rows fit their text.
+TEST(RenderTest, TableStartsOnNextPageWhenNothingFits) {
+  auto doc = TheEngine().NewDocument({"表格", "", "table.pdf"});
+  Table t;
+  t.col_widths = {100, 300};
+  TableRow hr;
+  hr.cells.resize(2);
+  hr.cells[0].text = "欄一";
+  hr.cells[1].text = "欄二";
+  t.header.push_back(hr);
+  for (int i = 0; i < 40; ++i) {
+    TableRow r;
+    r.min_height = 20;
+    r.cells.resize(2);
+    r.cells[0].text = "列" + std::to_string(i);
+    r.cells[1].text = i == 5 ? std::string(200, 'x') : "內容";
+    t.rows.push_back(r);
+  }
+  Flow flow(doc.get());
+  flow.Space(kA4Height - Margins().top - Margins().bottom - 30);  // 30 pt left on page 1
+  flow.AddTable(t);
+  std::string path = TmpDir() + "/table.pdf";
+  PdfResult r;
+  ASSERT_TRUE(doc->Finish(path, &r).ok());
+  EXPECT_EQ(r.pages, 3);
+  std::string p1 = NoSpace(liaudit::testing::Run("pdftotext -f 1 -l 1 '" + path + "' -"));
+  EXPECT_EQ(p1.find("欄一"), std::string::npos) << p1;
+  std::string p3 = NoSpace(liaudit::testing::Run("pdftotext -f 3 -l 3 '" + path + "' -"));
+  EXPECT_NE(p3.find("欄一欄二"), std::string::npos) << p3;
+  EXPECT_NE(p3.find("列39"), std::string::npos) << p3;
+}
+
 TEST(RenderTest, BadFontConfigNamesFileAndLine) {
   std::string conf = TmpDir() + "/bad.conf";
   FILE* f = fopen(conf.c_str(), "w");
