@@ -298,8 +298,15 @@ Status Workbook::Impl::FinishSheet() {
     total += w;
     err = worksheet_set_column(ws, c, c, w, nullptr);
   }
-  if (err == LXW_NO_ERROR)
-    err = worksheet_autofilter(ws, 1, 0, static_cast<lxw_row_t>(kHeaderRows - 1 + rows), ncols - 1);
+  const auto last_row = static_cast<lxw_row_t>(kHeaderRows - 1 + rows);
+  if (err == LXW_NO_ERROR) err = worksheet_autofilter(ws, 1, 0, last_row, ncols - 1);
+  if (err == LXW_NO_ERROR && rows > 0) {
+    // Codes such as account numbers and registration numbers are text on purpose
+    // (leading zeros); spare the reader Excel's "number stored as text" flags.
+    char range[32];
+    lxw_rowcol_to_range(range, kHeaderRows, 0, last_row, ncols - 1);
+    err = worksheet_ignore_errors(ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, range);
+  }
   if (spec.landscape || total > kPortraitMaxTotal) worksheet_set_landscape(ws);
   ws = nullptr;
   if (err != LXW_NO_ERROR) return FromLxw(err, "xlsx: " + path + ": sheet '" + name + "'");

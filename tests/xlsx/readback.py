@@ -6,7 +6,9 @@ Python type, value and number format; everything else is summarised.
 """
 import datetime
 import json
+import re
 import sys
+import zipfile
 
 import openpyxl
 
@@ -50,7 +52,11 @@ def main():
         },
         "sheets": [],
     }
-    for ws in wb.worksheets:
+    raw = zipfile.ZipFile(path)
+    for index, ws in enumerate(wb.worksheets):
+        # openpyxl drops <ignoredErrors>; read it from the sheet's XML.
+        xml = raw.read("xl/worksheets/sheet%d.xml" % (index + 1)).decode("utf-8")
+        ignored = re.findall(r'<ignoredError sqref="([^"]+)" numberStoredAsText="1"', xml)
         ps = ws.page_setup
         sheet = {
             "name": ws.title,
@@ -65,6 +71,7 @@ def main():
             "fit_to_height": int(ps.fitToHeight) if ps.fitToHeight is not None else None,
             "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
             "footer": ws.oddFooter.center.text,
+            "number_as_text_ignored": ignored,
             "widths": [ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width
                        for i in range(1, ws.max_column + 1)],
             "rows": [[cell_json(c) for c in row]

@@ -158,6 +158,7 @@ TEST_P(WorkbookModeTest, ReadsBackWithRealCellsAndLayout) {
   EXPECT_EQ(s["fit_to_height"], 0);
   EXPECT_NE(s["footer"].get<std::string>().find("&P"), std::string::npos);
   EXPECT_EQ(s["orientation"], "portrait");
+  EXPECT_EQ(s["number_as_text_ignored"], json::array({"A3:F5"}));
 
   // Widths: the CJK note column (16 CJK = 32 units) is wider than the account column.
   const json& w = s["widths"];
