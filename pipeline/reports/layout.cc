@@ -385,7 +385,7 @@ void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp) {
   if (!stamp.draw) return;
   const double line_h = 10.5 * 1.45;
   const double title_h = 22;
-  const double box_w = 82 * kMm;
+  const double box_w = 92 * kMm;
   // Measure each line so long signer names wrap inside the box rather than overflow it.
   TextStyle ls;
   ls.size = 10;

@@ -277,7 +277,7 @@ void Findings(render::Flow* flow, render::Document* doc, const ReviewReport& r) 
 
 render::Table FollowUpTable(double w, const std::vector<FollowUpLine>& rows, const std::string& empty_text) {
   layout::TableBuilder t({w * 0.06, w * 0.07, w * 0.13, w * 0.40, w * 0.12, w * 0.12, w * 0.10},
-                         {"序號", "規則", "帳號", "異常事項", "檢討報告期限", "辦理情形", "登錄者"},
+                         {"序號", "規則", "帳號", "異常事項", "檢討報告\n期限", "辦理情形", "登錄者"},
                          {HAlign::kCenter, HAlign::kCenter, HAlign::kLeft, HAlign::kLeft, HAlign::kCenter,
                           HAlign::kCenter, HAlign::kLeft});
   int n = 0;
