@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   double load = std::chrono::duration<double>(t1 - t0).count();
   double write = std::chrono::duration<double>(t2 - t1).count();
   std::printf("lines=%d pages=%d engine_create=%.3fs write=%.3fs total=%.3fs pages_per_s=%.0f peak_rss_mb=%.1f bytes=%llu bytes_per_page=%.0f\n",
-              lines, res.pages, load, write, load + write, res.pages / (load + write), ru.ru_maxrss / 1024.0,
+              lines, res.pages, load, write, load + write, res.pages / (load + write), static_cast<double>(ru.ru_maxrss) / 1024.0,
               static_cast<unsigned long long>(res.bytes), static_cast<double>(res.bytes) / res.pages);
   return 0;
 }
