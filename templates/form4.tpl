@@ -15,7 +15,7 @@ columns 30 57 30 57
 row h=13
   cell align=distribute pad=4 "稽核日期"
   cell "{audit_date}"
-  cell align=distribute pad=4 "資料查詢者"
+  cell align=distribute pad=3 "資料查詢者"
   cell "{querier}"
 row h=15
   cell align=distribute pad=4 "稽核單位"
@@ -34,14 +34,14 @@ row h=72
   cell align=distribute pad=4 "稽核意見"
   cell span=3 valign=top size=11.5 min=7 "{opinion}"
 row h=24
-  cell align=distribute pad=4 "資料查詢者"
+  cell align=distribute pad=3 "資料查詢者"
   cell ""
   cell align=distribute pad=4 "稽核人員"
   cell ""
 row h=24
-  cell align=distribute pad=4 "使用單位主管"
+  cell align=distribute pad=2.5 "使用單位主管"
   cell ""
-  cell align=distribute pad=4 "稽核單位主管"
+  cell align=distribute pad=2.5 "稽核單位主管"
   cell stamp ""
 space 3
 note size=11 leading=1.5 "說明：\n1. 本稽核紀錄表對資料查詢者不定期稽核。\n2. 請資料查詢者依照規定時間內，將稽核資料依順序附於稽核紀錄表後送至資訊小組。"
