@@ -179,17 +179,23 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
     out->registrations.push_back(std::move(d));
   }
 
-  // R12(b) counts a request's linked queries from before the context window too.
+  // R12(b) counts a request's linked queries from before the context window too:
+  // walk each such account's earlier queries on the (account, query_time) index and
+  // keep those whose subject it registered under a request.
   if (!request_pairs.empty()) {
     Stmt e;
     LIAUDIT_RETURN_IF_ERROR(e.Prepare(
-        db, (std::string(kQueryCols) + " FROM queries WHERE subject_id = ? AND account = ? AND query_time < ?").c_str()));
+        db, (std::string(kQueryCols) + " FROM queries WHERE account = ? AND query_time < ?").c_str()));
     size_t before = out->queries.size();
+    std::string prev;
     for (const auto& [account, subject] : request_pairs) {
-      e.Bind(1, std::string_view(subject));
-      e.Bind(2, std::string_view(account));
-      e.Bind(3, out->context_start);
-      LIAUDIT_FOR_EACH_ROW(e) out->queries.push_back(ReadDsQuery(e, syms));
+      if (account == prev) continue;
+      prev = account;
+      e.Bind(1, std::string_view(account));
+      e.Bind(2, out->context_start);
+      LIAUDIT_FOR_EACH_ROW(e) {
+        if (request_pairs.count({account, std::string(e.View(5))})) out->queries.push_back(ReadDsQuery(e, syms));
+      }
     }
     if (out->queries.size() != before) {
       std::sort(out->queries.begin(), out->queries.end(), [](const DsQuery& a, const DsQuery& b) {

@@ -928,13 +928,46 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
 Status Store::IngestFiles(const std::vector<std::pair<std::string, InputKind>>& files, LocalTime as_of,
                           IngestReport* report) {
   *report = IngestReport();
-  Transaction tx(impl_->db);
-  LIAUDIT_RETURN_IF_ERROR(tx.Begin());
-  Ingester ing(impl_->db, as_of, report);
-  LIAUDIT_RETURN_IF_ERROR(ing.Prepare());
-  for (const auto& [path, kind] : files) LIAUDIT_RETURN_IF_ERROR(ing.IngestFile(path, kind));
-  LIAUDIT_RETURN_IF_ERROR(ing.Finish());
-  return tx.Commit();
+  sqlite3* db = impl_->db;
+  // A first bulk load (no queries yet) runs with a rollback journal instead of WAL:
+  // pages of the new table then go to the database file once (a rollback journal
+  // holds nothing for pages that did not exist), instead of into the WAL and again at
+  // the checkpoint, and the index builds read them back without walking a WAL index
+  // of a hundred thousand frames. The switch needs the only open connection; if
+  // another process has the store open it simply stays in WAL.
+  bool journal_switched = false;
+  {
+    Stmt any;
+    LIAUDIT_RETURN_IF_ERROR(any.Prepare(db, "SELECT EXISTS(SELECT 1 FROM queries)"));
+    bool row = false;
+    LIAUDIT_RETURN_IF_ERROR(any.Step(&row));
+    bool empty = row && any.Int(0) == 0;
+    any.Reset();
+    bool has_platform = std::any_of(files.begin(), files.end(),
+                                    [](const auto& f) { return f.second == InputKind::kPlatform; });
+    if (empty && has_platform) {
+      Stmt jm;
+      LIAUDIT_RETURN_IF_ERROR(jm.Prepare(db, "PRAGMA journal_mode=TRUNCATE"));
+      Status st = jm.Step(&row);
+      journal_switched = st.ok() && row && jm.View(0) == "truncate";
+      jm.Reset();
+    }
+  }
+  Status st;
+  {
+    Transaction tx(db);
+    st = tx.Begin();
+    Ingester ing(db, as_of, report);
+    if (st.ok()) st = ing.Prepare();
+    for (size_t i = 0; st.ok() && i < files.size(); ++i) st = ing.IngestFile(files[i].first, files[i].second);
+    if (st.ok()) st = ing.Finish();
+    if (st.ok()) st = tx.Commit();
+  }
+  if (journal_switched) {
+    Status back = Exec(db, "PRAGMA journal_mode=WAL");
+    if (st.ok()) st = back;
+  }
+  return st;
 }
 
 Status Store::IngestDirectory(const std::string& input_dir, LocalTime as_of, IngestReport* report) {

@@ -220,13 +220,11 @@ CREATE TABLE followups(
 )sql";
 
 // Version 2: provenance gains the run's as-of time and whole-file rejections;
-// follow-ups keep the history of who changed what when; queries get a
-// (subject, account) index for the R12(b) look-back.
+// follow-ups keep the history of who changed what when.
 const char kV2[] = R"sql(
 ALTER TABLE source_files ADD COLUMN as_of INTEGER;
 ALTER TABLE source_files ADD COLUMN error TEXT NOT NULL DEFAULT '';
 UPDATE source_files SET as_of = ingested_at WHERE as_of IS NULL;
-CREATE INDEX queries_subject_account ON queries(subject_id, account);
 CREATE TABLE followup_history(
   id INTEGER PRIMARY KEY,
   key TEXT NOT NULL REFERENCES followups(key),
@@ -276,18 +274,21 @@ Status Migrate(sqlite3* db, const std::string& path) {
   return Exec(db, "COMMIT");
 }
 
+const char* MigrationSql(int version) {
+  return version >= 1 && version <= kMigrationCount ? kMigrations[version - 1] : nullptr;
+}
+
 Status DropQueryIndexes(sqlite3* db) {
   return Exec(db,
               "DROP INDEX IF EXISTS queries_txn; DROP INDEX IF EXISTS queries_time;"
-              "DROP INDEX IF EXISTS queries_account_time; DROP INDEX IF EXISTS queries_subject_account;");
+              "DROP INDEX IF EXISTS queries_account_time;");
 }
 
 Status CreateQueryIndexes(sqlite3* db) {
   return Exec(db,
               "CREATE UNIQUE INDEX IF NOT EXISTS queries_txn ON queries(txn_id);"
               "CREATE INDEX IF NOT EXISTS queries_time ON queries(query_time);"
-              "CREATE INDEX IF NOT EXISTS queries_account_time ON queries(account, query_time);"
-              "CREATE INDEX IF NOT EXISTS queries_subject_account ON queries(subject_id, account);");
+              "CREATE INDEX IF NOT EXISTS queries_account_time ON queries(account, query_time);");
 }
 
 }  // namespace liaudit::store::internal

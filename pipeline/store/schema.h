@@ -12,6 +12,10 @@ namespace liaudit::store::internal {
 // whose user_version is newer than this code knows.
 Status Migrate(sqlite3* db, const std::string& path);
 
+// The SQL of migration `version` (1..kSchemaVersion), nullptr otherwise. Tests build
+// old stores with it.
+const char* MigrationSql(int version);
+
 // Secondary indexes of the queries table: dropped before a bulk load into an empty
 // table and recreated after it (building an index once is far cheaper than keeping it
 // up to date row by row).

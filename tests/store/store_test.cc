@@ -1,0 +1,579 @@
+// Store: schema and migration, owner-only file, ingestion semantics (re-ingest,
+// duplicates vs conflicts, register snapshots with versions, first-seen and
+// withdrawal), dataset loading, jobs, findings and follow-ups. Every test runs the
+// real parser on real CSV files and a real SQLite file.
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "store/schema.h"
+
+namespace liaudit::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "store_test_XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& rel) const { return (fs::path(path_) / rel).string(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+void Write(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::unique_ptr<Store> OpenOrDie(const std::string& path) {
+  std::unique_ptr<Store> s;
+  Status st = Store::Open(path, &s);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return s;
+}
+
+// A count straight from the file, to check what the store really holds.
+int64_t Count(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    n = sqlite3_column_int64(s, 0);
+  } else {
+    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return n;
+}
+
+LocalTime At(int y, int m, int d, int hh = 0, int mm = 0) { return StartOf(DateFromCivil(y, m, d)) + hh * 3600 + mm * 60; }
+
+const char kPlatformHeader[] = "txn_id,query_time,account,service_code,subject_id,source_ip\n";
+const char kRegHeader[] = "reg_no,applied_on,subject_name,subject_id,items,reason,requester,account,unit,approved_at\n";
+
+TEST(StoreOpen, CreatesOwnerOnlyFileInOwnerOnlyFolder) {
+  TempDir tmp;
+  std::string path = tmp / "new/dir/liaudit.db";
+  auto store = OpenOrDie(path);
+  ASSERT_TRUE(store);
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(stat((tmp / "new/dir").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(Count(path, "PRAGMA user_version"), kSchemaVersion);
+  EXPECT_EQ(store->path(), path);
+  // WAL is on: the -wal file has the database's mode too once something is written.
+  JobRecord job;
+  job.kind = "ingest";
+  ASSERT_TRUE(store->BeginJob(&job).ok());
+  if (stat((path + "-wal").c_str(), &st) == 0) {
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+  }
+}
+
+TEST(StoreOpen, MigratesVersion1StoreInPlace) {
+  TempDir tmp;
+  std::string path = tmp / "v1.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, internal::MigrationSql(1), nullptr, nullptr, nullptr), SQLITE_OK);
+    const char* data =
+        "PRAGMA user_version=1;"
+        "INSERT INTO source_files(path, sha256, kind, rows_read, rows_taken, ingested_at)"
+        " VALUES('old/platform/a.csv', 'abc', 'platform', 1, 1, 1000);"
+        "INSERT INTO queries VALUES(1, 'GSP1', 2000, '', 'ksw1', '', 'B0101', 'A123456789', 1, '', '', 1, 2, 'raw');"
+        "INSERT INTO jobs(kind, params_json, started, status) VALUES('nightly', '{}', 5, 'ok');"
+        "INSERT INTO followups(key, rule_id, account, severity, first_job, due, state)"
+        " VALUES('R01|GSP1', 'R01', 'ksw1', 3, 1, 20000, 'open');";
+    ASSERT_EQ(sqlite3_exec(db, data, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto store = OpenOrDie(path);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(Count(path, "PRAGMA user_version"), 2);
+  std::vector<SourceFile> files;
+  ASSERT_TRUE(store->ListSourceFiles(&files).ok());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].as_of, 1000);  // filled from ingested_at
+  EXPECT_EQ(files[0].error, "");
+  // Old rows are still there and the new history table works.
+  ASSERT_TRUE(store->SetFollowUpState("R01|GSP1", FollowUpState::kReportReceived, "auditor", 30000, "got it").ok());
+  std::vector<FollowUpChange> hist;
+  ASSERT_TRUE(store->FollowUpHistory("R01|GSP1", &hist).ok());
+  ASSERT_EQ(hist.size(), 1u);
+  EXPECT_EQ(hist[0].from, FollowUpState::kOpen);
+  int n = 0;
+  ASSERT_TRUE(store->ForEachQuery(0, 10000, [&](const PlatformQuery& q) {
+                  EXPECT_EQ(q.txn_id, "GSP1");
+                  ++n;
+                  return Status::OK();
+                }).ok());
+  EXPECT_EQ(n, 1);
+  store.reset();
+  // Opening again is a no-op.
+  store = OpenOrDie(path);
+  EXPECT_EQ(Count(path, "PRAGMA user_version"), 2);
+}
+
+TEST(StoreOpen, RefusesNewerSchema) {
+  TempDir tmp;
+  std::string path = tmp / "future.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  std::unique_ptr<Store> s;
+  Status st = Store::Open(path, &s);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("newer"), std::string::npos) << st.message();
+}
+
+TEST(StoreIngest, SameFolderTwiceChangesNothing) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  std::string input = std::string(LIAUDIT_TEST_DATA) + "/store/small";
+  IngestReport r1, r2;
+  ASSERT_TRUE(store->IngestDirectory(input, At(2026, 11, 25, 23, 59), &r1).ok());
+  EXPECT_EQ(r1.files.size(), 6u);
+  EXPECT_EQ(r1.taken, 7 + 2 + 1 + 2 + 1 + 3);  // R-2's two rows are quarantined, not taken
+  for (const auto& f : r1.files) {
+    EXPECT_FALSE(f.already_ingested) << f.path;
+    EXPECT_EQ(f.error, "") << f.path;
+    EXPECT_EQ(f.sha256.size(), 64u);
+    EXPECT_EQ(f.encoding.rfind("UTF-8", 0), 0u) << f.encoding;
+  }
+  std::vector<std::string> tables = {"source_files", "queries", "query_conflicts", "register_keys", "permissions",
+                                     "registrations", "requests", "staff", "calendar", "quarantine"};
+  std::vector<int64_t> before;
+  for (const auto& t : tables) before.push_back(Count(db, "SELECT COUNT(*) FROM " + t));
+  ASSERT_TRUE(store->IngestDirectory(input, At(2026, 11, 26, 23, 59), &r2).ok());
+  EXPECT_EQ(r2.files.size(), 6u);
+  for (const auto& f : r2.files) EXPECT_TRUE(f.already_ingested) << f.path;
+  EXPECT_EQ(r2.taken, 0);
+  EXPECT_EQ(r2.rejected, 0);
+  EXPECT_TRUE(r2.rejects.empty());
+  for (size_t i = 0; i < tables.size(); ++i) {
+    EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM " + tables[i]), before[i]) << tables[i];
+  }
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM register_keys WHERE withdrawn=1"), 0);
+}
+
+// Duplicates and conflicts, both when the first copy came in the same run (bulk load
+// into an empty table, indexes rebuilt afterwards) and in an earlier run (index look-up).
+class DuplicateConflict : public ::testing::TestWithParam<bool> {};
+
+TEST_P(DuplicateConflict, DuplicateIsNoOpConflictIsKeptAndQuarantined) {
+  bool same_run = GetParam();
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  Write(tmp / "in1/platform/a.csv", std::string(kPlatformHeader) +
+                                        "GSP1,2026-11-25 09:00,ksw0231,B0101,A123456789,10.0.0.1\n"
+                                        "GSP2,2026-11-25 09:05,ksw0231,B0101,A123456789,10.0.0.1\n");
+  std::string b = std::string(kPlatformHeader) +
+                  "GSP1,2026-11-25 09:00,KSW0231,B0101,A123456789,10.0.0.1\n"   // same after normalising
+                  "GSP2,2026-11-25 09:06,ksw0231,B0101,A123456789,10.0.0.1\n"   // different time
+                  "GSP3,2026-11-25 10:00,ksw0231,C0101,A123456789,10.0.0.1\n";  // new
+  IngestReport rep;
+  if (same_run) {
+    Write(tmp / "in1/platform/b.csv", b);
+    ASSERT_TRUE(store->IngestDirectory(tmp / "in1", At(2026, 11, 25, 23, 59), &rep).ok());
+    ASSERT_EQ(rep.files.size(), 2u);
+    EXPECT_EQ(rep.files[0].taken, 2);
+  } else {
+    ASSERT_TRUE(store->IngestDirectory(tmp / "in1", At(2026, 11, 25, 23, 59), &rep).ok());
+    EXPECT_EQ(rep.taken, 2);
+    Write(tmp / "in2/platform/b.csv", b);
+    ASSERT_TRUE(store->IngestDirectory(tmp / "in2", At(2026, 11, 26, 23, 59), &rep).ok());
+    ASSERT_EQ(rep.files.size(), 1u);
+  }
+  const FileResult& fb = rep.files.back();
+  EXPECT_EQ(fb.rows_read, 3);
+  EXPECT_EQ(fb.taken, 1);
+  EXPECT_EQ(fb.duplicates, 1);
+  EXPECT_EQ(fb.conflicts, 1);
+  EXPECT_EQ(fb.rejected, 1);
+  EXPECT_EQ(rep.conflicts, 1);
+  ASSERT_EQ(rep.rejects.size(), 1u);
+  EXPECT_EQ(rep.rejects[0].line, 3);
+  EXPECT_EQ(rep.rejects[0].reason.rfind("conflict: ", 0), 0u) << rep.rejects[0].reason;
+  EXPECT_NE(rep.rejects[0].reason.find("查詢時間"), std::string::npos) << rep.rejects[0].reason;
+  EXPECT_NE(rep.rejects[0].raw.find("GSP2"), std::string::npos);
+  // Both versions are kept; the rules see the first one.
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries"), 3);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM query_conflicts WHERE txn_id='GSP2'"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM quarantine WHERE reason LIKE 'conflict:%'"), 1);
+  Period p;
+  p.from = p.to = DateFromCivil(2026, 11, 25);
+  Dataset ds;
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  ASSERT_EQ(ds.queries.size(), 3u);
+  EXPECT_EQ(ds.queries[1].txn_id, "GSP2");
+  EXPECT_EQ(ds.queries[1].time, At(2026, 11, 25, 9, 5));
+  // The indexes exist again after a bulk load.
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND tbl_name='queries'"), 3);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);  // back to WAL
+
+  // The conflicting version seen again is a duplicate of the quarantined one.
+  Write(tmp / "in3/platform/c.csv", std::string(kPlatformHeader) +
+                                        "GSP2,2026-11-25 09:06,ksw0231,B0101,A123456789,10.0.0.1\n");
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in3", At(2026, 11, 27, 23, 59), &rep).ok());
+  EXPECT_EQ(rep.duplicates, 1);
+  EXPECT_EQ(rep.conflicts, 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM query_conflicts"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Store, DuplicateConflict, ::testing::Values(true, false),
+                         [](const auto& param_info) { return param_info.param ? "SameRun" : "LaterRun"; });
+
+TEST(StoreIngest, WholeFileRejectLeavesNoRowsAndIsRecordedOnce) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  // No 被查詢人統號 / subject_id column.
+  Write(tmp / "in/platform/bad.csv", "txn_id,query_time,account,service_code\nGSP1,2026-11-25 09:00,ksw1,B0101\n");
+  Write(tmp / "in/platform/good.csv", std::string(kPlatformHeader) + "GSP9,2026-11-25 09:00,ksw1,B0101,A123456789,\n");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 25, 23, 59), &rep).ok());
+  ASSERT_EQ(rep.files.size(), 2u);
+  EXPECT_NE(rep.files[0].error, "");
+  EXPECT_NE(rep.files[0].error.find("subject_id"), std::string::npos) << rep.files[0].error;
+  EXPECT_EQ(rep.files[1].taken, 1);
+  ASSERT_EQ(rep.rejects.size(), 1u);
+  EXPECT_EQ(rep.rejects[0].line, 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files WHERE error<>''"), 1);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 26, 23, 59), &rep).ok());
+  EXPECT_NE(rep.files[0].error, "");  // reported again ...
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files WHERE error<>''"), 1);  // ... recorded once
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM quarantine"), 1);
+}
+
+const DsRegistration* FindReg(const Dataset& ds, const std::string& no) {
+  for (const auto& r : ds.registrations) {
+    if (r.reg_no == no) return &r;
+  }
+  return nullptr;
+}
+
+TEST(StoreIngest, RegisterSnapshotsKeepVersionsFirstSeenAndWithdrawal) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  std::string reg1 = "REG-1,2026-11-01,甲,A123456789,B0101,依社會救助法,林,ksw1,救助科,2026-11-01 10:00\n";
+  std::string reg1_edited = "REG-1,2026-11-01,甲,A123456789,B0101;C0101,依社會救助法,林,ksw1,救助科,2026-11-01 10:00\n";
+  std::string reg2 = "REG-2,2026-11-02,乙,F222222222,B0101,依老人福利法,林,ksw1,救助科,\n";
+  std::string reg3 = "REG-3,2026-11-20,丙,E120000001,B0101,依老人福利法,林,ksw1,救助科,\n";
+  std::string file = tmp / "in/registers/registrations.csv";
+  Period p;
+  p.from = p.to = DateFromCivil(2026, 11, 25);
+  Dataset ds;
+  IngestReport rep;
+
+  // Snapshot 1: the register's very first one -> no first-seen time.
+  Write(file, kRegHeader + reg1 + reg2);
+  LocalTime t1 = At(2026, 11, 10, 23, 59);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", t1, &rep).ok());
+  EXPECT_EQ(rep.taken, 2);
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  ASSERT_EQ(ds.registrations.size(), 2u);
+  EXPECT_EQ(FindReg(ds, "REG-1")->first_seen, kNoTime);
+  EXPECT_EQ(FindReg(ds, "REG-2")->first_seen, kNoTime);
+
+  // Snapshot 2: REG-1 edited, REG-2 gone, REG-3 new.
+  Write(file, kRegHeader + reg1_edited + reg3);
+  LocalTime t2 = At(2026, 11, 24, 23, 59) + 59;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", t2, &rep).ok());
+  EXPECT_EQ(rep.withdrawn, 1);
+  EXPECT_EQ(rep.taken, 2);
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  ASSERT_EQ(ds.registrations.size(), 2u);
+  const DsRegistration* r1 = FindReg(ds, "REG-1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_EQ(r1->first_seen, kNoTime);  // an edited row keeps its key's first-seen
+  EXPECT_EQ(r1->items.size(), 2u);     // the rules see the newest version
+  EXPECT_EQ(FindReg(ds, "REG-3")->first_seen, t2);
+  EXPECT_EQ(FindReg(ds, "REG-2"), nullptr);  // withdrawn: no longer used by the rules
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM registrations WHERE reg_no='REG-1'"), 2);  // history kept
+  EXPECT_EQ(Count(db, "SELECT withdrawn_at FROM register_keys WHERE key='REG-2'"), t2);
+  std::vector<RegistrationRecord> regs;
+  ASSERT_TRUE(store->RegistrationsAppliedBetween(DateFromCivil(2026, 11, 1), DateFromCivil(2026, 11, 30), &regs).ok());
+  ASSERT_EQ(regs.size(), 2u);
+  EXPECT_EQ(regs[0].reg_no, "REG-1");
+  EXPECT_EQ(regs[0].subject_name, "甲");
+
+  // Snapshot 3: REG-2 comes back unchanged (un-withdrawn, still no first-seen), REG-1 gone.
+  Write(file, kRegHeader + reg2 + reg3);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 28, 12, 0), &rep).ok());
+  EXPECT_EQ(rep.withdrawn, 1);
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  ASSERT_EQ(ds.registrations.size(), 2u);
+  ASSERT_NE(FindReg(ds, "REG-2"), nullptr);
+  EXPECT_EQ(FindReg(ds, "REG-2")->first_seen, kNoTime);
+  EXPECT_EQ(FindReg(ds, "REG-3")->first_seen, t2);
+  EXPECT_EQ(FindReg(ds, "REG-1"), nullptr);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM registrations WHERE reg_no='REG-2'"), 1);  // no new version
+  EXPECT_EQ(Count(db, "SELECT withdrawn_at IS NULL FROM register_keys WHERE key='REG-2'"), 1);
+
+  // The same bytes again: skipped.
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 29, 12, 0), &rep).ok());
+  ASSERT_EQ(rep.files.size(), 1u);
+  EXPECT_TRUE(rep.files[0].already_ingested);
+  // Snapshot 1's exact bytes again: not skipped (it is not the latest snapshot).
+  Write(file, kRegHeader + reg1 + reg2);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 30, 12, 0), &rep).ok());
+  EXPECT_FALSE(rep.files[0].already_ingested);
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  ASSERT_NE(FindReg(ds, "REG-1"), nullptr);
+  EXPECT_EQ(FindReg(ds, "REG-1")->items.size(), 1u);
+  EXPECT_EQ(FindReg(ds, "REG-1")->first_seen, kNoTime);
+  EXPECT_EQ(FindReg(ds, "REG-3"), nullptr);
+}
+
+TEST(StoreIngest, DuplicateRegisterKeyInOneFileIsQuarantined) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp / "s.db");
+  Write(tmp / "in/registers/registrations.csv",
+        std::string(kRegHeader) + "REG-1,2026-11-01,甲,A123456789,B0101,依社會救助法,林,ksw1,救助科,\n" +
+            "REG-1,2026-11-02,乙,F222222222,B0101,依社會救助法,林,ksw1,救助科,\n");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 10), &rep).ok());
+  EXPECT_EQ(rep.taken, 1);
+  ASSERT_EQ(rep.rejects.size(), 1u);
+  EXPECT_EQ(rep.rejects[0].line, 3);
+  EXPECT_NE(rep.rejects[0].reason.find("duplicate"), std::string::npos);
+}
+
+TEST(StoreDataset, LoadsSmallFolder) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp / "s.db");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(std::string(LIAUDIT_TEST_DATA) + "/store/small", At(2026, 11, 25, 23, 59), &rep)
+                  .ok());
+  // R-2's rows disagree on 查調筆數: both quarantined, the request marked inconsistent.
+  ASSERT_EQ(rep.rejects.size(), 2u);
+  for (const auto& r : rep.rejects) {
+    EXPECT_NE(r.reason.find("inconsistent request"), std::string::npos) << r.reason;
+    EXPECT_NE(r.reason.find("查調筆數"), std::string::npos) << r.reason;
+  }
+
+  Period p;
+  p.kind = JobKind::kNightly;
+  p.from = p.to = DateFromCivil(2026, 11, 25);
+  RuleOptions opts;
+  Dataset ds;
+  ASSERT_TRUE(store->LoadDataset(p, opts, &ds).ok());
+  EXPECT_EQ(ds.context_start, At(2026, 10, 26));
+  // In order: the R12(b) look-back query (request R-1's subject), the context query, the two in-period ones.
+  std::vector<std::string> txns;
+  for (const auto& q : ds.queries) txns.push_back(q.txn_id);
+  EXPECT_EQ(txns, (std::vector<std::string>{"GSP1150901000004", "GSP1151120000003", "GSP1151125000001",
+                                            "GSP1151125000002"}));
+  EXPECT_FALSE(ds.InPeriod(ds.queries[0]));
+  EXPECT_FALSE(ds.InPeriod(ds.queries[1]));
+  EXPECT_TRUE(ds.InPeriod(ds.queries[2]));
+  const DsQuery& q2 = ds.queries[3];
+  EXPECT_EQ(ds.syms.Name(q2.account), "ksw0231");  // full-width upper case normalised
+  EXPECT_EQ(ds.syms.Name(q2.service), "C0101");
+  EXPECT_EQ(ds.syms.Name(q2.source_ip), "10.0.0.1");
+  EXPECT_EQ(q2.result, QueryResult::kNoData);
+  EXPECT_EQ(q2.time, At(2026, 11, 25, 10, 30));
+  EXPECT_EQ(ds.queries[1].source_ip, kNoSym);
+  EXPECT_TRUE(ds.has_source_ip);
+
+  ASSERT_EQ(ds.registrations.size(), 2u);
+  const DsRegistration* r1 = FindReg(ds, "REG-1");
+  const DsRegistration* r2 = FindReg(ds, "REG-2");
+  ASSERT_TRUE(r1 && r2);
+  EXPECT_EQ(r1->reason, "依社會救助法第10條審核低收入戶資格");  // applied in the period
+  EXPECT_EQ(r2->reason, "");                                  // not in the period: not loaded
+  EXPECT_EQ(r1->approved_at, At(2026, 11, 25, 8, 30));
+  EXPECT_EQ(r2->request_no, "R-1");
+  EXPECT_EQ(ds.syms.Name(r1->unit), "社會救助科");
+  EXPECT_EQ(r1->first_seen, kNoTime);
+
+  ASSERT_EQ(ds.permissions.size(), 1u);
+  EXPECT_EQ(ds.permissions[0].decision, Decision::kApproved);
+  EXPECT_EQ(ds.permissions[0].effective_on, DateFromCivil(2026, 1, 5));
+  ASSERT_EQ(ds.permissions[0].items.size(), 2u);
+  EXPECT_EQ(ds.syms.Name(ds.permissions[0].items[1]), "C0101");
+
+  ASSERT_EQ(ds.requests.size(), 4u);
+  for (const auto& r : ds.requests) EXPECT_EQ(r.inconsistent, r.request_no == "R-2") << r.request_no;
+
+  EXPECT_TRUE(ds.has_roster);
+  ASSERT_EQ(ds.staff.size(), 1u);
+  EXPECT_EQ(ds.staff[0].status, StaffStatus::kActive);
+
+  EXPECT_TRUE(ds.has_calendar);
+  EXPECT_EQ(ds.calendar.size(), 3u);
+  EXPECT_TRUE(ds.calendar.at(DateFromCivil(2026, 11, 28)));
+  EXPECT_FALSE(ds.calendar.at(DateFromCivil(2026, 10, 10)));
+
+  Sym a231 = ds.syms.Find("ksw0231"), a300 = ds.syms.Find("ksw0300");
+  ASSERT_NE(a300, kNoSym);
+  EXPECT_EQ(ds.last_query_time.at(a231), At(2026, 11, 25, 10, 30));
+  EXPECT_EQ(ds.last_query_time.at(a300), At(2026, 8, 1, 8, 0));  // the 11-26 query is after the period
+
+  // The documents' look-ups.
+  std::vector<std::vector<RequestRow>> reqs;
+  ASSERT_TRUE(store->RequestsAppliedBetween(DateFromCivil(2026, 8, 1), DateFromCivil(2026, 9, 30), &reqs).ok());
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].size(), 2u);
+  EXPECT_EQ(reqs[0][1].subject_name, "錢小二");
+  std::vector<PermissionRecord> perms;
+  ASSERT_TRUE(store->PermissionsAppliedBetween(DateFromCivil(2026, 1, 1), DateFromCivil(2026, 1, 31), &perms).ok());
+  ASSERT_EQ(perms.size(), 1u);
+  EXPECT_EQ(perms[0].account, "ksw0231");
+  ASSERT_TRUE(store->PermissionsAppliedBetween(DateFromCivil(2026, 2, 1), DateFromCivil(2026, 2, 28), &perms).ok());
+  EXPECT_TRUE(perms.empty());
+  std::vector<StaffRecord> staff;
+  ASSERT_TRUE(store->Staff(&staff).ok());
+  ASSERT_EQ(staff.size(), 1u);
+  bool work = false;
+  ASSERT_TRUE(store->IsWorkDay(DateFromCivil(2026, 11, 28), &work).ok());  // make-up Saturday
+  EXPECT_TRUE(work);
+  ASSERT_TRUE(store->IsWorkDay(DateFromCivil(2026, 11, 29), &work).ok());  // Sunday, not covered
+  EXPECT_FALSE(work);
+  ASSERT_TRUE(store->IsWorkDay(DateFromCivil(2026, 11, 30), &work).ok());  // Monday, not covered
+  EXPECT_TRUE(work);
+
+  // Streaming in (time, txn) order, and the raw line of a stored query.
+  std::vector<std::string> streamed;
+  ASSERT_TRUE(store->ForEachQuery(At(2026, 11, 1), At(2026, 12, 1), [&](const PlatformQuery& q) {
+                  streamed.push_back(q.txn_id);
+                  return Status::OK();
+                }).ok());
+  EXPECT_EQ(streamed.size(), 4u);
+  std::string file, raw;
+  long line = 0;
+  ASSERT_TRUE(store->QueryRaw(q2.id, &file, &line, &raw).ok());
+  EXPECT_EQ(line, 3);
+  EXPECT_NE(raw.find("ＫＳＷ0231"), std::string::npos);  // verbatim, not normalised
+}
+
+TEST(StoreDataset, CalendarFilesUpsertPerDate) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp / "s.db");
+  Write(tmp / "in/calendar/a.csv", "西元日期,星期,是否放假,備註\n20260101,四,2,元旦\n20260102,五,0,\n");
+  Write(tmp / "in/calendar/b.csv", "西元日期,星期,是否放假,備註\n20260102,五,2,調整放假\n");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 1, 1), &rep).ok());
+  bool work = true;
+  ASSERT_TRUE(store->IsWorkDay(DateFromCivil(2026, 1, 2), &work).ok());
+  EXPECT_FALSE(work);  // the later file wins for the date it covers
+}
+
+TEST(StoreJobs, JobsFindingsAndFollowUps) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp / "s.db");
+  std::string h;
+  ASSERT_TRUE(store->LastManifestHash(&h).ok());
+  EXPECT_EQ(h, "");
+  JobRecord j1;
+  j1.kind = "nightly";
+  j1.params_json = R"({"date":"2026-11-25"})";
+  ASSERT_TRUE(store->BeginJob(&j1).ok());
+  EXPECT_GT(j1.id, 0);
+  EXPECT_EQ(j1.status, "running");
+  j1.status = "ok";
+  j1.manifest_sha256 = std::string(64, 'a');
+  j1.output_dir = "out/nightly/2026-11-25";
+  ASSERT_TRUE(store->FinishJob(j1).ok());
+  JobRecord j2;
+  j2.kind = "audit";
+  ASSERT_TRUE(store->BeginJob(&j2).ok());
+  j2.status = "failed";
+  ASSERT_TRUE(store->FinishJob(j2).ok());
+  ASSERT_TRUE(store->LastManifestHash(&h).ok());
+  EXPECT_EQ(h, std::string(64, 'a'));  // the failed job does not count
+  std::vector<JobRecord> jobs;
+  ASSERT_TRUE(store->ListJobs(&jobs).ok());
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_EQ(jobs[0].output_dir, "out/nightly/2026-11-25");
+  EXPECT_NE(jobs[1].finished, kNoTime);
+
+  Finding f;
+  f.rule_id = "R01";
+  f.severity = Severity::kHigh;
+  f.key = "R01|GSP1";
+  f.account = "ksw0231";
+  f.txn_id = "GSP1";
+  f.query_time = At(2026, 11, 25, 9, 0);
+  f.detail = "未登記查調";
+  f.evidence.push_back({Evidence::Kind::kQuery, 7, "GSP1"});
+  Finding g = f;
+  g.rule_id = "R09";
+  g.key = "R09|ksw0231|2026-11-25";
+  g.date = DateFromCivil(2026, 11, 25);
+  g.query_time = kNoTime;
+  g.evidence.clear();
+  ASSERT_TRUE(store->SaveFindings(j1.id, {f, g}).ok());
+  std::vector<Finding> back;
+  ASSERT_TRUE(store->LoadFindings(j1.id, &back).ok());
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].key, f.key);
+  ASSERT_EQ(back[0].evidence.size(), 1u);
+  EXPECT_EQ(back[0].evidence[0].id, 7);
+  EXPECT_EQ(back[1].date, g.date);
+  EXPECT_EQ(back[1].query_time, kNoTime);
+
+  Date due1 = DateFromCivil(2026, 12, 5), due2 = DateFromCivil(2026, 12, 1);
+  ASSERT_TRUE(store->OpenFollowUp(f, j1.id, due1).ok());
+  ASSERT_TRUE(store->OpenFollowUp(f, j2.id, due2).ok());  // exists: left as it is
+  ASSERT_TRUE(store->OpenFollowUp(g, j1.id, due2).ok());
+  std::vector<FollowUp> fus;
+  ASSERT_TRUE(store->ListFollowUps(&fus).ok());
+  ASSERT_EQ(fus.size(), 2u);
+  EXPECT_EQ(fus[0].key, g.key);  // earlier due first
+  EXPECT_EQ(fus[1].due, due1);
+  EXPECT_EQ(fus[1].first_job, j1.id);
+  EXPECT_EQ(fus[1].state, FollowUpState::kOpen);
+  EXPECT_EQ(fus[1].severity, Severity::kHigh);
+
+  ASSERT_TRUE(store->SetFollowUpState(f.key, FollowUpState::kReportReceived, "auditor1", At(2026, 12, 2), "報告已收").ok());
+  ASSERT_TRUE(store->SetFollowUpState(f.key, FollowUpState::kClosed, "auditor2", At(2026, 12, 3), "結案").ok());
+  ASSERT_TRUE(store->ListFollowUps(&fus).ok());
+  EXPECT_EQ(fus[1].state, FollowUpState::kClosed);
+  EXPECT_EQ(fus[1].updated_by, "auditor2");
+  EXPECT_EQ(fus[1].updated_at, At(2026, 12, 3));
+  EXPECT_EQ(fus[1].note, "結案");
+  std::vector<FollowUpChange> hist;
+  ASSERT_TRUE(store->FollowUpHistory(f.key, &hist).ok());
+  ASSERT_EQ(hist.size(), 2u);
+  EXPECT_EQ(hist[0].from, FollowUpState::kOpen);
+  EXPECT_EQ(hist[0].to, FollowUpState::kReportReceived);
+  EXPECT_EQ(hist[0].by, "auditor1");
+  EXPECT_EQ(hist[1].from, FollowUpState::kReportReceived);
+  EXPECT_EQ(hist[1].to, FollowUpState::kClosed);
+  Status st = store->SetFollowUpState("R99|nope", FollowUpState::kClosed, "x", At(2026, 12, 3), "");
+  EXPECT_EQ(st.code(), Status::Code::kNotFound);
+  EXPECT_STREQ(FollowUpStateName(FollowUpState::kReportReceived), "report_received");
+}
+
+}  // namespace
+}  // namespace liaudit::store
