@@ -356,6 +356,53 @@ struct Update {
   void Put(const PdfReference& r, std::string body) { objects[r.ObjectNumber()] = {r.GenerationNumber(), std::move(body)}; }
 };
 
+PdfObject* Resolve(PoDoFo::PdfVecObjects& objs, PdfObject* o) {
+  for (int hops = 0; o != nullptr && o->IsReference() && hops < 8; ++hops) o = objs.GetObject(o->GetReference());
+  return o;
+}
+
+long long CountOf(const PdfObject& node) {
+  const PdfObject* c = node.GetDictionary().GetKey("Count");
+  return c != nullptr && c->IsNumber() ? c->GetNumber() : -1;
+}
+
+bool IsPagesNode(const PdfObject& o) {
+  const PdfObject* t = o.GetDictionary().GetKey("Type");
+  if (t != nullptr && t->IsName()) return t->GetName() == PdfName("Pages");
+  return o.GetDictionary().HasKey("Kids");
+}
+
+// Page `index` (0-based) by descending the page tree with /Count, loading only the
+// nodes on the way (plus, in a node with mixed children, the children before it).
+PdfObject* FindPage(PoDoFo::PdfVecObjects& objs, PdfObject* node, long long index) {
+  for (int depth = 0; node != nullptr && depth < 64; ++depth) {
+    PdfObject* kids = Resolve(objs, node->GetDictionary().GetKey("Kids"));
+    if (kids == nullptr || !kids->IsArray()) return nullptr;
+    PdfArray& arr = kids->GetArray();
+    // Fast path: as many kids as pages below means every kid is a page.
+    if (CountOf(*node) == static_cast<long long>(arr.size()) && index < static_cast<long long>(arr.size())) {
+      PdfObject* kid = Resolve(objs, &arr[static_cast<size_t>(index)]);
+      if (kid != nullptr && kid->IsDictionary() && !IsPagesNode(*kid)) return kid;
+    }
+    PdfObject* down = nullptr;
+    for (size_t i = 0; i < arr.size() && down == nullptr; ++i) {
+      PdfObject* kid = Resolve(objs, &arr[i]);
+      if (kid == nullptr || !kid->IsDictionary()) return nullptr;
+      if (IsPagesNode(*kid)) {
+        long long c = CountOf(*kid);
+        if (c < 0) return nullptr;
+        if (index < c) down = kid; else index -= c;
+      } else if (index == 0) {
+        return kid;
+      } else {
+        --index;
+      }
+    }
+    node = down;
+  }
+  return nullptr;
+}
+
 // Offset of the last `startxref` and whether it points to a classic xref table.
 Status FindStartXref(const std::string& pdf, const std::string& path, size_t* offset, bool* classic) {
   size_t from = pdf.size() > 2048 ? pdf.size() - 2048 : 0;
@@ -377,21 +424,27 @@ Status FindStartXref(const std::string& pdf, const std::string& path, size_t* of
 Status BuildUpdate(const std::string& pdf, const std::string& path, const Signer& signer, const SignRequest& req,
                    LocalTime when, std::string* tail, size_t* contents_at, size_t* contents_len,
                    size_t* byterange_at, size_t* byterange_len) {
-  PoDoFo::PdfMemDocument doc;
-  doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
-  const PdfObject* trailer = doc.GetTrailer();
-  if (trailer == nullptr || !trailer->IsDictionary() || !trailer->GetDictionary().HasKey("Root")) {
+  // PdfParser alone, objects loaded on demand: PdfMemDocument's page tree costs
+  // about half a second on a 10,000-page file; we only need a handful of objects.
+  PoDoFo::PdfVecObjects objs;
+  PoDoFo::PdfParser parser(&objs);
+  parser.ParseFile(pdf.data(), static_cast<long>(pdf.size()), true);
+  if (parser.GetEncrypted()) return Status::InvalidInput(path + ": encrypted PDFs are not signed");
+  const PdfObject* trailer = parser.GetTrailer();
+  if (trailer == nullptr || !trailer->IsDictionary() || !trailer->GetDictionary().HasKey("Root") ||
+      !trailer->GetDictionary().GetKey("Root")->IsReference()) {
     return Status::InvalidInput(path + ": PDF trailer has no /Root");
   }
-  if (trailer->GetDictionary().HasKey("Encrypt")) return Status::InvalidInput(path + ": encrypted PDFs are not signed");
   const PdfDictionary& tdict = trailer->GetDictionary();
-  int page_count = doc.GetPageCount();
+  PdfObject* catalog = objs.GetObject(tdict.GetKey("Root")->GetReference());
+  if (catalog == nullptr || !catalog->IsDictionary()) return Status::InvalidInput(path + ": PDF catalog is missing");
+  PdfObject* pages = Resolve(objs, catalog->GetDictionary().GetKey("Pages"));
+  long long page_count = pages != nullptr && pages->IsDictionary() ? CountOf(*pages) : 0;
   if (page_count <= 0) return Status::InvalidInput(path + ": the PDF has no pages");
   if (req.page < 0 || req.page >= page_count) {
     return Status::InvalidInput(path + ": signature page " + std::to_string(req.page) + " is out of range (the PDF has " +
                                 std::to_string(page_count) + " pages)");
   }
-  PoDoFo::PdfVecObjects& objs = doc.GetObjects();
   PoDoFo::pdf_objnum next = 0;
   if (const PdfObject* size = tdict.GetKey("Size"); size != nullptr && size->IsNumber()) {
     next = static_cast<PoDoFo::pdf_objnum>(size->GetNumber());
@@ -400,8 +453,8 @@ Status BuildUpdate(const std::string& pdf, const std::string& path, const Signer
 
   Update up;
   PdfReference sig_ref(next++, 0), widget_ref(next++, 0);
-  PdfObject* page = doc.GetPage(req.page)->GetObject();
-  PdfObject* catalog = doc.GetCatalog();
+  PdfObject* page = FindPage(objs, pages, req.page);
+  if (page == nullptr) return Status::InvalidInput(path + ": cannot find page " + std::to_string(req.page) + " in the page tree");
 
   // Page: add the widget to /Annots (an indirect /Annots array is rewritten instead).
   {
@@ -580,8 +633,6 @@ Status SignPdfFile(const Signer& signer, const std::string& path, const SignRequ
   std::string tail;
   size_t contents_at = 0, contents_len = 0, br_at = 0, br_len = 0;
   try {
-    PoDoFo::PdfError::EnableDebug(false);
-    PoDoFo::PdfError::EnableLogging(false);
     LIAUDIT_RETURN_IF_ERROR(
         BuildUpdate(pdf, path, signer, request, when, &tail, &contents_at, &contents_len, &br_at, &br_len));
   } catch (const PoDoFo::PdfError& e) {

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 namespace liaudit::sign::testing {
 
@@ -42,6 +43,42 @@ bool MakePdf(const std::string& path, int pages, const std::string& title) {
   } catch (const PoDoFo::PdfError&) {
     return false;
   }
+}
+
+bool MakeLargePdf(const std::string& path, int pages, const std::string& title) {
+  std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<size_t> offsets;  // object n at offsets[n - 1]
+  auto obj = [&](const std::string& body) {
+    offsets.push_back(out.size());
+    out += std::to_string(offsets.size()) + " 0 obj\n" + body + "\nendobj\n";
+  };
+  // 1 catalog, 2 page tree, 3 font, 4 info, then page i at 5 + 2i, its content at 6 + 2i.
+  obj("<</Type/Catalog/Pages 2 0 R>>");
+  std::string kids;
+  for (int i = 0; i < pages; ++i) kids += std::to_string(5 + 2 * i) + " 0 R ";
+  obj("<</Type/Pages/Count " + std::to_string(pages) + "/Kids[" + kids + "]>>");
+  obj("<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>");
+  obj("<</Title(" + title + ")/Producer(liaudit test fixture)>>");
+  for (int i = 0; i < pages; ++i) {
+    obj("<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 3 0 R>>>>/Contents " +
+        std::to_string(6 + 2 * i) + " 0 R>>");
+    std::string text = "BT /F1 12 Tf 56 780 Td (" + title + " - page " + std::to_string(i + 1) + " of " +
+                       std::to_string(pages) + ") Tj 0 -20 Td (Synthetic fixture for signature tests.) Tj ET";
+    obj("<</Length " + std::to_string(text.size()) + ">>\nstream\n" + text + "\nendstream");
+  }
+  size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(offsets.size() + 1) + "\n0000000000 65535 f\r\n";
+  for (size_t off : offsets) {
+    char line[24];
+    std::snprintf(line, sizeof line, "%010zu 00000 n\r\n", off);
+    out += line;
+  }
+  out += "trailer\n<</Size " + std::to_string(offsets.size() + 1) +
+         "/Root 1 0 R/Info 4 0 R/ID[<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>]>>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << out;
+  return static_cast<bool>(f);
 }
 
 namespace {

@@ -48,7 +48,7 @@ class SignTest : public ::testing::Test {
   // A fresh signed PDF of `pages` pages at dir_/name.
   std::string SignedPdf(const std::string& name, int pages = 2, bool visible = false) {
     std::string path = dir_ + "/" + name;
-    EXPECT_TRUE(MakePdf(path, pages));
+    EXPECT_TRUE(pages >= 1000 ? testing::MakeLargePdf(path, pages) : MakePdf(path, pages));
     if (!signer_) signer_ = LoadSigner(config_);
     SignRequest r;
     r.reason = "勞保查詢系統使用紀錄檢查結果";
