@@ -423,6 +423,31 @@ TEST(WorkbookTest, FixedClockDrivesDefaultCreationTime) {
   EXPECT_EQ(ReadBack(dir.File("c.xlsx"))["properties"]["created"], "2026-03-04 00:00:00");
 }
 
+// What a user sees: LibreOffice (when installed) renders the date cells in 民國 form.
+// Its CSV export with "save cell contents as shown" gives the displayed text.
+TEST(WorkbookTest, LibreOfficeShowsRocDates) {
+  if (!Exists("/usr/bin/soffice")) GTEST_SKIP() << "LibreOffice not installed (Debian libreoffice-calc-nogui)";
+  TempDir dir;
+  const std::string path = dir.File("roc.xlsx");
+  std::unique_ptr<Workbook> wb;
+  ASSERT_TRUE(Workbook::Create(path, true, &wb).ok());
+  SheetSpec s;
+  s.name = "roc";
+  s.title = "民國日期";
+  s.columns = {{"日期", ColType::kDate}, {"時間", ColType::kDateTime}, {"筆數", ColType::kInteger}};
+  ASSERT_TRUE(wb->AddSheet(s).ok());
+  ASSERT_TRUE(wb->AppendRow({Cell::OfDate(kDay), Cell::OfTime(kTime), 12345}).ok());
+  ASSERT_TRUE(wb->AppendRow({Cell::OfDate(DateFromCivil(2011, 1, 5)), Cell::OfTime(StartOf(DateFromCivil(2011, 1, 5))), 7}).ok());
+  ASSERT_TRUE(wb->Close().ok());
+  std::string cmd = "cd '" + dir.path() + "' && timeout 300 /usr/bin/soffice --headless -env:UserInstallation=file://" +
+                    dir.path() + "/profile --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true' "
+                    "roc.xlsx --outdir out >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::string csv = ReadAll(dir.path() + "/out/roc.csv");
+  EXPECT_NE(csv.find("115/11/25,115/11/25 13:05:09,12345"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("100/01/05,100/01/05 00:00:00,7"), std::string::npos) << csv;
+}
+
 // Excel's row limit: rows go on in "<name> (2)" with the same title and header.
 TEST(WorkbookTest, FullSheetContinuesOnNextSheet) {
   TempDir dir;
