@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "core/twid.h"
 #include "reports/charts.h"
 #include "reports/layout.h"
 #include "reports/reports.h"
@@ -305,12 +306,25 @@ Status WriteReviewReport(render::Engine& engine, const ReviewReport& report, con
   layout::InstallDecorator(doc.get(), std::string(kTitle) + "　" + layout::RocQuarter(report.quarter),
                            report.organisation, generated.empty() ? "" : "產製時間：" + generated, 2);
 
+  // The Bureau's copy must never show a full ID: the model promises masked IDs, and this
+  // safety net masks any that still pass the ID check (a caller bug), with a warning.
+  ReviewReport masked_copy;
+  const ReviewReport* rep = &report;
+  long unmasked = 0;
+  for (const auto& f : report.findings) unmasked += IsValidId(f.subject_id);
+  if (unmasked > 0) {
+    masked_copy = report;
+    for (auto& f : masked_copy.findings)
+      if (IsValidId(f.subject_id)) f.subject_id = MaskId(f.subject_id);
+    rep = &masked_copy;
+  }
+
   render::Flow flow(doc.get(), layout::ReportMargins());
   Cover(&flow, doc.get(), report);
   Summary(&flow, doc.get(), report);
   Permissions(&flow, doc.get(), report);
   Usage(&flow, doc.get(), report);
-  Findings(&flow, doc.get(), report);
+  Findings(&flow, doc.get(), *rep);
 
   layout::Heading(&flow, doc.get(), "五、追蹤改正情形", 0, 60);
   flow.Paragraph("依要點第八點，資料查詢者違反規定者應立即改正，並於十日內提具檢討報告。", layout::NoteStyle());
@@ -325,7 +339,12 @@ Status WriteReviewReport(render::Engine& engine, const ReviewReport& report, con
   layout::AddStamp(&flow, doc.get(), report.stamp);
 
   render::PdfResult local;
-  return doc->Finish(path, result ? result : &local);
+  if (!result) result = &local;
+  Status st = doc->Finish(path, result);
+  if (unmasked > 0)
+    result->warnings.push_back(info.name + ": " + std::to_string(unmasked) +
+                               " subject IDs arrived unmasked and were masked with the default pattern");
+  return st;
 }
 
 }  // namespace liaudit::reports

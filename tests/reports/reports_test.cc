@@ -231,6 +231,18 @@ TEST_F(ReportsTest, MismatchedChartSeriesDoNotCrash) {
   EXPECT_FALSE(WriteReviewReport(*engine_, rep, "", &res).ok());
 }
 
+TEST_F(ReportsTest, ReviewMasksAnIdThatArrivesUnmasked) {
+  ReviewReport rep = SampleReview(4);
+  rep.findings[0].subject_id = "A123456789";  // valid checksum: a caller forgot to mask
+  render::PdfResult res;
+  ASSERT_TRUE(WriteReviewReport(*engine_, rep, Out("review-unmasked.pdf"), &res).ok());
+  const std::string text = tt::Text(Out("review-unmasked.pdf"));
+  EXPECT_EQ(text.find("A123456789"), std::string::npos);
+  EXPECT_NE(text.find("A12345****"), std::string::npos);
+  ASSERT_EQ(res.warnings.size(), 1u);
+  EXPECT_NE(res.warnings[0].find("unmasked"), std::string::npos);
+}
+
 TEST_F(ReportsTest, SameModelAndClockGiveIdenticalBytes) {
   render::PdfResult r1, r2;
   ASSERT_TRUE(WriteReviewReport(*engine_, SampleReview(30), Out("review-a.pdf"), &r1).ok());
