@@ -39,9 +39,10 @@ constexpr double kExcelEpochOffset = 25569;
 constexpr Date kFirstSafeDate = -25508;  // 1900-03-01
 constexpr Date kLastDate = 2932896;      // 9999-12-31, Excel's last date
 
-// 民國 display formats. LCID 0x0404 (zh-TW) with the era year code "e": Excel's own
-// "中華民國曆" calendar choice produces this form, and the year shown is the ROC
-// year (2026 -> 115). The date is still a real serial number underneath.
+// 民國 display formats. LCID 0x0404 (zh-TW) with the era year code "e", the usual
+// custom format for Excel's 中華民國曆 calendar: the year shown is the ROC year
+// (2026 -> 115); LibreOffice renders it the same (tested). The cell is still a real
+// date serial underneath.
 constexpr char kRocDateFormat[] = "[$-404]e/mm/dd";
 constexpr char kRocDateTimeFormat[] = "[$-404]e/mm/dd hh:mm:ss";
 
