@@ -53,6 +53,11 @@ class Sink {
 // bad encoding, missing required column (named), empty file, no header, I/O) means no row of it was
 // passed to the sink. A non-OK Status returned by the sink aborts and is returned.
 // `info` may be null.
+// Details (docs/ingest.md): the file is read twice (pass 1: SHA-256 + encoding check; pass 2:
+// parse), so an encoding error is found before any row is sent. Only two errors can come after
+// rows were sent: a read error in pass 2, and a file whose size changed between the passes;
+// both are IoError and the caller should roll back what it took from that file.
+// Blank records are skipped (rows_blank); every other record is either taken or rejected.
 Status ParseFile(const std::string& path, InputKind kind, Sink* sink, SourceInfo* info);
 
 // The same for bytes already in memory (tests, fuzzing, small inputs): `name` stands for
