@@ -381,7 +381,8 @@ render::Table SkippedChecksTable(double w, const std::vector<std::string>& skipp
   return t.table();
 }
 
-void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp) {
+void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp, const std::string& heading,
+              const std::string& title) {
   if (!stamp.draw) return;
   const double line_h = 10.5 * 1.45;
   const double title_h = 22;
@@ -402,10 +403,10 @@ void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp) {
   const int page_index = doc->page_count() - 1;
   Box area = flow->Reserve(heading_h + box_h + 8);
   render::Canvas& c = flow->canvas();
-  doc->AddBookmark("簽章", page_index, area.y, 0);
+  doc->AddBookmark(heading, page_index, area.y, 0);
 
   TextStyle hs = SubHeadingStyle();
-  c.Text(Box{area.x, area.y, area.w, heading_h}, "權限管理者簽章", hs);
+  c.Text(Box{area.x, area.y, area.w, heading_h}, heading, hs);
 
   Box box{area.x + area.w - box_w, area.y + heading_h, box_w, box_h};
   c.FillRect(box, Color{1.0, 0.985, 0.975});
@@ -414,7 +415,7 @@ void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp) {
   TextStyle ts = TitleStyle(12);
   ts.color = kStampRed;
   ts.valign = VAlign::kMiddle;
-  c.Text(Box{box.x, box.y + 4, box.w, title_h}, "數位簽章", ts);
+  c.Text(Box{box.x, box.y + 4, box.w, title_h}, title, ts);
   c.Line(box.x + 8, box.y + 4 + title_h, box.x + box.w - 8, box.y + 4 + title_h,
          render::LineStyle{0.5, kStampRed, 0});
   double y = box.y + 8 + title_h;

@@ -101,6 +101,7 @@ void HeadedTable(render::Flow* flow, render::Document* doc, const std::string& h
 
 // The signature stamp: a bordered box with the stamp lines, right-aligned at the end of
 // the flow (so on the last page), registered with MarkStamp(). Nothing when !stamp.draw.
-void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp);
+void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp, const std::string& heading,
+              const std::string& title);
 
 }  // namespace liaudit::reports::layout

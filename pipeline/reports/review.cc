@@ -7,6 +7,7 @@
 #include "core/twid.h"
 #include "reports/charts.h"
 #include "reports/layout.h"
+#include "reports/report_text.h"
 #include "reports/reports.h"
 
 namespace liaudit::reports {
@@ -17,8 +18,6 @@ using layout::Number;
 using layout::Percent;
 
 namespace {
-
-const char* const kTitle = "勞保查詢系統使用紀錄檢查結果報告";
 
 std::string Period(const ReviewReport& r) {
   if (r.from == kNoDate || r.to == kNoDate) return "—";
@@ -33,14 +32,14 @@ render::Color SeverityColor(const std::string& s) {
   return render::Color::Gray(0.6);
 }
 
-void Cover(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
+void Cover(render::Flow* flow, render::Document* doc, const ReportText& words, const ReviewReport& r) {
   const double w = flow->content_width();
   flow->canvas();
   doc->AddBookmark("封面", 0, flow->y(), 0);
   flow->Space(38 * kMm);
   flow->Paragraph(r.organisation, layout::TitleStyle(16));
   flow->Space(6);
-  flow->Paragraph(kTitle, layout::TitleStyle(22));
+  flow->Paragraph(words.review_title, layout::TitleStyle(22));
   flow->Space(6);
   flow->Paragraph(layout::RocQuarter(r.quarter), layout::TitleStyle(16));
   flow->Space(24 * kMm);
@@ -50,15 +49,12 @@ void Cover(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
           {"檢查期間", Period(r)},
           {"填報單位", r.organisation},
           {"受文單位", r.recipient},
-          {"辦理依據", "高雄市政府社會局應用勞動部勞工保險局資訊作業管理要點第七點：每三個月檢查勞保查詢系統之使用紀錄，"
-                       "並將檢查結果送市府勞工局備查。"},
+          {"辦理依據", words.review_basis},
           {"產製時間", generated.empty() ? "—" : generated},
       },
       w * 0.22, w * 0.78, 11.5));
   flow->Space(10);
-  flow->Paragraph("本報告所載身分證統一編號均已遮蔽；內容涉及個人資料，僅供備查之用，請依個人資料保護法妥善保管，"
-                  "不得影印、複製或傳送予無關人員。",
-                  layout::NoteStyle());
+  flow->Paragraph(words.review_privacy_note, layout::NoteStyle());
   flow->NewPage();
 }
 
@@ -132,7 +128,7 @@ void ChartBox(render::Flow* flow, render::Document* doc, const charts::BarChart&
   flow->Space(4);
 }
 
-void Usage(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
+void Usage(render::Flow* flow, render::Document* doc, const ReportText& words, const ReviewReport& r) {
   const double w = flow->content_width();
   const render::Table units = LabelCountTable(w, r.by_unit, "單位", r.total_queries);
   layout::Heading(flow, doc, "三、查調統計", 0, 30 + layout::KeepHeight(doc, units));
@@ -148,9 +144,7 @@ void Usage(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
   }
 
   layout::Heading(flow, doc, "（二）各資料查詢者查調筆數與登記簿比對", 1, 90);
-  flow->Paragraph("「系統筆數」為勞保查詢系統之查詢紀錄，「登記筆數」為查調資料登記表（附表2）之登記筆數，"
-                  "「相符筆數」為有相符登記之查詢紀錄。",
-                  layout::NoteStyle());
+  flow->Paragraph(words.comparison_note, layout::NoteStyle());
   layout::TableBuilder t({w * 0.13, w * 0.12, w * 0.21, w * 0.11, w * 0.11, w * 0.11, w * 0.10, w * 0.11},
                          {"帳號", "姓名", "單位", "系統筆數", "登記筆數", "相符筆數", "相符率", "異常件數"},
                          {HAlign::kLeft, HAlign::kLeft, HAlign::kLeft, HAlign::kRight, HAlign::kRight, HAlign::kRight,
@@ -297,13 +291,16 @@ render::Table FollowUpTable(double w, const std::vector<FollowUpLine>& rows, con
 Status WriteReviewReport(render::Engine& engine, const ReviewReport& report, const std::string& path,
                          render::PdfResult* result) {
   if (path.empty()) return Status::InvalidInput("review report: empty output path");
+  ReportText words;
+  LIAUDIT_RETURN_IF_ERROR(LoadReportText(engine.options().templates_dir + "/report_text.conf", &words));
+  const std::string& title = words.review_title;
   render::DocInfo info;
-  info.title = report.organisation + kTitle;
-  info.subject = std::string(kTitle) + " " + layout::RocQuarter(report.quarter);
+  info.title = report.organisation + title;
+  info.subject = title + " " + layout::RocQuarter(report.quarter);
   info.name = "review.pdf";
   std::unique_ptr<render::Document> doc = engine.NewDocument(info);
   const std::string generated = layout::RocDateTime(report.generated_at);
-  layout::InstallDecorator(doc.get(), std::string(kTitle) + "　" + layout::RocQuarter(report.quarter),
+  layout::InstallDecorator(doc.get(), title + "　" + layout::RocQuarter(report.quarter),
                            report.organisation, generated.empty() ? "" : "產製時間：" + generated, 2);
 
   // The Bureau's copy must never show a full ID: the model promises masked IDs, and this
@@ -320,14 +317,14 @@ Status WriteReviewReport(render::Engine& engine, const ReviewReport& report, con
   }
 
   render::Flow flow(doc.get(), layout::ReportMargins());
-  Cover(&flow, doc.get(), report);
+  Cover(&flow, doc.get(), words, report);
   Summary(&flow, doc.get(), report);
   Permissions(&flow, doc.get(), report);
-  Usage(&flow, doc.get(), report);
+  Usage(&flow, doc.get(), words, report);
   Findings(&flow, doc.get(), *rep);
 
   layout::Heading(&flow, doc.get(), "五、追蹤改正情形", 0, 60);
-  flow.Paragraph("依要點第八點，資料查詢者違反規定者應立即改正，並於十日內提具檢討報告。", layout::NoteStyle());
+  flow.Paragraph(words.followup_note, layout::NoteStyle());
   const double w = flow.content_width();
   layout::HeadedTable(&flow, doc.get(), "（一）改正追蹤", 1, FollowUpTable(w, report.followups, "本期無追蹤中之案件。"));
   layout::HeadedTable(&flow, doc.get(), "（二）逾期未提檢討報告", 1,
@@ -336,7 +333,7 @@ Status WriteReviewReport(render::Engine& engine, const ReviewReport& report, con
   layout::HeadedTable(&flow, doc.get(), "六、未執行之檢查", 0, layout::SkippedChecksTable(w, report.skipped_checks));
 
   flow.Space(6 * kMm);
-  layout::AddStamp(&flow, doc.get(), report.stamp);
+  layout::AddStamp(&flow, doc.get(), report.stamp, words.stamp_heading, words.stamp_title);
 
   render::PdfResult local;
   if (!result) result = &local;

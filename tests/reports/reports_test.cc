@@ -243,6 +243,34 @@ TEST_F(ReportsTest, ReviewMasksAnIdThatArrivesUnmasked) {
   EXPECT_NE(res.warnings[0].find("unmasked"), std::string::npos);
 }
 
+TEST_F(ReportsTest, WordingComesFromTheTemplateFolder) {
+  const std::string dir = Out("tpl");
+  mkdir(dir.c_str(), 0755);
+  {
+    std::ofstream f(dir + "/report_text.conf");
+    f << "# test\nreview_title = \"勞保查詢系統使用紀錄季檢查報告\"  # changed\nstamp_title = \"電子簽章\"\n";
+  }
+  render::RenderOptions opts;
+  opts.templates_dir = dir;
+  std::unique_ptr<render::Engine> engine;
+  ASSERT_TRUE(render::Engine::Create(opts, &engine).ok());
+  render::PdfResult res;
+  ASSERT_TRUE(WriteReviewReport(*engine, SampleReview(3), Out("review-tpl.pdf"), &res).ok());
+  const std::string text = tt::Text(Out("review-tpl.pdf"));
+  EXPECT_NE(text.find("勞保查詢系統使用紀錄季檢查報告"), std::string::npos);
+  EXPECT_NE(text.find("電子簽章"), std::string::npos);
+  EXPECT_NE(text.find("權限管理者簽章"), std::string::npos);  // not overridden: built-in text
+
+  {
+    std::ofstream f(dir + "/report_text.conf");
+    f << "review_title = \"ok\"\n\n  stamp_titel = \"x\"\n";
+  }
+  const Status st = WriteReviewReport(*engine, SampleReview(3), Out("review-bad.pdf"), &res);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.ToString().find("report_text.conf:3:3"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.ToString().find("stamp_titel"), std::string::npos) << st.ToString();
+}
+
 TEST_F(ReportsTest, SameModelAndClockGiveIdenticalBytes) {
   render::PdfResult r1, r2;
   ASSERT_TRUE(WriteReviewReport(*engine_, SampleReview(30), Out("review-a.pdf"), &r1).ok());
