@@ -7,7 +7,11 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -48,6 +52,12 @@ uint64_t HashTxn(std::string_view s) {
     h ^= c;
     h *= 1099511628211ull;
   }
+  // FNV's multiply only carries bits upwards: mix so the table's low bits spread.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
   return h ? h : 1;
 }
 
@@ -196,6 +206,96 @@ struct Buffered {
   R rec;
   long line = 0;
   std::string raw;
+};
+
+// Runs the parser of a platform file on a second thread and hands its rows over in
+// batches, so decoding and validating overlap with SQLite's work on this thread
+// (the machine has two cores). The queue is bounded: memory stays constant.
+class PipelinedParse : public ingest::Sink {
+ public:
+  // Parses `path` and calls target->OnPlatform / OnReject on the calling thread, in
+  // file order. Returns the parser's Status, or the first error the target returned.
+  static Status Run(const std::string& path, ingest::Sink* target, ingest::SourceInfo* info) {
+    PipelinedParse p;
+    Status parse_status;
+    std::thread worker([&] {
+      parse_status = ingest::ParseFile(path, InputKind::kPlatform, &p, info);
+      p.Push(/*last=*/true);
+    });
+    Status st;
+    for (;;) {
+      Batch b;
+      if (!p.Pop(&b)) break;
+      for (size_t i = 0; st.ok() && i < b.rows.size(); ++i) st = target->OnPlatform(b.rows[i].q, b.rows[i].line, b.rows[i].raw);
+      if (st.ok()) {
+        for (const Reject& r : b.rejects) target->OnReject(r);
+      }
+      if (!st.ok()) {
+        p.Abort();
+        break;
+      }
+    }
+    worker.join();
+    return st.ok() ? parse_status : st;
+  }
+
+  Status OnPlatform(const PlatformQuery& q, long line, std::string_view raw) override {
+    cur_.rows.push_back({q, line, std::string(raw)});
+    if (cur_.rows.size() >= kBatchRows) return Push(false);
+    return Status::OK();
+  }
+  void OnReject(const Reject& r) override { cur_.rejects.push_back(r); }
+  Status OnPermission(const PermissionRecord&, long, std::string_view) override { return Unexpected(); }
+  Status OnRegistration(const RegistrationRecord&, long, std::string_view) override { return Unexpected(); }
+  Status OnRequest(const RequestRow&, long, std::string_view) override { return Unexpected(); }
+  Status OnStaff(const StaffRecord&, long, std::string_view) override { return Unexpected(); }
+  Status OnCalendar(const CalendarDay&, long, std::string_view) override { return Unexpected(); }
+
+ private:
+  static constexpr size_t kBatchRows = 2048;
+  static constexpr size_t kMaxBatches = 8;
+  struct Row {
+    PlatformQuery q;
+    long line;
+    std::string raw;
+  };
+  struct Batch {
+    std::vector<Row> rows;
+    std::vector<Reject> rejects;
+  };
+  static Status Unexpected() { return Status::Internal("store: non-platform record from a platform file"); }
+
+  Status Push(bool last) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return aborted_ || queue_.size() < kMaxBatches; });
+    if (aborted_) return Status::Internal("store: ingest aborted");
+    if (!cur_.rows.empty() || !cur_.rejects.empty()) queue_.push_back(std::move(cur_));
+    cur_ = Batch();
+    if (last) done_ = true;
+    cv_.notify_all();
+    return Status::OK();
+  }
+  bool Pop(Batch* b) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return done_ || !queue_.empty(); });
+    if (queue_.empty()) return false;
+    *b = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+  void Abort() {
+    std::lock_guard<std::mutex> lock(mu_);
+    aborted_ = true;
+    cv_.notify_all();
+  }
+
+  Batch cur_;  // filled by the worker only
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Batch> queue_;
+  bool done_ = false;
+  bool aborted_ = false;
 };
 
 }  // namespace
@@ -837,7 +937,8 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   }
 
   ingest::SourceInfo info;
-  Status ps = ingest::ParseFile(path, kind, this, &info);
+  Status ps = kind == InputKind::kPlatform ? PipelinedParse::Run(path, this, &info)
+                                           : ingest::ParseFile(path, kind, this, &info);
   if (ps.ok()) ps = sink_status_;
   if (!ps.ok() && (sink_failed_ || !sink_status_.ok())) return ps;  // the store failed: abort the run
   cur_.encoding = info.encoding;

@@ -99,7 +99,7 @@ Status Store::Open(const std::string& path, std::unique_ptr<Store>* out) {
   // committed transaction durable against a process crash and is much faster than FULL.
   // A 64 MiB page cache keeps the index pages of a million-row table in memory.
   Status st = Exec(impl->db,
-                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                   "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
   if (!st.ok()) return st.Prepend(path);
   LIAUDIT_RETURN_IF_ERROR(internal::Migrate(impl->db, path));

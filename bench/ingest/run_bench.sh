@@ -1,0 +1,26 @@
+#!/bin/sh
+# Ingest benchmark (issue 2 "Speed"): generates a 1,000,000-row platform export and a
+# 5,000-row nightly one, then in one run measures
+#   1. ours:   empty store <- 1M rows (end to end, indexes ready), then the nightly file;
+#   2. parse:  the parser alone (no store), for reference;
+#   3. import: the sqlite3 CLI's .import of the same file into a table with our indexes.
+# Each under /usr/bin/time for CPU time and peak RSS. Usage:
+#   bench/ingest/run_bench.sh BUILD_DIR [WORK_DIR]
+set -eu
+BUILD=${1:?usage: run_bench.sh BUILD_DIR [WORK_DIR]}
+WORK=${2:-/tmp/liaudit-ingest-bench}
+HERE=$(cd "$(dirname "$0")" && pwd)
+BENCH="$BUILD/bench/ingest/ingest_bench"
+mkdir -p "$WORK"
+[ -f "$WORK/platform-1m.csv" ] || /usr/bin/python3 "$HERE/gen_platform.py" 1000000 "$WORK/platform-1m.csv"
+[ -f "$WORK/platform-5k.csv" ] || /usr/bin/python3 "$HERE/gen_platform.py" 5000 "$WORK/platform-5k.csv" \
+  --seed 2 --txn-prefix GSN --start-day 95
+ls -l "$WORK/platform-1m.csv"
+T='user=%U sys=%S wall=%e peak_rss_kb=%M'
+/usr/bin/time -f "ours: $T" "$BENCH" ours "$WORK/store.db" "$WORK/platform-1m.csv" "$WORK/platform-5k.csv" | tee "$WORK/ours.out"
+/usr/bin/time -f "parse: $T" "$BENCH" parse "$WORK/platform-1m.csv"
+/usr/bin/time -f "import: $T" "$BENCH" import "$WORK/import.db" "$WORK/platform-1m.csv" | tee "$WORK/import.out"
+ours=$(sed -n 's/^ours_seconds=//p' "$WORK/ours.out")
+theirs=$(sed -n 's/^import_seconds=//p' "$WORK/import.out")
+echo "ratio_ours_over_import=$(echo "scale=3; $ours / $theirs" | bc)"
+cat /proc/pressure/cpu | head -1 | sed 's/^/cpu_pressure: /'
