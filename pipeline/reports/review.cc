@@ -93,7 +93,7 @@ void Summary(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
           {"逾期未提檢討報告", Number(static_cast<long>(r.overdue.size())) + " 件"},
           {"隔離之輸入資料", Number(r.rejected_rows) + " 列"},
       },
-      w * 0.3, w * 0.7, 10));
+      w * 0.26, w * 0.74, 10));
 }
 
 void Permissions(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
