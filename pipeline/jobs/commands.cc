@@ -1,5 +1,9 @@
 // The sub-commands that are not batch jobs: followup and verify.
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -60,6 +64,118 @@ Status RunFollowup(const JobOptions& opts, const FollowupParams& p, std::ostream
   return Status::OK();
 }
 
+namespace {
+
+struct ChainEntry {
+  std::string dir, sha256, previous, kind;
+  int64_t job_id = 0;
+};
+
+// Walks OUTPUT/{nightly,quarterly,audit,forms}/*/manifest.json and checks the hash
+// chain: every manifest's previous_manifest_sha256 is the hash of the manifest of the
+// job that finished before it; with the store at hand, every job the store recorded
+// still has its folder (or was superseded by a re-run) and no manifest was altered.
+int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out, std::ostream& err) {
+  std::vector<ChainEntry> entries;
+  std::error_code ec;
+  for (const char* kind : {"nightly", "quarterly", "audit", "forms"}) {
+    fs::path base = fs::path(p.path) / kind;
+    if (!fs::is_directory(base, ec)) continue;
+    for (const auto& d : fs::directory_iterator(base, ec)) {
+      std::string name = d.path().filename().string();
+      if (!d.is_directory() || name.empty() || name[0] == '.' || (name.size() > 9 && name.substr(name.size() - 9) == ".previous"))
+        continue;
+      fs::path m = d.path() / "manifest.json";
+      if (!fs::exists(m, ec)) {
+        out << "BROKEN   " << d.path().string() << ": no manifest.json\n";
+        entries.push_back({d.path().string(), "", "", kind, -1});
+        continue;
+      }
+      ChainEntry e;
+      e.dir = d.path().string();
+      e.kind = kind;
+      if (!Sha256OfFile(m.string(), &e.sha256).ok()) continue;
+      try {
+        std::ifstream in(m);
+        auto j = nlohmann::json::parse(in);
+        e.job_id = j.at("job").at("id").get<int64_t>();
+        e.previous = j.value("previous_manifest_sha256", "");
+      } catch (const std::exception& ex) {
+        out << "BROKEN   " << m.string() << ": unreadable manifest (" << ex.what() << ")\n";
+        e.job_id = -1;
+      }
+      entries.push_back(e);
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const ChainEntry& a, const ChainEntry& b) { return a.job_id < b.job_id; });
+  int problems = 0;
+  for (const auto& e : entries) problems += e.job_id < 0;
+
+  std::string db = opts.db_path;
+  if (db.empty() || !fs::exists(db, ec)) db = (fs::path(p.path) / "liaudit.sqlite").string();
+  std::unique_ptr<store::Store> st;
+  if (fs::exists(db, ec) && store::Store::Open(db, &st).ok()) {
+    std::vector<store::JobRecord> jobs;
+    st->ListJobs(&jobs);
+    std::map<int64_t, const store::JobRecord*> by_id;
+    std::string prev_hash;
+    std::map<int64_t, std::string> expected_prev;
+    for (const auto& j : jobs) {
+      if (j.status != "ok" || j.manifest_sha256.empty()) continue;
+      by_id[j.id] = &j;
+      expected_prev[j.id] = prev_hash;
+      prev_hash = j.manifest_sha256;
+    }
+    std::set<int64_t> seen;
+    for (const auto& e : entries) {
+      if (e.job_id < 0) continue;
+      seen.insert(e.job_id);
+      auto it = by_id.find(e.job_id);
+      if (it == by_id.end()) {
+        out << "UNKNOWN  " << e.dir << ": job " << e.job_id << " is not in the store\n";
+        ++problems;
+      } else if (it->second->manifest_sha256 != e.sha256) {
+        out << "ALTERED  " << e.dir << ": manifest differs from the one recorded for job " << e.job_id << "\n";
+        ++problems;
+      } else if (e.previous != expected_prev[e.job_id]) {
+        out << "BROKEN   " << e.dir << ": previous_manifest_sha256 does not match job " << e.job_id << "'s predecessor\n";
+        ++problems;
+      } else {
+        out << "OK       " << e.dir << " (job " << e.job_id << ")\n";
+      }
+    }
+    // Jobs the store recorded whose folder is gone, unless a later run of the same job replaced it.
+    std::set<std::string> present;
+    for (const auto& e : entries) present.insert(fs::weakly_canonical(e.dir).string());
+    for (const auto& [id, j] : by_id) {
+      if (seen.count(id) || j->output_dir.empty()) continue;
+      bool superseded = false;
+      for (const auto& [id2, j2] : by_id)
+        if (id2 > id && j2->output_dir == j->output_dir) superseded = true;
+      if (superseded) continue;
+      out << "MISSING  " << j->output_dir << ": job " << id << " (" << j->kind << ") has no folder\n";
+      ++problems;
+    }
+  } else {
+    // No store: check that the manifests found link to each other.
+    std::set<std::string> hashes;
+    for (const auto& e : entries) hashes.insert(e.sha256);
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const auto& e = entries[i];
+      if (e.job_id < 0) continue;
+      bool linked = i == 0 || e.previous.empty() || hashes.count(e.previous);
+      out << (linked ? "OK       " : "GAP      ") << e.dir << " (job " << e.job_id << ")\n";
+      if (!linked) ++problems;
+    }
+    out << "note: no store found, so deleted folders can only be seen as gaps in the chain\n";
+  }
+  out << (problems ? "chain: " + std::to_string(problems) + " problem(s)\n" : "chain: intact, " + std::to_string(entries.size()) + " job folder(s)\n");
+  (void)err;
+  return problems ? 1 : 0;
+}
+
+}  // namespace
+
 int RunVerify(const JobOptions& opts, const VerifyParams& p, std::ostream& out, std::ostream& err) {
   sign::VerifyOptions vo;
   vo.trust_anchors = opts.signing.trust_anchors;
@@ -68,6 +184,7 @@ int RunVerify(const JobOptions& opts, const VerifyParams& p, std::ostream& out, 
     err << "liaudit: verify: " << p.path << ": no such file or folder\n";
     return 1;
   }
+  if (p.chain) return VerifyChain(opts, p, out, err);
   sign::FolderVerdict verdict;
   if (fs::is_directory(p.path, ec)) {
     Status st = sign::VerifyFolder(p.path, vo, &verdict);
