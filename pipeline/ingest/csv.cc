@@ -265,7 +265,16 @@ bool CsvReader::FinishOverlong(CsvRecord* rec) {
     return true;
   }
   // One physical line longer than the limit: keep its start, skip to the next line.
-  overlong_.assign(b + pos_, std::min(kOverlongKeep, buf_.size() - pos_));
+  size_t keep = std::min(kOverlongKeep, buf_.size() - pos_);
+  // Cut on a character boundary so the kept text is still valid UTF-8.
+  if (keep > 0) {
+    size_t i = keep - 1;  // start of the last character kept
+    while (i > 0 && (static_cast<unsigned char>(b[pos_ + i]) & 0xC0) == 0x80) --i;
+    const unsigned char lead = static_cast<unsigned char>(b[pos_ + i]);
+    const size_t len = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (i + len > keep) keep = i;
+  }
+  overlong_.assign(b + pos_, keep);
   size_t skipped = buf_.size() - pos_;
   buf_.clear();
   pos_ = 0;

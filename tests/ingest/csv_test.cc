@@ -111,6 +111,13 @@ TEST(CsvTest, OverlongRecordIsQuarantinedAndReadingGoesOn) {
   EXPECT_LE(r2[0].raw.size(), 4096u);
   EXPECT_EQ(r2[1].fields, F({"ok", "1"}));
   EXPECT_EQ(r2[1].line, 2);
+  // The kept start of an overlong line of CJK text is cut on a character boundary.
+  std::string cjk;
+  while (cjk.size() < 5000) cjk += "中";
+  auto r3 = ReadAllCsv(cjk + "\nok,1\n", 64, opt);
+  ASSERT_EQ(r3.size(), 2u);
+  EXPECT_EQ(r3[0].raw.size() % 3, 0u);
+  EXPECT_EQ(r3[0].raw.substr(0, 3), "中");
 }
 
 TEST(CsvTest, GarbageNeverCrashes) {
