@@ -13,7 +13,8 @@ Context::Context(const Dataset& d, const RuleOptions& o)
     : ds(d),
       opts(o),
       bases(CleanBases(o.legal_bases.empty() ? DefaultLegalBases() : o.legal_bases)),
-      index(d, o.registration_window_days) {
+      index(d, o.registration_window_days),
+      scope(d) {
   const size_t n = ds.syms.size();
   approved_rows = ApprovedRowsByAccount(ds);
   timeline.resize(n);
@@ -59,7 +60,6 @@ Context::Context(const Dataset& d, const RuleOptions& o)
     std::sort(r.subjects.begin(), r.subjects.end());
     r.subjects.erase(std::unique(r.subjects.begin(), r.subjects.end()), r.subjects.end());
   }
-  scope_.assign(n, -1);
 }
 
 const Request* Context::FindRequest(std::string_view no) const {
@@ -69,13 +69,6 @@ const Request* Context::FindRequest(std::string_view no) const {
 
 bool Context::RequestLists(const Request& r, std::string_view subject) const {
   return std::binary_search(r.subjects.begin(), r.subjects.end(), subject);
-}
-
-bool Context::InScope(Sym account) const {
-  if (!filtered()) return true;
-  if (account >= scope_.size()) return false;
-  if (scope_[account] < 0) scope_[account] = AccountInScope(ds, account) ? 1 : 0;
-  return scope_[account] == 1;
 }
 
 std::string Context::Masked(std::string_view id) const { return MaskId(id, opts.id_mask); }

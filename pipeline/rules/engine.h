@@ -45,8 +45,9 @@ struct Context {
   const Request* FindRequest(std::string_view no) const;
   bool RequestLists(const Request& r, std::string_view subject) const;
   // Audit filters (AccountInScope), cached per Sym.
-  bool InScope(Sym account) const;
-  bool filtered() const { return !ds.period.accounts.empty() || !ds.period.unit.empty(); }
+  bool InScope(Sym account) const { return scope(account); }
+  bool filtered() const { return scope.filtered(); }
+  AccountScope scope;
 
   // A finding about query q with the common columns filled; key "<rule>|<txn_id>".
   Finding QueryFinding(const char* rule, const DsQuery& q) const;
@@ -54,9 +55,6 @@ struct Context {
   std::string QueryPhrase(const DsQuery& q) const;
   std::string Masked(std::string_view id) const;
   const std::string& Name(Sym s) const { return ds.syms.Name(s); }
-
- private:
-  mutable std::vector<int8_t> scope_;  // -1 unknown, 0 out, 1 in
 };
 
 Finding NewFinding(const char* rule, std::string key);

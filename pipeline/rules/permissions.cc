@@ -122,6 +122,18 @@ bool AccountInScope(const Dataset& ds, Sym account) {
   return false;
 }
 
+AccountScope::AccountScope(const Dataset& ds)
+    : ds_(ds), filtered_(!ds.period.accounts.empty() || !ds.period.unit.empty()) {
+  if (filtered_) cache_.assign(ds.syms.size(), -1);
+}
+
+bool AccountScope::operator()(Sym account) const {
+  if (!filtered_) return true;
+  if (account >= cache_.size()) return false;
+  if (cache_[account] < 0) cache_[account] = AccountInScope(ds_, account) ? 1 : 0;
+  return cache_[account] == 1;
+}
+
 bool IsWorkDay(const Dataset& ds, Date d) {
   if (ds.has_calendar) {
     auto it = ds.calendar.find(d);

@@ -62,7 +62,23 @@ Sym AccountUnitAt(const Dataset& ds, Sym account, LocalTime t);
 // Audit filters: true when ds.period.accounts is empty or names the account, and
 // ds.period.unit is empty or equals the account's unit at the period end per the
 // permission register or per the roster.
+// O(permission rows) per call: in loops over queries use AccountScope.
 bool AccountInScope(const Dataset& ds, Sym account);
+
+// AccountInScope for every account at once, computed lazily and cached per Sym:
+// O(1) per call after the first for an account. Not thread-safe. The Dataset must
+// outlive it and not change.
+class AccountScope {
+ public:
+  explicit AccountScope(const Dataset& ds);
+  bool operator()(Sym account) const;
+  bool filtered() const { return filtered_; }
+
+ private:
+  const Dataset& ds_;
+  bool filtered_;
+  mutable std::vector<int8_t> cache_;  // -1 unknown, 0 out, 1 in
+};
 
 // Work day (inputs.md §6): the calendar decides where it covers the date (make-up
 // Saturdays included), otherwise Monday-Friday.

@@ -794,6 +794,10 @@ TEST(AuditFilters, AccountsAndUnit) {
     ds.period.accounts.clear();
     ds.period.unit = "社會救助科";
     EXPECT_EQ(Keys(Check(ds), "R01"), Keys_t{"R01|T1"});
+    AccountScope scope(ds);
+    EXPECT_TRUE(scope(ds.syms.Find(kAcct)));
+    EXPECT_FALSE(scope(ds.syms.Find("other01")));
+    EXPECT_TRUE(scope.filtered());
     ds.period.unit = "不存在的科";
     EXPECT_TRUE(Check(ds).findings.empty());
   }
