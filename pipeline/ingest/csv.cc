@@ -60,9 +60,9 @@ bool CsvReader::Fill() {
     buf_.erase(0, pos_);
     pos_ = 0;
   }
-  // Grow geometrically while one record spans the buffer, so a long record costs O(n).
-  size_t want = std::max(opt_.chunk_bytes, buf_.size());
-  status_ = source_->Read(&buf_, want, &eof_);
+  // One chunk at a time: Next() decides how much a long record needs, and this keeps the
+  // buffer within max_record_bytes + one chunk.
+  status_ = source_->Read(&buf_, opt_.chunk_bytes, &eof_);
   return status_.ok();
 }
 
@@ -252,7 +252,7 @@ bool CsvReader::FinishOverlong(CsvRecord* rec) {
   rec->error_column = 0;
   const char* b = buf_.data();
   const void* nl = std::memchr(b + pos_, '\n', buf_.size() - pos_);
-  if (nl) {
+  if (nl && static_cast<size_t>(static_cast<const char*>(nl) - (b + pos_)) <= opt_.max_record_bytes) {
     // Most likely an unbalanced quote: give back the first line and resume after it.
     size_t e = static_cast<size_t>(static_cast<const char*>(nl) - b);
     size_t next = e + 1;
@@ -276,6 +276,15 @@ bool CsvReader::FinishOverlong(CsvRecord* rec) {
   }
   overlong_.assign(b + pos_, keep);
   size_t skipped = buf_.size() - pos_;
+  if (nl) {  // the line's end is already in the buffer
+    skipped = static_cast<size_t>(static_cast<const char*>(nl) - (b + pos_));
+    pos_ += skipped + 1;
+    rec->raw = overlong_;
+    rec->error = "line longer than " + std::to_string(opt_.max_record_bytes) + " bytes (" + std::to_string(skipped) +
+                 " bytes; raw text keeps the first " + std::to_string(overlong_.size()) + ")";
+    ++line_;
+    return true;
+  }
   buf_.clear();
   pos_ = 0;
   for (;;) {
@@ -309,6 +318,8 @@ bool CsvReader::Next(CsvRecord* rec) {
     }
     size_t next = 0;
     if (ParseAt(rec, &next) == Step::kDone) {
+      // A record that completed within the last chunk read may still be over the limit.
+      if (next - pos_ > opt_.max_record_bytes) return FinishOverlong(rec);
       rec->line = line_;
       line_ += lines_ >= 0 ? lines_ : static_cast<long>(std::count(buf_.data() + pos_, buf_.data() + next, '\n'));
       pos_ = next;
@@ -317,7 +328,8 @@ bool CsvReader::Next(CsvRecord* rec) {
     if (buf_.size() - pos_ >= opt_.max_record_bytes) return FinishOverlong(rec);
     // Read until the unfinished record's text has at least doubled (whatever the source's
     // chunk size), so the restarts of a long record cost O(n) in total.
-    const size_t target = std::max(opt_.chunk_bytes, 2 * (buf_.size() - pos_));
+    const size_t target =
+        std::min(std::max(opt_.chunk_bytes, 2 * (buf_.size() - pos_)), opt_.max_record_bytes + 1);
     do {
       if (!Fill()) return false;
     } while (!eof_ && buf_.size() - pos_ < target);

@@ -47,7 +47,8 @@ class StringSource : public TextSource {
 
 struct CsvOptions {
   size_t chunk_bytes = 1 << 20;             // how much to read from the source at a time
-  size_t max_record_bytes = 16u << 20;      // longer records are malformed (guards memory)
+  size_t max_record_bytes = 16u << 20;      // longer records are malformed; the buffer stays
+                                            // within this plus one chunk
 };
 
 struct CsvRecord {

@@ -303,3 +303,30 @@ TEST(ParseTest, BlankLinesAndEmptyRecordsAreCountedNotRows) {
 
 }  // namespace
 }  // namespace liaudit::ingest
+
+namespace liaudit::ingest {
+namespace {
+
+// Inputs that would make a naive reader hold the whole file: one 20 MiB line, and 20 MiB of
+// quote characters (one endless quoted field). Both end as one bounded reject per line.
+TEST(ParseTest, PathologicalFilesStayBounded) {
+  const std::string header = "交易序號,查詢時間,查詢者帳號,服務代碼,被查詢人統號\n";
+  for (char fill : {'x', '"'}) {
+    SCOPED_TRACE(fill);
+    testing::TempFile f("patho.csv", header + std::string(20u << 20, fill) + "\nT1,2026-11-25 09:00,a,C0101,A1\n");
+    testing::CollectSink sink;
+    SourceInfo info;
+    Status s = ParseFile(f.path(), InputKind::kPlatform, &sink, &info);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(info.rows_rejected, 1);
+    ASSERT_EQ(sink.rejects.size(), 1u);
+    EXPECT_EQ(sink.rejects[0].line, 2);
+    EXPECT_LE(sink.rejects[0].raw.size(), 4096u) << sink.rejects[0].reason;
+    EXPECT_NE(sink.rejects[0].reason.find("longer than"), std::string::npos) << sink.rejects[0].reason;
+    ASSERT_EQ(sink.rows.size(), 1u);
+    EXPECT_EQ(sink.rows[0].line, 3);
+  }
+}
+
+}  // namespace
+}  // namespace liaudit::ingest
