@@ -19,13 +19,15 @@ void JobLog::Line(const std::string& msg) {
 }
 
 void JobLog::Begin(const std::string& stage) {
-  stage_ = stage;
-  t0_ = std::chrono::steady_clock::now();
+  stages_.emplace_back(stage, std::chrono::steady_clock::now());
 }
 
 void JobLog::Done(const std::string& counts) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_).count();
-  Line(stage_ + ": " + std::to_string(ms) + " ms" + (counts.empty() ? "" : ", " + counts));
+  if (stages_.empty()) return;
+  auto [stage, t0] = stages_.back();
+  stages_.pop_back();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  Line(stage + ": " + std::to_string(ms) + " ms" + (counts.empty() ? "" : ", " + counts));
 }
 
 }  // namespace liaudit::jobs

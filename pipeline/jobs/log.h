@@ -4,6 +4,8 @@
 #include <chrono>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace liaudit::jobs {
 
@@ -13,15 +15,16 @@ class JobLog {
   // Also write every line (past and future) to `path`.
   void TeeTo(const std::string& path);
   void Line(const std::string& msg);
-  // Starts timing a stage; Done() logs "<stage>: <ms> ms, <counts>".
+  // Starts timing a stage; Done() logs "<stage>: <ms> ms, <counts>" for the innermost
+  // stage begun and not yet done (stages nest).
   void Begin(const std::string& stage);
   void Done(const std::string& counts = "");
   const std::string& text() const { return text_; }
 
  private:
-  std::string job_, stage_, text_;
+  std::string job_, text_;
   std::ofstream file_;
-  std::chrono::steady_clock::time_point t0_;
+  std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> stages_;
 };
 
 }  // namespace liaudit::jobs
