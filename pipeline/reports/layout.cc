@@ -215,6 +215,11 @@ void TableBuilder::TotalRow(std::vector<std::string> cells) {
   }
 }
 
+void TableBuilder::MuteLastRow() {
+  if (table_.rows.empty()) return;
+  for (auto& c : table_.rows.back().cells) c.style.color = Color::Gray(0.55);
+}
+
 void TableBuilder::SpanRow(const std::string& text, HAlign align) {
   render::TableRow row;
   row.min_height = 15;
@@ -311,6 +316,7 @@ render::Table RuleCountTable(double w, const std::vector<RuleCount>& counts) {
   long total = 0;
   for (const auto& c : counts) {
     t.Row({c.rule_id, c.rule_name, c.severity, Number(c.count)});
+    if (c.count == 0) t.MuteLastRow();  // the eye goes to the rules that found something
     total += c.count;
   }
   if (counts.empty()) t.SpanRow("本次未執行任何檢查規則。");

@@ -47,6 +47,8 @@ class TableBuilder {
   void Row(std::vector<std::string> cells);
   // A shaded row (totals).
   void TotalRow(std::vector<std::string> cells);
+  // Prints the most recent row in grey (e.g. rules with no finding).
+  void MuteLastRow();
   // A row whose single cell spans every column (e.g. "無資料").
   void SpanRow(const std::string& text, render::HAlign align = render::HAlign::kCenter);
   bool empty() const { return table_.rows.empty(); }
