@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -269,6 +270,27 @@ TEST_F(ReportsTest, WordingComesFromTheTemplateFolder) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.ToString().find("report_text.conf:3:3"), std::string::npos) << st.ToString();
   EXPECT_NE(st.ToString().find("stamp_titel"), std::string::npos) << st.ToString();
+}
+
+// Page images against reviewed goldens (tests/data/reports/golden/NAME-N.png, 50 dpi gray,
+// compared by the render tests' compare_png.py), so a wrong glyph, a moved grid line or a
+// broken chart fails even when the text extracts. LIAUDIT_UPDATE_GOLDEN=1 rewrites them.
+void ExpectMatchesGolden(const std::string& pdf, const std::string& name) {
+  const char* upd = std::getenv("LIAUDIT_UPDATE_GOLDEN");
+  const std::string cmd = "/usr/bin/python3 '" + std::string(LIAUDIT_SOURCE_DIR) + "/tests/render/compare_png.py' '" +
+                          pdf + "' '" + std::string(LIAUDIT_TEST_DATA) + "/reports/golden' " + name +
+                          (upd && *upd == '1' ? " --update" : "") + " 2>&1";
+  int rc = -1;
+  const std::string out = tt::Run(cmd, &rc);
+  EXPECT_EQ(rc, 0) << out;
+}
+
+TEST_F(ReportsTest, PagesMatchReviewedGoldenImages) {
+  render::PdfResult a, b;
+  ASSERT_TRUE(WriteExceptionsReport(*engine_, SampleExceptions(6), Out("golden-exceptions.pdf"), &a).ok());
+  ASSERT_TRUE(WriteReviewReport(*engine_, SampleReview(10), Out("golden-review.pdf"), &b).ok());
+  ExpectMatchesGolden(Out("golden-exceptions.pdf"), "exceptions");
+  ExpectMatchesGolden(Out("golden-review.pdf"), "review");
 }
 
 TEST_F(ReportsTest, SameModelAndClockGiveIdenticalBytes) {
