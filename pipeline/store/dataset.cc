@@ -180,19 +180,26 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
   }
 
   // R12(b) counts a request's linked queries from before the context window too:
-  // walk each such account's earlier queries on the (account, query_time) index and
-  // keep those whose subject it registered under a request.
+  // walk each such account's earlier queries on the account_time index and keep those
+  // whose subject it registered under a request.
+  Stmt account_id;
+  LIAUDIT_RETURN_IF_ERROR(account_id.Prepare(db, "SELECT id FROM accounts WHERE account = ?"));
   if (!request_pairs.empty()) {
     Stmt e;
     LIAUDIT_RETURN_IF_ERROR(e.Prepare(
-        db, (std::string(kQueryCols) + " FROM queries WHERE account = ? AND query_time < ?").c_str()));
+        db, (std::string(kQueryCols) + " FROM queries WHERE account_time >= ? AND account_time < ?").c_str()));
     size_t before = out->queries.size();
     std::string prev;
     for (const auto& [account, subject] : request_pairs) {
       if (account == prev) continue;
       prev = account;
-      e.Bind(1, std::string_view(account));
-      e.Bind(2, out->context_start);
+      account_id.Bind(1, std::string_view(account));
+      LIAUDIT_RETURN_IF_ERROR(account_id.Step(&row));
+      if (!row) continue;  // never queried
+      int64_t id = account_id.Int(0);
+      account_id.Reset();
+      e.Bind(1, internal::AccountTime(id, 0));
+      e.Bind(2, internal::AccountTime(id, out->context_start));
       LIAUDIT_FOR_EACH_ROW(e) {
         if (request_pairs.count({account, std::string(e.View(5))})) out->queries.push_back(ReadDsQuery(e, syms));
       }
@@ -265,23 +272,20 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
   LIAUDIT_FOR_EACH_ROW(c) out->calendar[static_cast<Date>(c.Int(0))] = c.Int(1) != 0;
   out->has_calendar = !out->calendar.empty();
 
-  // R16: last query per account before the period end. Walking the distinct accounts
-  // through the (account, query_time) index and asking each for its MAX costs
-  // O(accounts * log n) instead of a scan of every query.
-  Stmt next, last;
-  LIAUDIT_RETURN_IF_ERROR(next.Prepare(db, "SELECT account FROM queries WHERE account > ? ORDER BY account LIMIT 1"));
-  LIAUDIT_RETURN_IF_ERROR(last.Prepare(db, "SELECT MAX(query_time) FROM queries WHERE account = ? AND query_time < ?"));
-  std::string account;
-  for (;;) {
-    next.Bind(1, std::string_view(account));
-    LIAUDIT_RETURN_IF_ERROR(next.Step(&row));
-    if (!row) break;
-    account = next.Text(0);
-    next.Reset();
-    last.Bind(1, std::string_view(account));
-    last.Bind(2, end);
+  // R16: last query per account before the period end: one MAX over an index range
+  // per account (O(accounts * log n), no scan of the queries).
+  Stmt accounts, last;
+  LIAUDIT_RETURN_IF_ERROR(accounts.Prepare(db, "SELECT id, account FROM accounts"));
+  LIAUDIT_RETURN_IF_ERROR(
+      last.Prepare(db, "SELECT MAX(account_time) FROM queries WHERE account_time >= ? AND account_time < ?"));
+  LIAUDIT_FOR_EACH_ROW(accounts) {
+    int64_t id = accounts.Int(0);
+    last.Bind(1, internal::AccountTime(id, 0));
+    last.Bind(2, internal::AccountTime(id, end));
     LIAUDIT_RETURN_IF_ERROR(last.Step(&row));
-    if (row && !last.IsNull(0)) out->last_query_time[syms->Intern(account)] = last.Int(0);
+    if (row && !last.IsNull(0)) {
+      out->last_query_time[syms->Intern(accounts.View(1))] = last.Int(0) - internal::AccountTime(id, 0);
+    }
     last.Reset();
   }
   return Status::OK();

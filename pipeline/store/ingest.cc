@@ -317,7 +317,8 @@ class Ingester : public ingest::Sink {
         "txn_id, query_time, agency_code, account, querier_name, service_code, subject_id, result, source_ip,"
         " cert_serial";
     LIAUDIT_RETURN_IF_ERROR(ins_query_.Prepare(
-        db_, (std::string("INSERT INTO queries(") + cols + ", file_id, line, raw) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        db_, (std::string("INSERT INTO queries(") + cols +
+              ", file_id, line, raw, account_time) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                  .c_str()));
     LIAUDIT_RETURN_IF_ERROR(ins_conflict_.Prepare(
         db_, (std::string("INSERT INTO query_conflicts(") + cols +
@@ -331,6 +332,8 @@ class Ingester : public ingest::Sink {
         db_, (std::string("SELECT id, ") + cols + " FROM query_conflicts WHERE txn_id=?").c_str()));
     LIAUDIT_RETURN_IF_ERROR(where_stored_.Prepare(
         db_, "SELECT f.path, q.line FROM queries q JOIN source_files f ON f.id=q.file_id WHERE q.id=?"));
+    LIAUDIT_RETURN_IF_ERROR(ins_account_.Prepare(db_, "INSERT INTO accounts(account) VALUES(?)"));
+    LIAUDIT_RETURN_IF_ERROR(LoadAccounts());
     LIAUDIT_RETURN_IF_ERROR(ins_reject_.Prepare(
         db_, "INSERT INTO quarantine(file_id, path, line, col, reason, raw, quarantined_at) VALUES(?,?,?,?,?,?,?)"));
     return Status::OK();
@@ -459,6 +462,9 @@ class Ingester : public ingest::Sink {
       ins_query_.Bind(11, file_id_);
       ins_query_.Bind(12, line);
       ins_query_.Bind(13, raw);
+      int64_t account_id = 0;
+      LIAUDIT_RETURN_IF_ERROR(AccountId(q.account, &account_id));
+      ins_query_.Bind(14, internal::AccountTime(account_id, q.query_time));
       LIAUDIT_RETURN_IF_ERROR(ins_query_.Run());
       if (bulk_) memo_.Insert(h, sqlite3_last_insert_rowid(db_));
       ++cur_.taken;
@@ -496,6 +502,26 @@ class Ingester : public ingest::Sink {
                      std::string(raw));
   }
 
+  Status LoadAccounts() {
+    accounts_.clear();
+    Stmt acc;
+    LIAUDIT_RETURN_IF_ERROR(acc.Prepare(db_, "SELECT id, account FROM accounts"));
+    LIAUDIT_FOR_EACH_ROW(acc) accounts_.emplace(acc.Text(1), acc.Int(0));
+    return Status::OK();
+  }
+  Status AccountId(const std::string& account, int64_t* id) {
+    auto it = accounts_.find(account);
+    if (it != accounts_.end()) {
+      *id = it->second;
+      return Status::OK();
+    }
+    ins_account_.Bind(1, std::string_view(account));
+    LIAUDIT_RETURN_IF_ERROR(ins_account_.Run());
+    *id = sqlite3_last_insert_rowid(db_);
+    accounts_.emplace(account, *id);
+    return Status::OK();
+  }
+
   Status ApplyPermissions();
   Status ApplyRegistrations();
   Status ApplyRequests();
@@ -518,6 +544,8 @@ class Ingester : public ingest::Sink {
   IngestReport* report_;
   bool bulk_ = false;
   TxnMemo memo_;
+  std::unordered_map<std::string, int64_t> accounts_;  // accounts.account -> id
+  Stmt ins_account_;
   Stmt ins_query_, ins_conflict_, query_by_id_, query_by_txn_, conflicts_of_, where_stored_, ins_reject_;
 
   // Per file.
@@ -981,6 +1009,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   // distinct content) with its reason in provenance and quarantine.
   LIAUDIT_RETURN_IF_ERROR(Exec(db_, "ROLLBACK TO file; RELEASE file"));
   if (bulk_) memo_.ForgetAbove(last_query_before);
+  LIAUDIT_RETURN_IF_ERROR(LoadAccounts());  // accounts the rejected file added are gone too
   FileResult failed;
   failed.path = path;
   failed.sha256 = cur_.sha256;

@@ -27,6 +27,14 @@ namespace internal {
 std::string ItemsToJson(const std::vector<std::string>& items);
 std::vector<std::string> ItemsFromJson(std::string_view json);
 
+// queries.account_time: the account's id in the high 32 bits, the query time (seconds
+// since 1970, Taipei) in the low 32, so one integer index serves "this account's
+// queries between t0 and t1". Times outside [0, 2^32) are clamped (never in real data).
+inline int64_t AccountTime(int64_t account_id, LocalTime t) {
+  int64_t clamped = t < 0 ? 0 : (t > 0xFFFFFFFFll ? 0xFFFFFFFFll : t);
+  return account_id * 4294967296ll + clamped;
+}
+
 // A transaction that rolls back unless committed.
 class Transaction {
  public:

@@ -130,6 +130,14 @@ TEST(StoreOpen, MigratesVersion1StoreInPlace) {
                   return Status::OK();
                 }).ok());
   EXPECT_EQ(n, 1);
+  // The account_time index added by version 2 is filled for old rows.
+  Period p;
+  p.from = p.to = DateFromCivil(1970, 1, 1);
+  Dataset ds;
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  ASSERT_NE(ds.syms.Find("ksw1"), kNoSym);
+  EXPECT_EQ(ds.last_query_time.at(ds.syms.Find("ksw1")), 2000);
+  EXPECT_EQ(Count(path, "SELECT COUNT(*) FROM queries WHERE account_time = 4294967296 + 2000"), 1);
   store.reset();
   // Opening again is a no-op.
   store = OpenOrDie(path);
