@@ -108,12 +108,15 @@ TEST_F(ReportsTest, LongTextWrapsAndStaysComplete) {
   for (int i = 0; i < 30; ++i) longer += "查調事由未載明法令依據且未釋明業務關聯性";
   longer += "（結尾標記ＸＹＺ）";
   rep.findings[0].detail = longer;
+  // A long path without spaces must break inside the cell rather than run over the grid.
+  rep.findings[0].evidence.push_back("平臺紀錄 input/platform/2026/11/25/export_gsp_lab_insurance_query_log_kaohsiung_social_affairs_bureau_full_day_batch_000123.csv 第 12 行");
   const std::string path = Out("exceptions-long.pdf");
   render::PdfResult res;
   ASSERT_TRUE(WriteExceptionsReport(*engine_, rep, path, &res).ok());
   const std::string text = tt::Text(path);
   EXPECT_NE(text.find("（結尾標記ＸＹＺ）"), std::string::npos);
   EXPECT_NE(text.find(longer.substr(0, 60 * 3)), std::string::npos);
+  EXPECT_NE(text.find(NoSpace(rep.findings[0].evidence.back())), std::string::npos);
 }
 
 TEST_F(ReportsTest, ReviewReportHasCoverSectionsAndComparison) {
