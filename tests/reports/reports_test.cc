@@ -226,6 +226,18 @@ TEST_F(ReportsTest, EmptyModelsGiveValidReportsWithoutStamp) {
     EXPECT_NE(t.find(s), std::string::npos) << s;
 }
 
+TEST_F(ReportsTest, PrivateUseCharacterGivesAWarningNotAFailure) {
+  ExceptionsReport rep = SampleExceptions(3);
+  rep.findings[0].querier = "林\xEE\x80\x80芬";  // U+E000: no configured font has it
+  render::PdfResult res;
+  ASSERT_TRUE(WriteExceptionsReport(*engine_, rep, Out("exceptions-pua.pdf"), &res).ok());
+  ASSERT_FALSE(res.warnings.empty());
+  EXPECT_NE(res.warnings[0].find("U+E000"), std::string::npos) << res.warnings[0];
+  EXPECT_NE(res.warnings[0].find("exceptions.pdf"), std::string::npos) << res.warnings[0];
+  std::string out;
+  EXPECT_EQ(tt::QpdfCheck(Out("exceptions-pua.pdf"), &out), 0) << out;
+}
+
 TEST_F(ReportsTest, MismatchedChartSeriesDoNotCrash) {
   ReviewReport rep = SampleReview(5);
   rep.per_month_unit[0].per_month.resize(1);      // shorter than month_labels
