@@ -245,3 +245,33 @@ TEST(RowsTest, RegistrationRequestStaffCalendar) {
 
 }  // namespace
 }  // namespace liaudit::ingest
+
+#include "core/text.h"
+
+namespace liaudit::ingest {
+namespace {
+
+// The row parser splits timestamps itself (for speed); it must agree with core
+// ParseTimestamp on everything, odd inputs included.
+TEST(RowsTest, TimestampsAgreeWithCoreParseTimestamp) {
+  const char* inputs[] = {"2026-11-25 09:00",     "2026-11-25T09:00",    "2026-11-25  09:00:01", "2026-11-25 9:5",
+                          "2026-11-25 09:00 x",   "T09:00",              "2026-11-25 ",          "2026-11-25T",
+                          "115年11月25日 23:59:59", "1151125 00:00",       "20261125 12:00",       "2026-11-25 24:00",
+                          "2026/2/29 10:00",      "2028/2/29 10:00",     "99/12/31 10:00",       "0/1/1 10:00",
+                          "2026-11-25 10:00:60",  "2026-11-25 10::00",   "2026-11-25 -1:00",     "2026-11-25 10:00:00:00"};
+  for (const char* in : inputs) {
+    SCOPED_TRACE(in);
+    PlatformQuery q;
+    RowError e;
+    const bool ok = ParseOne(InputKind::kPlatform, kPlatformHeader, std::string("T1,\"") + in + "\",a,C0101,A1,",
+                             &RowParser::Platform, &q, &e);
+    auto core = ParseTimestamp(NormalizeCode(in));
+    EXPECT_EQ(ok, core.has_value()) << e.reason;
+    if (ok && core) {
+      EXPECT_EQ(q.query_time, *core);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace liaudit::ingest
