@@ -427,6 +427,7 @@ Status BuildUpdate(const std::string& pdf, const std::string& path, const Signer
   // PdfParser alone, objects loaded on demand: PdfMemDocument's page tree costs
   // about half a second on a 10,000-page file; we only need a handful of objects.
   PoDoFo::PdfVecObjects objs;
+  objs.SetAutoDelete(true);  // the vector owns the parsed objects (PdfDocument does the same)
   PoDoFo::PdfParser parser(&objs);
   parser.ParseFile(pdf.data(), static_cast<long>(pdf.size()), true);
   if (parser.GetEncrypted()) return Status::InvalidInput(path + ": encrypted PDFs are not signed");
