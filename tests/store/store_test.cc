@@ -258,6 +258,45 @@ TEST_P(DuplicateConflict, DuplicateIsNoOpConflictIsKeptAndQuarantined) {
 INSTANTIATE_TEST_SUITE_P(Store, DuplicateConflict, ::testing::Values(true, false),
                          [](const auto& param_info) { return param_info.param ? "SameRun" : "LaterRun"; });
 
+// Enough rows for several hand-over batches between the parser thread and the store,
+// and for the bulk-load duplicate table to grow several times.
+TEST(StoreIngest, ManyRowsWithRepeatsAcrossBatches) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  std::string csv = kPlatformHeader;
+  const int n = 10000;
+  for (int i = 0; i < n; ++i) {
+    csv += "GSP" + std::to_string(1000000 + i) + ",2026-11-25 " + std::to_string(10 + i % 8) + ":00,ksw" +
+           std::to_string(i % 37) + ",B0101,A123456789,\n";
+  }
+  for (int i = 0; i < n; i += 100) {  // 100 exact repeats and 100 conflicting ones (other service code)
+    csv += "GSP" + std::to_string(1000000 + i) + ",2026-11-25 " + std::to_string(10 + i % 8) + ":00,ksw" +
+           std::to_string(i % 37) + ",B0101,A123456789,\n";
+    csv += "GSP" + std::to_string(1000000 + i + 1) + ",2026-11-25 " + std::to_string(10 + (i + 1) % 8) + ":00,ksw" +
+           std::to_string((i + 1) % 37) + ",C0101,A123456789,\n";
+  }
+  Write(tmp / "in/platform/big.csv", csv);
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 25, 23, 59), &rep).ok());
+  EXPECT_EQ(rep.taken, n);
+  EXPECT_EQ(rep.duplicates, 100);
+  EXPECT_EQ(rep.conflicts, 100);
+  EXPECT_EQ(rep.rejects.size(), 100u);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries"), n);
+  EXPECT_EQ(Count(db, "SELECT COUNT(DISTINCT txn_id) FROM queries"), n);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM accounts"), 37);
+  Period p;
+  p.from = p.to = DateFromCivil(2026, 11, 25);
+  Dataset ds;
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  EXPECT_EQ(ds.queries.size(), static_cast<size_t>(n));
+  EXPECT_TRUE(std::is_sorted(ds.queries.begin(), ds.queries.end(), [](const DsQuery& a, const DsQuery& b) {
+    return a.time != b.time ? a.time < b.time : a.id < b.id;
+  }));
+  EXPECT_EQ(ds.last_query_time.size(), 37u);
+}
+
 TEST(StoreIngest, WholeFileRejectLeavesNoRowsAndIsRecordedOnce) {
   TempDir tmp;
   std::string db = tmp / "s.db";
