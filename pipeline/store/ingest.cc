@@ -66,60 +66,61 @@ uint64_t HashTxn(std::string_view s) {
 // million rows cost 32 MB instead of an index maintained row by row.
 class TxnMemo {
  public:
+  // Sizes the table for about `rows` entries up front (no rehash while loading).
+  void Reserve(size_t rows) {
+    size_t n = 1024;
+    while (n < rows * 2) n *= 2;
+    if (n > slots_.size()) Rehash(n);
+  }
   void Insert(uint64_t h, int64_t id) {
-    if ((count_ + 1) * 2 > hash_.size()) Grow();
+    if ((count_ + 1) * 2 > slots_.size()) Rehash(slots_.empty() ? 1024 : slots_.size() * 2);
     Place(h, id);
     ++count_;
   }
   // Calls fn(rowid) for every entry whose hash is h.
   template <typename F>
   Status ForEach(uint64_t h, F&& fn) const {
-    if (hash_.empty()) return Status::OK();
-    size_t mask = hash_.size() - 1;
-    for (size_t i = h & mask; hash_[i] != 0; i = (i + 1) & mask) {
-      if (hash_[i] == h) LIAUDIT_RETURN_IF_ERROR(fn(id_[i]));
+    if (slots_.empty()) return Status::OK();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask; slots_[i].hash != 0; i = (i + 1) & mask) {
+      if (slots_[i].hash == h) LIAUDIT_RETURN_IF_ERROR(fn(slots_[i].id));
     }
     return Status::OK();
   }
   // Forgets entries with rowid > last (rows rolled back with a rejected file).
   void ForgetAbove(int64_t last) {
-    std::vector<uint64_t> h;
-    std::vector<int64_t> id;
-    h.swap(hash_);
-    id.swap(id_);
-    hash_.assign(h.size(), 0);
-    id_.assign(h.size(), 0);
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size(), Slot());
     count_ = 0;
-    for (size_t i = 0; i < h.size(); ++i) {
-      if (h[i] != 0 && id[i] <= last) {
-        Place(h[i], id[i]);
+    for (const Slot& e : old) {
+      if (e.hash != 0 && e.id <= last) {
+        Place(e.hash, e.id);
         ++count_;
       }
     }
   }
 
  private:
+  struct Slot {
+    uint64_t hash = 0;  // 0 = empty
+    int64_t id = 0;
+  };
   void Place(uint64_t h, int64_t id) {
-    size_t mask = hash_.size() - 1;
+    size_t mask = slots_.size() - 1;
     size_t i = h & mask;
-    while (hash_[i] != 0) i = (i + 1) & mask;
-    hash_[i] = h;
-    id_[i] = id;
+    while (slots_[i].hash != 0) i = (i + 1) & mask;
+    slots_[i] = Slot{h, id};
   }
-  void Grow() {
-    std::vector<uint64_t> h;
-    std::vector<int64_t> id;
-    h.swap(hash_);
-    id.swap(id_);
-    size_t n = h.empty() ? 1024 : h.size() * 2;
-    hash_.assign(n, 0);
-    id_.assign(n, 0);
-    for (size_t i = 0; i < h.size(); ++i) {
-      if (h[i] != 0) Place(h[i], id[i]);
+  void Rehash(size_t n) {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(n, Slot());
+    for (const Slot& e : old) {
+      if (e.hash != 0) Place(e.hash, e.id);
     }
   }
-  std::vector<uint64_t> hash_;
-  std::vector<int64_t> id_;
+  std::vector<Slot> slots_;
   size_t count_ = 0;
 };
 
@@ -964,6 +965,12 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
     m.Reset();
   }
 
+  if (bulk_ && kind == InputKind::kPlatform) {
+    // Platform rows are about 100-150 bytes: size the duplicate table for the file once.
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (!ec) memo_.Reserve(static_cast<size_t>(size / 96));
+  }
   ingest::SourceInfo info;
   Status ps = kind == InputKind::kPlatform ? PipelinedParse::Run(path, this, &info)
                                            : ingest::ParseFile(path, kind, this, &info);
