@@ -100,6 +100,9 @@ Status ReadPassword(const SignerConfig& c, Secret* out) {
 // Taipei local seconds <-> UTC time_t.
 time_t ToUtc(LocalTime t) { return static_cast<time_t>(t - kTaipeiUtcOffsetSeconds); }
 
+// The real time in Taipei, ignoring SetFixedClock: signatures carry when they were made.
+LocalTime WallClockLocal() { return static_cast<LocalTime>(std::time(nullptr)) + kTaipeiUtcOffsetSeconds; }
+
 LocalTime FromAsn1Time(const ASN1_TIME* t) {
   struct tm tm {};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return kNoTime;
@@ -241,7 +244,7 @@ Status Signer::Load(const SignerConfig& config, std::unique_ptr<Signer>* out) {
   // Size the /Contents placeholder once from a real trial signature, so every PDF
   // reserves the same, sufficient room (RSA-4096 or a long chain included).
   std::string trial;
-  LIAUDIT_RETURN_IF_ERROR(signer->SignDetached("trial", NowLocal(), &trial));
+  LIAUDIT_RETURN_IF_ERROR(signer->SignDetached("trial", kNoTime, &trial));
   signer->impl_->max_signature_bytes = (trial.size() + 512 + kTimestampRoom + 1023) / 1024 * 1024;
   *out = std::move(signer);
   return Status::OK();
@@ -329,7 +332,7 @@ Status SignPieces(const Signer::Impl& k, const std::vector<std::pair<const char*
 }  // namespace
 
 Status Signer::SignDetached(const std::string& data, LocalTime signing_time, std::string* der) const {
-  return SignPieces(*impl_, {{data.data(), data.size()}}, signing_time == kNoTime ? NowLocal() : signing_time, der);
+  return SignPieces(*impl_, {{data.data(), data.size()}}, signing_time == kNoTime ? WallClockLocal() : signing_time, der);
 }
 
 namespace {
@@ -629,7 +632,7 @@ Status SignPdfFile(const Signer& signer, const std::string& path, const SignRequ
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) return Status::NotFound("signing: " + path + ": " + std::strerror(errno));
   if (!ReadWholeFile(path, &pdf)) return Status::IoError("signing: cannot read " + path);
-  const LocalTime when = request.signing_time == kNoTime ? NowLocal() : request.signing_time;
+  const LocalTime when = request.signing_time == kNoTime ? WallClockLocal() : request.signing_time;
 
   std::string tail;
   size_t contents_at = 0, contents_len = 0, br_at = 0, br_len = 0;

@@ -27,7 +27,7 @@ class Signer {
  public:
   // Fails clearly (so the job writes nothing) on: missing/unreadable file, wrong
   // password, no key or certificate inside, key not matching the certificate,
-  // certificate expired or not yet valid (checked against NowLocal()).
+  // certificate expired or not yet valid (by the real clock, not a fixed NowLocal()).
   static Status Load(const SignerConfig& config, std::unique_ptr<Signer>* out);
 
   std::string SubjectCommonName() const;  // UTF-8; empty if the certificate has no CN
@@ -37,7 +37,8 @@ class Signer {
   bool cades() const;
 
   // Makes the detached CMS SignedData (DER) over `data` (already the byte-range
-  // content, i.e. the PDF without its /Contents hex). signing_time is Taipei local.
+  // content, i.e. the PDF without its /Contents hex). signing_time is Taipei local;
+  // kNoTime = the real wall clock.
   // Exposed for the PDF writer below and for tests; most callers want SignPdfFile.
   Status SignDetached(const std::string& data, LocalTime signing_time, std::string* der) const;
   // The largest DER SignDetached can produce for this signer, with headroom for a
@@ -59,7 +60,10 @@ class Signer {
 struct SignRequest {
   std::string reason;               // e.g. 勞保查詢系統使用紀錄檢查結果
   std::string location = "高雄市";
-  LocalTime signing_time = kNoTime;  // Taipei local; kNoTime = now (NowLocal())
+  // Taipei local; kNoTime = the real wall clock, NOT NowLocal(): a fixed clock for
+  // deterministic documents must not leak into signatures (verification judges the
+  // certificate at this time, and a demo certificate made today is not valid yesterday).
+  LocalTime signing_time = kNoTime;
   // Visible widget: rect in PDF points on page `page` (0-based). The stamp's drawing
   // is already in the page content (drawn by the PDF engine), so the widget's own
   // appearance is empty. visible=false gives a zero-size, hidden widget on page 0.

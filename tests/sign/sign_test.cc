@@ -6,6 +6,9 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include <podofo/podofo.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -220,6 +223,55 @@ TEST_F(SignTest, TamperedFilesAreCaught) {
   bad[content_offset(bad)] ^= 0x01;
   WriteFile(dir_ + "/tampered.pdf", bad);
   EXPECT_EQ(Pdfsig(dir_ + "/tampered.pdf").find("Signature is Valid."), std::string::npos);
+}
+
+// Regression: a fixed clock (deterministic documents) must not become the signing
+// time, or a certificate made today would not be valid at it.
+TEST_F(SignTest, FixedClockDoesNotLeakIntoSignature) {
+  SetFixedClock(StartOf(DateFromCivil(2020, 1, 1)));
+  std::string path = dir_ + "/fixed.pdf";
+  ASSERT_TRUE(MakePdf(path, 1));
+  signer_ = LoadSigner(config_);
+  SignRequest r;  // signing_time = kNoTime
+  Status st = SignPdfFile(*signer_, path, r);
+  SetFixedClock(kNoTime);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  PdfVerdict v = Verify(path, dir_ + "/signer.pem");
+  EXPECT_TRUE(v.ok) << Problems(v);
+  EXPECT_GT(v.signing_time, "2021") << v.signing_time;
+}
+
+// A page that already has annotations keeps them, and gains the widget.
+TEST_F(SignTest, PageWithExistingAnnotations) {
+  std::string path = dir_ + "/annots.pdf";
+  {
+    PoDoFo::PdfMemDocument doc;
+    PoDoFo::PdfPage* page = doc.CreatePage(PoDoFo::PdfPage::CreateStandardPageSize(PoDoFo::ePdfPageSize_A4));
+    PoDoFo::PdfAnnotation* link = page->CreateAnnotation(PoDoFo::ePdfAnnotation_Link, PoDoFo::PdfRect(50, 50, 100, 20));
+    link->SetBorderStyle(0, 0, 0);
+    doc.Write(path.c_str());
+  }
+  signer_ = LoadSigner(config_);
+  SignRequest r;
+  r.visible = true;
+  r.x = 300; r.y = 50; r.w = 150; r.h = 50;
+  ASSERT_TRUE(SignPdfFile(*signer_, path, r).ok());
+  ExpectPdfsigValid(path);
+  ExpectQpdfClean(path);
+  nlohmann::json pages = nlohmann::json::parse(RunCapture("qpdf --json --json-key=pages '" + path + "'"), nullptr, false);
+  ASSERT_FALSE(pages.is_discarded());
+  std::string page = RunCapture("qpdf --show-object='" + pages["pages"][0]["object"].get<std::string>() + "' '" + path + "'");
+  size_t annots = page.find("/Annots [");
+  ASSERT_NE(annots, std::string::npos) << page;
+  std::istringstream refs(page.substr(annots + 9, page.find(']', annots) - annots - 9));
+  std::string subtypes;
+  long num = 0, gen = 0;
+  std::string ref_r;
+  while (refs >> num >> gen >> ref_r) {
+    std::string annot = RunCapture("qpdf --show-object=" + std::to_string(num) + " '" + path + "'");
+    subtypes += annot.find("/Subtype /Link") != std::string::npos ? "Link " : annot.find("/Subtype /Widget") != std::string::npos ? "Widget " : "? ";
+  }
+  EXPECT_EQ(subtypes, "Link Widget ") << page;
 }
 
 TEST_F(SignTest, UnsignedPdfIsReported) {
