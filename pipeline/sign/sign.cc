@@ -30,9 +30,11 @@
 namespace liaudit::sign {
 namespace {
 
-// Room for a later RFC 3161 timestamp token (PAdES B-T) in the unsigned
-// attributes: a token with a TSA chain of two or three certificates fits in 8 KiB.
-constexpr size_t kTimestampRoom = 8192;
+// Room for an RFC 3161 timestamp token (PAdES B-T) in the unsigned attributes.
+// Zero while no timestamp is added: every PDF would carry 16 KiB of hex zeros for
+// nothing. When timestamping comes, 8192 holds a token with a TSA chain of two or
+// three certificates.
+constexpr size_t kTimestampRoom = 0;
 
 std::string OpenSslError() {
   std::string all;
@@ -245,7 +247,9 @@ Status Signer::Load(const SignerConfig& config, std::unique_ptr<Signer>* out) {
   // reserves the same, sufficient room (RSA-4096 or a long chain included).
   std::string trial;
   LIAUDIT_RETURN_IF_ERROR(signer->SignDetached("trial", kNoTime, &trial));
-  signer->impl_->max_signature_bytes = (trial.size() + 512 + kTimestampRoom + 1023) / 1024 * 1024;
+  // The slack covers what varies between signatures of the same signer (DER
+  // lengths of the time and digest encodings): a few bytes, so 512 is plenty.
+  signer->impl_->max_signature_bytes = (trial.size() + 512 + kTimestampRoom + 511) / 512 * 512;
   *out = std::move(signer);
   return Status::OK();
 }
