@@ -49,19 +49,32 @@ IdKind ClassifyId(std::string_view id) {
 std::string MaskId(std::string_view id, std::string_view pattern) {
   if (pattern.empty()) return std::string(id);
   // Position counts code points, so a malformed ID with non-ASCII characters stays valid UTF-8.
+  size_t n = 0;
+  for (size_t i = 0; i < id.size(); ++n) NextCodePoint(id, &i);
   std::string out;
   size_t pos = 0;
   for (size_t i = 0; i < id.size(); ++pos) {
     size_t start = i;
     NextCodePoint(id, &i);
-    if (pos < pattern.size() && pattern[pos] != '*') out.append(id.substr(start, i - start));
+    // Right-align: position pos of the ID meets pattern[pos - (n - pattern.size())].
+    long k = static_cast<long>(pos) - (static_cast<long>(n) - static_cast<long>(pattern.size()));
+    char rule = k < 0 ? pattern[0] : pattern[static_cast<size_t>(k)];
+    if (rule != '*') out.append(id.substr(start, i - start));
     else out.push_back('*');
   }
   return out;
 }
 
 std::string LogSafeId(std::string_view id) {
-  return MaskId(id, "XX");
+  std::string out;
+  size_t pos = 0;
+  for (size_t i = 0; i < id.size(); ++pos) {
+    size_t start = i;
+    NextCodePoint(id, &i);
+    if (pos < 2) out.append(id.substr(start, i - start));
+    else out.push_back('*');
+  }
+  return out;
 }
 
 }  // namespace liaudit

@@ -14,7 +14,9 @@ inline bool IsValidId(std::string_view id) { return ClassifyId(id) != IdKind::kI
 
 // Masks an ID with a pattern of 'X' (keep the character at that position) and '*'
 // (replace it by '*'). The default "XXXXXX****" masks the last four: A12345****.
-// Characters beyond the pattern's length are masked. An empty pattern masks nothing.
+// The pattern is aligned with the END of the ID, so IDs of other lengths (invalid ones
+// as the platform logged them) still lose their last four; characters left of the
+// pattern follow its first character. An empty pattern masks nothing.
 std::string MaskId(std::string_view id, std::string_view pattern = "XXXXXX****");
 
 // For logs: never a full ID. Shows the first two characters, masks the rest.

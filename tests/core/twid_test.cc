@@ -27,9 +27,13 @@ TEST(TwId, Masking) {
   EXPECT_EQ(MaskId("A123456789"), "A12345****");
   EXPECT_EQ(MaskId("A123456789", "XXX*******"), "A12*******");
   EXPECT_EQ(MaskId("A123456789", ""), "A123456789");
-  EXPECT_EQ(MaskId("A1234567890123"), "A12345********");
+  EXPECT_EQ(MaskId("A1234567890123"), "A123456789****");  // aligned with the end
+  EXPECT_EQ(MaskId("T27419123"), "T2741****");
+  EXPECT_EQ(MaskId("AB1"), "***");
   EXPECT_EQ(LogSafeId("A123456789"), "A1********");
+  EXPECT_EQ(LogSafeId("A12"), "A1*");
   EXPECT_EQ(MaskId("王小明", "X**"), "王**");
+  EXPECT_EQ(MaskId("王小明", "XX*"), "王小*");
 }
 
 }  // namespace

@@ -1,0 +1,242 @@
+#!/usr/bin/python3
+"""End-to-end tests: the real liaudit binary on the synthetic demo quarter.
+
+Run by ctest (tests/e2e/CMakeLists.txt) with LIAUDIT_BIN and LIAUDIT_SRC set. Checks
+what users get: findings against the planted violations, signed PDFs (pdfsig, qpdf,
+pdffonts, pdftotext), workbooks read back with openpyxl, the manifest, liaudit verify,
+exit codes and the atomic job folders.
+"""
+import csv
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = os.environ.get("LIAUDIT_BIN", "build/pipeline/cli/liaudit")
+SRC = os.environ.get("LIAUDIT_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
+PY = "/usr/bin/python3"
+WORK = None  # module fixture folder
+
+
+def run(args, cwd=None, check=True, env=None):
+    p = subprocess.run(args, cwd=cwd or WORK, capture_output=True, text=True, env=env)
+    if check and p.returncode != 0:
+        raise AssertionError("%s exited %d\nstdout:\n%s\nstderr:\n%s" % (args, p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def liaudit(*args, check=True, cwd=None, env=None):
+    return run([BIN] + list(args), cwd=cwd, check=check, env=env)
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def setUpModule():
+    global WORK
+    WORK = tempfile.mkdtemp(prefix="liaudit-e2e-")
+    run([PY, os.path.join(SRC, "scripts", "gen_demo.py"), "--out", "input", "--seed", "20260701"])
+    run(["bash", os.path.join(SRC, "scripts", "make-demo-cert.sh"), "cert"])
+    with open(os.path.join(WORK, "liaudit.ini"), "w", encoding="utf-8") as fh:
+        fh.write("[signing]\npkcs12 = cert/demo-signer.p12\npassword_file = cert/demo-signer.pass\n"
+                 "trust_anchors = cert/demo-ca.pem\n[audit]\nauditor = 測試稽核員\n")
+    liaudit("nightly", "--date", "2026-09-30")
+    # Later tests re-run jobs; keep what the first run quarantined.
+    shutil.copy(os.path.join(WORK, "output/nightly/2026-09-30/rejects.csv"), os.path.join(WORK, "first-rejects.csv"))
+    liaudit("quarterly", "--quarter", "2026Q3")
+
+
+def tearDownModule():
+    if WORK and not os.environ.get("LIAUDIT_KEEP_E2E"):
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+def all_pdfs(folder):
+    return sorted(glob.glob(os.path.join(folder, "**", "*.pdf"), recursive=True))
+
+
+class PlantedFindings(unittest.TestCase):
+    def test_quarterly_finds_exactly_the_planted_violations(self):
+        p = run([PY, os.path.join(SRC, "tests", "e2e", "planted_check.py"), "output/quarterly/2026Q3",
+                 "input/planted.json", "--no-rejects"], check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_rejects_of_the_first_run_are_quarantined_with_file_and_line(self):
+        rows = read_csv(os.path.join(WORK, "first-rejects.csv"))
+        with open(os.path.join(WORK, "input/planted.json"), encoding="utf-8") as fh:
+            planted = json.load(fh)["rejects"]
+        got = {(os.path.basename(r["file"]), int(r["line"])) for r in rows}
+        for rej in planted:
+            self.assertIn((os.path.basename(rej["file"]), int(rej["line"])), got, rej)
+        for r in rows:
+            self.assertTrue(r["reason"], r)
+
+    def test_findings_csv_has_the_contract_columns_bom_and_masked_ids(self):
+        path = os.path.join(WORK, "output/quarterly/2026Q3/findings.csv")
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
+        header = raw[3:].split(b"\r\n", 1)[0].decode()
+        self.assertEqual(header, "rule_id,severity,account,query_time,txn_id,service_code,subject_id,reg_no,"
+                                 "request_no,date,detail")
+        for r in read_csv(path):
+            if r["subject_id"]:
+                self.assertTrue(r["subject_id"].endswith("****"), r["subject_id"])
+            if r["query_time"]:
+                self.assertRegex(r["query_time"], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+
+
+class SignedPdfs(unittest.TestCase):
+    def test_every_pdf_is_signed_valid_and_whole(self):
+        pdfs = all_pdfs(os.path.join(WORK, "output"))
+        self.assertGreater(len(pdfs), 50)
+        for pdf in pdfs[:: max(1, len(pdfs) // 25)] + [p for p in pdfs if p.endswith(("review.pdf", "exceptions.pdf"))]:
+            out = run(["pdfsig", pdf], check=False).stdout
+            self.assertIn("Signature is Valid.", out, pdf)
+            self.assertIn("Total document signed", out, pdf)
+
+    def test_qpdf_check_and_fonts_embedded_subset(self):
+        for pdf in [os.path.join(WORK, "output/quarterly/2026Q3/review.pdf"),
+                    os.path.join(WORK, "output/nightly/2026-09-30/exceptions.pdf")] + \
+                all_pdfs(os.path.join(WORK, "output/quarterly/2026Q3/form2"))[:2]:
+            q = run(["qpdf", "--check", pdf], check=False)
+            self.assertIn("No syntax or stream encoding errors", q.stdout, pdf)
+            fonts = run(["pdffonts", pdf]).stdout.splitlines()[2:]
+            self.assertTrue(fonts, pdf)
+            for line in fonts:
+                cols = line.split()
+                self.assertIn("+", cols[0], line)  # subset tag ABCDEF+Name
+                self.assertEqual(cols[-5], "yes", line)  # emb
+
+    def test_review_text_is_extractable(self):
+        txt = run(["pdftotext", "output/quarterly/2026Q3/review.pdf", "-"]).stdout
+        for s in ["勞保查詢系統使用紀錄檢查結果報告", "高雄市政府勞工局", "115年7月1日"]:
+            self.assertIn(s, txt.replace(" ", ""))
+
+    def test_liaudit_verify_passes_and_catches_tampering(self):
+        p = liaudit("verify", "output/quarterly/2026Q3", check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        copy = os.path.join(WORK, "tampered")
+        shutil.copytree(os.path.join(WORK, "output/quarterly/2026Q3"), copy)
+        path = os.path.join(copy, "review.pdf")
+        with open(path, "r+b") as fh:
+            fh.seek(os.path.getsize(path) // 3)
+            b = fh.read(1)
+            fh.seek(-1, 1)
+            fh.write(bytes([b[0] ^ 0x01]))
+        p = liaudit("verify", copy, check=False)
+        self.assertNotEqual(p.returncode, 0, p.stdout)
+        self.assertIn("review.pdf", p.stdout + p.stderr)
+        shutil.rmtree(copy)
+
+
+class Workbooks(unittest.TestCase):
+    def load(self, rel):
+        import openpyxl
+        return openpyxl.load_workbook(os.path.join(WORK, rel))
+
+    def test_review_workbook_matches_findings_csv(self):
+        wb = self.load("output/quarterly/2026Q3/review.xlsx")
+        for name in ["摘要", "查詢紀錄", "檢查結果", "統計-單位", "統計-查詢者", "統計-服務項目"]:
+            self.assertIn(name, wb.sheetnames)
+        ws = wb["檢查結果"]
+        self.assertEqual(ws.freeze_panes, "A3")
+        findings = read_csv(os.path.join(WORK, "output/quarterly/2026Q3/findings.csv"))
+        self.assertEqual(ws.max_row - 2, len(findings))
+        q = wb["查詢紀錄"]
+        with open(os.path.join(WORK, "output/quarterly/2026Q3/manifest.json"), encoding="utf-8") as fh:
+            manifest = json.load(fh)
+        self.assertEqual(q.max_row - 2, manifest["counts"]["queries_checked"])
+        import datetime
+        self.assertIsInstance(q.cell(row=3, column=1).value, datetime.datetime)
+        self.assertTrue(str(q.cell(row=3, column=8).value).endswith("****"))
+
+    def test_exceptions_workbook_has_summary_and_a_sheet_per_rule(self):
+        wb = self.load("output/nightly/2026-09-30/exceptions.xlsx")
+        self.assertEqual(wb.sheetnames[0], "摘要")
+        self.assertEqual(len(wb.sheetnames), 1 + 14)  # R14 and R16 do not run nightly
+        counts = [c.value for c in wb["摘要"]["D"][2:16]]
+        self.assertTrue(all(isinstance(v, int) for v in counts), counts)
+
+
+class Manifest(unittest.TestCase):
+    def test_manifest_lists_inputs_and_outputs_with_hashes(self):
+        import hashlib
+        folder = os.path.join(WORK, "output/quarterly/2026Q3")
+        with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as fh:
+            m = json.load(fh)
+        self.assertEqual(m["job"]["kind"], "quarterly")
+        self.assertTrue(m["inputs"])
+        listed = {o["path"] for o in m["outputs"]}
+        for o in m["outputs"]:
+            with open(os.path.join(folder, o["path"]), "rb") as fh:
+                data = fh.read()
+            self.assertEqual(hashlib.sha256(data).hexdigest(), o["sha256"])
+            self.assertEqual(len(data), o["bytes"])
+        on_disk = {os.path.relpath(p, folder) for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True)
+                   if os.path.isfile(p)} - {"manifest.json"}
+        self.assertEqual(listed, on_disk)
+        self.assertTrue(m["previous_manifest_sha256"])  # the nightly ran before
+
+    def test_chain_verifies(self):
+        p = liaudit("verify", "--chain", "output", check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_output_is_owner_only(self):
+        for rel in ["output", "output/liaudit.sqlite", "output/quarterly/2026Q3"]:
+            mode = os.stat(os.path.join(WORK, rel)).st_mode & 0o077
+            self.assertEqual(mode, 0, rel)
+
+
+class CommandLine(unittest.TestCase):
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(liaudit("nightly", "--date", "2026-02-30", check=False).returncode, 2)
+        self.assertEqual(liaudit("frobnicate", check=False).returncode, 2)
+        self.assertEqual(liaudit("quarterly", "--quarter", "2026Q5", check=False).returncode, 2)
+        self.assertEqual(liaudit("audit", "--from", "2026-07-01", check=False).returncode, 2)
+
+    def test_help_on_every_level(self):
+        self.assertIn("Sub-commands", liaudit("--help").stdout)
+        for cmd in ["ingest", "nightly", "quarterly", "audit", "forms", "verify", "followup"]:
+            self.assertIn("Options of", liaudit(cmd, "--help").stdout)
+
+    def test_missing_certificate_fails_before_writing_anything(self):
+        out = os.path.join(WORK, "out-nocert")
+        p = liaudit("nightly", "--date", "2026-09-29", "--output", out, "--signing.pkcs12", "cert/nope.p12", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("nope.p12", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(out, "nightly")))
+
+    def test_audit_and_followup(self):
+        p = liaudit("audit", "--from", "2026-07-01", "--to", "2026-09-30", "--unit", "社會救助科",
+                    "--auditor", "王稽核")
+        folder = p.stdout.split("output: ")[1].strip()
+        self.assertTrue(glob.glob(os.path.join(folder, "form4", "*.pdf")))
+        self.assertTrue(os.path.exists(os.path.join(folder, "evidence.xlsx")))
+        lst = liaudit("followup", "list").stdout
+        self.assertIn("follow-up(s)", lst)
+        key = lst.splitlines()[0].split("\t")[0]
+        liaudit("followup", "received", key, "--by", "權限管理者")
+        self.assertIn("report_received", liaudit("followup", "list").stdout.splitlines()[0] + liaudit("followup", "list").stdout)
+        self.assertEqual(liaudit("followup", "close", "R99|nothing", "--by", "x", check=False).returncode, 1)
+
+    def test_blank_forms(self):
+        liaudit("forms", "--blank")
+        for i in range(1, 5):
+            pdf = os.path.join(WORK, "output/forms/blank/form%d.pdf" % i)
+            self.assertIn("Signature is Valid.", run(["pdfsig", pdf], check=False).stdout)
+
+    def test_rerun_replaces_the_folder_and_leaves_no_temporary(self):
+        liaudit("nightly", "--date", "2026-09-30")
+        names = os.listdir(os.path.join(WORK, "output/nightly"))
+        self.assertEqual([n for n in names if n.startswith(".") or n.endswith(".previous")], [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
