@@ -188,6 +188,8 @@ TEST(StoreIngest, SameFolderTwiceChangesNothing) {
     EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM " + tables[i]), before[i]) << tables[i];
   }
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM register_keys WHERE withdrawn=1"), 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
 }
 
 // Duplicates and conflicts, both when the first copy came in the same run (bulk load
@@ -253,6 +255,8 @@ TEST_P(DuplicateConflict, DuplicateIsNoOpConflictIsKeptAndQuarantined) {
   EXPECT_EQ(rep.duplicates, 1);
   EXPECT_EQ(rep.conflicts, 0);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM query_conflicts"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Store, DuplicateConflict, ::testing::Values(true, false),
