@@ -14,7 +14,8 @@ PACKAGES=(
   libpodofo-dev libharfbuzz-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev sqlite3
   libboost-program-options-dev libgtest-dev libssl-dev openssl nlohmann-json3-dev libfontconfig-dev
   fonts-cns11643-kai fonts-noto-cjk fonts-dejavu-core
-  poppler-utils qpdf python3 python3-openpyxl python3-reportlab
+  poppler-utils qpdf python3 python3-openpyxl python3-pil python3-reportlab
+  clang libclang-rt-14-dev
 )
 
 missing=()

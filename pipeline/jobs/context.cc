@@ -83,8 +83,9 @@ Status JobContext::Check(const Period& period) {
   log.Begin("load dataset");
   LIAUDIT_RETURN_IF_ERROR(store->LoadDataset(period, ro, &ds));
   queries_checked = 0;
+  rules::AccountScope in_scope(ds);
   for (const DsQuery& q : ds.queries)
-    if (ds.InPeriod(q) && rules::AccountInScope(ds, q.account)) ++queries_checked;
+    if (ds.InPeriod(q) && in_scope(q.account)) ++queries_checked;
   log.Done(std::to_string(ds.queries.size()) + " queries loaded, " + std::to_string(queries_checked) + " in period");
 
   log.Begin("rules");

@@ -537,8 +537,9 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
   using xlsx::ColType;
   const Dataset& ds = ctx.ds;
   std::map<std::string, long> cases;
+  rules::AccountScope in_scope(ds);
   for (const DsQuery& q : ds.queries)
-    if (ds.InPeriod(q) && rules::AccountInScope(ds, q.account)) ++cases[ds.syms.Name(q.account)];
+    if (ds.InPeriod(q) && in_scope(q.account)) ++cases[ds.syms.Name(q.account)];
   for (const auto& a : only) cases.emplace(a, 0);
 
   std::map<std::string, std::map<std::string, long>> by_rule;  // account -> rule -> count

@@ -200,8 +200,9 @@ Status RunAuditJob(const JobOptions& opts, const AuditParams& a, JobOutcome* out
                                              {"被查詢人統號"}, {"來源IP"}, {"有相符登記"}},
                                             false}));
       rules::RegistrationIndex index(ctx.ds, opts.rules.registration_window_days);
+      rules::AccountScope in_scope(ctx.ds);
       for (const DsQuery& q : ctx.ds.queries) {
-        if (!ctx.ds.InPeriod(q) || !rules::AccountInScope(ctx.ds, q.account)) continue;
+        if (!ctx.ds.InPeriod(q) || !in_scope(q.account)) continue;
         LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({Cell::OfTime(q.time), q.txn_id, ctx.ds.syms.Name(q.account),
                                                ctx.ds.syms.Name(q.service),
                                                mask.empty() ? q.subject_id : MaskId(q.subject_id, mask),
