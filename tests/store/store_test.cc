@@ -102,7 +102,7 @@ TEST(StoreOpen, MigratesVersion1StoreInPlace) {
         "PRAGMA user_version=1;"
         "INSERT INTO source_files(path, sha256, kind, rows_read, rows_taken, ingested_at)"
         " VALUES('old/platform/a.csv', 'abc', 'platform', 1, 1, 1000);"
-        "INSERT INTO queries VALUES(1, 'GSP1', 2000, '', 'ksw1', '', 'B0101', 'A123456789', 1, '', '', 1, 2, 'raw');"
+        "INSERT INTO queries VALUES(1, 'GSP1', 2000, '', 'ksw1', '', 'B0101', 'A123456789', 1, '', '', 1, 2, 'raw line');"
         "INSERT INTO jobs(kind, params_json, started, status) VALUES('nightly', '{}', 5, 'ok');"
         "INSERT INTO followups(key, rule_id, account, severity, first_job, due, state)"
         " VALUES('R01|GSP1', 'R01', 'ksw1', 3, 1, 20000, 'open');";
@@ -138,6 +138,12 @@ TEST(StoreOpen, MigratesVersion1StoreInPlace) {
   ASSERT_NE(ds.syms.Find("ksw1"), kNoSym);
   EXPECT_EQ(ds.last_query_time.at(ds.syms.Find("ksw1")), 2000);
   EXPECT_EQ(Count(path, "SELECT COUNT(*) FROM queries WHERE account_time = 4294967296 + 2000"), 1);
+  std::string file, raw;
+  long line = 0;
+  ASSERT_TRUE(store->QueryRaw(1, &file, &line, &raw).ok());
+  EXPECT_EQ(raw, "raw line");
+  EXPECT_EQ(file, "old/platform/a.csv");
+  EXPECT_EQ(line, 2);
   store.reset();
   // Opening again is a no-op.
   store = OpenOrDie(path);
@@ -165,7 +171,8 @@ TEST(StoreIngest, SameFolderTwiceChangesNothing) {
   auto store = OpenOrDie(db);
   std::string input = std::string(LIAUDIT_TEST_DATA) + "/store/small";
   IngestReport r1, r2;
-  ASSERT_TRUE(store->IngestDirectory(input, At(2026, 11, 25, 23, 59), &r1).ok());
+  Status ist = store->IngestDirectory(input, At(2026, 11, 25, 23, 59), &r1);
+  ASSERT_TRUE(ist.ok()) << ist.ToString();
   EXPECT_EQ(r1.files.size(), 6u);
   EXPECT_EQ(r1.taken, 7 + 2 + 1 + 2 + 1 + 3);  // R-2's two rows are quarantined, not taken
   for (const auto& f : r1.files) {
