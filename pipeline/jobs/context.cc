@@ -133,7 +133,6 @@ Status JobContext::SignPdf(const std::string& path, const render::PdfResult& r, 
   sign::SignRequest req;
   req.reason = reason;
   req.location = opts.signing.location;
-  req.signing_time = NowLocal();
   if (r.has_stamp) {
     req.visible = true;
     req.page = r.stamp_page - 1;  // the engine counts pages from 1, the signer from 0
