@@ -147,7 +147,7 @@ Status Store::LastManifestHash(std::string* sha256) {
   sha256->clear();
   Stmt s;
   LIAUDIT_RETURN_IF_ERROR(
-      s.Prepare(impl_->db, "SELECT manifest_sha256 FROM jobs WHERE status='ok' ORDER BY id DESC LIMIT 1"));
+      s.Prepare(impl_->db, "SELECT manifest_sha256 FROM jobs WHERE status='ok' AND manifest_sha256 <> '' ORDER BY id DESC LIMIT 1"));
   bool row = false;
   LIAUDIT_RETURN_IF_ERROR(s.Step(&row));
   if (row) *sha256 = s.Text(0);

@@ -153,7 +153,7 @@ class Store {
   // Jobs and their manifest hash chain.
   Status BeginJob(JobRecord* job);  // inserts with status "running"; sets id and started (NowLocal())
   Status FinishJob(const JobRecord& job);  // updates finished, status, manifest_sha256, output_dir
-  Status LastManifestHash(std::string* sha256);  // of the newest job with status ok ("" if none)
+  Status LastManifestHash(std::string* sha256);  // of the newest ok job that wrote a manifest ("" if none)
   Status ListJobs(std::vector<JobRecord>* out);  // order id
 
   // Findings with their evidence, per job (replaces any findings saved before for that job).
