@@ -1,5 +1,6 @@
 #include "render/form_template.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -60,8 +61,12 @@ bool ParseNum(const std::string& s, double* v) {
   if (s.empty()) return false;
   char* end = nullptr;
   *v = std::strtod(s.c_str(), &end);
-  return *end == 0;
+  return *end == 0 && std::isfinite(*v);  // "nan"/"inf" would poison the layout
 }
+
+// Counts (span, rows, repeat) above this are refused: they would overflow the int they are
+// stored in, or expand into millions of rows (found by fuzzing, tests/fuzz/regressions).
+constexpr double kMaxCount = 1000;
 
 struct Parser {
   std::string file;
@@ -134,9 +139,11 @@ struct Parser {
         it->style.wrap = false;
       } else if (cell && k == "span") {
         LIAUDIT_RETURN_IF_ERROR(need_num(1));
+        if (num > kMaxCount) return Err(t[i].col, "span must be at most 1000");
         it->span = static_cast<int>(num);
       } else if (cell && k == "rows") {
         LIAUDIT_RETURN_IF_ERROR(need_num(1));
+        if (num > kMaxCount) return Err(t[i].col, "rows must be at most 1000");
         it->rows = static_cast<int>(num);
       } else if (cell && k == "fill" && v.empty()) {
         it->fill = true;
@@ -297,8 +304,9 @@ struct Parser {
         const std::string& w = t[i].text;
         double v = 0;
         if (w.rfind("h=", 0) == 0 && ParseNum(w.substr(2), &v) && v > 0) h = v;
-        else if (w.rfind("repeat=", 0) == 0 && ParseNum(w.substr(7), &v) && v >= 1) rep = static_cast<int>(v);
-        else return Err(t[i].col, "expected h=MM or repeat=N, not '" + w + "'");
+        else if (w.rfind("repeat=", 0) == 0 && ParseNum(w.substr(7), &v) && v >= 1 && v <= kMaxCount)
+          rep = static_cast<int>(v);
+        else return Err(t[i].col, "expected h=MM or repeat=N (N at most 1000), not '" + w + "'");
       }
       if (h <= 0) return Err(t[0].col, "row needs h=MM");
       if (rep > 0) {
