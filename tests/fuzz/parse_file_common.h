@@ -1,6 +1,8 @@
 // The body of the whole-file fuzz targets (fuzz_parse_platform.cc, fuzz_parse_register.cc):
 // the input is written to a temporary file and read back through ingest::ParseFile, the
 // streaming path the jobs use, with a sink that checks what it is given and discards it.
+// Oracle: the in-memory path (ingest::ParseBuffer) gives the same rows, rejects, counts and
+// status as the streaming one.
 #pragma once
 #include <fcntl.h>
 #include <unistd.h>
@@ -59,8 +61,10 @@ class CheckingSink : public ingest::Sink {
     Check(!r.reason.empty(), "a reject without a reason");
     Check(r.line >= 0, "a reject with a negative line");
     ++rejects;
+    trace += "reject " + std::to_string(r.line) + ":" + std::to_string(r.column) + " " + r.reason + "\n";
   }
   long taken = 0, rejects = 0;
+  std::string trace;  // what was sent, in order, to compare two parses
 
  private:
   void Row(long line, std::string_view raw) {
@@ -68,6 +72,9 @@ class CheckingSink : public ingest::Sink {
     last_line_ = line;
     Text(raw);
     ++taken;
+    trace += "row " + std::to_string(line) + " ";
+    trace.append(raw);
+    trace += "\n";
   }
   static void Text(std::string_view s) { Check(ValidUtf8(s), "the sink was given invalid UTF-8"); }
   static void Texts(std::initializer_list<std::string_view> list) {
@@ -113,6 +120,18 @@ inline void ParseAsFile(const uint8_t* data, size_t size, InputKind kind) {
   } else {
     Check(!st.message().empty(), "ParseFile failed without a message");
     Check(sink.taken == 0 || st.code() == Status::Code::kIoError, "rows were sent before a whole-file error");
+  }
+
+  CheckingSink mem_sink;
+  ingest::SourceInfo mem_info;
+  const Status mem_st = ingest::ParseBuffer(
+      std::string_view(reinterpret_cast<const char*>(data), size), path, kind, &mem_sink, &mem_info);
+  Check(mem_st.ok() == st.ok(), "ParseFile and ParseBuffer disagree on success");
+  Check(mem_st.message() == st.message(), "ParseFile and ParseBuffer give different messages");
+  Check(mem_sink.trace == sink.trace, "ParseFile and ParseBuffer send different rows or rejects");
+  if (st.ok()) {
+    Check(mem_info.encoding == info.encoding, "ParseFile and ParseBuffer detect different encodings");
+    Check(mem_info.rows_blank == info.rows_blank, "ParseFile and ParseBuffer count blank rows differently");
   }
 }
 

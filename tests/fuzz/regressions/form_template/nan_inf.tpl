@@ -1,0 +1,2 @@
+page l
+text h=nan size=inf "x"

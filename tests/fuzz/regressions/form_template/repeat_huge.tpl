@@ -1,0 +1,3 @@
+page l
+columns 10
+row h=1 repeat=100000000

@@ -1,0 +1,2 @@
+page l
+cell rows=4333333333

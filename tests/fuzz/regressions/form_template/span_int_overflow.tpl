@@ -1,0 +1,2 @@
+page l
+cell span=1e10
