@@ -33,6 +33,7 @@ struct JobOptions {
   LocalTime fixed_clock = kNoTime;     // deterministic runs: the clock and document IDs are fixed
   int lock_wait_seconds = 60;          // how long to wait for another job on the same store
   bool progress = true;                // progress lines on a terminal
+  int retention_years = 5;             // retention.years: purge never removes records younger than this
 };
 
 // Audit parameters (outputs.md: audit --from --to [--account ...] [--unit U]).

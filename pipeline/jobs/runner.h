@@ -3,6 +3,7 @@
 // the manifest and renames the folder into place. A non-OK Status means the job
 // failed and left nothing in place that looks complete.
 #pragma once
+#include <istream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -41,5 +42,19 @@ struct VerifyParams {
 };
 // Returns the process exit code: 0 only when everything verifies.
 int RunVerify(const JobOptions& opts, const VerifyParams& params, std::ostream& out, std::ostream& err);
+
+// liaudit purge (issue 6, retention): removes platform queries and register history
+// older than `before` (see store::Store::Purge). `before` later than today minus the
+// retention period (opts.retention_years) is refused (kUsage). Without `yes` and without
+// a terminal it only prints what would be removed (dry run); on a terminal it asks to type
+// PURGE; a real purge needs `by`. Writes the destruction record to the store, `out` and
+// OUTPUT/liaudit.log. Takes the store lock.
+struct PurgeParams {
+  Date before = kNoDate;
+  bool yes = false;          // --yes: confirmed non-interactively
+  std::string by;            // --by NAME: who orders the destruction
+  bool interactive = false;  // stdin and stdout are a terminal: ask for confirmation on `in`
+};
+Status RunPurge(const JobOptions& opts, const PurgeParams& params, std::istream& in, std::ostream& out);
 
 }  // namespace liaudit::jobs

@@ -250,7 +250,25 @@ CREATE TABLE followup_history(
 CREATE INDEX followup_history_key ON followup_history(key, id);
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2};
+// Version 3: retention. Every purge leaves a destruction record (檔案法: what was
+// destroyed, how many, the date bound, when, by whom); the records themselves are
+// never updated or deleted.
+const char kV3[] = R"sql(
+CREATE TABLE destruction_records(
+  id INTEGER PRIMARY KEY,
+  performed_at INTEGER NOT NULL,
+  performed_by TEXT NOT NULL,
+  before_date INTEGER NOT NULL,
+  retention_years INTEGER NOT NULL,
+  counts_json TEXT NOT NULL
+);
+CREATE TRIGGER destruction_records_no_update BEFORE UPDATE ON destruction_records
+BEGIN SELECT RAISE(ABORT, 'destruction records are kept unchanged'); END;
+CREATE TRIGGER destruction_records_no_delete BEFORE DELETE ON destruction_records
+BEGIN SELECT RAISE(ABORT, 'destruction records are never deleted'); END;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3};
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 

@@ -26,7 +26,7 @@ namespace liaudit::store {
 
 // The schema version this code writes (PRAGMA user_version). Older stores are
 // upgraded in place by Open; a newer one is refused.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // What happened to one source file in an ingest run.
 struct FileResult {
@@ -168,6 +168,40 @@ class Store {
                           const std::string& note);
   Status ListFollowUps(std::vector<FollowUp>* out);  // all, ordered by due, key
   Status FollowUpHistory(const std::string& key, std::vector<FollowUpChange>* out);  // oldest first
+
+  // Retention (檔案法, 個資法; docs/store.md "Retention"). Removes platform queries with
+  // query_time before the start of day `before` (with their query_conflicts versions) and
+  // register history: versions superseded (the next version taken) before `before`, and
+  // every version of a key withdrawn before `before`. Current rows of the registers stay.
+  // Rows a pending follow-up still needs (evidence of findings whose follow-up is open or
+  // report_received) are kept, with their whole register version. The retention policy
+  // (how old `before` may be) is the caller's: this layer only removes.
+  struct PurgeCounts {
+    long queries = 0, query_conflicts = 0;                       // platform rows
+    long permissions = 0, registrations = 0, requests = 0, staff = 0;  // register row versions
+    long register_keys_emptied = 0;  // withdrawn keys left with no row (a reappearance makes a new version)
+    long kept_queries = 0, kept_register_rows = 0;  // older than `before` but kept for pending follow-ups
+    long removed() const { return queries + query_conflicts + permissions + registrations + requests + staff; }
+  };
+  // A purge as recorded in destruction_records, a table never purged (UPDATE and DELETE
+  // on it are refused by triggers).
+  struct DestructionRecord {
+    int64_t id = 0;
+    LocalTime at = kNoTime;    // when the purge committed (NowLocal())
+    std::string by;            // who ordered it (never empty)
+    Date before = kNoDate;     // the date bound: rows before the start of this day
+    int retention_years = 0;   // the retention period in force
+    PurgeCounts counts;
+  };
+  // What Purge(before) would remove now; changes nothing.
+  Status CountPurgeable(Date before, PurgeCounts* out);
+  // Removes it in one transaction together with the destruction record (all or nothing);
+  // deleted content is overwritten (secure_delete). `by` must not be empty.
+  Status Purge(Date before, int retention_years, const std::string& by, DestructionRecord* out);
+  // Gives the freed pages back to the file system (VACUUM, WAL checkpoint). Needs free
+  // disk space about the size of the store; a failure leaves the store as it was.
+  Status Compact();
+  Status ListDestructionRecords(std::vector<DestructionRecord>* out);  // order id
 
   // The file this store was opened from.
   const std::string& path() const;

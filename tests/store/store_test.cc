@@ -111,7 +111,7 @@ TEST(StoreOpen, MigratesVersion1StoreInPlace) {
   }
   auto store = OpenOrDie(path);
   ASSERT_TRUE(store);
-  EXPECT_EQ(Count(path, "PRAGMA user_version"), 2);
+  EXPECT_EQ(Count(path, "PRAGMA user_version"), kSchemaVersion);  // migrated to the newest
   std::vector<SourceFile> files;
   ASSERT_TRUE(store->ListSourceFiles(&files).ok());
   ASSERT_EQ(files.size(), 1u);
@@ -147,7 +147,7 @@ TEST(StoreOpen, MigratesVersion1StoreInPlace) {
   store.reset();
   // Opening again is a no-op.
   store = OpenOrDie(path);
-  EXPECT_EQ(Count(path, "PRAGMA user_version"), 2);
+  EXPECT_EQ(Count(path, "PRAGMA user_version"), kSchemaVersion);
 }
 
 TEST(StoreOpen, RefusesNewerSchema) {
