@@ -83,31 +83,31 @@ class CheckingSink : public ingest::Sink {
   long last_line_ = 0;
 };
 
-// One temporary file per process, rewritten for every input.
-inline const std::string& TempPath() {
-  static const std::string path = [] {
+// One temporary file per process, rewritten for every input. It is unlinked at once and
+// reached through /proc/self/fd, so nothing is left behind however the process ends
+// (libFuzzer leaves through _Exit, a crash through abort).
+inline int TempFd() {
+  static const int fd = [] {
     const char* dir = std::getenv("TMPDIR");
     std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/liaudit-fuzz-XXXXXX";
-    int fd = mkstemp(tmpl.data());
-    if (fd < 0) Fail("cannot create a temporary file");
-    close(fd);
-    std::atexit([] { unlink(TempPath().c_str()); });
-    return tmpl;
+    int f = mkstemp(tmpl.data());
+    if (f < 0) Fail("cannot create a temporary file");
+    unlink(tmpl.c_str());
+    return f;
   }();
-  return path;
+  return fd;
 }
 
 inline void ParseAsFile(const uint8_t* data, size_t size, InputKind kind) {
-  const std::string& path = TempPath();
-  int fd = open(path.c_str(), O_WRONLY | O_TRUNC);
-  if (fd < 0) Fail("cannot open the temporary file");
+  const int fd = TempFd();
+  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  if (ftruncate(fd, 0) != 0) Fail("cannot truncate the temporary file");
   size_t done = 0;
   while (done < size) {
-    ssize_t n = write(fd, data + done, size - done);
+    ssize_t n = pwrite(fd, data + done, size - done, static_cast<off_t>(done));
     if (n <= 0) Fail("cannot write the temporary file");
     done += static_cast<size_t>(n);
   }
-  close(fd);
   CheckingSink sink;
   ingest::SourceInfo info;
   const Status st = ingest::ParseFile(path, kind, &sink, &info);
