@@ -1,6 +1,9 @@
 #include "jobs/context.h"
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "core/twid.h"
@@ -127,8 +130,46 @@ Status JobContext::Engine(render::Engine** out) {
   return Status::OK();
 }
 
+Status JobContext::RunRenderTasks(const std::vector<RenderTask>& tasks) {
+  if (tasks.empty()) return Status::OK();
+  render::Engine* first;
+  LIAUDIT_RETURN_IF_ERROR(Engine(&first));
+  size_t workers = std::max(1u, std::thread::hardware_concurrency());
+  workers = std::min({workers, size_t{8}, tasks.size()});
+  while (worker_engines_.size() + 1 < workers) {
+    render::RenderOptions ro = first->options();
+    std::unique_ptr<render::Engine> e;
+    LIAUDIT_RETURN_IF_ERROR(render::Engine::Create(ro, &e));
+    worker_engines_.push_back(std::move(e));
+  }
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<Status> results(workers);
+  auto work = [&](size_t w) {
+    render::Engine& engine = w == 0 ? *first : *worker_engines_[w - 1];
+    for (size_t i = next++; i < tasks.size() && !failed; i = next++) {
+      Status st = tasks[i](engine);
+      if (!st.ok()) {
+        results[w] = st;
+        failed = true;
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (const Status& st : results)
+    if (!st.ok()) return st;
+  return Status::OK();
+}
+
 Status JobContext::SignPdf(const std::string& path, const render::PdfResult& r, const std::string& reason) {
-  for (const auto& w : r.warnings) warnings.push_back(w);
+  {
+    std::lock_guard<std::mutex> lock(warnings_mu_);
+    for (const auto& w : r.warnings) warnings.push_back(w);
+  }
   if (!signer) return Status::OK();
   sign::SignRequest req;
   req.reason = reason;
@@ -203,6 +244,7 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   ordered_json notes = ordered_json::array();
   for (const auto& s : checked.notes) notes.push_back({{"rule", s.rule_id}, {"note", s.reason}});
   m["check_notes"] = notes;
+  std::sort(warnings.begin(), warnings.end());  // documents are rendered in parallel
   m["warnings"] = warnings;
   m["signing"] = {{"signed", signer != nullptr},
                   {"signer", signer ? signer->SubjectCommonName() : std::string()},

@@ -1,7 +1,9 @@
 // What every job shares while it runs: options, log, lock, store, signer, render
 // engine, its job record and the ingest report. Internal to pipeline/jobs.
 #pragma once
+#include <functional>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +39,11 @@ class JobContext {
   // Renders nothing itself: signs a finished PDF (when signing is on) with `reason`.
   Status SignPdf(const std::string& path, const render::PdfResult& r, const std::string& reason);
   Status Engine(render::Engine** out);
+  // Renders (and signs) documents on every core: each worker has its own render engine,
+  // tasks are taken in order, the first failure stops the rest and is returned. Tasks
+  // must not use the store (SQLite handles are not shared between threads).
+  using RenderTask = std::function<Status(render::Engine&)>;
+  Status RunRenderTasks(const std::vector<RenderTask>& tasks);
   // Writes findings.csv, rejects.csv, the manifest; commits the folder; records the job.
   Status Finish(JobFolder* folder, const std::string& params_json);
   void Fail(const Status& st);
@@ -59,6 +66,8 @@ class JobContext {
  private:
   StoreLock lock_;
   std::unique_ptr<render::Engine> engine_;
+  std::vector<std::unique_ptr<render::Engine>> worker_engines_;
+  std::mutex warnings_mu_;
   bool finished_ = false;
 };
 

@@ -426,18 +426,20 @@ Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to
   using xlsx::ColType;
   std::vector<PermissionRecord> recs;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->PermissionsAppliedBetween(from, to, &recs));
-  render::Engine* engine;
-  LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
   forms::FormOptions fo;
   fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
   fo.organisation = ctx.opts.output.organisation;
   fs::create_directories(dir);
+  std::vector<JobContext::RenderTask> tasks;
   for (const auto& r : recs) {
     std::string path = (fs::path(dir) / ("附表1-" + SafeFileName(r.form_no) + ".pdf")).string();
-    render::PdfResult res;
-    LIAUDIT_RETURN_IF_ERROR(forms::WriteForm1(*engine, fo, r, path, &res));
-    LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(path, res, "資料查詢者權限申請表（附表1）"));
+    tasks.push_back([&ctx, &fo, &r, path](render::Engine& e) -> Status {
+      render::PdfResult res;
+      LIAUDIT_RETURN_IF_ERROR(forms::WriteForm1(e, fo, r, path, &res));
+      return ctx.SignPdf(path, res, "資料查詢者權限申請表（附表1）");
+    });
   }
+  LIAUDIT_RETURN_IF_ERROR(ctx.RunRenderTasks(tasks));
   std::unique_ptr<xlsx::Workbook> wb;
   LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form1.xlsx").string(), false, &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
@@ -462,20 +464,25 @@ Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to
   using xlsx::ColType;
   std::vector<RegistrationRecord> recs;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->RegistrationsAppliedBetween(from, to, &recs));
-  render::Engine* engine;
-  LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
   forms::FormOptions fo;
   fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
   fo.organisation = ctx.opts.output.organisation;
   fs::create_directories(dir);
   std::map<std::string, std::vector<RegistrationRecord>> by_unit;
   for (auto& r : recs) by_unit[r.unit].push_back(r);
-  for (const auto& [unit, rows] : by_unit) {
-    std::string path = (fs::path(dir) / ("附表2-" + SafeFileName(unit.empty() ? "未填單位" : unit) + ".pdf")).string();
-    render::PdfResult res;
-    LIAUDIT_RETURN_IF_ERROR(forms::WriteForm2(*engine, fo, unit, from, to, rows, path, &res));
-    LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(path, res, "查調資料登記表（附表2）"));
+  std::vector<JobContext::RenderTask> tasks;
+  for (const auto& [unit_name, unit_rows] : by_unit) {
+    std::string path =
+        (fs::path(dir) / ("附表2-" + SafeFileName(unit_name.empty() ? "未填單位" : unit_name) + ".pdf")).string();
+    const std::string& unit = unit_name;
+    const std::vector<RegistrationRecord>& rows = unit_rows;
+    tasks.push_back([&ctx, &fo, &unit, &rows, from, to, path](render::Engine& e) -> Status {
+      render::PdfResult res;
+      LIAUDIT_RETURN_IF_ERROR(forms::WriteForm2(e, fo, unit, from, to, rows, path, &res));
+      return ctx.SignPdf(path, res, "查調資料登記表（附表2）");
+    });
   }
+  LIAUDIT_RETURN_IF_ERROR(ctx.RunRenderTasks(tasks));
   std::unique_ptr<xlsx::Workbook> wb;
   LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form2.xlsx").string(), recs.size() > 50000, &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
@@ -499,19 +506,21 @@ Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to
   using xlsx::ColType;
   std::vector<std::vector<RequestRow>> reqs;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->RequestsAppliedBetween(from, to, &reqs));
-  render::Engine* engine;
-  LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
   forms::FormOptions fo;
   fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
   fo.organisation = ctx.opts.output.organisation;
   fs::create_directories(dir);
+  std::vector<JobContext::RenderTask> tasks;
   for (const auto& req : reqs) {
     if (req.empty()) continue;
     std::string path = (fs::path(dir) / ("附表3-" + SafeFileName(req[0].request_no) + ".pdf")).string();
-    render::PdfResult res;
-    LIAUDIT_RETURN_IF_ERROR(forms::WriteForm3(*engine, fo, req, path, &res));
-    LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(path, res, "查調資料申請表（附表3）"));
+    tasks.push_back([&ctx, &fo, &req, path](render::Engine& e) -> Status {
+      render::PdfResult res;
+      LIAUDIT_RETURN_IF_ERROR(forms::WriteForm3(e, fo, req, path, &res));
+      return ctx.SignPdf(path, res, "查調資料申請表（附表3）");
+    });
   }
+  LIAUDIT_RETURN_IF_ERROR(ctx.RunRenderTasks(tasks));
   std::unique_ptr<xlsx::Workbook> wb;
   LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form3.xlsx").string(), false, &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
@@ -551,8 +560,6 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     cases.emplace(f.account, 0);
   }
 
-  render::Engine* engine;
-  LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
   forms::FormOptions fo;
   fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
   fo.organisation = ctx.opts.output.organisation;
@@ -567,6 +574,7 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
         {"檢討報告期限", ColType::kDate}},
        true}));
   Date due = audit_date + ctx.opts.rules.review_report_days;
+  std::vector<forms::Form4Data> data;
   for (const auto& [account, n] : cases) {
     forms::Form4Data d;
     d.period_from = from;
@@ -599,15 +607,23 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
       }
       d.opinion = op;
     }
-    std::string path = (fs::path(dir) / ("附表4-" + SafeFileName(account) + ".pdf")).string();
-    render::PdfResult res;
-    LIAUDIT_RETURN_IF_ERROR(forms::WriteForm4(*engine, fo, d, path, &res));
-    LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(path, res, "勞保查詢系統稽核紀錄表（附表4）"));
-    LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({Cell::OfDate(from), Cell::OfDate(to), Cell::OfDate(audit_date), d.querier,
-                                           account, d.querier_unit, d.audit_unit, d.audit_unit_phone, d.auditor,
-                                           Cell::OfDate(d.documents_deadline), static_cast<long>(d.cases), d.opinion,
-                                           Cell::OfDate(d.review_due)}));
+    data.push_back(std::move(d));
   }
+  std::vector<JobContext::RenderTask> tasks;
+  for (const auto& d : data) {
+    std::string path = (fs::path(dir) / ("附表4-" + SafeFileName(d.querier_account) + ".pdf")).string();
+    tasks.push_back([&ctx, &fo, &d, path](render::Engine& e) -> Status {
+      render::PdfResult res;
+      LIAUDIT_RETURN_IF_ERROR(forms::WriteForm4(e, fo, d, path, &res));
+      return ctx.SignPdf(path, res, "勞保查詢系統稽核紀錄表（附表4）");
+    });
+  }
+  LIAUDIT_RETURN_IF_ERROR(ctx.RunRenderTasks(tasks));
+  for (const auto& d : data)
+    LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({Cell::OfDate(from), Cell::OfDate(to), Cell::OfDate(audit_date), d.querier,
+                                           d.querier_account, d.querier_unit, d.audit_unit, d.audit_unit_phone,
+                                           d.auditor, Cell::OfDate(d.documents_deadline), static_cast<long>(d.cases),
+                                           d.opinion, Cell::OfDate(d.review_due)}));
   // Follow-ups for every critical or high finding (要點第八點: review report within ten days).
   for (const auto& f : ctx.checked.findings)
     if (f.severity >= Severity::kHigh) LIAUDIT_RETURN_IF_ERROR(ctx.store->OpenFollowUp(f, ctx.job.id, due));
