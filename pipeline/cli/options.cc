@@ -3,6 +3,7 @@
 #include "cli/options.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <cstdlib>
@@ -33,6 +34,7 @@ const Command kCommands[] = {
     {"forms", "write the four forms, empty, ready to print (--blank)"},
     {"verify", "check the signatures and manifest of an output folder or one PDF"},
     {"followup", "list follow-ups, or record a received review report / close a finding"},
+    {"purge", "remove queries and register history older than the retention period (--before)"},
 };
 
 void PrintTopHelp(std::ostream& out) {
@@ -65,7 +67,7 @@ po::options_description CommonOptions() {
 
 // Settings: the names are INI "section.key"; on the command line --section.key VALUE.
 po::options_description SettingOptions() {
-  po::options_description d("Settings (INI sections [rules] [output] [audit] [signing] [render])");
+  po::options_description d("Settings (INI sections [rules] [output] [audit] [signing] [render] [retention])");
   RuleOptions r;
   OutputOptions o;
   jobs::SigningOptions s;
@@ -93,7 +95,8 @@ po::options_description SettingOptions() {
       ("signing.trust_anchors", po::value<std::string>(), "PEM file of trusted certificates for verify")
       ("signing.location", po::value<std::string>()->default_value(s.location), "signature location")
       ("render.fonts", po::value<std::string>(), "font configuration (default: fonts/fonts.conf)")
-      ("render.templates", po::value<std::string>(), "templates folder (default: templates)");
+      ("render.templates", po::value<std::string>(), "templates folder (default: templates)")
+      ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records");
   return d;
 }
 
@@ -125,6 +128,11 @@ po::options_description CommandOptions(const std::string& cmd) {
         ("by", po::value<std::string>(), "who records the change")
         ("note", po::value<std::string>()->default_value(""), "a note kept with the change")
         ("overdue", po::bool_switch(), "list: only overdue review reports");
+  } else if (cmd == "purge") {
+    d.add_options()
+        ("before", po::value<std::string>(), "remove records before this day (YYYY-MM-DD); at least retention.years ago")
+        ("yes", po::bool_switch(), "confirmed: purge without asking (needs --by); without it and without a terminal: dry run")
+        ("by", po::value<std::string>(), "who orders the destruction (kept in the destruction record)");
   }
   return d;
 }
@@ -140,6 +148,8 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   o->db_path = vm.count("db") ? vm["db"].as<std::string>() : o->output_dir + "/liaudit.sqlite";
   o->lock_wait_seconds = vm["lock-wait"].as<int>();
   o->progress = !vm["no-progress"].as<bool>();
+  o->retention_years = vm["retention.years"].as<int>();
+  if (o->retention_years < 1) return Status::Usage("retention.years: expected a whole number of years, at least 1");
   if (vm.count("fixed-clock")) {
     auto t = ParseTimestamp(vm["fixed-clock"].as<std::string>());
     if (!t) return Status::Usage("--fixed-clock: expected 'YYYY-MM-DD HH:MM:SS'");
@@ -266,6 +276,17 @@ int RunCommand(const std::string& cmd, const po::variables_map& vm, const jobs::
     p.note = vm["note"].as<std::string>();
     p.overdue_only = vm["overdue"].as<bool>();
     return ExitFor(jobs::RunFollowup(opts, p, std::cout));
+  } else if (cmd == "purge") {
+    jobs::PurgeParams p;
+    if (!vm.count("before")) return ExitFor(Status::Usage("purge needs --before YYYY-MM-DD"));
+    auto before = DateArg(vm, "before");
+    if (!before) return ExitFor(Status::Usage("--before: expected YYYY-MM-DD"));
+    p.before = *before;
+    p.yes = vm["yes"].as<bool>();
+    if (vm.count("by")) p.by = vm["by"].as<std::string>();
+    // Asking only makes sense when a person sees the question and can answer it.
+    p.interactive = ::isatty(0) && ::isatty(1);
+    return ExitFor(jobs::RunPurge(opts, p, std::cin, std::cout));
   }
   if (st.ok()) PrintOutcome(cmd, outcome);
   return ExitFor(st);
