@@ -8,6 +8,7 @@
 
 #include "core/twid.h"
 #include "jobs/csv_out.h"
+#include "jobs/progress.h"
 #include "liaudit_version.h"
 
 namespace fs = std::filesystem;
@@ -144,11 +145,13 @@ Status JobContext::RunRenderTasks(const std::vector<RenderTask>& tasks) {
   }
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
+  Progress progress(opts.progress, "  rendering and signing", tasks.size());
   std::vector<Status> results(workers);
   auto work = [&](size_t w) {
     render::Engine& engine = w == 0 ? *first : *worker_engines_[w - 1];
     for (size_t i = next++; i < tasks.size() && !failed; i = next++) {
       Status st = tasks[i](engine);
+      progress.Tick();
       if (!st.ok()) {
         results[w] = st;
         failed = true;
