@@ -98,6 +98,9 @@ int main(int argc, char** argv) {
   const long nreg = (nq + k - 1) / k;
   ds.queries.reserve(nq);
   ds.registrations.reserve(nreg);
+  // Like the store's loader: each distinct 查調事由 once in the Dataset's arena.
+  const std::string_view long_reason = ds.Keep("依社會救助法第5條審核低收入戶資格");
+  const std::string_view short_reason = ds.Keep("個案需要");
   long qn = 0;
   for (long r = 0; r < nreg; ++r) {
     long a = Rand(static_cast<uint32_t>(na));
@@ -112,7 +115,7 @@ int main(int argc, char** argv) {
     reg.unit = unit;
     reg.approved_at = StartOf(reg.applied_on) + 7 * 3600 + 1800;  // before office hours
     reg.first_seen = Rand(20) ? StartOf(reg.applied_on) + kSecondsPerDay - 1 : kNoTime;
-    reg.reason = Rand(100) ? "依社會救助法第5條審核低收入戶資格" : "個案需要";
+    reg.reason = Rand(100) ? long_reason : short_reason;
     uint32_t first_item = Rand(static_cast<uint32_t>(10 - k));
     for (long i = 0; i < k; ++i) reg.items.push_back(items[first_item + i]);
     if (Rand(100) == 0) {
@@ -132,14 +135,14 @@ int main(int argc, char** argv) {
     for (long i = 0; i < k && qn < nq; ++i, ++qn) {
       DsQuery q;
       q.id = qn + 1;
-      q.txn_id = "GSP" + std::to_string(10000000000LL + qn);
+      q.txn_id = ds.Keep("GSP" + std::to_string(10000000000LL + qn));
       int sec = 8 * 3600 + static_cast<int>(Rand(10 * 3600));
       if (Rand(200) == 0) sec = 19 * 3600 + static_cast<int>(Rand(3600));
       q.time = StartOf(d) + sec;
       q.account = acct[a];
       q.service = reg.items[i];
-      q.subject_id = reg.subject_id;
-      if (Rand(100) == 0) q.subject_id = MakeId(static_cast<uint64_t>(r) * 7 + 6);  // unregistered
+      q.subject_id = ds.Keep(reg.subject_id);
+      if (Rand(100) == 0) q.subject_id = ds.Keep(MakeId(static_cast<uint64_t>(r) * 7 + 6));  // unregistered
       q.source_ip = Rand(1000) ? ip[a] : ip2[a];
       q.result = QueryResult::kSuccess;
       ds.queries.push_back(std::move(q));

@@ -100,13 +100,13 @@ Finding NewFinding(const char* rule, std::string key) {
 }
 
 Finding Context::QueryFinding(const char* rule, const DsQuery& q) const {
-  Finding f = NewFinding(rule, std::string(rule) + "|" + q.txn_id);
+  Finding f = NewFinding(rule, std::string(rule).append("|").append(q.txn_id));
   f.account = Name(q.account);
   f.query_time = q.time;
   f.txn_id = q.txn_id;
   f.service_code = Name(q.service);
   f.subject_id = q.subject_id;
-  f.evidence.push_back(Evidence{Evidence::Kind::kQuery, q.id, q.txn_id});
+  f.evidence.push_back(Evidence{Evidence::Kind::kQuery, q.id, std::string(q.txn_id)});
   return f;
 }
 

@@ -19,7 +19,7 @@ std::string HourMinute(int seconds_of_day) { return FormatClock(seconds_of_day).
 void AddRegEvidence(const Dataset& ds, const std::vector<uint32_t>& regs, Finding* f) {
   for (uint32_t r : regs) {
     const DsRegistration& reg = ds.registrations[r];
-    f->evidence.push_back(Evidence{Evidence::Kind::kRegistration, reg.id, reg.reg_no});
+    f->evidence.push_back(Evidence{Evidence::Kind::kRegistration, reg.id, reg.reg_no.str()});
   }
 }
 
@@ -78,7 +78,7 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
       f.detail = "帳號 " + c.Name(acct) + " 於 " + FormatRocSlash(dc.day) + " 共查調 " +
                  std::to_string(dc.count) + " 筆，超過每日上限 " +
                  std::to_string(o.daily_query_limit) + " 筆。";
-      f.evidence.push_back(Evidence{Evidence::Kind::kQuery, q.id, q.txn_id});
+      f.evidence.push_back(Evidence{Evidence::Kind::kQuery, q.id, std::string(q.txn_id)});
       F.push_back(std::move(f));
     }
     dc = DayCount();
@@ -93,7 +93,7 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
     // Evidence for the period-level rules comes from every query, whatever its account.
     for (uint32_t r : m) {
       if (long_job) reg_matched[r] = 1;
-      const std::string& no = ds.registrations[r].request_no;
+      const CompactStr& no = ds.registrations[r].request_no;
       if (no.empty()) continue;
       auto it = c.request_by_no.find(no);
       if (it == c.request_by_no.end()) continue;
@@ -191,10 +191,10 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
         f.request_no = reg.request_no;
         f.detail = c.QueryPhrase(q) + "，所依查調資料登記（編號 " + reg.reg_no + "）載明之委託申請單 " +
                    reg.request_no + (req ? " 未列此被查詢人，超出委託範圍。" : " 查無此申請單（附表3）。");
-        f.evidence.push_back(Evidence{Evidence::Kind::kRegistration, reg.id, reg.reg_no});
+        f.evidence.push_back(Evidence{Evidence::Kind::kRegistration, reg.id, reg.reg_no.str()});
         if (req) {
           for (uint32_t row : req->rows) {
-            f.evidence.push_back(Evidence{Evidence::Kind::kRequest, ds.requests[row].id, reg.request_no});
+            f.evidence.push_back(Evidence{Evidence::Kind::kRequest, ds.requests[row].id, reg.request_no.str()});
           }
         }
         F.push_back(std::move(f));
@@ -299,7 +299,7 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
                  FormatRocSlash(DateOf(r11_time)) + " " + FormatClock(SecondOfDay(r11_time)) +
                  " 曾自不同來源IP " + c.Name(r11_ip) + " 查詢（相隔未滿 " +
                  std::to_string(o.shared_ip_minutes) + " 分鐘），疑似帳號共用。";
-      f.evidence.push_back(Evidence{Evidence::Kind::kQuery, prev.id, prev.txn_id});
+      f.evidence.push_back(Evidence{Evidence::Kind::kQuery, prev.id, std::string(prev.txn_id)});
       F.push_back(std::move(f));
     }
 
@@ -350,7 +350,7 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
       }
       for (size_t k = i; k < j; ++k) {
         const DsQuery& lq = ds.queries[links[k].second];
-        f.evidence.push_back(Evidence{Evidence::Kind::kQuery, lq.id, lq.txn_id});
+        f.evidence.push_back(Evidence{Evidence::Kind::kQuery, lq.id, std::string(lq.txn_id)});
       }
       F.push_back(std::move(f));
     }
@@ -377,7 +377,7 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
       f.detail = "查調資料登記 編號 " + reg.reg_no + "（帳號 " + f.account + "，被查詢人 " +
                  c.Masked(reg.subject_id) + "，申請日期 " + FormatRocSlash(reg.applied_on) +
                  "）已經主管核章，至登記期限 " + FormatRocSlash(end) + " 止查無相符之查詢紀錄。";
-      f.evidence.push_back(Evidence{Evidence::Kind::kRegistration, reg.id, reg.reg_no});
+      f.evidence.push_back(Evidence{Evidence::Kind::kRegistration, reg.id, reg.reg_no.str()});
       F.push_back(std::move(f));
     }
     if (uncovered) {

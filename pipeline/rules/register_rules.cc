@@ -57,7 +57,7 @@ void RunR07(const Context& c, RuleOutput* out) {
       f.request_no = r.request_no;
       f.detail = "查調資料登記 編號 " + r.reg_no + "（帳號 " + f.account + "，申請日期 " +
                  FormatRocSlash(r.applied_on) + "）之查調事由未敘明法令依據。";
-      f.evidence.push_back(Evidence{Evidence::Kind::kRegistration, r.id, r.reg_no});
+      f.evidence.push_back(Evidence{Evidence::Kind::kRegistration, r.id, r.reg_no.str()});
       out->findings.push_back(std::move(f));
     }
     if (c.filtered() && !r.request_no.empty() && c.InScope(r.account)) {

@@ -2,6 +2,7 @@
 // list, and the query stream.
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "store/store.h"
@@ -103,14 +104,15 @@ StaffRecord ReadStaff(const Stmt& s) {
 }
 
 const char kQueryCols[] = "SELECT id, txn_id, query_time, account, service_code, subject_id, source_ip, result";
-DsQuery ReadDsQuery(const Stmt& s, SymbolTable* syms) {
+DsQuery ReadDsQuery(const Stmt& s, Dataset* ds) {
+  SymbolTable* syms = &ds->syms;
   DsQuery q;
   q.id = s.Int(0);
-  q.txn_id = s.Text(1);
+  q.txn_id = ds->Keep(s.View(1));
   q.time = s.Int(2);
   q.account = syms->Intern(s.View(3));
   q.service = syms->Intern(s.View(4));
-  q.subject_id = s.Text(5);
+  q.subject_id = ds->Keep(s.View(5));
   q.source_ip = syms->Intern(s.View(6));
   q.result = static_cast<QueryResult>(s.Int(7));
   return q;
@@ -151,7 +153,7 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
   q.Bind(1, out->context_start);
   q.Bind(2, end);
   LIAUDIT_FOR_EACH_ROW(q) {
-    out->queries.push_back(ReadDsQuery(q, syms));
+    out->queries.push_back(ReadDsQuery(q, out));
     const DsQuery& d = out->queries.back();
     if (d.source_ip != kNoSym && period.Contains(d.time)) out->has_source_ip = true;
   }
@@ -160,6 +162,8 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
   Stmt r;
   LIAUDIT_RETURN_IF_ERROR(r.Prepare(db, (std::string(kRegCols) + Current("registrations") + "ORDER BY r.reg_no").c_str()));
   std::set<std::pair<std::string, std::string>> request_pairs;  // (account, subject) of registrations with a request
+  // Each distinct 查調事由 is kept once in the arena (the views stay valid; the map goes).
+  std::unordered_map<std::string_view, int> reasons;
   LIAUDIT_FOR_EACH_ROW(r) {
     RegistrationRecord rec = ReadRegistration(r);
     DsRegistration d;
@@ -167,14 +171,18 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
     d.reg_no = rec.reg_no;
     d.applied_on = rec.applied_on;
     d.subject_id = rec.subject_id;
-    d.items = InternAll(rec.items, syms);
+    for (const auto& item : rec.items) d.items.push_back(syms->Intern(item));
     d.account = syms->Intern(rec.account);
     d.unit = syms->Intern(rec.unit);
     d.approved_at = rec.approved_at;
     d.request_no = rec.request_no;
     d.first_seen = r.IntOr(14, kNoTime);
     // Free text is only needed for R07 over the period's registrations: keep memory small.
-    if (period.ContainsDate(rec.applied_on)) d.reason = std::move(rec.reason);
+    if (period.ContainsDate(rec.applied_on) && !rec.reason.empty()) {
+      auto it = reasons.find(rec.reason);
+      if (it == reasons.end()) it = reasons.emplace(out->Keep(rec.reason), 0).first;
+      d.reason = it->first;
+    }
     if (!d.request_no.empty()) request_pairs.emplace(rec.account, rec.subject_id);
     out->registrations.push_back(std::move(d));
   }
@@ -201,7 +209,7 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
       e.Bind(1, internal::AccountTime(id, 0));
       e.Bind(2, internal::AccountTime(id, out->context_start));
       LIAUDIT_FOR_EACH_ROW(e) {
-        if (request_pairs.count({account, std::string(e.View(5))})) out->queries.push_back(ReadDsQuery(e, syms));
+        if (request_pairs.count({account, std::string(e.View(5))})) out->queries.push_back(ReadDsQuery(e, out));
       }
     }
     if (out->queries.size() != before) {

@@ -39,11 +39,11 @@ class DsBuilder {
                  std::string_view service, std::string subject, std::string_view ip = "") {
     DsQuery q;
     q.id = next_id_++;
-    q.txn_id = std::move(txn);
+    q.txn_id = ds_.Keep(txn);
     q.time = T(time);
     q.account = S(account);
     q.service = S(service);
-    q.subject_id = std::move(subject);
+    q.subject_id = ds_.Keep(subject);
     q.source_ip = S(ip);
     ds_.queries.push_back(q);
     return ds_.queries.back();
@@ -61,7 +61,7 @@ class DsBuilder {
     for (const std::string& it : SplitList(items)) r.items.push_back(S(it));
     r.approved_at = approved.empty() ? kNoTime : T(approved);
     r.request_no = std::move(request_no);
-    r.reason = std::move(reason);
+    r.reason = ds_.Keep(reason);
     ds_.registrations.push_back(r);
     return ds_.registrations.back();
   }
@@ -91,7 +91,7 @@ class DsBuilder {
     r.applied_on = D(applied);
     r.count = count;
     r.subject_id = std::move(subject);
-    r.reason = std::move(reason);
+    r.reason = ds_.Keep(reason);
     r.unit = S(unit);
     ds_.requests.push_back(r);
     return ds_.requests.back();

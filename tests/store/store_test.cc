@@ -448,7 +448,7 @@ TEST(StoreDataset, LoadsSmallFolder) {
   EXPECT_EQ(ds.context_start, At(2026, 10, 26));
   // In order: the R12(b) look-back query (request R-1's subject), the context query, the two in-period ones.
   std::vector<std::string> txns;
-  for (const auto& q : ds.queries) txns.push_back(q.txn_id);
+  for (const auto& q : ds.queries) txns.emplace_back(q.txn_id);
   EXPECT_EQ(txns, (std::vector<std::string>{"GSP1150901000004", "GSP1151120000003", "GSP1151125000001",
                                             "GSP1151125000002"}));
   EXPECT_FALSE(ds.InPeriod(ds.queries[0]));
