@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,28 @@ std::string ServiceLabel(const std::string& code) {
   const char* name = rules::ServiceNameZh(code);
   return name && *name ? code + " " + name : code;
 }
+
+namespace {
+
+// A written PDF ends with "%%EOF" within its last 1024 bytes (ISO 32000-1, 7.5.5). The
+// renderer's file writes are buffered and their failure (full disk, file size limit) is
+// not reported, so a truncated file would otherwise pass as a finished document (and,
+// unsigned, end up in a folder that looks complete).
+Status CheckPdfComplete(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return Status::IoError(path + ": cannot read the PDF just written");
+  std::streamoff size = in.tellg();
+  std::streamoff tail = std::min<std::streamoff>(size, 1024);
+  std::string end(static_cast<size_t>(tail), '\0');
+  in.seekg(size - tail);
+  in.read(end.data(), tail);
+  if (!in || end.find("%%EOF") == std::string::npos)
+    return Status::IoError(path + ": the PDF was not completely written (" + std::to_string(size) +
+                           " bytes, no end-of-file marker): is the disk full or the file size limited?");
+  return Status::OK();
+}
+
+}  // namespace
 
 std::string SafeFileName(const std::string& s) {
   std::string out;
@@ -173,6 +196,7 @@ Status JobContext::SignPdf(const std::string& path, const render::PdfResult& r, 
     std::lock_guard<std::mutex> lock(warnings_mu_);
     for (const auto& w : r.warnings) warnings.push_back(w);
   }
+  LIAUDIT_RETURN_IF_ERROR(CheckPdfComplete(path));
   if (!signer) return Status::OK();
   sign::SignRequest req;
   req.reason = reason;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,26 @@ Status MakeDirs(const fs::path& p) {
   fs::create_directories(p, ec);
   if (ec) return Status::IoError(p.string() + ": cannot create folder: " + ec.message());
   return Status::OK();
+}
+
+// Removes "<parent>/.<name>.tmp-<pid>" folders left by a killed run of the same job (the
+// process is gone, so nobody will ever finish or remove them). A folder whose process
+// still exists is left alone: it is not ours to judge. Best effort: a folder that cannot
+// be removed only costs space, the next run writes under its own pid.
+void RemoveStaleTemps(const fs::path& parent, const std::string& name) {
+  const std::string prefix = "." + name + ".tmp-";
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; it != end && !ec; it.increment(ec)) {
+    std::string n = it->path().filename().string();
+    if (n.size() <= prefix.size() || n.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string digits = n.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    long pid = std::stol(digits);
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+    }
+  }
 }
 
 }  // namespace
@@ -105,6 +126,7 @@ Status JobFolder::Begin(const std::string& final_dir, std::unique_ptr<JobFolder>
   std::unique_ptr<JobFolder> jf(new JobFolder());
   jf->final_dir_ = fin.string();
   jf->temp_dir_ = (fin.parent_path() / ("." + fin.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  RemoveStaleTemps(fin.parent_path(), fin.filename().string());
   std::error_code ec;
   fs::remove_all(jf->temp_dir_, ec);
   if (::mkdir(jf->temp_dir_.c_str(), 0700) != 0)
@@ -163,7 +185,9 @@ Status JobFolder::Commit(const std::string& manifest_text) {
   }
   committed_ = true;
   FsyncPath(fs::path(final_dir_).parent_path().string());
-  if (had_previous) fs::remove_all(previous, ec);
+  // Also when there was no folder to move aside: a run killed between its two renames
+  // left only "<name>.previous", now superseded by the new folder.
+  fs::remove_all(previous, ec);
   return Status::OK();
 }
 
