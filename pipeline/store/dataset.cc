@@ -146,6 +146,22 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
   out->context_start = period.start() - static_cast<LocalTime>(back_days) * kSecondsPerDay;
   LocalTime end = period.end();
 
+  // Exact sizes first (index counts, cheap): growing a million-row vector by doubling
+  // would briefly hold the old and the new block (up to 3x the final size).
+  {
+    Stmt n;
+    LIAUDIT_RETURN_IF_ERROR(n.Prepare(db, "SELECT COUNT(*) FROM queries WHERE query_time >= ? AND query_time < ?"));
+    n.Bind(1, out->context_start);
+    n.Bind(2, end);
+    LIAUDIT_RETURN_IF_ERROR(n.Step(&row));
+    if (row) out->queries.reserve(static_cast<size_t>(n.Int(0)));
+    n.Reset();
+    LIAUDIT_RETURN_IF_ERROR(n.Prepare(db, (std::string("SELECT COUNT(*)") + Current("registrations")).c_str()));
+    LIAUDIT_RETURN_IF_ERROR(n.Step(&row));
+    if (row) out->registrations.reserve(static_cast<size_t>(n.Int(0)));
+    n.Reset();
+  }
+
   Stmt q;
   LIAUDIT_RETURN_IF_ERROR(q.Prepare(
       db, (std::string(kQueryCols) + " FROM queries WHERE query_time >= ? AND query_time < ? ORDER BY query_time, id")
