@@ -195,6 +195,12 @@ class CrashSafety(unittest.TestCase):
         self.assertEqual(p.returncode, 0, "%s\n%s" % (context, p.stderr[-3000:]))
         self.assertEqual(integrity(out), "ok", context)
         self.assertEqual(counts(out), CLEAN["counts"], context)
+        # A kill during the first bulk load (rollback journal, indexes dropped) leaves neither
+        # behind: the store is back in WAL with the unique 交易序號 index that stops doubles.
+        self.assertEqual(run(["sqlite3", db_of(out), "PRAGMA journal_mode"]).stdout.strip(), "wal", context)
+        indexes = run(["sqlite3", db_of(out), "SELECT name FROM sqlite_master WHERE tbl_name='queries' AND"
+                                              " type='index'"]).stdout.split()
+        self.assertIn("queries_txn", indexes, context)
         visible, hidden = job_folders(out)
         self.assertEqual(hidden, [], context)
         self.assertEqual([os.path.basename(v) for v in visible], [QUARTER], context)
@@ -449,6 +455,50 @@ class Purge(unittest.TestCase):
         self.assertEqual(self.q("SELECT count(*) FROM destruction_records")[0][0], 2)
         quarterly(self.out)  # the job still runs on what is left
         no_half_written(self, self.out, "after purge")
+
+    def test_4_a_killed_purge_is_all_or_nothing(self):
+        out = "purgekill"
+        quarterly(out)
+        db = db_of(out)
+        saved = os.path.join(WORK, "purgekill.saved.sqlite")
+        src = sqlite3.connect(db)
+        dst = sqlite3.connect(saved)
+        src.backup(dst)
+        src.close()
+        dst.close()
+        full = counts(out)
+        outcomes = set()
+        for delay in [0.0, 0.005, 0.01, 0.02, 0.04, 0.08, 0.15]:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(db + suffix):
+                    os.remove(db + suffix)
+            shutil.copy(saved, db)
+            logf = os.path.join(WORK, out, "liaudit.log")
+            open(logf, "w").close()
+            proc = subprocess.Popen([BIN, "purge", "--output", out, "--before", "2026-08-01", "--fixed-clock",
+                                     self.FUTURE, "--yes", "--by", "auditor"], cwd=WORK, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wait_for_line(logf, "start purge", time.monotonic() + 30)
+            time.sleep(delay)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            context = "purge killed %.0f ms after it started" % (delay * 1000)
+            self.assertEqual(integrity(out), "ok", context)
+            now = counts(out)
+            con = sqlite3.connect(db)
+            recs = con.execute("SELECT counts_json FROM destruction_records").fetchall()
+            con.close()
+            if recs:  # committed: the record says exactly what went
+                self.assertEqual(len(recs), 1, context)
+                self.assertEqual(full["queries"] - now["queries"], json.loads(recs[0][0])["queries"], context)
+                self.assertLess(now["queries"], full["queries"], context)
+                outcomes.add("done")
+            else:  # rolled back: nothing went
+                self.assertEqual(now, full, context)
+                outcomes.add("nothing")
+        sys.stderr.write("  killed purges: %s\n" % sorted(outcomes))
+        quarterly(out)  # and the store still serves jobs
 
 
 if __name__ == "__main__":
