@@ -311,7 +311,8 @@ Status BuildReviewModel(JobContext& ctx, const std::string& quarter, reports::Re
   return Status::OK();
 }
 
-Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const reports::ReviewReport& m) {
+Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const reports::ReviewReport& m,
+                           store::Store* st) {
   using xlsx::Cell;
   using xlsx::ColType;
   const std::string& mask = ctx.opts.output.id_mask;
@@ -342,7 +343,7 @@ Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const repor
                                          {"查詢結果", ColType::kText}, {"來源IP", ColType::kText}},
                                         true}));
   std::map<std::string, std::pair<std::string, std::string>> cache;
-  LIAUDIT_RETURN_IF_ERROR(ctx.store->ForEachQuery(
+  LIAUDIT_RETURN_IF_ERROR(st->ForEachQuery(
       StartOf(m.from), StartOf(m.to + 1), [&](const PlatformQuery& q) -> Status {
         auto it = ctx.people.find(q.account);
         const char* res = q.result == QueryResult::kSuccess ? "成功"
@@ -469,7 +470,9 @@ Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to
   fo.organisation = ctx.opts.output.organisation;
   fs::create_directories(dir);
   std::map<std::string, std::vector<RegistrationRecord>> by_unit;
-  for (auto& r : recs) by_unit[r.unit].push_back(r);
+  for (auto& r : recs) by_unit[r.unit].push_back(std::move(r));  // the store orders by unit: same order
+  recs.clear();
+  recs.shrink_to_fit();
   std::vector<JobContext::RenderTask> tasks;
   for (const auto& [unit_name, unit_rows] : by_unit) {
     std::string path =
@@ -484,20 +487,23 @@ Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to
   }
   LIAUDIT_RETURN_IF_ERROR(ctx.RunRenderTasks(tasks));
   std::unique_ptr<xlsx::Workbook> wb;
-  LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form2.xlsx").string(), recs.size() > 50000, &wb));
+  LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form2.xlsx").string(), true, &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
       {"附表2", "查調資料登記表（附表2）" + FormatRocDate(from) + "至" + FormatRocDate(to),
        {{"編號"}, {"申請日期", ColType::kDate}, {"姓名"}, {"身分證字號"}, {"查調項目"}, {"查調事由", ColType::kText, 40},
         {"需要資料者"}, {"資料查詢者帳號"}, {"資料查詢者"}, {"單位"}, {"單位主管"}, {"主管核章時間", ColType::kDateTime},
         {"委託申請單編號"}},
        true}));
-  for (const auto& r : recs) {
+  size_t count = 0;
+  for (const auto& [unit_name, unit_rows] : by_unit)
+  for (const auto& r : unit_rows) {
+    ++count;
     std::string id = ctx.opts.output.mask_internal ? MaskId(r.subject_id, ctx.opts.output.id_mask) : r.subject_id;
     LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({r.reg_no, Cell::OfDate(r.applied_on), r.subject_name, id,
                                            Join(r.items, "、"), r.reason, r.requester, r.account, r.querier_name,
                                            r.unit, r.unit_head, Cell::OfTime(r.approved_at), r.request_no}));
   }
-  ctx.log.Line("form2: " + std::to_string(recs.size()) + " registrations in " + std::to_string(by_unit.size()) + " units");
+  ctx.log.Line("form2: " + std::to_string(count) + " registrations in " + std::to_string(by_unit.size()) + " units");
   return wb->Close();
 }
 
@@ -538,6 +544,14 @@ Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to
     }
   ctx.log.Line("form3: " + std::to_string(reqs.size()) + " requests");
   return wb->Close();
+}
+
+Status OpenFollowUps(JobContext& ctx, Date audit_date) {
+  // 要點第八點: whoever has a critical or high finding owes a review report within ten days.
+  Date due = audit_date + ctx.opts.rules.review_report_days;
+  for (const auto& f : ctx.checked.findings)
+    if (f.severity >= Severity::kHigh) LIAUDIT_RETURN_IF_ERROR(ctx.store->OpenFollowUp(f, ctx.job.id, due));
+  return Status::OK();
 }
 
 Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to, Date audit_date,
@@ -624,9 +638,6 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
                                            d.querier_account, d.querier_unit, d.audit_unit, d.audit_unit_phone,
                                            d.auditor, Cell::OfDate(d.documents_deadline), static_cast<long>(d.cases),
                                            d.opinion, Cell::OfDate(d.review_due)}));
-  // Follow-ups for every critical or high finding (要點第八點: review report within ten days).
-  for (const auto& f : ctx.checked.findings)
-    if (f.severity >= Severity::kHigh) LIAUDIT_RETURN_IF_ERROR(ctx.store->OpenFollowUp(f, ctx.job.id, due));
   ctx.log.Line("form4: " + std::to_string(cases.size()) + " queriers");
   return wb->Close();
 }

@@ -19,7 +19,10 @@ reports::Stamp StampFor(const JobContext& ctx);
 std::vector<std::string> SkippedLines(const JobContext& ctx);
 
 Status WriteExceptionsWorkbook(JobContext& ctx, const std::string& path, const std::string& mask);
-Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const reports::ReviewReport& model);
+// Streams the queries from `st` (a connection of its own when called off the main thread);
+// reads ctx.ds and ctx.people, writes nothing else of ctx, so it can run beside the forms.
+Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const reports::ReviewReport& model,
+                           store::Store* st);
 Status BuildReviewModel(JobContext& ctx, const std::string& quarter, reports::ReviewReport* model);
 // The findings sheet shared by several workbooks.
 Status AppendFindingsSheet(JobContext& ctx, xlsx::Workbook* wb, const std::string& name, const std::string& title,
@@ -29,6 +32,9 @@ Status AppendFindingsSheet(JobContext& ctx, xlsx::Workbook* wb, const std::strin
 Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to);
 Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to);
 Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to);
+// Opens a follow-up (review report due audit_date + review_report_days) for every critical
+// or high finding; before BuildReviewModel so the review lists them.
+Status OpenFollowUps(JobContext& ctx, Date audit_date);
 // 附表4 per querier: accounts active in the period (or `accounts` when given).
 Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to, Date audit_date,
                      const std::vector<std::string>& accounts);

@@ -12,6 +12,7 @@ void JobLog::TeeTo(const std::string& path) {
 }
 
 void JobLog::Line(const std::string& msg) {
+  std::lock_guard<std::mutex> lock(mu_);  // the review workbook logs from its own thread
   std::string line = FormatIsoTime(NowLocal()) + " liaudit " + job_ + ": " + msg + "\n";
   text_ += line;
   std::cerr << line;

@@ -3,6 +3,7 @@
 #pragma once
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,7 @@ class JobLog {
  private:
   std::string job_, text_;
   std::ofstream file_;
+  std::mutex mu_;
   std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> stages_;
 };
 
