@@ -224,7 +224,13 @@ Status Store::Compact() {
   // auto_vacuum is off (the default), so incremental_vacuum would free nothing: VACUUM
   // rewrites the file without the free pages; the checkpoint then empties the WAL, which
   // otherwise still holds copies of the pages as they were.
-  LIAUDIT_RETURN_IF_ERROR(Exec(impl_->db, "VACUUM"));
+  // VACUUM copies the whole database through a temporary one: with the store's
+  // temp_store=MEMORY that copy would sit in RAM (the size of the store), so it goes to a
+  // temporary file for this statement.
+  LIAUDIT_RETURN_IF_ERROR(Exec(impl_->db, "PRAGMA temp_store=FILE"));
+  Status st = Exec(impl_->db, "VACUUM");
+  Exec(impl_->db, "PRAGMA temp_store=MEMORY");
+  LIAUDIT_RETURN_IF_ERROR(st);
   return Exec(impl_->db, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
