@@ -85,7 +85,7 @@ class CompactStr {
   ~CompactStr() { Free(); }
 
   std::string_view view() const {
-    unsigned char tag = b_[15];
+    unsigned char tag = static_cast<unsigned char>(b_[15]);
     if (tag < 16) return std::string_view(b_, tag);
     if (tag == kHeap) return std::string_view(HeapPtr(), HeapSize());
     return std::string_view(b_, 16);

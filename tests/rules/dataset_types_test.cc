@@ -2,6 +2,7 @@
 // SymList (16 bytes, 3 Syms inline) and the text arena behind DsQuery's views.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,7 +13,7 @@ namespace liaudit {
 namespace {
 
 TEST(CompactStr, InlineAndHeapLengths) {
-  for (size_t n : {0, 1, 9, 15, 16, 17, 40, 300}) {
+  for (size_t n : std::initializer_list<size_t>{0, 1, 9, 15, 16, 17, 40, 300}) {
     std::string text;
     for (size_t i = 0; i < n; ++i) text.push_back(static_cast<char>('A' + i % 26));
     CompactStr s(text);
