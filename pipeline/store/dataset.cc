@@ -140,9 +140,13 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
     ~EndRead() { internal::Exec(db, "COMMIT"); }
   } end_read{db};
 
-  // Context: R02/R15 look back a registration window, R11 a few minutes.
+  // Context queries before the period: R11 looks back a few minutes; R14 (quarterly and
+  // audit only) needs the queries of every registration window that ends in the period.
+  // A nightly run therefore loads one day of context, not a whole window.
   int ip_days = (std::max(opts.shared_ip_minutes, 0) + 1439) / 1440;
-  int back_days = std::max(opts.registration_window_days, ip_days);
+  int back_days = ip_days;
+  if (period.kind == JobKind::kQuarterly || period.kind == JobKind::kAudit)
+    back_days = std::max(opts.registration_window_days, ip_days);
   out->context_start = period.start() - static_cast<LocalTime>(back_days) * kSecondsPerDay;
   LocalTime end = period.end();
 

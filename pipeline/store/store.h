@@ -119,8 +119,8 @@ class Store {
 
   // Fills the Dataset the rules read (core/dataset.h) for `period`:
   // - queries: kept (first) version of every 交易序號 with time in [context_start, period.end()),
-  //   context_start = period.start() - max(registration_window_days, ceil(shared_ip_minutes/1440))
-  //   days; plus every earlier query whose (account, subject) pair appears in a current
+  //   context_start = period.start() - ceil(shared_ip_minutes/1440) days for a nightly period, and
+  //   - max(registration_window_days, that) days for quarterly and audit periods (R14); plus every earlier query whose (account, subject) pair appears in a current
   //   registration with a non-empty request number; sorted by (time, id). Audit filters
   //   (period.accounts / period.unit) are NOT applied here: the rules apply them.
   // - registrations / permissions / requests / staff: every current (newest, not withdrawn)

@@ -443,6 +443,15 @@ TEST(StoreDataset, LoadsSmallFolder) {
   p.kind = JobKind::kNightly;
   p.from = p.to = DateFromCivil(2026, 11, 25);
   RuleOptions opts;
+  {
+    // A nightly period needs one day of context (R11), not a registration window.
+    Dataset nightly;
+    ASSERT_TRUE(store->LoadDataset(p, opts, &nightly).ok());
+    EXPECT_EQ(nightly.context_start, At(2026, 11, 24));
+    for (const auto& q : nightly.queries) EXPECT_NE(std::string(q.txn_id), "GSP1151120000003");
+  }
+  // Audit (and quarterly) periods look back a whole registration window for R14.
+  p.kind = JobKind::kAudit;
   Dataset ds;
   ASSERT_TRUE(store->LoadDataset(p, opts, &ds).ok());
   EXPECT_EQ(ds.context_start, At(2026, 10, 26));
