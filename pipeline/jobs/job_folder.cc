@@ -43,17 +43,19 @@ Status MakeDirs(const fs::path& p) {
   return Status::OK();
 }
 
-// Removes "<parent>/.<name>.tmp-<pid>" folders left by a killed run of the same job (the
-// process is gone, so nobody will ever finish or remove them). A folder whose process
-// still exists is left alone: it is not ours to judge. Best effort: a folder that cannot
-// be removed only costs space, the next run writes under its own pid.
+// Removes "<parent>/.<name>.tmp-<pid>" (a run's temporary folder) and ".<name>.old-<pid>"
+// (a folder being discarded) left by a killed run of the same job: the process is gone,
+// so nobody will ever finish or remove them. A folder whose process still exists is left
+// alone: it is not ours to judge. Best effort: a folder that cannot be removed only costs
+// space, the next run writes under its own pid.
 void RemoveStaleTemps(const fs::path& parent, const std::string& name) {
-  const std::string prefix = "." + name + ".tmp-";
   std::error_code ec;
   for (fs::directory_iterator it(parent, ec), end; it != end && !ec; it.increment(ec)) {
     std::string n = it->path().filename().string();
-    if (n.size() <= prefix.size() || n.compare(0, prefix.size(), prefix) != 0) continue;
-    std::string digits = n.substr(prefix.size());
+    std::string digits;
+    for (const std::string& prefix : {"." + name + ".tmp-", "." + name + ".old-"})
+      if (n.size() > prefix.size() && n.compare(0, prefix.size(), prefix) == 0) digits = n.substr(prefix.size());
+    if (digits.empty()) continue;
     if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
     long pid = std::stol(digits);
     if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
@@ -61,6 +63,23 @@ void RemoveStaleTemps(const fs::path& parent, const std::string& name) {
       fs::remove_all(it->path(), rm);
     }
   }
+}
+
+// Removes a visible folder (a job's "<name>.previous") by renaming it to a hidden name
+// first: removing files one by one is not atomic, and a kill half-way would leave a
+// visible folder with its manifest.json but not all its files, which looks complete.
+void DiscardFolder(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  fs::path p(dir);
+  std::string name = p.filename().string();
+  fs::path trash = p.parent_path() / ("." + name + ".old-" + std::to_string(::getpid()));
+  fs::remove_all(trash, ec);
+  if (::rename(dir.c_str(), trash.c_str()) != 0) {
+    fs::remove_all(dir, ec);
+    return;
+  }
+  fs::remove_all(trash, ec);
 }
 
 }  // namespace
@@ -127,6 +146,7 @@ Status JobFolder::Begin(const std::string& final_dir, std::unique_ptr<JobFolder>
   jf->final_dir_ = fin.string();
   jf->temp_dir_ = (fin.parent_path() / ("." + fin.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
   RemoveStaleTemps(fin.parent_path(), fin.filename().string());
+  RemoveStaleTemps(fin.parent_path(), fin.filename().string() + ".previous");
   std::error_code ec;
   fs::remove_all(jf->temp_dir_, ec);
   if (::mkdir(jf->temp_dir_.c_str(), 0700) != 0)
@@ -174,7 +194,7 @@ Status JobFolder::Commit(const std::string& manifest_text) {
   std::string previous = final_dir_ + ".previous";
   bool had_previous = fs::exists(final_dir_, ec);
   if (had_previous) {
-    fs::remove_all(previous, ec);
+    DiscardFolder(previous);
     if (::rename(final_dir_.c_str(), previous.c_str()) != 0)
       return Status::IoError(final_dir_ + ": cannot move the previous run aside: " + std::strerror(errno));
   }
@@ -187,7 +207,7 @@ Status JobFolder::Commit(const std::string& manifest_text) {
   FsyncPath(fs::path(final_dir_).parent_path().string());
   // Also when there was no folder to move aside: a run killed between its two renames
   // left only "<name>.previous", now superseded by the new folder.
-  fs::remove_all(previous, ec);
+  DiscardFolder(previous);
   return Status::OK();
 }
 

@@ -249,13 +249,16 @@ class CrashSafety(unittest.TestCase):
         out = "rerun"
         quarterly(out)
         total = CLEAN["seconds"]
-        for i, triggered_by in enumerate(["load dataset", "form1", "form2", "form3", "form4", "review.pdf",
-                                          "review.xlsx", "store findings"]):
+        # The last ones land in the commit: manifest, the two renames, removing the previous folder.
+        points = [("load dataset", 0), ("form1", 0.005), ("form2", 0.01), ("form3", 0.015), ("form4", 0.02),
+                  ("review.pdf", 0.025), ("review.xlsx", 0.03), ("store findings", 0.035)] + \
+                 [("finished:", d) for d in (0, 0.002, 0.005, 0.01, 0.02, 0.04, 0.08)]
+        for triggered_by, delay in points:
             proc, log = start_quarterly(out)
             wait_for_line(os.path.join(WORK, out + ".stderr"), triggered_by, time.monotonic() + 4 * total + 10)
-            time.sleep(0.005 * i)
+            time.sleep(delay)
             killed = kill(proc, log)
-            context = "rerun killed at '%s' (killed=%s)" % (triggered_by, killed)
+            context = "rerun killed %.0f ms after '%s' (killed=%s)" % (delay * 1000, triggered_by, killed)
             visible, hidden = job_folders(out)
             names = [os.path.basename(v) for v in visible]
             # Either the old or the new folder is in place, or (between the two renames) the
