@@ -5,7 +5,7 @@
 #      with the time of each stage from the job log and the peak RSS;
 #   2. a nightly job for a 5,000-query day, ingest included, into a store that already holds the
 #      rest of a quarter of 5,000-query days.
-# Usage: bench/jobs/run.sh [BUILD_DIR] [SIZES...]     e.g. bench/jobs/run.sh build 100000 1000000
+# Usage: bench/jobs/run.sh [BUILD_DIR] [SIZES...|none]   e.g. bench/jobs/run.sh build 100000 1000000
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd); shift || true
@@ -27,6 +27,8 @@ cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f s"
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$1"; }
 
 for n in $SIZES; do
+  [ "$n" = none ] && continue   # "none": only the nightly benchmark
+  [ "$n" = none ] && continue   # "none": only the nightly benchmark
   d=$WORK/q$n
   rm -rf "$d"; mkdir -p "$d"; ini "$d"
   echo "== quarterly, $n queries"

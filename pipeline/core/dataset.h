@@ -369,7 +369,9 @@ struct Dataset {
   LocalTime context_start = kNoTime;
   bool InPeriod(const DsQuery& q) const { return period.Contains(q.time); }
 
-  std::vector<DsRegistration> registrations;   // all current versions
+  // Current versions that can matter: 申請日期 >= date(context_start) - registration window,
+  // or naming a request (older ones can match no loaded query).
+  std::vector<DsRegistration> registrations;
   std::vector<DsPermission> permissions;       // all current versions, any decision
   std::vector<DsRequestSubject> requests;      // all current versions
   std::vector<DsStaff> staff;                  // the current roster

@@ -1,6 +1,7 @@
 // Reading the store: the rules' Dataset, the current register rows documents
 // list, and the query stream.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -21,6 +22,9 @@ std::string Current(const char* table) {
          " r ON r.key_id = k.id AND r.version = k.current_version WHERE k.kind = '" + table +
          "' AND k.withdrawn = 0 ";
 }
+
+// Appended to Current("registrations"); binds the reach date.
+const char kRegsInReach[] = "AND (r.applied_on >= ? OR r.request_no <> '') ";
 
 const char kPermCols[] =
     "SELECT r.id, r.form_no, r.applied_on, r.unit, r.title, r.name, r.national_id, r.phone, r.email, r.account,"
@@ -150,6 +154,11 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
   out->context_start = period.start() - static_cast<LocalTime>(back_days) * kSecondsPerDay;
   LocalTime end = period.end();
 
+  // Registrations within reach: only those that can match a loaded query (申請日期 no earlier
+  // than the context start minus a window) and those that name a request (R12 links queries
+  // to requests through them, however old). Older ones cannot change any finding.
+  Date reach = DateOf(out->context_start) - std::max(opts.registration_window_days, 0);
+
   // Exact sizes first (index counts, cheap): growing a million-row vector by doubling
   // would briefly hold the old and the new block (up to 3x the final size).
   {
@@ -160,7 +169,9 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
     LIAUDIT_RETURN_IF_ERROR(n.Step(&row));
     if (row) out->queries.reserve(static_cast<size_t>(n.Int(0)));
     n.Reset();
-    LIAUDIT_RETURN_IF_ERROR(n.Prepare(db, (std::string("SELECT COUNT(*)") + Current("registrations")).c_str()));
+    LIAUDIT_RETURN_IF_ERROR(
+        n.Prepare(db, (std::string("SELECT COUNT(*)") + Current("registrations") + kRegsInReach).c_str()));
+    n.Bind(1, static_cast<int64_t>(reach));
     LIAUDIT_RETURN_IF_ERROR(n.Step(&row));
     if (row) out->registrations.reserve(static_cast<size_t>(n.Int(0)));
     n.Reset();
@@ -180,8 +191,11 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
 
   // Registrations (current versions).
   Stmt r;
-  LIAUDIT_RETURN_IF_ERROR(r.Prepare(db, (std::string(kRegCols) + Current("registrations") + "ORDER BY r.reg_no").c_str()));
+  LIAUDIT_RETURN_IF_ERROR(
+      r.Prepare(db, (std::string(kRegCols) + Current("registrations") + kRegsInReach + "ORDER BY r.reg_no").c_str()));
+  r.Bind(1, static_cast<int64_t>(reach));
   std::set<std::pair<std::string, std::string>> request_pairs;  // (account, subject) of registrations with a request
+  std::map<std::string, Date> request_since;  // account -> earliest 申請日期 of its request registrations
   // Each distinct 查調事由 is kept once in the arena (the views stay valid; the map goes).
   std::unordered_map<std::string_view, int> reasons;
   LIAUDIT_FOR_EACH_ROW(r) {
@@ -203,7 +217,11 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
       if (it == reasons.end()) it = reasons.emplace(out->Keep(rec.reason), 0).first;
       d.reason = it->first;
     }
-    if (!d.request_no.empty()) request_pairs.emplace(rec.account, rec.subject_id);
+    if (!d.request_no.empty()) {
+      request_pairs.emplace(rec.account, rec.subject_id);
+      auto [it, fresh] = request_since.emplace(rec.account, rec.applied_on);
+      if (!fresh && rec.applied_on < it->second) it->second = rec.applied_on;
+    }
     out->registrations.push_back(std::move(d));
   }
 
@@ -226,7 +244,9 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
       if (!row) continue;  // never queried
       int64_t id = account_id.Int(0);
       account_id.Reset();
-      e.Bind(1, internal::AccountTime(id, 0));
+      // A linked query lies inside one of its registrations' windows, so nothing before the
+      // account's earliest request registration can be linked.
+      e.Bind(1, internal::AccountTime(id, std::max<LocalTime>(0, StartOf(request_since[account]))));
       e.Bind(2, internal::AccountTime(id, out->context_start));
       LIAUDIT_FOR_EACH_ROW(e) {
         if (request_pairs.count({account, std::string(e.View(5))})) out->queries.push_back(ReadDsQuery(e, out));

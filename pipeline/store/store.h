@@ -123,7 +123,8 @@ class Store {
   //   - max(registration_window_days, that) days for quarterly and audit periods (R14); plus every earlier query whose (account, subject) pair appears in a current
   //   registration with a non-empty request number; sorted by (time, id). Audit filters
   //   (period.accounts / period.unit) are NOT applied here: the rules apply them.
-  // - registrations / permissions / requests / staff: every current (newest, not withdrawn)
+  // - registrations: current versions with 申請日期 >= date(context_start) - window or naming a
+  //   request; permissions / requests / staff: every current (newest, not withdrawn)
   //   version; registration `reason` only when applied_on is in the period, else empty.
   // - has_roster: a staff file was ever taken; calendar/has_calendar from the calendar table;
   //   has_source_ip: any in-period query has a source IP; last_query_time per account over all
