@@ -18,9 +18,11 @@ namespace {
 
 // The current version of every key of a register that is not withdrawn.
 std::string Current(const char* table) {
-  return std::string(" FROM register_keys k JOIN ") + table +
-         " r ON r.key_id = k.id AND r.version = k.current_version WHERE k.kind = '" + table +
-         "' AND k.withdrawn = 0 ";
+  // Rows first, keys by primary key: SQLite would otherwise walk every key of the kind
+  // and probe the rows, three times slower on a large register.
+  return std::string(" FROM ") + table +
+         " r CROSS JOIN register_keys k ON r.key_id = k.id AND r.version = k.current_version WHERE k.kind = '" +
+         table + "' AND k.withdrawn = 0 ";
 }
 
 // Appended to Current("registrations"); binds the reach date.
