@@ -1,5 +1,7 @@
 #include "jobs/job_folder.h"
 
+#include "ingest/parse.h"
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <signal.h>
@@ -10,7 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace fs = std::filesystem;
 
@@ -84,23 +85,7 @@ void DiscardFolder(const std::string& dir) {
 
 }  // namespace
 
-Status Sha256OfFile(const std::string& path, std::string* hex) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));
-  }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned n = 0;
-  EVP_DigestFinal_ex(ctx, md, &n);
-  EVP_MD_CTX_free(ctx);
-  *hex = Hex(md, n);
-  return Status::OK();
-}
+Status Sha256OfFile(const std::string& path, std::string* hex) { return ingest::Sha256File(path, hex); }
 
 std::string Sha256OfString(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
