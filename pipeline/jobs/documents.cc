@@ -58,6 +58,18 @@ std::string WhenText(const Finding& f) {
   return "";
 }
 
+// Forms and their workbooks are for internal use: IDs in full unless output.mask_internal.
+forms::FormOptions InternalFormOptions(const JobContext& ctx) {
+  forms::FormOptions fo;
+  fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
+  fo.organisation = ctx.opts.output.organisation;
+  return fo;
+}
+
+std::string InternalId(const JobContext& ctx, const std::string& id) {
+  return ctx.opts.output.mask_internal ? MaskId(id, ctx.opts.output.id_mask) : id;
+}
+
 }  // namespace
 
 std::vector<const rules::RuleInfo*> RulesFor(JobKind kind) {
@@ -427,9 +439,7 @@ Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to
   using xlsx::ColType;
   std::vector<PermissionRecord> recs;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->PermissionsAppliedBetween(from, to, &recs));
-  forms::FormOptions fo;
-  fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
-  fo.organisation = ctx.opts.output.organisation;
+  const forms::FormOptions fo = InternalFormOptions(ctx);
   fs::create_directories(dir);
   std::vector<JobContext::RenderTask> tasks;
   for (const auto& r : recs) {
@@ -450,7 +460,7 @@ Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to
         {"生效日期", ColType::kDate}, {"不同意原因"}, {"權限管理者"}, {"單位主管"}, {"權限管理單位主管"}},
        true}));
   for (const auto& r : recs) {
-    std::string id = ctx.opts.output.mask_internal ? MaskId(r.national_id, ctx.opts.output.id_mask) : r.national_id;
+    std::string id = InternalId(ctx, r.national_id);
     LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({r.form_no, Cell::OfDate(r.applied_on), r.unit, r.title, r.name, id, r.phone,
                                            r.email, r.account, ActionZh(r.action), r.reason, Join(r.items, "、"),
                                            DecisionZh(r.decision), Cell::OfDate(r.effective_on), r.reject_reason,
@@ -465,9 +475,7 @@ Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to
   using xlsx::ColType;
   std::vector<RegistrationRecord> recs;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->RegistrationsAppliedBetween(from, to, &recs));
-  forms::FormOptions fo;
-  fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
-  fo.organisation = ctx.opts.output.organisation;
+  const forms::FormOptions fo = InternalFormOptions(ctx);
   fs::create_directories(dir);
   std::map<std::string, std::vector<RegistrationRecord>> by_unit;
   for (auto& r : recs) by_unit[r.unit].push_back(std::move(r));  // the store orders by unit: same order
@@ -498,7 +506,7 @@ Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to
   for (const auto& [unit_name, unit_rows] : by_unit)
   for (const auto& r : unit_rows) {
     ++count;
-    std::string id = ctx.opts.output.mask_internal ? MaskId(r.subject_id, ctx.opts.output.id_mask) : r.subject_id;
+    std::string id = InternalId(ctx, r.subject_id);
     LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({r.reg_no, Cell::OfDate(r.applied_on), r.subject_name, id,
                                            Join(r.items, "、"), r.reason, r.requester, r.account, r.querier_name,
                                            r.unit, r.unit_head, Cell::OfTime(r.approved_at), r.request_no}));
@@ -512,9 +520,7 @@ Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to
   using xlsx::ColType;
   std::vector<std::vector<RequestRow>> reqs;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->RequestsAppliedBetween(from, to, &reqs));
-  forms::FormOptions fo;
-  fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
-  fo.organisation = ctx.opts.output.organisation;
+  const forms::FormOptions fo = InternalFormOptions(ctx);
   fs::create_directories(dir);
   std::vector<JobContext::RenderTask> tasks;
   for (const auto& req : reqs) {
@@ -537,7 +543,7 @@ Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to
        true}));
   for (const auto& req : reqs)
     for (const auto& r : req) {
-      std::string id = ctx.opts.output.mask_internal ? MaskId(r.subject_id, ctx.opts.output.id_mask) : r.subject_id;
+      std::string id = InternalId(ctx, r.subject_id);
       LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({r.request_no, r.unit, Cell::OfDate(r.applied_on), r.applicant, r.title,
                                              r.phone, r.fax, r.reason, r.count, r.subject_name, id, r.review,
                                              r.decision}));
@@ -574,9 +580,7 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     cases.emplace(f.account, 0);
   }
 
-  forms::FormOptions fo;
-  fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
-  fo.organisation = ctx.opts.output.organisation;
+  const forms::FormOptions fo = InternalFormOptions(ctx);
   fs::create_directories(dir);
   std::unique_ptr<xlsx::Workbook> wb;
   LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form4.xlsx").string(), false, &wb));
