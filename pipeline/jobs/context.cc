@@ -89,6 +89,9 @@ Status JobContext::Start(const std::string& params_json) {
 Status JobContext::Ingest(LocalTime as_of) {
   log.Begin("ingest");
   LIAUDIT_RETURN_IF_ERROR(store->IngestDirectory(opts.input_dir, as_of, &ingest));
+  // The bulk work is done: from here on the job holds its dataset, documents and workbooks
+  // in memory, and the store only streams (docs/benchmarks.md "Whole quarterly job at scale").
+  LIAUDIT_RETURN_IF_ERROR(store->UseLittleMemory());
   long skipped = 0;
   for (const auto& f : ingest.files) {
     if (f.already_ingested) ++skipped;

@@ -473,27 +473,8 @@ Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to
 Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to) {
   using xlsx::Cell;
   using xlsx::ColType;
-  std::vector<RegistrationRecord> recs;
-  LIAUDIT_RETURN_IF_ERROR(ctx.store->RegistrationsAppliedBetween(from, to, &recs));
   const forms::FormOptions fo = InternalFormOptions(ctx);
   fs::create_directories(dir);
-  std::map<std::string, std::vector<RegistrationRecord>> by_unit;
-  for (auto& r : recs) by_unit[r.unit].push_back(std::move(r));  // the store orders by unit: same order
-  recs.clear();
-  recs.shrink_to_fit();
-  std::vector<JobContext::RenderTask> tasks;
-  for (const auto& [unit_name, unit_rows] : by_unit) {
-    std::string path =
-        (fs::path(dir) / ("附表2-" + SafeFileName(unit_name.empty() ? "未填單位" : unit_name) + ".pdf")).string();
-    const std::string& unit = unit_name;
-    const std::vector<RegistrationRecord>& rows = unit_rows;
-    tasks.push_back([&ctx, &fo, &unit, &rows, from, to, path](render::Engine& e) -> Status {
-      render::PdfResult res;
-      LIAUDIT_RETURN_IF_ERROR(forms::WriteForm2(e, fo, unit, from, to, rows, path, &res));
-      return ctx.SignPdf(path, res, "查調資料登記表（附表2）");
-    });
-  }
-  LIAUDIT_RETURN_IF_ERROR(ctx.RunRenderTasks(tasks));
   std::unique_ptr<xlsx::Workbook> wb;
   LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form2.xlsx").string(), true, &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
@@ -502,16 +483,51 @@ Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to
         {"需要資料者"}, {"資料查詢者帳號"}, {"資料查詢者"}, {"單位"}, {"單位主管"}, {"主管核章時間", ColType::kDateTime},
         {"委託申請單編號"}},
        true}));
-  size_t count = 0;
-  for (const auto& [unit_name, unit_rows] : by_unit)
-  for (const auto& r : unit_rows) {
+  // The store streams the quarter's registrations in unit order; units are rendered (one
+  // PDF each, in parallel) a batch at a time, so memory holds a few units' rows, not the
+  // quarter's (500,000 rows were ~280 MB).
+  const size_t kBatchRows = 40000;
+  struct Unit {
+    std::string name;
+    std::vector<RegistrationRecord> rows;
+  };
+  std::vector<Unit> batch;
+  size_t batch_rows = 0, count = 0, units = 0;
+  auto flush = [&]() -> Status {
+    std::vector<JobContext::RenderTask> tasks;
+    for (const Unit& u : batch) {
+      std::string path =
+          (fs::path(dir) / ("附表2-" + SafeFileName(u.name.empty() ? "未填單位" : u.name) + ".pdf")).string();
+      tasks.push_back([&ctx, &fo, &u, from, to, path](render::Engine& e) -> Status {
+        render::PdfResult res;
+        LIAUDIT_RETURN_IF_ERROR(forms::WriteForm2(e, fo, u.name, from, to, u.rows, path, &res));
+        return ctx.SignPdf(path, res, "查調資料登記表（附表2）");
+      });
+    }
+    Status st = ctx.RunRenderTasks(tasks);
+    batch.clear();
+    batch_rows = 0;
+    return st;
+  };
+  auto take = [&](RegistrationRecord& r) -> Status {
     ++count;
     std::string id = InternalId(ctx, r.subject_id);
     LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({r.reg_no, Cell::OfDate(r.applied_on), r.subject_name, id,
                                            Join(r.items, "、"), r.reason, r.requester, r.account, r.querier_name,
                                            r.unit, r.unit_head, Cell::OfTime(r.approved_at), r.request_no}));
-  }
-  ctx.log.Line("form2: " + std::to_string(count) + " registrations in " + std::to_string(by_unit.size()) + " units");
+    if (batch.empty() || batch.back().name != r.unit) {
+      // A unit is complete when the next begins: render once the batch is big enough.
+      if (batch_rows >= kBatchRows) LIAUDIT_RETURN_IF_ERROR(flush());
+      batch.push_back({r.unit, {}});
+      ++units;
+    }
+    batch.back().rows.push_back(std::move(r));
+    ++batch_rows;
+    return Status::OK();
+  };
+  LIAUDIT_RETURN_IF_ERROR(ctx.store->ForEachRegistrationAppliedBetween(from, to, take));
+  LIAUDIT_RETURN_IF_ERROR(flush());
+  ctx.log.Line("form2: " + std::to_string(count) + " registrations in " + std::to_string(units) + " units");
   return wb->Close();
 }
 

@@ -130,6 +130,7 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
     // store connection, while the forms are rendered: it is the longest single piece.
     std::unique_ptr<store::Store> reader;
     LIAUDIT_RETURN_IF_ERROR(store::Store::Open(opts.db_path, &reader));
+    LIAUDIT_RETURN_IF_ERROR(reader->UseLittleMemory());
     Status xlsx_status;
     auto xlsx_started = std::chrono::steady_clock::now();
     long xlsx_ms = 0;

@@ -366,13 +366,28 @@ Status Store::AllPermissions(std::vector<PermissionRecord>* out) {
 
 Status Store::RegistrationsAppliedBetween(Date from, Date to, std::vector<RegistrationRecord>* out) {
   out->clear();
+  return ForEachRegistrationAppliedBetween(from, to, [out](RegistrationRecord& r) {
+    out->push_back(std::move(r));
+    return Status::OK();
+  });
+}
+
+Status Store::ForEachRegistrationAppliedBetween(Date from, Date to,
+                                                const std::function<Status(RegistrationRecord&)>& fn) {
   Stmt s;
   LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, (std::string(kRegCols) + Current("registrations") +
                                                 "AND r.applied_on BETWEEN ? AND ? ORDER BY r.unit, r.applied_on, r.reg_no")
                                                    .c_str()));
   s.Bind(1, static_cast<int64_t>(from));
   s.Bind(2, static_cast<int64_t>(to));
-  LIAUDIT_FOR_EACH_ROW(s) out->push_back(ReadRegistration(s));
+  LIAUDIT_FOR_EACH_ROW(s) {
+    RegistrationRecord r = ReadRegistration(s);
+    Status st = fn(r);
+    if (!st.ok()) {
+      s.Reset();
+      return st;
+    }
+  }
   return Status::OK();
 }
 

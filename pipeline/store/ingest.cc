@@ -2,11 +2,14 @@
 //
 // One transaction per run, one savepoint per file: a file the parser rejects
 // whole leaves no row behind, and a store error leaves nothing of the run.
-// Platform rows are inserted as they stream in; register rows are buffered per
-// file (registers are small) and applied as a snapshot once the file parsed.
+// Platform rows are inserted as they stream in. A register file is a snapshot:
+// 附表2 registrations (one row per key, and the register that grows to hundreds of
+// thousands of rows) stream into it row by row; the small registers are buffered per
+// file and applied once the file parsed.
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -350,6 +353,18 @@ class Ingester : public ingest::Sink {
     LIAUDIT_RETURN_IF_ERROR(where_stored_.Prepare(
         db_, "SELECT f.path, q.line FROM queries q JOIN source_files f ON f.id=q.file_id WHERE q.id=?"));
     LIAUDIT_RETURN_IF_ERROR(ins_account_.Prepare(db_, "INSERT INTO accounts(account) VALUES(?)"));
+    LIAUDIT_RETURN_IF_ERROR(ins_key_.Prepare(
+        db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,1,?)"));
+    LIAUDIT_RETURN_IF_ERROR(upd_key_.Prepare(
+        db_,
+        "UPDATE register_keys SET current_version=?, content_sha256=?, withdrawn=0, withdrawn_at=NULL WHERE id=?"));
+    LIAUDIT_RETURN_IF_ERROR(withdraw_.Prepare(
+        db_, "UPDATE register_keys SET withdrawn=1, withdrawn_at=? WHERE id=? AND withdrawn=0"));
+    LIAUDIT_RETURN_IF_ERROR(ins_reg_.Prepare(
+        db_,
+        "INSERT INTO registrations(key_id, version, reg_no, applied_on, subject_name, subject_id, items, reason,"
+        " requester, account, querier_name, unit, unit_head, approved_at, request_no, file_id, line, raw)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     LIAUDIT_RETURN_IF_ERROR(LoadAccounts());
     LIAUDIT_RETURN_IF_ERROR(ins_reject_.Prepare(
         db_, "INSERT INTO quarantine(file_id, path, line, col, reason, raw, quarantined_at) VALUES(?,?,?,?,?,?,?)"));
@@ -375,8 +390,9 @@ class Ingester : public ingest::Sink {
     return Status::OK();
   }
   Status OnRegistration(const RegistrationRecord& r, long line, std::string_view raw) override {
-    regs_.push_back({r, line, std::string(raw)});
-    return Status::OK();
+    Status st = Registration(r, line, raw);
+    if (!st.ok()) sink_failed_ = true;
+    return st;
   }
   Status OnRequest(const RequestRow& r, long line, std::string_view raw) override {
     reqs_.push_back({r, line, std::string(raw)});
@@ -540,7 +556,6 @@ class Ingester : public ingest::Sink {
   }
 
   Status ApplyPermissions();
-  Status ApplyRegistrations();
   Status ApplyRequests();
   Status ApplyStaff();
   Status ApplyCalendar();
@@ -555,6 +570,24 @@ class Ingester : public ingest::Sink {
   // key_id, version) stores the group's rows as that version. Returns counts via cur_.
   template <typename InsertFn>
   Status ApplySnapshot(const char* kind, std::vector<Group>& groups, InsertFn insert);
+
+  // The key side of a snapshot, streamed: BeginSnapshot loads the kind's keys, OfferKey
+  // takes the file's keys one at a time (insert(key_id, version) stores the rows of a new
+  // or changed key; `taken` rows count as taken), FinishSnapshot withdraws the keys the
+  // file no longer has. Memory: one small entry per key, not the rows.
+  using Sha256 = std::array<unsigned char, 32>;
+  struct KeyState {
+    int64_t id = 0;
+    int64_t version = 0;
+    Sha256 sha{};
+    bool withdrawn = false;
+    long seen_line = 0;  // line of the key's row in this file; 0: not in it (yet)
+  };
+  Status BeginSnapshot(const char* kind);
+  template <typename InsertFn>
+  Status OfferKey(const std::string& key, std::string_view sha_hex, long taken, long line, InsertFn insert);
+  Status FinishSnapshot();
+  Status Registration(const RegistrationRecord& r, long line, std::string_view raw);
 
   sqlite3* db_;
   LocalTime as_of_;
@@ -574,78 +607,124 @@ class Ingester : public ingest::Sink {
   Status sink_status_;
   std::vector<Reject> file_rejects_;
   std::vector<Buffered<PermissionRecord>> perms_;
-  std::vector<Buffered<RegistrationRecord>> regs_;
+  const char* snap_kind_ = nullptr;
+  std::unordered_map<std::string, KeyState> keys_;
+  Stmt ins_key_, upd_key_, withdraw_, ins_reg_;
   std::vector<Buffered<RequestRow>> reqs_;
   std::vector<Buffered<StaffRecord>> staff_;
   std::vector<Buffered<CalendarDay>> cal_;
 };
 
-template <typename InsertFn>
-Status Ingester::ApplySnapshot(const char* kind, std::vector<Group>& groups, InsertFn insert) {
-  struct Existing {
-    int64_t id;
-    int64_t version;
-    std::string sha;
-    bool withdrawn;
-    bool seen = false;
+namespace {
+
+bool ShaFromHex(std::string_view hex, std::array<unsigned char, 32>* out) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
   };
-  std::unordered_map<std::string, Existing> existing;
+  if (hex.size() != 2 * out->size()) return false;
+  for (size_t i = 0; i < out->size(); ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    (*out)[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  return true;
+}
+
+}  // namespace
+
+Status Ingester::BeginSnapshot(const char* kind) {
+  snap_kind_ = kind;
+  keys_.clear();
+  Stmt n;
+  LIAUDIT_RETURN_IF_ERROR(n.Prepare(db_, "SELECT COUNT(*) FROM register_keys WHERE kind=?"));
+  n.Bind(1, std::string_view(kind));
+  bool row = false;
+  LIAUDIT_RETURN_IF_ERROR(n.Step(&row));
+  if (row) keys_.reserve(static_cast<size_t>(n.Int(0)));
+  n.Reset();
   Stmt sel;
-  LIAUDIT_RETURN_IF_ERROR(sel.Prepare(
-      db_, "SELECT id, key, current_version, content_sha256, withdrawn FROM register_keys WHERE kind=?"));
+  LIAUDIT_RETURN_IF_ERROR(
+      sel.Prepare(db_, "SELECT id, key, current_version, content_sha256, withdrawn FROM register_keys WHERE kind=?"));
   sel.Bind(1, std::string_view(kind));
   LIAUDIT_FOR_EACH_ROW(sel) {
-    existing.emplace(sel.Text(1), Existing{sel.Int(0), sel.Int(2), sel.Text(3), sel.Int(4) != 0});
-  }
-  Stmt ins_key, upd_key, withdraw;
-  LIAUDIT_RETURN_IF_ERROR(ins_key.Prepare(
-      db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,1,?)"));
-  LIAUDIT_RETURN_IF_ERROR(upd_key.Prepare(
-      db_,
-      "UPDATE register_keys SET current_version=?, content_sha256=?, withdrawn=0, withdrawn_at=NULL WHERE id=?"));
-  LIAUDIT_RETURN_IF_ERROR(
-      withdraw.Prepare(db_, "UPDATE register_keys SET withdrawn=1, withdrawn_at=? WHERE id=? AND withdrawn=0"));
-  for (Group& g : groups) {
-    long n = static_cast<long>(g.rows.size());
-    auto it = existing.find(g.key);
-    if (it == existing.end()) {
-      // rules.md "First seen": keys of the register's very first snapshot have no first-seen time.
-      ins_key.Bind(1, std::string_view(kind));
-      ins_key.Bind(2, std::string_view(g.key));
-      if (first_snapshot_) ins_key.BindNull(3); else ins_key.Bind(3, as_of_);
-      ins_key.Bind(4, std::string_view(g.sha));
-      LIAUDIT_RETURN_IF_ERROR(ins_key.Run());
-      int64_t key_id = sqlite3_last_insert_rowid(db_);
-      LIAUDIT_RETURN_IF_ERROR(insert(g, key_id, 1));
-      if (!g.inconsistent) cur_.taken += n;
-      existing.emplace(g.key, Existing{key_id, 1, g.sha, false, true});
-      continue;
-    }
-    Existing& e = it->second;
-    e.seen = true;
-    if (e.sha != g.sha) {
-      // Changed content: a new version; the key keeps its first-seen time.
-      LIAUDIT_RETURN_IF_ERROR(insert(g, e.id, e.version + 1));
-      ++e.version;
-      e.sha = g.sha;
-    } else if (!e.withdrawn) {
-      continue;  // unchanged
-    }
-    upd_key.Bind(1, e.version);
-    upd_key.Bind(2, std::string_view(e.sha));
-    upd_key.Bind(3, e.id);
-    LIAUDIT_RETURN_IF_ERROR(upd_key.Run());
-    e.withdrawn = false;
-    if (!g.inconsistent) cur_.taken += n;
-  }
-  for (auto& [key, e] : existing) {
-    if (e.seen || e.withdrawn) continue;
-    withdraw.Bind(1, as_of_);
-    withdraw.Bind(2, e.id);
-    LIAUDIT_RETURN_IF_ERROR(withdraw.Run());
-    ++report_->withdrawn;
+    KeyState k;
+    k.id = sel.Int(0);
+    k.version = sel.Int(2);
+    // A malformed stored hash only makes the key look changed: it gets a new version.
+    ShaFromHex(sel.View(3), &k.sha);
+    k.withdrawn = sel.Int(4) != 0;
+    keys_.emplace(sel.Text(1), k);
   }
   return Status::OK();
+}
+
+template <typename InsertFn>
+Status Ingester::OfferKey(const std::string& key, std::string_view sha_hex, long taken, long line, InsertFn insert) {
+  Sha256 sha{};
+  ShaFromHex(sha_hex, &sha);
+  auto [it, added] = keys_.try_emplace(key);
+  KeyState& k = it->second;
+  k.seen_line = line;
+  if (added) {
+    // rules.md "First seen": keys of the register's very first snapshot have no first-seen time.
+    ins_key_.Bind(1, std::string_view(snap_kind_));
+    ins_key_.Bind(2, std::string_view(key));
+    if (first_snapshot_) ins_key_.BindNull(3); else ins_key_.Bind(3, as_of_);
+    ins_key_.Bind(4, sha_hex);
+    LIAUDIT_RETURN_IF_ERROR(ins_key_.Run());
+    k.id = sqlite3_last_insert_rowid(db_);
+    k.version = 1;
+    k.sha = sha;
+    LIAUDIT_RETURN_IF_ERROR(insert(k.id, k.version));
+    cur_.taken += taken;
+    return Status::OK();
+  }
+  if (k.sha != sha) {
+    // Changed content: a new version; the key keeps its first-seen time.
+    LIAUDIT_RETURN_IF_ERROR(insert(k.id, k.version + 1));
+    ++k.version;
+    k.sha = sha;
+  } else if (!k.withdrawn) {
+    return Status::OK();  // unchanged
+  }
+  upd_key_.Bind(1, k.version);
+  upd_key_.Bind(2, sha_hex);
+  upd_key_.Bind(3, k.id);
+  LIAUDIT_RETURN_IF_ERROR(upd_key_.Run());
+  k.withdrawn = false;
+  cur_.taken += taken;
+  return Status::OK();
+}
+
+Status Ingester::FinishSnapshot() {
+  Status st;
+  for (auto& [key, k] : keys_) {
+    if (k.seen_line != 0 || k.withdrawn) continue;
+    withdraw_.Bind(1, as_of_);
+    withdraw_.Bind(2, k.id);
+    st = withdraw_.Run();
+    if (!st.ok()) break;
+    ++report_->withdrawn;
+  }
+  std::unordered_map<std::string, KeyState>().swap(keys_);
+  snap_kind_ = nullptr;
+  return st;
+}
+
+template <typename InsertFn>
+Status Ingester::ApplySnapshot(const char* kind, std::vector<Group>& groups, InsertFn insert) {
+  LIAUDIT_RETURN_IF_ERROR(BeginSnapshot(kind));
+  for (Group& g : groups) {
+    long taken = g.inconsistent ? 0 : static_cast<long>(g.rows.size());
+    // seen_line 1 only marks the key as present: buffered registers report duplicates themselves.
+    LIAUDIT_RETURN_IF_ERROR(OfferKey(g.key, g.sha, taken, 1, [&](int64_t key_id, int64_t version) {
+      return insert(g, key_id, version);
+    }));
+  }
+  return FinishSnapshot();
 }
 
 namespace {
@@ -739,53 +818,38 @@ Status Ingester::ApplyPermissions() {
   });
 }
 
-Status Ingester::ApplyRegistrations() {
-  std::vector<std::string> keys;
-  auto grouped = GroupRows(regs_, [](const RegistrationRecord& r) { return r.reg_no; }, &keys);
-  std::vector<Group> groups;
-  for (size_t g = 0; g < grouped.size(); ++g) {
-    for (size_t j = 1; j < grouped[g].size(); ++j) {
-      const auto& b = regs_[grouped[g][j]];
-      LIAUDIT_RETURN_IF_ERROR(RejectRow(b.line,
-                                        "duplicate 編號 (reg_no) " + keys[g] + " in the same file (first at line " +
-                                            std::to_string(regs_[grouped[g][0]].line) + "); row quarantined",
-                                        b.raw));
-    }
-    grouped[g].resize(1);
-    groups.push_back({keys[g], grouped[g], GroupSha(regs_, grouped[g]), false});
+Status Ingester::Registration(const RegistrationRecord& r, long line, std::string_view raw) {
+  auto it = keys_.find(r.reg_no);
+  if (it != keys_.end() && it->second.seen_line != 0) {
+    // A register key names one row: later rows with the same key are quarantined.
+    return RejectRow(line,
+                     "duplicate 編號 (reg_no) " + r.reg_no + " in the same file (first at line " +
+                         std::to_string(it->second.seen_line) + "); row quarantined",
+                     std::string(raw));
   }
-  Stmt ins;
-  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(
-      db_,
-      "INSERT INTO registrations(key_id, version, reg_no, applied_on, subject_name, subject_id, items, reason,"
-      " requester, account, querier_name, unit, unit_head, approved_at, request_no, file_id, line, raw)"
-      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  return ApplySnapshot("registrations", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
-    for (size_t i : g.rows) {
-      const auto& b = regs_[i];
-      const RegistrationRecord& r = b.rec;
-      std::string items = internal::ItemsToJson(r.items);
-      ins.Bind(1, key_id);
-      ins.Bind(2, version);
-      ins.Bind(3, std::string_view(r.reg_no));
-      ins.BindOpt(4, r.applied_on, kNoDate);
-      ins.Bind(5, std::string_view(r.subject_name));
-      ins.Bind(6, std::string_view(r.subject_id));
-      ins.Bind(7, std::string_view(items));
-      ins.Bind(8, std::string_view(r.reason));
-      ins.Bind(9, std::string_view(r.requester));
-      ins.Bind(10, std::string_view(r.account));
-      ins.Bind(11, std::string_view(r.querier_name));
-      ins.Bind(12, std::string_view(r.unit));
-      ins.Bind(13, std::string_view(r.unit_head));
-      ins.BindOpt(14, r.approved_at, kNoTime);
-      ins.Bind(15, std::string_view(r.request_no));
-      ins.Bind(16, file_id_);
-      ins.Bind(17, b.line);
-      ins.Bind(18, std::string_view(b.raw));
-      LIAUDIT_RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::OK();
+  std::string canon = CanonOf(r);
+  canon += kRowSep;  // the same hash as a one-row group (GroupSha)
+  return OfferKey(r.reg_no, Sha256Hex(canon), 1, line, [&](int64_t key_id, int64_t version) -> Status {
+    std::string items = internal::ItemsToJson(r.items);
+    ins_reg_.Bind(1, key_id);
+    ins_reg_.Bind(2, version);
+    ins_reg_.Bind(3, std::string_view(r.reg_no));
+    ins_reg_.BindOpt(4, r.applied_on, kNoDate);
+    ins_reg_.Bind(5, std::string_view(r.subject_name));
+    ins_reg_.Bind(6, std::string_view(r.subject_id));
+    ins_reg_.Bind(7, std::string_view(items));
+    ins_reg_.Bind(8, std::string_view(r.reason));
+    ins_reg_.Bind(9, std::string_view(r.requester));
+    ins_reg_.Bind(10, std::string_view(r.account));
+    ins_reg_.Bind(11, std::string_view(r.querier_name));
+    ins_reg_.Bind(12, std::string_view(r.unit));
+    ins_reg_.Bind(13, std::string_view(r.unit_head));
+    ins_reg_.BindOpt(14, r.approved_at, kNoTime);
+    ins_reg_.Bind(15, std::string_view(r.request_no));
+    ins_reg_.Bind(16, file_id_);
+    ins_reg_.Bind(17, line);
+    ins_reg_.Bind(18, raw);
+    return ins_reg_.Run();
   });
 }
 
@@ -902,7 +966,6 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   kind_ = kind;
   file_rejects_.clear();
   perms_.clear();
-  regs_.clear();
   reqs_.clear();
   staff_.clear();
   cal_.clear();
@@ -994,6 +1057,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
     auto size = std::filesystem::file_size(path, ec);
     if (!ec) memo_.Reserve(static_cast<size_t>(size / 96));
   }
+  if (kind == InputKind::kRegistrations) LIAUDIT_RETURN_IF_ERROR(BeginSnapshot("registrations"));
   Status ps = kind == InputKind::kPlatform ? platform_parse->Consume(this)
                                            : ingest::ParseFile(path, kind, this, &info);
   if (ps.ok()) ps = sink_status_;
@@ -1004,7 +1068,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   if (ps.ok()) {
     switch (kind) {
       case InputKind::kPermissions: ps = ApplyPermissions(); break;
-      case InputKind::kRegistrations: ps = ApplyRegistrations(); break;
+      case InputKind::kRegistrations: ps = FinishSnapshot(); break;
       case InputKind::kRequests: ps = ApplyRequests(); break;
       case InputKind::kStaff: ps = ApplyStaff(); break;
       case InputKind::kCalendar: ps = ApplyCalendar(); break;
@@ -1037,6 +1101,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   // Whole file rejected: undo whatever it left, then record the attempt (once per
   // distinct content) with its reason in provenance and quarantine.
   LIAUDIT_RETURN_IF_ERROR(Exec(db_, "ROLLBACK TO file; RELEASE file"));
+  std::unordered_map<std::string, KeyState>().swap(keys_);  // a streamed snapshot's keys
   if (bulk_) memo_.ForgetAbove(last_query_before);
   LIAUDIT_RETURN_IF_ERROR(LoadAccounts());  // accounts the rejected file added are gone too
   FileResult failed;

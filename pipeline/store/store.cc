@@ -108,6 +108,10 @@ Status Store::Open(const std::string& path, std::unique_ptr<Store>* out) {
   return Status::OK();
 }
 
+Status Store::UseLittleMemory() {
+  return Exec(impl_->db, "PRAGMA cache_size=-4096; PRAGMA temp_store=FILE; PRAGMA shrink_memory;");
+}
+
 // ---- Jobs ----------------------------------------------------------------
 
 Status Store::BeginJob(JobRecord* job) {

@@ -101,6 +101,10 @@ class Store {
   // directory 0700 if this creates it). WAL, foreign keys on, busy timeout 10 s,
   // schema versioned by PRAGMA user_version; older versions are migrated in place.
   static Status Open(const std::string& path, std::unique_ptr<Store>* out);
+  // After the bulk work (ingest), or for a second, streaming connection: a small page cache
+  // (and what the cache held is released), and sorts that outgrow it spill to temporary
+  // files instead of memory (a million-row ORDER BY held ~150 MB with temp_store=MEMORY).
+  Status UseLittleMemory();
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -135,6 +139,8 @@ class Store {
   Status PermissionsAppliedBetween(Date from, Date to, std::vector<PermissionRecord>* out);  // order 申請日期, 表單編號
   Status AllPermissions(std::vector<PermissionRecord>* out);  // every current row, order 表單編號
   Status RegistrationsAppliedBetween(Date from, Date to, std::vector<RegistrationRecord>* out);  // order unit, 申請日期, 編號
+  // The same rows streamed, for 附表2 sets too large to hold (a non-OK Status from fn stops the walk).
+  Status ForEachRegistrationAppliedBetween(Date from, Date to, const std::function<Status(RegistrationRecord&)>& fn);
   // One inner vector per 申請單編號 (order 申請日期, 申請單編號; rows in file order).
   Status RequestsAppliedBetween(Date from, Date to, std::vector<std::vector<RequestRow>>* out);
   Status Staff(std::vector<StaffRecord>* out);  // current roster, order account
