@@ -426,6 +426,39 @@ TEST(StoreIngest, DuplicateRegisterKeyInOneFileIsQuarantined) {
   EXPECT_NE(rep.rejects[0].reason.find("duplicate"), std::string::npos);
 }
 
+// Registrations stream into the store while the file parses: a file rejected whole part
+// way through (here a byte that is neither UTF-8 nor CP950 after 2,000 good rows) must
+// leave the previous snapshot exactly as it was, with no key withdrawn or added.
+TEST(StoreIngest, RegistrationsFileRejectedLateLeavesThePreviousSnapshot) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  std::string file = tmp / "in/registers/registrations.csv";
+  Write(file, std::string(kRegHeader) + "REG-1,2026-11-01,甲,A123456789,B0101,依社會救助法,林,ksw1,救助科,\n");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 10), &rep).ok());
+  ASSERT_EQ(rep.taken, 1);
+  std::string big = kRegHeader;
+  for (int i = 0; i < 2000; ++i)
+    big += "REG-N" + std::to_string(i) + ",2026-11-02,乙,F222222222,B0101,依社會救助法,林,ksw1,救助科,\n";
+  big += "REG-X,2026-11-02,\xff\xff,F222222222,B0101,x,林,ksw1,救助科,\n";
+  Write(file, big);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 11), &rep).ok());
+  ASSERT_EQ(rep.files.size(), 1u);
+  EXPECT_NE(rep.files[0].error, "");
+  EXPECT_EQ(rep.withdrawn, 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM registrations"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM register_keys WHERE kind='registrations'"), 1);
+  EXPECT_EQ(Count(db, "SELECT withdrawn FROM register_keys WHERE key='REG-1'"), 0);
+  // The corrected file then takes effect as a whole.
+  big.resize(big.rfind("REG-X"));
+  Write(file, big);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 12), &rep).ok());
+  EXPECT_EQ(rep.files[0].error, "");
+  EXPECT_EQ(rep.taken, 2000);
+  EXPECT_EQ(rep.withdrawn, 1);
+}
+
 TEST(StoreDataset, LoadsSmallFolder) {
   TempDir tmp;
   auto store = OpenOrDie(tmp / "s.db");
