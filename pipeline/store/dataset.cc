@@ -228,14 +228,17 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
   }
 
   // R12(b) counts a request's linked queries from before the context window too:
-  // walk each such account's earlier queries on the account_time index and keep those
+  // walk each such account's earlier queries in query_accounts and keep those
   // whose subject it registered under a request.
   Stmt account_id;
   LIAUDIT_RETURN_IF_ERROR(account_id.Prepare(db, "SELECT id FROM accounts WHERE account = ?"));
   if (!request_pairs.empty()) {
     Stmt e;
     LIAUDIT_RETURN_IF_ERROR(e.Prepare(
-        db, (std::string(kQueryCols) + " FROM queries WHERE account_time >= ? AND account_time < ?").c_str()));
+        db, (std::string(kQueryCols) +
+             " FROM query_accounts a JOIN queries ON queries.id = a.query_id"
+             " WHERE a.account_time >= ? AND a.account_time < ?")
+                .c_str()));
     size_t before = out->queries.size();
     std::string prev;
     for (const auto& [account, subject] : request_pairs) {
@@ -327,7 +330,7 @@ Status Store::LoadDataset(const Period& period, const RuleOptions& opts, Dataset
   Stmt accounts, last;
   LIAUDIT_RETURN_IF_ERROR(accounts.Prepare(db, "SELECT id, account FROM accounts"));
   LIAUDIT_RETURN_IF_ERROR(
-      last.Prepare(db, "SELECT MAX(account_time) FROM queries WHERE account_time >= ? AND account_time < ?"));
+      last.Prepare(db, "SELECT MAX(account_time) FROM query_accounts WHERE account_time >= ? AND account_time < ?"));
   LIAUDIT_FOR_EACH_ROW(accounts) {
     int64_t id = accounts.Int(0);
     last.Bind(1, internal::AccountTime(id, 0));

@@ -91,6 +91,10 @@ class TxnMemo {
     }
     return Status::OK();
   }
+  // Brings the first slot a look-up of h reads into the cache.
+  void Prefetch(uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
+  }
   // Forgets entries with rowid > last (rows rolled back with a rejected file).
   void ForgetAbove(int64_t last) {
     std::vector<Slot> old;
@@ -236,15 +240,24 @@ class PipelinedParse : public ingest::Sink {
   PipelinedParse(const PipelinedParse&) = delete;
   PipelinedParse& operator=(const PipelinedParse&) = delete;
 
-  // Calls target->OnPlatform / OnReject on the calling thread, in file order. Returns
-  // the parser's Status, or the first error the target returned.
-  Status Consume(ingest::Sink* target) {
+  // Calls target->PlatformRow(q, line, raw, HashTxn(txn_id)) / OnReject on the calling
+  // thread, in file order, and target->Prefetch(hash) a few rows ahead (the duplicate
+  // table's look-up was a cache miss per row). Returns the parser's Status, or the first
+  // error the target returned.
+  template <typename Target>
+  Status Consume(Target* target) {
     PipelinedParse& p = *this;
     Status st;
+    constexpr size_t kAhead = 8;
     for (;;) {
       Batch b;
       if (!p.Pop(&b)) break;
-      for (size_t i = 0; st.ok() && i < b.rows.size(); ++i) st = target->OnPlatform(b.rows[i].q, b.rows[i].line, b.rows[i].raw);
+      for (size_t i = 0; i < kAhead && i < b.rows.size(); ++i) target->Prefetch(b.rows[i].hash);
+      for (size_t i = 0; st.ok() && i < b.rows.size(); ++i) {
+        if (i + kAhead < b.rows.size()) target->Prefetch(b.rows[i + kAhead].hash);
+        const Row& r = b.rows[i];
+        st = target->PlatformRow(r.q, r.line, r.raw, r.hash);
+      }
       if (st.ok()) {
         for (const Reject& r : b.rejects) target->OnReject(r);
       }
@@ -258,7 +271,7 @@ class PipelinedParse : public ingest::Sink {
   }
 
   Status OnPlatform(const PlatformQuery& q, long line, std::string_view raw) override {
-    cur_.rows.push_back({q, line, std::string(raw)});
+    cur_.rows.push_back({q, line, std::string(raw), HashTxn(q.txn_id)});
     if (cur_.rows.size() >= kBatchRows) return Push(false);
     return Status::OK();
   }
@@ -276,6 +289,7 @@ class PipelinedParse : public ingest::Sink {
     PlatformQuery q;
     long line;
     std::string raw;
+    uint64_t hash;  // HashTxn(q.txn_id), computed on the parser's thread
   };
   struct Batch {
     std::vector<Row> rows;
@@ -353,6 +367,8 @@ class Ingester : public ingest::Sink {
     LIAUDIT_RETURN_IF_ERROR(where_stored_.Prepare(
         db_, "SELECT f.path, q.line FROM queries q JOIN source_files f ON f.id=q.file_id WHERE q.id=?"));
     LIAUDIT_RETURN_IF_ERROR(ins_account_.Prepare(db_, "INSERT INTO accounts(account) VALUES(?)"));
+    LIAUDIT_RETURN_IF_ERROR(
+        ins_account_time_.Prepare(db_, "INSERT INTO query_accounts(account_time, query_id) VALUES(?,?)"));
     LIAUDIT_RETURN_IF_ERROR(ins_key_.Prepare(
         db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,1,?)"));
     LIAUDIT_RETURN_IF_ERROR(upd_key_.Prepare(
@@ -371,20 +387,49 @@ class Ingester : public ingest::Sink {
     return Status::OK();
   }
 
-  // Rebuilds the indexes dropped for a bulk load.
+  // After a bulk load: the account look-up rows go in in key order (SQLite appends
+  // them), and the indexes dropped for the load are built.
   Status Finish() {
-    if (bulk_) LIAUDIT_RETURN_IF_ERROR(internal::CreateQueryIndexes(db_));
-    return Status::OK();
+    if (!bulk_) return Status::OK();
+    std::sort(account_times_.begin(), account_times_.end());
+    // kBatch rows per statement: one sqlite3_step per row cost more than the B-tree work.
+    constexpr size_t kBatch = 256;
+    std::string sql = "INSERT INTO query_accounts(account_time, query_id) VALUES(?,?)";
+    for (size_t i = 1; i < kBatch; ++i) sql += ",(?,?)";
+    Stmt batch;
+    LIAUDIT_RETURN_IF_ERROR(batch.Prepare(db_, sql.c_str()));
+    size_t i = 0;
+    for (; i + kBatch <= account_times_.size(); i += kBatch) {
+      for (size_t j = 0; j < kBatch; ++j) {
+        batch.Bind(static_cast<int>(2 * j + 1), account_times_[i + j].first);
+        batch.Bind(static_cast<int>(2 * j + 2), account_times_[i + j].second);
+      }
+      LIAUDIT_RETURN_IF_ERROR(batch.Run());
+    }
+    for (; i < account_times_.size(); ++i)
+      LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_times_[i].first, account_times_[i].second));
+    std::vector<std::pair<int64_t, int64_t>>().swap(account_times_);
+    return internal::CreateQueryIndexes(db_);
   }
 
   Status IngestFile(const std::string& path, InputKind kind);
 
   // ---- Sink ----
   Status OnPlatform(const PlatformQuery& q, long line, std::string_view raw) override {
-    Status st = Platform(q, line, raw);
+    Status st = Platform(q, line, raw, HashTxn(q.txn_id));
     if (!st.ok()) sink_failed_ = true;
     return st;
   }
+  // PipelinedParse's side of a platform row (the hash comes with it).
+  Status PlatformRow(const PlatformQuery& q, long line, std::string_view raw, uint64_t h) {
+    Status st = Platform(q, line, raw, h);
+    if (!st.ok()) sink_failed_ = true;
+    return st;
+  }
+  void Prefetch(uint64_t h) const {
+    if (bulk_) memo_.Prefetch(h);
+  }
+
   Status OnPermission(const PermissionRecord& r, long line, std::string_view raw) override {
     perms_.push_back({r, line, std::string(raw)});
     return Status::OK();
@@ -462,11 +507,10 @@ class Ingester : public ingest::Sink {
     return q;
   }
 
-  Status Platform(const PlatformQuery& q, long line, std::string_view raw) {
+  Status Platform(const PlatformQuery& q, long line, std::string_view raw, uint64_t h) {
     int64_t kept_id = 0;
     PlatformQuery kept;
     bool row = false;
-    uint64_t h = HashTxn(q.txn_id);
     if (bulk_) {
       auto check = [&](int64_t id) -> Status {
         if (kept_id) return Status::OK();
@@ -497,9 +541,13 @@ class Ingester : public ingest::Sink {
       ins_query_.Bind(13, raw);
       int64_t account_id = 0;
       LIAUDIT_RETURN_IF_ERROR(AccountId(q.account, &account_id));
-      ins_query_.Bind(14, internal::AccountTime(account_id, q.query_time));
+      const int64_t account_time = internal::AccountTime(account_id, q.query_time);
+      ins_query_.Bind(14, account_time);
       LIAUDIT_RETURN_IF_ERROR(ins_query_.Run());
-      if (bulk_) memo_.Insert(h, sqlite3_last_insert_rowid(db_));
+      const int64_t id = sqlite3_last_insert_rowid(db_);
+      if (bulk_) account_times_.emplace_back(account_time, id);
+      else LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_time, id));
+      if (bulk_) memo_.Insert(h, id);
       ++cur_.taken;
       return Status::OK();
     }
@@ -541,6 +589,11 @@ class Ingester : public ingest::Sink {
     LIAUDIT_RETURN_IF_ERROR(acc.Prepare(db_, "SELECT id, account FROM accounts"));
     LIAUDIT_FOR_EACH_ROW(acc) accounts_.emplace(acc.Text(1), acc.Int(0));
     return Status::OK();
+  }
+  Status AddAccountTime(int64_t account_time, int64_t query_id) {
+    ins_account_time_.Bind(1, account_time);
+    ins_account_time_.Bind(2, query_id);
+    return ins_account_time_.Run();
   }
   Status AccountId(const std::string& account, int64_t* id) {
     auto it = accounts_.find(account);
@@ -594,6 +647,8 @@ class Ingester : public ingest::Sink {
   IngestReport* report_;
   bool bulk_ = false;
   TxnMemo memo_;
+  std::vector<std::pair<int64_t, int64_t>> account_times_;  // bulk load: (account_time, query id), for Finish
+  Stmt ins_account_time_;
   std::unordered_map<std::string, int64_t> accounts_;  // accounts.account -> id
   Stmt ins_account_;
   Stmt ins_query_, ins_conflict_, query_by_id_, query_by_txn_, conflicts_of_, where_stored_, ins_reject_;
@@ -1055,7 +1110,10 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
     // Platform rows are about 100-150 bytes: size the duplicate table for the file once.
     std::error_code ec;
     auto size = std::filesystem::file_size(path, ec);
-    if (!ec) memo_.Reserve(static_cast<size_t>(size / 96));
+    if (!ec) {
+      memo_.Reserve(static_cast<size_t>(size / 96));
+      account_times_.reserve(account_times_.size() + static_cast<size_t>(size / 96));
+    }
   }
   if (kind == InputKind::kRegistrations) LIAUDIT_RETURN_IF_ERROR(BeginSnapshot("registrations"));
   Status ps = kind == InputKind::kPlatform ? platform_parse->Consume(this)
@@ -1102,7 +1160,12 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   // distinct content) with its reason in provenance and quarantine.
   LIAUDIT_RETURN_IF_ERROR(Exec(db_, "ROLLBACK TO file; RELEASE file"));
   std::unordered_map<std::string, KeyState>().swap(keys_);  // a streamed snapshot's keys
-  if (bulk_) memo_.ForgetAbove(last_query_before);
+  if (bulk_) {
+    memo_.ForgetAbove(last_query_before);
+    account_times_.erase(std::remove_if(account_times_.begin(), account_times_.end(),
+                                        [&](const auto& p) { return p.second > last_query_before; }),
+                         account_times_.end());
+  }
   LIAUDIT_RETURN_IF_ERROR(LoadAccounts());  // accounts the rejected file added are gone too
   FileResult failed;
   failed.path = path;

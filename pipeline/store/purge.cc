@@ -178,6 +178,7 @@ Status Store::Purge(Date before, int retention_years, const std::string& by, Des
     LIAUDIT_RETURN_IF_ERROR(SelectPurge(db, bound, &rec.counts));
     LIAUDIT_RETURN_IF_ERROR(Exec(db,
                                  "DELETE FROM query_conflicts WHERE query_id IN (SELECT id FROM temp.purge_q);"
+                                 "DELETE FROM query_accounts WHERE query_id IN (SELECT id FROM temp.purge_q);"
                                  "DELETE FROM queries WHERE id IN (SELECT id FROM temp.purge_q);"));
     for (const RegTable& t : kRegTables) {
       const std::string T = t.table;

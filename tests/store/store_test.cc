@@ -130,7 +130,7 @@ TEST(StoreOpen, MigratesVersion1StoreInPlace) {
                   return Status::OK();
                 }).ok());
   EXPECT_EQ(n, 1);
-  // The account_time index added by version 2 is filled for old rows.
+  // The account_time column added by version 2 is filled for old rows.
   Period p;
   p.from = p.to = DateFromCivil(1970, 1, 1);
   Dataset ds;
@@ -138,6 +138,10 @@ TEST(StoreOpen, MigratesVersion1StoreInPlace) {
   ASSERT_NE(ds.syms.Find("ksw1"), kNoSym);
   EXPECT_EQ(ds.last_query_time.at(ds.syms.Find("ksw1")), 2000);
   EXPECT_EQ(Count(path, "SELECT COUNT(*) FROM queries WHERE account_time = 4294967296 + 2000"), 1);
+  // Version 4 moved the account + time look-up into query_accounts, filled for old rows.
+  EXPECT_EQ(Count(path, "SELECT COUNT(*) FROM query_accounts WHERE account_time = 4294967296 + 2000"
+                        " AND query_id = 1"), 1);
+  EXPECT_EQ(Count(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'queries_account_time'"), 0);
   std::string file, raw;
   long line = 0;
   ASSERT_TRUE(store->QueryRaw(1, &file, &line, &raw).ok());
@@ -252,7 +256,11 @@ TEST_P(DuplicateConflict, DuplicateIsNoOpConflictIsKeptAndQuarantined) {
   EXPECT_EQ(ds.queries[1].txn_id, "GSP2");
   EXPECT_EQ(ds.queries[1].time, At(2026, 11, 25, 9, 5));
   // The indexes exist again after a bulk load.
-  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND tbl_name='queries'"), 3);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND tbl_name='queries'"), 2);
+  // ... and every kept query has its account + time row (the bulk load adds them in Finish).
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries q JOIN query_accounts a ON a.query_id = q.id"
+                      " AND a.account_time = q.account_time"), 3);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM query_accounts"), 3);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);  // back to WAL
 
   // The conflicting version seen again is a duplicate of the quarantined one.
@@ -315,20 +323,28 @@ TEST(StoreIngest, WholeFileRejectLeavesNoRowsAndIsRecordedOnce) {
   // No 被查詢人統號 / subject_id column.
   Write(tmp / "in/platform/bad.csv", "txn_id,query_time,account,service_code\nGSP1,2026-11-25 09:00,ksw1,B0101\n");
   Write(tmp / "in/platform/good.csv", std::string(kPlatformHeader) + "GSP9,2026-11-25 09:00,ksw1,B0101,A123456789,\n");
+  // Rows first, then a byte that is neither UTF-8 nor CP950: rejected whole after its rows
+  // went into the (bulk) load.
+  std::string late = kPlatformHeader;
+  for (int i = 0; i < 500; ++i) late += "GSL" + std::to_string(i) + ",2026-11-25 10:00,ksw2,B0101,A123456789,\n";
+  late += "GSLX,2026-11-25 10:00,\xff\xff,B0101,A123456789,\n";
+  Write(tmp / "in/platform/late.csv", late);
   IngestReport rep;
   ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 25, 23, 59), &rep).ok());
-  ASSERT_EQ(rep.files.size(), 2u);
+  ASSERT_EQ(rep.files.size(), 3u);
+  EXPECT_NE(rep.files[2].error, "");
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM query_accounts"), 1);  // the late file's rows are gone here too
   EXPECT_NE(rep.files[0].error, "");
   EXPECT_NE(rep.files[0].error.find("subject_id"), std::string::npos) << rep.files[0].error;
   EXPECT_EQ(rep.files[1].taken, 1);
-  ASSERT_EQ(rep.rejects.size(), 1u);
+  ASSERT_EQ(rep.rejects.size(), 2u);
   EXPECT_EQ(rep.rejects[0].line, 0);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries"), 1);
-  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files WHERE error<>''"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files WHERE error<>''"), 2);
   ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 26, 23, 59), &rep).ok());
   EXPECT_NE(rep.files[0].error, "");  // reported again ...
-  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files WHERE error<>''"), 1);  // ... recorded once
-  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM quarantine"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files WHERE error<>''"), 2);  // ... recorded once
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM quarantine"), 2);
 }
 
 const DsRegistration* FindReg(const Dataset& ds, const std::string& no) {
