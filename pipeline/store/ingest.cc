@@ -608,6 +608,7 @@ class Ingester : public ingest::Sink {
     return Status::OK();
   }
 
+  Status AlreadyTaken(InputKind kind, bool* taken);
   Status ApplyPermissions();
   Status ApplyRequests();
   Status ApplyStaff();
@@ -1014,6 +1015,44 @@ Status Ingester::ApplyCalendar() {
   return Status::OK();
 }
 
+// Already taken? Platform files and calendars add rows, so any earlier copy counts; a
+// register file is a snapshot, so only its latest snapshot counts (going back to an older
+// snapshot's exact bytes must take effect again). Rows of the file being ingested (a
+// bulk load records its hash at the end) never count. When taken, cur_ is reported as
+// already ingested, with the earlier copy's figures.
+Status Ingester::AlreadyTaken(InputKind kind, bool* taken) {
+  *taken = false;
+  Stmt s;
+  bool snapshot = kind != InputKind::kPlatform && kind != InputKind::kCalendar;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(
+      db_, snapshot ? "SELECT sha256 = ?2 FROM source_files WHERE kind=?1 AND error='' ORDER BY id DESC LIMIT 1"
+                    : "SELECT 1 FROM source_files WHERE kind=?1 AND sha256=?2 AND error='' LIMIT 1"));
+  s.Bind(1, std::string_view(cur_.kind));
+  s.Bind(2, std::string_view(cur_.sha256));
+  bool row = false;
+  LIAUDIT_RETURN_IF_ERROR(s.Step(&row));
+  first_snapshot_ = !row;
+  if (row && s.Int(0) == 1) {
+    s.Reset();
+    *taken = true;
+    cur_.already_ingested = true;
+    Stmt prev;
+    LIAUDIT_RETURN_IF_ERROR(prev.Prepare(
+        db_, "SELECT encoding, bytes, rows_read FROM source_files WHERE kind=? AND sha256=? ORDER BY id DESC LIMIT 1"));
+    prev.Bind(1, std::string_view(cur_.kind));
+    prev.Bind(2, std::string_view(cur_.sha256));
+    LIAUDIT_RETURN_IF_ERROR(prev.Step(&row));
+    if (row) {
+      cur_.encoding = prev.Text(0);
+      cur_.bytes = prev.Int(1);
+      cur_.rows_read = static_cast<long>(prev.Int(2));
+    }
+    prev.Reset();
+    report_->files.push_back(cur_);
+  }
+  return Status::OK();
+}
+
 Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   cur_ = FileResult();
   cur_.path = path;
@@ -1041,48 +1080,25 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   // the file for the "already taken?" check (both read it; the hash was ~0.4 s of one
   // core alone before any row moved). Nothing is handed over before the check passed;
   // an early return below stops and joins the parser (~PipelinedParse).
+  //
+  // In a bulk load (an empty store) a platform file is not hashed first: its rows go in
+  // while the parser hashes the bytes it reads, and the check runs at the end of the file
+  // (undoing the file if its content was taken before). Only a copy of a file of the same
+  // run can be caught there, and the separate pass cost ~0.4 s of this thread per 150 MB.
   ingest::SourceInfo info;
   std::unique_ptr<PipelinedParse> platform_parse;
   if (kind == InputKind::kPlatform) platform_parse = std::make_unique<PipelinedParse>(path, &info);
-  Status hs = ingest::Sha256File(path, &cur_.sha256);
-  if (!hs.ok()) {
-    whole_file_reject(hs.message());
-    report_->files.push_back(cur_);
-    return Status::OK();
-  }
-  // Already taken? Platform files and calendars add rows, so any earlier copy counts;
-  // a register file is a snapshot, so only its latest snapshot counts (going back to an
-  // older snapshot's exact bytes must take effect again).
-  {
-    Stmt s;
-    bool snapshot = kind != InputKind::kPlatform && kind != InputKind::kCalendar;
-    LIAUDIT_RETURN_IF_ERROR(s.Prepare(
-        db_, snapshot ? "SELECT sha256 = ?2 FROM source_files WHERE kind=?1 AND error='' ORDER BY id DESC LIMIT 1"
-                      : "SELECT 1 FROM source_files WHERE kind=?1 AND sha256=?2 AND error='' LIMIT 1"));
-    s.Bind(1, std::string_view(cur_.kind));
-    s.Bind(2, std::string_view(cur_.sha256));
-    bool row = false;
-    LIAUDIT_RETURN_IF_ERROR(s.Step(&row));
-    first_snapshot_ = !row;
-    if (row && s.Int(0) == 1) {
-      s.Reset();
-      cur_.already_ingested = true;
-      Stmt prev;
-      LIAUDIT_RETURN_IF_ERROR(prev.Prepare(
-          db_, "SELECT encoding, bytes, rows_read FROM source_files WHERE kind=? AND sha256=? ORDER BY id DESC LIMIT 1"));
-      prev.Bind(1, std::string_view(cur_.kind));
-      prev.Bind(2, std::string_view(cur_.sha256));
-      LIAUDIT_RETURN_IF_ERROR(prev.Step(&row));
-      if (row) {
-        cur_.encoding = prev.Text(0);
-        cur_.bytes = prev.Int(1);
-        cur_.rows_read = static_cast<long>(prev.Int(2));
-      }
-      prev.Reset();
+  const bool hash_after = bulk_ && kind == InputKind::kPlatform;
+  if (!hash_after) {
+    Status hs = ingest::Sha256File(path, &cur_.sha256);
+    if (!hs.ok()) {
+      whole_file_reject(hs.message());
       report_->files.push_back(cur_);
       return Status::OK();
     }
-    s.Reset();
+    bool taken = false;
+    LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
+    if (taken) return Status::OK();
   }
 
   LIAUDIT_RETURN_IF_ERROR(Exec(db_, "SAVEPOINT file"));
@@ -1120,6 +1136,37 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
                                            : ingest::ParseFile(path, kind, this, &info);
   if (ps.ok()) ps = sink_status_;
   if (!ps.ok() && (sink_failed_ || !sink_status_.ok())) return ps;  // the store failed: abort the run
+  // Undoes what the file left (its savepoint), and what the bulk load remembers of it.
+  auto undo_file = [&]() -> Status {
+    LIAUDIT_RETURN_IF_ERROR(Exec(db_, "ROLLBACK TO file; RELEASE file"));
+    std::unordered_map<std::string, KeyState>().swap(keys_);  // a streamed snapshot's keys
+    if (bulk_) {
+      memo_.ForgetAbove(last_query_before);
+      account_times_.erase(std::remove_if(account_times_.begin(), account_times_.end(),
+                                          [&](const auto& p) { return p.second > last_query_before; }),
+                           account_times_.end());
+    }
+    return LoadAccounts();  // accounts the file added are gone too
+  };
+  if (hash_after) {
+    if (ps.ok() && info.sha256.size() == 64) {
+      cur_.sha256 = info.sha256;
+    } else {
+      Status hs = ingest::Sha256File(path, &cur_.sha256);  // the parse stopped early
+      if (!hs.ok() && ps.ok()) ps = hs;
+    }
+    if (ps.ok()) {
+      FileResult read = cur_;
+      cur_ = FileResult();
+      cur_.path = read.path;
+      cur_.kind = read.kind;
+      cur_.sha256 = read.sha256;
+      bool taken = false;
+      LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
+      if (taken) return undo_file();
+      cur_ = read;
+    }
+  }
   cur_.encoding = info.encoding;
   cur_.bytes = info.bytes;
   cur_.rows_read = info.rows_read;
@@ -1136,7 +1183,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
     Stmt upd;
     LIAUDIT_RETURN_IF_ERROR(upd.Prepare(db_,
                                         "UPDATE source_files SET encoding=?, bytes=?, rows_read=?, rows_taken=?,"
-                                        " rows_duplicate=?, rows_conflict=?, rows_rejected=? WHERE id=?"));
+                                        " rows_duplicate=?, rows_conflict=?, rows_rejected=?, sha256=? WHERE id=?"));
     upd.Bind(1, std::string_view(cur_.encoding));
     upd.Bind(2, cur_.bytes);
     upd.Bind(3, cur_.rows_read);
@@ -1144,7 +1191,8 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
     upd.Bind(5, cur_.duplicates);
     upd.Bind(6, cur_.conflicts);
     upd.Bind(7, cur_.rejected);
-    upd.Bind(8, file_id_);
+    upd.Bind(8, std::string_view(cur_.sha256));
+    upd.Bind(9, file_id_);
     LIAUDIT_RETURN_IF_ERROR(upd.Run());
     LIAUDIT_RETURN_IF_ERROR(Exec(db_, "RELEASE file"));
     report_->rejects.insert(report_->rejects.end(), file_rejects_.begin(), file_rejects_.end());
@@ -1158,15 +1206,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
 
   // Whole file rejected: undo whatever it left, then record the attempt (once per
   // distinct content) with its reason in provenance and quarantine.
-  LIAUDIT_RETURN_IF_ERROR(Exec(db_, "ROLLBACK TO file; RELEASE file"));
-  std::unordered_map<std::string, KeyState>().swap(keys_);  // a streamed snapshot's keys
-  if (bulk_) {
-    memo_.ForgetAbove(last_query_before);
-    account_times_.erase(std::remove_if(account_times_.begin(), account_times_.end(),
-                                        [&](const auto& p) { return p.second > last_query_before; }),
-                         account_times_.end());
-  }
-  LIAUDIT_RETURN_IF_ERROR(LoadAccounts());  // accounts the rejected file added are gone too
+  LIAUDIT_RETURN_IF_ERROR(undo_file());
   FileResult failed;
   failed.path = path;
   failed.sha256 = cur_.sha256;

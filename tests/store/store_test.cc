@@ -203,6 +203,35 @@ TEST(StoreIngest, SameFolderTwiceChangesNothing) {
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
 }
 
+// In a bulk load (empty store) a platform file's rows go in before its hash is known: a
+// second copy of the same bytes in the same run must still count as already ingested, with
+// its rows, accounts and look-up rows undone, and the first copy's hash recorded.
+TEST(StoreIngest, SameContentTwiceInOneBulkLoadIsTakenOnce) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  std::string rows = std::string(kPlatformHeader) + "GSP1,2026-11-25 09:00,ksw1,B0101,A123456789,\n" +
+                     "GSP2,2026-11-25 09:05,ksw9,B0101,A123456789,\n";
+  Write(tmp / "in/platform/a.csv", rows);
+  Write(tmp / "in/platform/b-copy.csv", rows);
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 25, 23, 59), &rep).ok());
+  ASSERT_EQ(rep.files.size(), 2u);
+  EXPECT_FALSE(rep.files[0].already_ingested);
+  EXPECT_EQ(rep.files[0].taken, 2);
+  EXPECT_TRUE(rep.files[1].already_ingested);
+  EXPECT_EQ(rep.files[1].taken, 0);
+  EXPECT_EQ(rep.files[1].sha256, rep.files[0].sha256);
+  EXPECT_EQ(rep.files[1].rows_read, 2);  // the first copy's figures
+  EXPECT_EQ(rep.taken, 2);
+  EXPECT_EQ(rep.duplicates, 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries"), 2);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM query_accounts"), 2);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files WHERE length(sha256) = 64"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM accounts"), 2);
+}
+
 // Duplicates and conflicts, both when the first copy came in the same run (bulk load
 // into an empty table, indexes rebuilt afterwards) and in an earlier run (index look-up).
 class DuplicateConflict : public ::testing::TestWithParam<bool> {};
