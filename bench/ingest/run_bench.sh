@@ -5,8 +5,9 @@
 #      nightly: a fresh process adds the 5,000-row file to that store (open, ingest, commit);
 #   2. parse:  the parser alone (no store), for reference;
 #   3. import: the sqlite3 CLI's .import of the same file into a table with our indexes.
-# Each under /usr/bin/time for CPU time and peak RSS. Usage:
-#   bench/ingest/run_bench.sh BUILD_DIR [WORK_DIR]
+# Each under /usr/bin/time for CPU time and peak RSS; ours and .import RUNS times (default 3),
+# interleaved, with the median ratio. Usage:
+#   [RUNS=N] bench/ingest/run_bench.sh BUILD_DIR [WORK_DIR]
 set -eu
 BUILD=${1:?usage: run_bench.sh BUILD_DIR [WORK_DIR]}
 WORK=${2:-/tmp/liaudit-ingest-bench}
@@ -18,11 +19,21 @@ mkdir -p "$WORK"
   --seed 2 --txn-prefix GSN --start-day 95
 ls -l "$WORK/platform-1m.csv"
 T='user=%U sys=%S wall=%e peak_rss_kb=%M'
-/usr/bin/time -f "ours: $T" "$BENCH" ours "$WORK/store.db" "$WORK/platform-1m.csv" | tee "$WORK/ours.out"
+# RUNS (default 3) interleaved pairs of ours and .import, each ratio from its own pair, then the
+# median: the machine's speed drifts between runs by more than the code changes measured.
+RUNS=${RUNS:-3}
+ratios=""
+for i in $(seq 1 "$RUNS"); do
+  rm -f "$WORK"/store.db* "$WORK"/import.db*
+  /usr/bin/time -f "ours: $T" "$BENCH" ours "$WORK/store.db" "$WORK/platform-1m.csv" | tee "$WORK/ours.out"
+  /usr/bin/time -f "import: $T" "$BENCH" import "$WORK/import.db" "$WORK/platform-1m.csv" | tee "$WORK/import.out"
+  ours=$(sed -n 's/^ours_seconds=//p' "$WORK/ours.out")
+  theirs=$(sed -n 's/^import_seconds=//p' "$WORK/import.out")
+  r=$(echo "scale=3; $ours / $theirs" | bc)
+  echo "run $i: ratio_ours_over_import=$r"
+  ratios="$ratios $r"
+done
+echo "ratio_median=$(printf '%s\n' $ratios | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 /usr/bin/time -f "nightly: $T" "$BENCH" nightly "$WORK/store.db" "$WORK/platform-5k.csv"
 /usr/bin/time -f "parse: $T" "$BENCH" parse "$WORK/platform-1m.csv"
-/usr/bin/time -f "import: $T" "$BENCH" import "$WORK/import.db" "$WORK/platform-1m.csv" | tee "$WORK/import.out"
-ours=$(sed -n 's/^ours_seconds=//p' "$WORK/ours.out")
-theirs=$(sed -n 's/^import_seconds=//p' "$WORK/import.out")
-echo "ratio_ours_over_import=$(echo "scale=3; $ours / $theirs" | bc)"
 cat /proc/pressure/cpu | head -1 | sed 's/^/cpu_pressure: /'
