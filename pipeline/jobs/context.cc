@@ -81,9 +81,44 @@ Status JobContext::Start(const std::string& params_json) {
   log.Begin("open store");
   LIAUDIT_RETURN_IF_ERROR(store::Store::Open(opts.db_path, &store));
   log.Done(opts.db_path);
+  LIAUDIT_RETURN_IF_ERROR(SettleInterruptedJobs());
   job.kind = kind;
   job.params_json = params_json;
   return store->BeginJob(&job);
+}
+
+Status JobContext::SettleInterruptedJobs() {
+  std::vector<store::JobRecord> jobs;
+  LIAUDIT_RETURN_IF_ERROR(store->ListJobs(&jobs));
+  for (store::JobRecord& j : jobs) {
+    if (j.status != "running") continue;
+    std::string manifest_sha;
+    if (!j.output_dir.empty()) {
+      const std::string m = (fs::path(j.output_dir) / "manifest.json").string();
+      try {
+        std::ifstream in(m);
+        if (in && ordered_json::parse(in).at("job").at("id").get<int64_t>() == j.id &&
+            !Sha256OfFile(m, &manifest_sha).ok())
+          manifest_sha.clear();
+      } catch (const std::exception&) {
+        manifest_sha.clear();  // no readable manifest of this job: it did not finish
+      }
+    }
+    j.status = manifest_sha.empty() ? "interrupted" : "ok";
+    j.manifest_sha256 = manifest_sha;
+    j.finished = NowLocal();
+    LIAUDIT_RETURN_IF_ERROR(store->FinishJob(j));
+    log.Line("job " + std::to_string(j.id) + " (" + j.kind + ") was killed " +
+             (manifest_sha.empty() ? std::string("before it finished: recorded as interrupted")
+                                   : "after its folder " + j.output_dir + " was complete: recorded as finished"));
+  }
+  return Status::OK();
+}
+
+Status JobContext::BeginFolder(const std::string& final_dir, std::unique_ptr<JobFolder>* out) {
+  LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin(final_dir, out));
+  job.output_dir = (*out)->final_dir();
+  return store->SetJobOutputDir(job.id, job.output_dir);
 }
 
 Status JobContext::Ingest(LocalTime as_of) {

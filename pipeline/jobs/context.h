@@ -44,9 +44,16 @@ class JobContext {
   // must not use the store (SQLite handles are not shared between threads).
   using RenderTask = std::function<Status(render::Engine&)>;
   Status RunRenderTasks(const std::vector<RenderTask>& tasks);
+  // JobFolder::Begin for this job's folder, and the folder recorded with the job (so that a
+  // job killed after its folder was committed is recognised by the next one).
+  Status BeginFolder(const std::string& final_dir, std::unique_ptr<JobFolder>* out);
   // Writes findings.csv, rejects.csv, the manifest; commits the folder; records the job.
   Status Finish(JobFolder* folder, const std::string& params_json);
   void Fail(const Status& st);
+  // Jobs the store still lists as running were killed (this job holds the store lock): one
+  // whose folder holds its own manifest had finished everything but the jobs row and is
+  // recorded as ok with that manifest's hash; any other is recorded as interrupted.
+  Status SettleInterruptedJobs();
 
   const JobOptions& opts;
   JobLog log;

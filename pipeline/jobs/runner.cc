@@ -70,7 +70,7 @@ Status RunNightlyJob(const JobOptions& opts, Date day, JobOutcome* out) {
     LIAUDIT_RETURN_IF_ERROR(ctx.Check(p));
 
     std::unique_ptr<JobFolder> folder;
-    LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin((fs::path(opts.output_dir) / "nightly" / iso).string(), &folder));
+    LIAUDIT_RETURN_IF_ERROR(ctx.BeginFolder((fs::path(opts.output_dir) / "nightly" / iso).string(), &folder));
     std::string mask = opts.output.mask_internal ? opts.output.id_mask : "";
 
     ctx.log.Begin("exceptions.pdf");
@@ -119,7 +119,7 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
     LIAUDIT_RETURN_IF_ERROR(ctx.Check(p));
 
     std::unique_ptr<JobFolder> folder;
-    LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin((fs::path(opts.output_dir) / "quarterly" / q).string(), &folder));
+    LIAUDIT_RETURN_IF_ERROR(ctx.BeginFolder((fs::path(opts.output_dir) / "quarterly" / q).string(), &folder));
     Date audit_date = DateOf(NowLocal());
 
     LIAUDIT_RETURN_IF_ERROR(OpenFollowUps(ctx, audit_date));
@@ -195,7 +195,7 @@ Status RunAuditJob(const JobOptions& opts, const AuditParams& a, JobOutcome* out
     LIAUDIT_RETURN_IF_ERROR(ctx.Check(p));
 
     std::unique_ptr<JobFolder> folder;
-    LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin((fs::path(opts.output_dir) / "audit" / name).string(), &folder));
+    LIAUDIT_RETURN_IF_ERROR(ctx.BeginFolder((fs::path(opts.output_dir) / "audit" / name).string(), &folder));
     LIAUDIT_RETURN_IF_ERROR(OpenFollowUps(ctx, DateOf(now)));
     ctx.log.Begin("form4");
     LIAUDIT_RETURN_IF_ERROR(
@@ -245,7 +245,7 @@ Status RunBlankFormsJob(const JobOptions& opts, JobOutcome* out) {
   return Guard(ctx, [&]() -> Status {
     LIAUDIT_RETURN_IF_ERROR(ctx.Start("{}"));
     std::unique_ptr<JobFolder> folder;
-    LIAUDIT_RETURN_IF_ERROR(JobFolder::Begin((fs::path(opts.output_dir) / "forms" / "blank").string(), &folder));
+    LIAUDIT_RETURN_IF_ERROR(ctx.BeginFolder((fs::path(opts.output_dir) / "forms" / "blank").string(), &folder));
     render::Engine* engine;
     LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
     forms::FormOptions fo;

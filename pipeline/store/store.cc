@@ -147,6 +147,14 @@ Status Store::FinishJob(const JobRecord& job) {
   return Status::OK();
 }
 
+Status Store::SetJobOutputDir(int64_t job_id, const std::string& dir) {
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, "UPDATE jobs SET output_dir=? WHERE id=?"));
+  s.Bind(1, std::string_view(dir));
+  s.Bind(2, job_id);
+  return s.Run();
+}
+
 Status Store::LastManifestHash(std::string* sha256) {
   sha256->clear();
   Stmt s;

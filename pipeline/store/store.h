@@ -160,6 +160,7 @@ class Store {
   // Jobs and their manifest hash chain.
   Status BeginJob(JobRecord* job);  // inserts with status "running"; sets id and started (NowLocal())
   Status FinishJob(const JobRecord& job);  // updates finished, status, manifest_sha256, output_dir
+  Status SetJobOutputDir(int64_t job_id, const std::string& dir);  // while the job runs
   Status LastManifestHash(std::string* sha256);  // of the newest ok job that wrote a manifest ("" if none)
   Status ListJobs(std::vector<JobRecord>* out);  // order id
 

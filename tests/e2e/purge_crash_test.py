@@ -276,6 +276,44 @@ class CrashSafety(unittest.TestCase):
             self.check_recovers(out, context)
 
 
+    def test_a_job_killed_between_its_folder_and_its_record_is_settled_by_the_next(self):
+        # The one window a kill can hit that the reruns above cannot check deterministically:
+        # the folder is committed (manifest in place) but the jobs row still says running. The
+        # state is made by hand; the next job (a different one) must record the job as finished
+        # with its manifest's hash, mark a job killed before its folder as interrupted, chain
+        # to the settled manifest, and leave `verify --chain` clean.
+        out = "settle"
+        quarterly(out)
+        manifest = os.path.join(WORK, out, "quarterly", QUARTER, "manifest.json")
+        con = sqlite3.connect(db_of(out))
+        try:
+            qid = con.execute("SELECT max(id) FROM jobs").fetchone()[0]
+            con.execute("UPDATE jobs SET status='running', manifest_sha256='', finished=NULL WHERE id=?", (qid,))
+            con.execute("INSERT INTO jobs(kind, params_json, started, status, manifest_sha256, output_dir)"
+                        " VALUES('nightly', '{}', 0, 'running', '', ?)",
+                        (os.path.join(WORK, out, "nightly", "2026-09-29"),))
+            con.commit()
+        finally:
+            con.close()
+        p = liaudit("nightly", "--date", "2026-09-30", "--output", out, "--no-progress")
+        self.assertIn("recorded as finished", p.stderr)
+        self.assertIn("recorded as interrupted", p.stderr)
+        con = sqlite3.connect(db_of(out))
+        try:
+            rows = con.execute("SELECT id, status, manifest_sha256 FROM jobs ORDER BY id").fetchall()
+        finally:
+            con.close()
+        by_id = {r[0]: r for r in rows}
+        self.assertEqual(by_id[qid][1:], ("ok", sha256(manifest)))
+        self.assertEqual(by_id[qid + 1][1], "interrupted")
+        self.assertNotIn("running", [r[1] for r in rows])
+        with open(os.path.join(WORK, out, "nightly", "2026-09-30", "manifest.json"), encoding="utf-8") as fh:
+            self.assertEqual(json.load(fh)["previous_manifest_sha256"], sha256(manifest))
+        v = liaudit("verify", "--chain", out, check=False)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        self.assertIn("OK       ", v.stdout)
+
+
 class DiskFull(unittest.TestCase):
     """EFBIG from RLIMIT_FSIZE stands in for a full disk (we run as root: chmod does not stop us)."""
 
