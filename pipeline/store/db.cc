@@ -1,14 +1,33 @@
 #include "store/db.h"
 
+#include <cstring>
+
 namespace liaudit::store::internal {
+
+namespace {
+
+bool IsIoCode(int code) {
+  return code == SQLITE_CANTOPEN || code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_READONLY ||
+         code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+// For an I/O failure: which file, and the operating system's reason ("disk I/O error" alone
+// does not tell a full disk from a permission problem).
+std::string IoDetail(sqlite3* db) {
+  std::string d;
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  if (file && *file) d += std::string(" [") + file + "]";
+  int e = db ? sqlite3_system_errno(db) : 0;
+  if (e != 0) d += std::string(" (") + std::strerror(e) + ")";
+  return d;
+}
+
+}  // namespace
 
 Status SqlError(sqlite3* db, const std::string& what) {
   std::string msg = "store: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
   int code = db ? sqlite3_errcode(db) : SQLITE_NOMEM;
-  if (code == SQLITE_CANTOPEN || code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_READONLY ||
-      code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    return Status::IoError(msg);
-  }
+  if (IsIoCode(code)) return Status::IoError(msg + IoDetail(db));
   return Status::Internal(msg);
 }
 
@@ -17,8 +36,8 @@ Status Exec(sqlite3* db, const char* sql) {
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    Status st = SqlError(db, std::string("executing SQL"));
-    return st.code() == Status::Code::kIoError ? Status::IoError("store: " + msg) : Status::Internal("store: " + msg);
+    if (IsIoCode(sqlite3_errcode(db))) return Status::IoError("store: " + msg + IoDetail(db));
+    return Status::Internal("store: " + msg);
   }
   return Status::OK();
 }
