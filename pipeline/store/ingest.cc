@@ -7,6 +7,7 @@
 // thousands of rows) stream into it row by row; the small registers are buffered per
 // file and applied once the file parsed.
 #include <openssl/evp.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
@@ -376,6 +377,10 @@ class Ingester : public ingest::Sink {
     LIAUDIT_RETURN_IF_ERROR(ins_account_.Prepare(db_, "INSERT INTO accounts(account) VALUES(?)"));
     LIAUDIT_RETURN_IF_ERROR(
         ins_account_time_.Prepare(db_, "INSERT INTO query_accounts(account_time, query_id) VALUES(?,?)"));
+    LIAUDIT_RETURN_IF_ERROR(lookup_stat_.Prepare(
+        db_, "SELECT size, inode, mtime_ns, ctime_ns, sha256 FROM file_stats WHERE path = ?"));
+    LIAUDIT_RETURN_IF_ERROR(remember_stat_.Prepare(
+        db_, "INSERT OR REPLACE INTO file_stats(path, size, inode, mtime_ns, ctime_ns, sha256) VALUES(?,?,?,?,?,?)"));
     LIAUDIT_RETURN_IF_ERROR(ins_key_.Prepare(
         db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,1,?)"));
     LIAUDIT_RETURN_IF_ERROR(upd_key_.Prepare(
@@ -616,6 +621,17 @@ class Ingester : public ingest::Sink {
   }
 
   Status AlreadyTaken(InputKind kind, bool* taken);
+  // file_stats: the recorded SHA-256 of a file that has not changed since it was hashed.
+  struct FileStat {
+    std::string path;  // absolute
+    int64_t size = 0, inode = 0, mtime_ns = 0, ctime_ns = 0;
+    bool operator==(const FileStat& o) const {
+      return path == o.path && size == o.size && inode == o.inode && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns;
+    }
+  };
+  static bool StatFile(const std::string& path, FileStat* out);
+  Status CachedSha(const FileStat& st, std::string* sha, bool* found);
+  Status RememberSha(const std::string& path, const FileStat& before, const std::string& sha);
   Status ApplyPermissions();
   Status ApplyRequests();
   Status ApplyStaff();
@@ -657,6 +673,7 @@ class Ingester : public ingest::Sink {
   TxnMemo memo_;
   std::vector<std::pair<int64_t, int64_t>> account_times_;  // bulk load: (account_time, query id), for Finish
   Stmt ins_account_time_;
+  Stmt lookup_stat_, remember_stat_;
   std::unordered_map<std::string, int64_t> accounts_;  // accounts.account -> id
   Stmt ins_account_;
   Stmt ins_query_, ins_conflict_, query_by_id_, query_by_txn_, conflicts_of_, where_stored_, ins_reject_;
@@ -1060,6 +1077,46 @@ Status Ingester::AlreadyTaken(InputKind kind, bool* taken) {
   return Status::OK();
 }
 
+bool Ingester::StatFile(const std::string& path, FileStat* out) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  std::error_code ec;
+  out->path = std::filesystem::absolute(path, ec).lexically_normal().string();
+  if (ec) return false;
+  out->size = static_cast<int64_t>(st.st_size);
+  out->inode = static_cast<int64_t>(st.st_ino);
+  out->mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  out->ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  return true;
+}
+
+Status Ingester::CachedSha(const FileStat& st, std::string* sha, bool* found) {
+  *found = false;
+  lookup_stat_.Bind(1, std::string_view(st.path));
+  bool row = false;
+  LIAUDIT_RETURN_IF_ERROR(lookup_stat_.Step(&row));
+  if (row && lookup_stat_.Int(0) == st.size && lookup_stat_.Int(1) == st.inode && lookup_stat_.Int(2) == st.mtime_ns &&
+      lookup_stat_.Int(3) == st.ctime_ns && lookup_stat_.View(4).size() == 64) {
+    *sha = lookup_stat_.Text(4);
+    *found = true;
+  }
+  lookup_stat_.Reset();
+  return Status::OK();
+}
+
+Status Ingester::RememberSha(const std::string& path, const FileStat& before, const std::string& sha) {
+  // Only if the file did not change while it was read (else the hash is of neither version).
+  FileStat after;
+  if (!StatFile(path, &after) || !(after == before)) return Status::OK();
+  remember_stat_.Bind(1, std::string_view(before.path));
+  remember_stat_.Bind(2, before.size);
+  remember_stat_.Bind(3, before.inode);
+  remember_stat_.Bind(4, before.mtime_ns);
+  remember_stat_.Bind(5, before.ctime_ns);
+  remember_stat_.Bind(6, std::string_view(sha));
+  return remember_stat_.Run();
+}
+
 Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   cur_ = FileResult();
   cur_.path = path;
@@ -1092,17 +1149,30 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   // while the parser hashes the bytes it reads, and the check runs at the end of the file
   // (undoing the file if its content was taken before). Only a copy of a file of the same
   // run can be caught there, and the separate pass cost ~0.4 s of this thread per 150 MB.
+  //
+  // A file unchanged since it was last hashed (file_stats: same size, inode, mtime and
+  // ctime) is not read at all: its hash is the recorded one.
   ingest::SourceInfo info;
   std::unique_ptr<PipelinedParse> platform_parse;
-  if (kind == InputKind::kPlatform) platform_parse = std::make_unique<PipelinedParse>(path, &info);
   const bool hash_after = bulk_ && kind == InputKind::kPlatform;
-  if (!hash_after) {
+  FileStat stat_before;
+  const bool have_stat = StatFile(path, &stat_before);
+  bool cached = false;
+  if (!hash_after && have_stat) LIAUDIT_RETURN_IF_ERROR(CachedSha(stat_before, &cur_.sha256, &cached));
+  if (cached) {
+    bool taken = false;
+    LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
+    if (taken) return Status::OK();
+  }
+  if (kind == InputKind::kPlatform) platform_parse = std::make_unique<PipelinedParse>(path, &info);
+  if (!hash_after && !cached) {
     Status hs = ingest::Sha256File(path, &cur_.sha256);
     if (!hs.ok()) {
       whole_file_reject(hs.message());
       report_->files.push_back(cur_);
       return Status::OK();
     }
+    if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(path, stat_before, cur_.sha256));
     bool taken = false;
     LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
     if (taken) return Status::OK();
@@ -1158,6 +1228,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   if (hash_after) {
     if (ps.ok() && info.sha256.size() == 64) {
       cur_.sha256 = info.sha256;
+      if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(path, stat_before, cur_.sha256));
     } else {
       Status hs = ingest::Sha256File(path, &cur_.sha256);  // the parse stopped early
       if (!hs.ok() && ps.ok()) ps = hs;

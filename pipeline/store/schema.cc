@@ -282,7 +282,22 @@ INSERT INTO query_accounts(account_time, query_id) SELECT account_time, id FROM 
 DROP INDEX IF EXISTS queries_account_time;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
+// Version 5: what each input file looked like when it was last hashed, so that a nightly
+// does not hash again every file it took before (a year of daily exports is ~550 MB).
+// A file is hashed again whenever its size, inode, mtime or ctime differ; ctime cannot be
+// set back by `touch`, so an edit that keeps size and mtime is still noticed.
+const char kV5[] = R"sql(
+CREATE TABLE file_stats(
+  path TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  ctime_ns INTEGER NOT NULL,
+  sha256 TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 

@@ -26,7 +26,7 @@ namespace liaudit::store {
 
 // The schema version this code writes (PRAGMA user_version). Older stores are
 // upgraded in place by Open; a newer one is refused.
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // What happened to one source file in an ingest run.
 struct FileResult {

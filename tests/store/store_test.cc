@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,6 +64,15 @@ int64_t Count(const std::string& db_path, const std::string& sql) {
   sqlite3_finalize(s);
   sqlite3_close(db);
   return n;
+}
+
+// Changes the file behind the store's back (a second connection, as another tool would).
+void Exec(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
+  sqlite3_close(db);
 }
 
 LocalTime At(int y, int m, int d, int hh = 0, int mm = 0) { return StartOf(DateFromCivil(y, m, d)) + hh * 3600 + mm * 60; }
@@ -201,6 +211,48 @@ TEST(StoreIngest, SameFolderTwiceChangesNothing) {
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM register_keys WHERE withdrawn=1"), 0);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+}
+
+// file_stats: a file unchanged since it was hashed is not hashed again (its recorded hash is
+// used), and an in-place edit that keeps the size and sets the mtime back is still noticed
+// (the ctime moved), so the new content is taken.
+TEST(StoreIngest, UnchangedFilesAreNotHashedAgainEditedOnesAre) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  std::string day1 = tmp / "in/platform/day1.csv";
+  std::string day2 = tmp / "in/platform/day2.csv";
+  Write(day1, std::string(kPlatformHeader) + "GSP1,2026-11-24 09:00,ksw1,B0101,A123456789,\n");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 24, 23, 59), &rep).ok());
+  Write(day2, std::string(kPlatformHeader) + "GSP2,2026-11-25 09:00,ksw1,B0101,A123456789,\n");
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 25, 23, 59), &rep).ok());
+  ASSERT_EQ(rep.files.size(), 2u);
+  EXPECT_TRUE(rep.files[0].already_ingested);
+  EXPECT_EQ(rep.taken, 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM file_stats"), 2);
+  // The recorded hash is what the next run uses for an unchanged file: a wrong one recorded
+  // by hand makes day1 look new (and its row a duplicate), which shows it was not re-read.
+  std::string real = rep.files[0].sha256;
+  ASSERT_EQ(real.size(), 64u);
+  Exec(db, "UPDATE file_stats SET sha256 = '" + std::string(64, 'a') + "' WHERE path LIKE '%day1.csv'");
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 26, 23, 59), &rep).ok());
+  EXPECT_FALSE(rep.files[0].already_ingested);
+  EXPECT_EQ(rep.files[0].sha256, std::string(64, 'a'));
+  EXPECT_EQ(rep.duplicates, 1);
+  Exec(db, "UPDATE file_stats SET sha256 = '" + real + "' WHERE path LIKE '%day1.csv'");
+  // Same size, same mtime, other content: the ctime changed, so it is hashed and taken.
+  struct stat before;
+  ASSERT_EQ(::stat(day2.c_str(), &before), 0);
+  Write(day2, std::string(kPlatformHeader) + "GSP3,2026-11-25 09:00,ksw1,B0101,A123456789,\n");
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, day2.c_str(), times, 0), 0);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 27, 23, 59), &rep).ok());
+  ASSERT_EQ(rep.files.size(), 2u);
+  EXPECT_TRUE(rep.files[0].already_ingested);
+  EXPECT_FALSE(rep.files[1].already_ingested);
+  EXPECT_EQ(rep.taken, 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries WHERE txn_id = 'GSP3'"), 1);
 }
 
 // In a bulk load (empty store) a platform file's rows go in before its hash is known: a
