@@ -3,80 +3,12 @@
 // still works afterwards. Real CSV files through the real parser, a real SQLite file.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 
 #include "store/store.h"
+#include "store_test_util.h"
 
 namespace liaudit::store {
 namespace {
-
-namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "purge_test_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& rel) const { return (fs::path(path_) / rel).string(); }
-
- private:
-  std::string path_;
-};
-
-void Write(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-// One value straight from the file (read-only connection), to check what is really there.
-int64_t Value(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* s = nullptr;
-  int64_t n = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-    n = sqlite3_column_int64(s, 0);
-  } else {
-    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return n;
-}
-
-std::string Text(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* s = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-    out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
-}
-
-// Runs a writing statement on a second connection; returns SQLite's message ("" if it worked).
-std::string TryExec(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(db_path.c_str(), &db);
-  char* err = nullptr;
-  std::string msg;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) msg = err ? err : "error";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  return msg;
-}
-
-LocalTime At(int y, int m, int d, int hh = 0) { return StartOf(DateFromCivil(y, m, d)) + hh * 3600; }
 
 const char kPlatformHeader[] = "txn_id,query_time,account,service_code,subject_id,source_ip\n";
 const char kRegHeader[] = "reg_no,applied_on,subject_name,subject_id,items,reason,requester,account,unit,approved_at\n";
@@ -109,7 +41,7 @@ class PurgeTest : public ::testing::Test {
     Snapshot(std::string(kReg1) + kReg2 + kReg3 + kReg4, At(2018, 2, 1));
     Snapshot(std::string(kReg1b) + kReg4, At(2018, 3, 1));
     Snapshot(std::string(kReg1c) + kReg4, At(2020, 1, 1));
-    ASSERT_EQ(Value(db_, "SELECT COUNT(*) FROM registrations"), 6);
+    ASSERT_EQ(Count(db_, "SELECT COUNT(*) FROM registrations"), 6);
   }
 
   void Snapshot(const std::string& rows, LocalTime as_of) {
@@ -118,9 +50,9 @@ class PurgeTest : public ::testing::Test {
     ASSERT_TRUE(store_->IngestDirectory(tmp_ / "r", as_of, &rep).ok());
   }
 
-  int64_t QueryId(const std::string& txn) { return Value(db_, "SELECT id FROM queries WHERE txn_id='" + txn + "'"); }
+  int64_t QueryId(const std::string& txn) { return Count(db_, "SELECT id FROM queries WHERE txn_id='" + txn + "'"); }
   int64_t RegRowId(const std::string& reg_no, int version) {
-    return Value(db_, "SELECT id FROM registrations WHERE reg_no='" + reg_no + "' AND version=" + std::to_string(version));
+    return Count(db_, "SELECT id FROM registrations WHERE reg_no='" + reg_no + "' AND version=" + std::to_string(version));
   }
 
   // A finding resting on `ev`, its follow-up moved to `state`.
@@ -157,23 +89,23 @@ TEST_F(PurgeTest, RemovesOldQueriesAndRegisterHistoryKeepsCurrentRows) {
   EXPECT_EQ(dry.kept_queries + dry.kept_register_rows, 0);
   EXPECT_EQ(dry.removed(), 6);
   // A dry run changes nothing.
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM queries"), 3);
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM registrations"), 6);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM queries"), 3);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM registrations"), 6);
 
   Store::DestructionRecord rec;
   ASSERT_TRUE(store_->Purge(DateFromCivil(2019, 1, 1), 5, "檔案管理員 王小明", &rec).ok());
   EXPECT_GT(rec.id, 0);
   EXPECT_EQ(rec.counts.removed(), dry.removed());
   EXPECT_EQ(rec.counts.registrations, 3);
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM queries"), 1);
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM queries WHERE txn_id='GSP3'"), 1);
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM query_conflicts"), 0);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM queries"), 1);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM queries WHERE txn_id='GSP3'"), 1);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM query_conflicts"), 0);
   // REG-1 v2 (superseded only in 2020) and v3 (current) stay, REG-4 (current since 2018) stays.
   EXPECT_EQ(Text(db_, "SELECT group_concat(k, ' ') FROM (SELECT reg_no || ':' || version AS k FROM registrations"
                       " ORDER BY reg_no, version)"),
             "REG-1:2 REG-1:3 REG-4:1");
   EXPECT_EQ(Text(db_, "PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
 
   // The rules still see the current registers, with their first-seen times.
   // (A ten-year registration window keeps the 2018 rows within the loader's reach.)
@@ -198,14 +130,14 @@ TEST_F(PurgeTest, RemovesOldQueriesAndRegisterHistoryKeepsCurrentRows) {
   EXPECT_NE(recs[0].at, kNoTime);
   EXPECT_NE(TryExec(db_, "DELETE FROM destruction_records"), "");
   EXPECT_NE(TryExec(db_, "UPDATE destruction_records SET performed_by='someone else'"), "");
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM destruction_records"), 1);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM destruction_records"), 1);
 
   // A second purge with the same bound finds nothing more; its record is added.
   ASSERT_TRUE(store_->Purge(DateFromCivil(2019, 1, 1), 5, "檔案管理員 王小明", &rec).ok());
   EXPECT_EQ(rec.counts.removed(), 0);
   ASSERT_TRUE(store_->Compact().ok());
   EXPECT_EQ(Text(db_, "PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM destruction_records"), 2);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM destruction_records"), 2);
 }
 
 TEST_F(PurgeTest, PendingFollowUpsKeepTheirEvidence) {
@@ -221,8 +153,8 @@ TEST_F(PurgeTest, PendingFollowUpsKeepTheirEvidence) {
   EXPECT_EQ(rec.counts.registrations, 2);  // REG-1 v1 and REG-3
   EXPECT_EQ(rec.counts.kept_register_rows, 1);
   EXPECT_EQ(rec.counts.register_keys_emptied, 1);
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM queries WHERE txn_id='GSP2'"), 1);
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM registrations WHERE reg_no='REG-2'"), 1);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM queries WHERE txn_id='GSP2'"), 1);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM registrations WHERE reg_no='REG-2'"), 1);
   std::string file, raw;
   long line = 0;
   EXPECT_TRUE(store_->QueryRaw(QueryId("GSP2"), &file, &line, &raw).ok());
@@ -232,14 +164,14 @@ TEST_F(PurgeTest, PendingFollowUpsKeepTheirEvidence) {
   ASSERT_TRUE(store_->Purge(DateFromCivil(2019, 1, 1), 5, "auditor", &rec).ok());
   EXPECT_EQ(rec.counts.queries, 1);
   EXPECT_EQ(rec.counts.kept_register_rows, 1);  // REG-2 still pending
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM queries WHERE query_time < 1546300800"), 0);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM queries WHERE query_time < 1546300800"), 0);
   EXPECT_EQ(Text(db_, "PRAGMA integrity_check"), "ok");
 }
 
 TEST_F(PurgeTest, PurgedWithdrawnKeyThatReappearsGetsANewVersion) {
   Store::DestructionRecord rec;
   ASSERT_TRUE(store_->Purge(DateFromCivil(2019, 1, 1), 5, "auditor", &rec).ok());
-  ASSERT_EQ(Value(db_, "SELECT COUNT(*) FROM registrations WHERE reg_no='REG-2'"), 0);
+  ASSERT_EQ(Count(db_, "SELECT COUNT(*) FROM registrations WHERE reg_no='REG-2'"), 0);
   // REG-2 comes back with exactly the content it had: it must be a current row again,
   // not a key pointing at removed rows; it keeps its (empty) first-seen time.
   Snapshot(std::string(kReg1c) + kReg2 + kReg4, At(2021, 1, 1));
@@ -266,8 +198,8 @@ TEST_F(PurgeTest, NeedsSomeoneToAnswerForIt) {
   Store::DestructionRecord rec;
   Status st = store_->Purge(DateFromCivil(2019, 1, 1), 5, "", &rec);
   EXPECT_FALSE(st.ok());
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM queries"), 3);
-  EXPECT_EQ(Value(db_, "SELECT COUNT(*) FROM destruction_records"), 0);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM queries"), 3);
+  EXPECT_EQ(Count(db_, "SELECT COUNT(*) FROM destruction_records"), 0);
 }
 
 }  // namespace

@@ -8,40 +8,14 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
 #include "store/schema.h"
+#include "store_test_util.h"
 
 namespace liaudit::store {
 namespace {
-
-namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "store_test_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& rel) const { return (fs::path(path_) / rel).string(); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-void Write(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 std::unique_ptr<Store> OpenOrDie(const std::string& path) {
   std::unique_ptr<Store> s;
@@ -49,33 +23,6 @@ std::unique_ptr<Store> OpenOrDie(const std::string& path) {
   EXPECT_TRUE(st.ok()) << st.ToString();
   return s;
 }
-
-// A count straight from the file, to check what the store really holds.
-int64_t Count(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* s = nullptr;
-  int64_t n = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-    n = sqlite3_column_int64(s, 0);
-  } else {
-    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return n;
-}
-
-// Changes the file behind the store's back (a second connection, as another tool would).
-void Exec(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
-  sqlite3_close(db);
-}
-
-LocalTime At(int y, int m, int d, int hh = 0, int mm = 0) { return StartOf(DateFromCivil(y, m, d)) + hh * 3600 + mm * 60; }
 
 const char kPlatformHeader[] = "txn_id,query_time,account,service_code,subject_id,source_ip\n";
 const char kRegHeader[] = "reg_no,applied_on,subject_name,subject_id,items,reason,requester,account,unit,approved_at\n";
@@ -235,12 +182,12 @@ TEST(StoreIngest, UnchangedFilesAreNotHashedAgainEditedOnesAre) {
   // by hand makes day1 look new (and its row a duplicate), which shows it was not re-read.
   std::string real = rep.files[0].sha256;
   ASSERT_EQ(real.size(), 64u);
-  Exec(db, "UPDATE file_stats SET sha256 = '" + std::string(64, 'a') + "' WHERE path LIKE '%day1.csv'");
+  EXPECT_EQ(TryExec(db, "UPDATE file_stats SET sha256 = '" + std::string(64, 'a') + "' WHERE path LIKE '%day1.csv'"), "");
   ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 26, 23, 59), &rep).ok());
   EXPECT_FALSE(rep.files[0].already_ingested);
   EXPECT_EQ(rep.files[0].sha256, std::string(64, 'a'));
   EXPECT_EQ(rep.duplicates, 1);
-  Exec(db, "UPDATE file_stats SET sha256 = '" + real + "' WHERE path LIKE '%day1.csv'");
+  EXPECT_EQ(TryExec(db, "UPDATE file_stats SET sha256 = '" + real + "' WHERE path LIKE '%day1.csv'"), "");
   // Same size, same mtime, other content: the ctime changed, so it is hashed and taken.
   struct stat before;
   ASSERT_EQ(::stat(day2.c_str(), &before), 0);
