@@ -12,32 +12,20 @@ import subprocess
 import sys
 import tempfile
 
-BIN = os.environ.get("LIAUDIT_BIN", "build/pipeline/cli/liaudit")
-SRC = os.environ.get("LIAUDIT_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
-PY = "/usr/bin/python3"
-
-
-def run(args, cwd):
-    p = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit("FAILED: %s (exit %d)\n%s\n%s" % (" ".join(args), p.returncode, p.stdout, p.stderr))
-    return p
+import e2e_common
+from e2e_common import BIN, PY, SRC, run
 
 
 def main():
     work = tempfile.mkdtemp(prefix="liaudit-asof-")
     passed = failed = 0
     try:
-        run(["bash", os.path.join(SRC, "scripts", "make-demo-cert.sh"), "cert"], work)
-        with open(os.path.join(work, "liaudit.ini"), "w", encoding="utf-8") as fh:
-            fh.write("[signing]\npkcs12 = cert/demo-signer.p12\npassword_file = cert/demo-signer.pass\n")
+        e2e_common.prepare_signing(work)
         day = datetime.date(2026, 7, 1)
         while day <= datetime.date(2026, 9, 30):
             d = day.isoformat()
             last = day == datetime.date(2026, 9, 30)
-            gen = [PY, os.path.join(SRC, "scripts", "gen_demo.py"), "--out", "input", "--seed", "20260701",
-                   "--as-of", d] + ([] if last else ["--no-verify"])
-            run(gen, work)
+            e2e_common.gen_demo(work, "--as-of", d, *([] if last else ["--no-verify"]))
             run([BIN, "nightly", "--date", d, "--no-progress"], work)
             day += datetime.timedelta(days=1)
         run([BIN, "quarterly", "--quarter", "2026Q3", "--no-progress"], work)

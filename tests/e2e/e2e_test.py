@@ -11,22 +11,17 @@ import glob
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import unittest
 
-BIN = os.environ.get("LIAUDIT_BIN", "build/pipeline/cli/liaudit")
-SRC = os.environ.get("LIAUDIT_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
-PY = "/usr/bin/python3"
+import e2e_common
+from e2e_common import BIN, PY, SRC
+
 WORK = None  # module fixture folder
 
 
 def run(args, cwd=None, check=True, env=None):
-    p = subprocess.run(args, cwd=cwd or WORK, capture_output=True, text=True, env=env)
-    if check and p.returncode != 0:
-        raise AssertionError("%s exited %d\nstdout:\n%s\nstderr:\n%s" % (args, p.returncode, p.stdout, p.stderr))
-    return p
+    return e2e_common.run(args, cwd or WORK, check, env=env)
 
 
 def liaudit(*args, check=True, cwd=None, env=None):
@@ -41,11 +36,8 @@ def read_csv(path):
 def setUpModule():
     global WORK
     WORK = tempfile.mkdtemp(prefix="liaudit-e2e-")
-    run([PY, os.path.join(SRC, "scripts", "gen_demo.py"), "--out", "input", "--seed", "20260701"])
-    run(["bash", os.path.join(SRC, "scripts", "make-demo-cert.sh"), "cert"])
-    with open(os.path.join(WORK, "liaudit.ini"), "w", encoding="utf-8") as fh:
-        fh.write("[signing]\npkcs12 = cert/demo-signer.p12\npassword_file = cert/demo-signer.pass\n"
-                 "trust_anchors = cert/demo-ca.pem\n[audit]\nauditor = 測試稽核員\n")
+    e2e_common.gen_demo(WORK)
+    e2e_common.prepare_signing(WORK)
     liaudit("nightly", "--date", "2026-09-30")
     # Later tests re-run jobs; keep what the first run quarantined.
     shutil.copy(os.path.join(WORK, "output/nightly/2026-09-30/rejects.csv"), os.path.join(WORK, "first-rejects.csv"))

@@ -32,9 +32,9 @@ import tempfile
 import time
 import unittest
 
-BIN = os.path.abspath(os.environ.get("LIAUDIT_BIN", "build/pipeline/cli/liaudit"))
-SRC = os.environ.get("LIAUDIT_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
-PY = "/usr/bin/python3"
+import e2e_common
+from e2e_common import BIN
+
 WORK = None
 QUARTER = "2026Q3"
 # Tables whose rows must be neither lost nor doubled by a crash.
@@ -45,10 +45,7 @@ CLEAN = {}  # counts of a clean run, duration
 
 
 def run(args, cwd=None, check=True, **kw):
-    p = subprocess.run(args, cwd=cwd or WORK, capture_output=True, text=True, **kw)
-    if check and p.returncode != 0:
-        raise AssertionError("%s exited %d\nstdout:\n%s\nstderr:\n%s" % (args, p.returncode, p.stdout, p.stderr))
-    return p
+    return e2e_common.run(args, cwd or WORK, check, **kw)
 
 
 def liaudit(*args, check=True, cwd=None, **kw):
@@ -163,11 +160,8 @@ def kill(proc, log):
 def setUpModule():
     global WORK
     WORK = tempfile.mkdtemp(prefix="liaudit-crash-")
-    run([PY, os.path.join(SRC, "scripts", "gen_demo.py"), "--out", "input", "--seed", "20260701"])
-    run(["bash", os.path.join(SRC, "scripts", "make-demo-cert.sh"), "cert"])
-    with open(os.path.join(WORK, "liaudit.ini"), "w", encoding="utf-8") as fh:
-        fh.write("[signing]\npkcs12 = cert/demo-signer.p12\npassword_file = cert/demo-signer.pass\n"
-                 "trust_anchors = cert/demo-ca.pem\n[audit]\nauditor = 測試稽核員\n")
+    e2e_common.gen_demo(WORK)
+    e2e_common.prepare_signing(WORK)
     t0 = time.monotonic()
     quarterly("clean")
     CLEAN["seconds"] = time.monotonic() - t0
