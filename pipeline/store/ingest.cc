@@ -36,18 +36,43 @@ namespace {
 constexpr char kSep = '\x1f';   // between fields of a canonical row
 constexpr char kRowSep = '\x1e';  // between rows of a key's group
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+// Register content hashes: kept as bytes in memory, stored as lower-case hex.
+using Sha256 = std::array<unsigned char, 32>;
+
+Sha256 Sha256Of(std::string_view data) {
+  Sha256 md{};
+  EVP_Digest(data.data(), data.size(), md.data(), nullptr, EVP_sha256(), nullptr);
+  return md;
+}
+
+std::string HexOf(const Sha256& md) {
   static const char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * n);
-  for (unsigned int i = 0; i < n; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
+  out.reserve(2 * md.size());
+  for (unsigned char b : md) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
   }
   return out;
+}
+
+// The stored hex back to bytes; false (and *out unchanged) if it is not 64 hex digits.
+bool ShaFromHex(std::string_view hex, Sha256* out) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() != 2 * out->size()) return false;
+  Sha256 v{};
+  for (size_t i = 0; i < v.size(); ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    v[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  *out = v;
+  return true;
 }
 
 // FNV-1a: only used to find candidates in TxnMemo; every hit is verified against the row.
@@ -428,9 +453,7 @@ class Ingester : public ingest::Sink {
 
   // ---- Sink ----
   Status OnPlatform(const PlatformQuery& q, long line, std::string_view raw) override {
-    Status st = Platform(q, line, raw, HashTxn(q.txn_id));
-    if (!st.ok()) sink_failed_ = true;
-    return st;
+    return PlatformRow(q, line, raw, HashTxn(q.txn_id));
   }
   // PipelinedParse's side of a platform row (the hash comes with it).
   Status PlatformRow(const PlatformQuery& q, long line, std::string_view raw, uint64_t h) {
@@ -557,9 +580,12 @@ class Ingester : public ingest::Sink {
       ins_query_.Bind(14, account_time);
       LIAUDIT_RETURN_IF_ERROR(ins_query_.Run());
       const int64_t id = sqlite3_last_insert_rowid(db_);
-      if (bulk_) account_times_.emplace_back(account_time, id);
-      else LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_time, id));
-      if (bulk_) memo_.Insert(h, id);
+      if (bulk_) {  // Finish writes the look-up rows in key order
+        account_times_.emplace_back(account_time, id);
+        memo_.Insert(h, id);
+      } else {
+        LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_time, id));
+      }
       ++cur_.taken;
       return Status::OK();
     }
@@ -640,7 +666,7 @@ class Ingester : public ingest::Sink {
   struct Group {
     std::string key;
     std::vector<size_t> rows;  // indexes into the kind's buffer, file order
-    std::string sha;           // of the sorted canonical rows
+    Sha256 sha;                // of the sorted canonical rows
     bool inconsistent = false;
   };
   // Applies a snapshot of `kind`: groups are the keys present in the file. insert(group,
@@ -652,7 +678,6 @@ class Ingester : public ingest::Sink {
   // takes the file's keys one at a time (insert(key_id, version) stores the rows of a new
   // or changed key; `taken` rows count as taken), FinishSnapshot withdraws the keys the
   // file no longer has. Memory: one small entry per key, not the rows.
-  using Sha256 = std::array<unsigned char, 32>;
   struct KeyState {
     int64_t id = 0;
     int64_t version = 0;
@@ -662,7 +687,7 @@ class Ingester : public ingest::Sink {
   };
   Status BeginSnapshot(const char* kind);
   template <typename InsertFn>
-  Status OfferKey(const std::string& key, std::string_view sha_hex, long taken, long line, InsertFn insert);
+  Status OfferKey(const std::string& key, const Sha256& sha, long taken, long line, InsertFn insert);
   Status FinishSnapshot();
   Status Registration(const RegistrationRecord& r, long line, std::string_view raw);
 
@@ -695,26 +720,6 @@ class Ingester : public ingest::Sink {
   std::vector<Buffered<CalendarDay>> cal_;
 };
 
-namespace {
-
-bool ShaFromHex(std::string_view hex, std::array<unsigned char, 32>* out) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  if (hex.size() != 2 * out->size()) return false;
-  for (size_t i = 0; i < out->size(); ++i) {
-    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    (*out)[i] = static_cast<unsigned char>(hi << 4 | lo);
-  }
-  return true;
-}
-
-}  // namespace
-
 Status Ingester::BeginSnapshot(const char* kind) {
   snap_kind_ = kind;
   keys_.clear();
@@ -742,9 +747,7 @@ Status Ingester::BeginSnapshot(const char* kind) {
 }
 
 template <typename InsertFn>
-Status Ingester::OfferKey(const std::string& key, std::string_view sha_hex, long taken, long line, InsertFn insert) {
-  Sha256 sha{};
-  ShaFromHex(sha_hex, &sha);
+Status Ingester::OfferKey(const std::string& key, const Sha256& sha, long taken, long line, InsertFn insert) {
   auto [it, added] = keys_.try_emplace(key);
   KeyState& k = it->second;
   k.seen_line = line;
@@ -753,7 +756,8 @@ Status Ingester::OfferKey(const std::string& key, std::string_view sha_hex, long
     ins_key_.Bind(1, std::string_view(snap_kind_));
     ins_key_.Bind(2, std::string_view(key));
     if (first_snapshot_) ins_key_.BindNull(3); else ins_key_.Bind(3, as_of_);
-    ins_key_.Bind(4, sha_hex);
+    const std::string hex = HexOf(sha);
+    ins_key_.Bind(4, std::string_view(hex));
     LIAUDIT_RETURN_IF_ERROR(ins_key_.Run());
     k.id = sqlite3_last_insert_rowid(db_);
     k.version = 1;
@@ -770,8 +774,9 @@ Status Ingester::OfferKey(const std::string& key, std::string_view sha_hex, long
   } else if (!k.withdrawn) {
     return Status::OK();  // unchanged
   }
+  const std::string hex = HexOf(sha);
   upd_key_.Bind(1, k.version);
-  upd_key_.Bind(2, sha_hex);
+  upd_key_.Bind(2, std::string_view(hex));
   upd_key_.Bind(3, k.id);
   LIAUDIT_RETURN_IF_ERROR(upd_key_.Run());
   k.withdrawn = false;
@@ -828,7 +833,7 @@ std::vector<std::vector<size_t>> GroupRows(const std::vector<Buffered<R>>& rows,
 }
 
 template <typename R>
-std::string GroupSha(const std::vector<Buffered<R>>& rows, const std::vector<size_t>& idx) {
+Sha256 GroupSha(const std::vector<Buffered<R>>& rows, const std::vector<size_t>& idx) {
   std::vector<std::string> c;
   for (size_t i : idx) c.push_back(CanonOf(rows[i].rec));
   std::sort(c.begin(), c.end());
@@ -837,7 +842,7 @@ std::string GroupSha(const std::vector<Buffered<R>>& rows, const std::vector<siz
     all += s;
     all += kRowSep;
   }
-  return Sha256Hex(all);
+  return Sha256Of(all);
 }
 
 }  // namespace
@@ -909,7 +914,7 @@ Status Ingester::Registration(const RegistrationRecord& r, long line, std::strin
   }
   std::string canon = CanonOf(r);
   canon += kRowSep;  // the same hash as a one-row group (GroupSha)
-  return OfferKey(r.reg_no, Sha256Hex(canon), 1, line, [&](int64_t key_id, int64_t version) -> Status {
+  return OfferKey(r.reg_no, Sha256Of(canon), 1, line, [&](int64_t key_id, int64_t version) -> Status {
     std::string items = internal::ItemsToJson(r.items);
     ins_reg_.Bind(1, key_id);
     ins_reg_.Bind(2, version);
@@ -1157,26 +1162,27 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   const bool hash_after = bulk_ && kind == InputKind::kPlatform;
   FileStat stat_before;
   const bool have_stat = StatFile(path, &stat_before);
-  bool cached = false;
-  if (!hash_after && have_stat) LIAUDIT_RETURN_IF_ERROR(CachedSha(stat_before, &cur_.sha256, &cached));
-  if (cached) {
-    bool taken = false;
-    LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
-    if (taken) return Status::OK();
-  }
-  if (kind == InputKind::kPlatform) platform_parse = std::make_unique<PipelinedParse>(path, &info);
-  if (!hash_after && !cached) {
-    Status hs = ingest::Sha256File(path, &cur_.sha256);
-    if (!hs.ok()) {
-      whole_file_reject(hs.message());
-      report_->files.push_back(cur_);
-      return Status::OK();
+  auto start_parse = [&] {
+    if (kind == InputKind::kPlatform && !platform_parse) platform_parse = std::make_unique<PipelinedParse>(path, &info);
+  };
+  if (!hash_after) {
+    bool cached = false;
+    if (have_stat) LIAUDIT_RETURN_IF_ERROR(CachedSha(stat_before, &cur_.sha256, &cached));
+    if (!cached) {
+      start_parse();  // overlaps with the hash
+      Status hs = ingest::Sha256File(path, &cur_.sha256);
+      if (!hs.ok()) {
+        whole_file_reject(hs.message());
+        report_->files.push_back(cur_);
+        return Status::OK();
+      }
+      if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(path, stat_before, cur_.sha256));
     }
-    if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(path, stat_before, cur_.sha256));
     bool taken = false;
     LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
     if (taken) return Status::OK();
   }
+  start_parse();
 
   LIAUDIT_RETURN_IF_ERROR(Exec(db_, "SAVEPOINT file"));
   Stmt ins_file;
@@ -1201,11 +1207,10 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
 
   if (bulk_ && kind == InputKind::kPlatform) {
     // Platform rows are about 100-150 bytes: size the duplicate table for the file once.
-    std::error_code ec;
-    auto size = std::filesystem::file_size(path, ec);
-    if (!ec) {
-      memo_.Reserve(static_cast<size_t>(size / 96));
-      account_times_.reserve(account_times_.size() + static_cast<size_t>(size / 96));
+    if (have_stat) {
+      const auto rows = static_cast<size_t>(stat_before.size / 96);
+      memo_.Reserve(rows);
+      account_times_.reserve(account_times_.size() + rows);
     }
   }
   if (kind == InputKind::kRegistrations) LIAUDIT_RETURN_IF_ERROR(BeginSnapshot("registrations"));
