@@ -92,17 +92,18 @@ Status JobContext::SettleInterruptedJobs() {
   LIAUDIT_RETURN_IF_ERROR(store->ListJobs(&jobs));
   for (store::JobRecord& j : jobs) {
     if (j.status != "running") continue;
+    // Finished means: its folder holds a readable manifest that names this job.
     std::string manifest_sha;
     if (!j.output_dir.empty()) {
       const std::string m = (fs::path(j.output_dir) / "manifest.json").string();
+      int64_t id = 0;
       try {
         std::ifstream in(m);
-        if (in && ordered_json::parse(in).at("job").at("id").get<int64_t>() == j.id &&
-            !Sha256OfFile(m, &manifest_sha).ok())
-          manifest_sha.clear();
+        if (in) id = ordered_json::parse(in).at("job").at("id").get<int64_t>();
       } catch (const std::exception&) {
-        manifest_sha.clear();  // no readable manifest of this job: it did not finish
+        id = 0;  // unreadable: not this job's
       }
+      if (id == j.id && !Sha256OfFile(m, &manifest_sha).ok()) manifest_sha.clear();
     }
     j.status = manifest_sha.empty() ? "interrupted" : "ok";
     j.manifest_sha256 = manifest_sha;
