@@ -1,5 +1,9 @@
 #include "core/text.h"
 
+#include <arpa/inet.h>
+
+#include <cstring>
+
 namespace liaudit {
 namespace {
 
@@ -169,5 +173,15 @@ int DisplayWidth(std::string_view s) {
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool Contains(std::string_view s, std::string_view n) { return s.find(n) != std::string_view::npos; }
+
+void CanonicalIpInPlace(std::string* ip) {
+  if (ip->find(':') == std::string::npos || ip->size() >= INET6_ADDRSTRLEN) return;
+  unsigned char a[16];
+  if (inet_pton(AF_INET6, ip->c_str(), a) != 1) return;
+  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  char buf[INET6_ADDRSTRLEN];
+  const bool mapped = std::memcmp(a, kMapped, sizeof kMapped) == 0;
+  if (inet_ntop(mapped ? AF_INET : AF_INET6, mapped ? a + 12 : a, buf, sizeof buf) != nullptr) ip->assign(buf);
+}
 
 }  // namespace liaudit

@@ -16,6 +16,11 @@ std::string AsciiLower(std::string_view s);
 // Code/ID/account/date normalisation: trim, half-width, then trim again.
 std::string NormalizeCode(std::string_view s);
 
+// Writes an IPv6 address in its one canonical text form (RFC 5952: lower case, longest run
+// of zero groups as "::"), and an IPv4-mapped one (::ffff:10.0.0.1) as the IPv4 address, so
+// that one address written two ways compares equal. Anything else is left as it is.
+void CanonicalIpInPlace(std::string* ip);
+
 // Splits a list field on ';' '、' ',' '；' '，' and white space; drops empty items.
 std::vector<std::string> SplitList(std::string_view s);
 

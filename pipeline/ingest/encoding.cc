@@ -304,6 +304,43 @@ std::string Utf16Hint(std::string_view b) {
   return "";
 }
 
+std::string DisplayPath(std::string_view path) {
+  if (FindInvalidUtf8(path) == std::string_view::npos) return std::string(path);
+  std::string out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view part = path.substr(start, slash - start);
+    if (FindInvalidUtf8(part) == std::string_view::npos) {
+      out.append(part);
+    } else {
+      // '/' (0x2F) is never a Big5 trail byte, so splitting first is safe.
+      std::string decoded;
+      Cp950Decoder d;
+      if (d.init_status().ok() && d.Decode(part, &decoded) && d.Finish()) {
+        out += decoded;
+      } else {
+        for (size_t i = 0; i < part.size();) {
+          size_t bad = FindInvalidUtf8(part.substr(i));
+          if (bad == std::string_view::npos) bad = part.size() - i;
+          out.append(part.substr(i, bad));
+          i += bad;
+          if (i < part.size()) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned char>(part[i]));
+            out += hex;
+            ++i;
+          }
+        }
+      }
+    }
+    if (slash < path.size()) out.push_back('/');
+    start = slash + 1;
+  }
+  return out;
+}
+
 Status DecodeBuffer(std::string_view bytes, const std::string& name, Encoding* enc, std::string* utf8) {
   utf8->clear();
   Utf8Validator v;

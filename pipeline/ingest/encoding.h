@@ -73,6 +73,11 @@ char32_t Cp950EudcToPua(unsigned char lead, unsigned char trail);
 // first bad byte offset for UTF-8 and for CP950.
 Status DecodeBuffer(std::string_view bytes, const std::string& name, Encoding* enc, std::string* utf8);
 
+// A file path as it can be shown and recorded: every '/'-separated part that is not valid
+// UTF-8 is read as CP950 (a Big5 file name from a Windows share), and a part that is
+// neither has each bad byte written as \xHH. A valid UTF-8 path is returned unchanged.
+std::string DisplayPath(std::string_view path);
+
 // The message for a file that is neither UTF-8 nor CP950.
 std::string NeitherEncodingMessage(const std::string& name, int64_t utf8_bad, unsigned char utf8_byte,
                                    int64_t cp950_bad);

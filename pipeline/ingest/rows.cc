@@ -227,6 +227,7 @@ bool RowParser::Platform(const std::vector<std::string_view>& f, PlatformQuery* 
   // An unrecognised result is kept as kUnknown: every row is a query for the rules.
   ParseQueryResult(r.Opt(c::kResult), &o->result);
   NormalizeCodeInto(r.Opt(c::kSourceIp), &o->source_ip);
+  CanonicalIpInPlace(&o->source_ip);
   NormalizeUpperInto(r.Opt(c::kCertSerial), &o->cert_serial);
   return true;
 }

@@ -330,7 +330,8 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   for (const auto& o : outputs) outs.push_back({{"path", o.path}, {"sha256", o.sha256}, {"bytes", o.bytes}});
   m["outputs"] = outs;
 
-  std::string text = m.dump(2) + "\n";
+  // Replace, never throw: a text that is not UTF-8 must not fail a finished job.
+  std::string text = m.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
   LIAUDIT_RETURN_IF_ERROR(folder->Commit(text));
   job.status = "ok";
   job.finished = NowLocal();

@@ -487,7 +487,7 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
     j["extra"] = f.extra;
     j["altered"] = f.altered;
     j["problems"] = f.problems;
-    out << j.dump(2) << "\n";
+    out << j.dump(2, ' ', false, decltype(j)::error_handler_t::replace) << "\n";
     return f.ok ? 0 : 1;
   }
   size_t bad_pdfs = 0;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/text.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 
@@ -119,7 +120,16 @@ DsQuery ReadDsQuery(const Stmt& s, Dataset* ds) {
   q.account = syms->Intern(s.View(3));
   q.service = syms->Intern(s.View(4));
   q.subject_id = ds->Keep(s.View(5));
-  q.source_ip = syms->Intern(s.View(6));
+  // Stores written before IPv6 addresses were canonicalised at ingest may hold one
+  // address in several spellings (R11 compares them).
+  std::string_view ip = s.View(6);
+  if (ip.find(':') == std::string_view::npos) {
+    q.source_ip = syms->Intern(ip);
+  } else {
+    std::string canonical(ip);
+    CanonicalIpInPlace(&canonical);
+    q.source_ip = syms->Intern(canonical);
+  }
   q.result = static_cast<QueryResult>(s.Int(7));
   return q;
 }

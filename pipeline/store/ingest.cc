@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ingest/encoding.h"
 #include "ingest/parse.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -492,7 +493,8 @@ class Ingester : public ingest::Sink {
   }
 
  private:
-  Status AddReject(const Reject& r) {
+  Status AddReject(Reject r) {
+    r.file = cur_.path;  // the parser names the file by the path it opened
     ins_reject_.Bind(1, file_id_);
     ins_reject_.Bind(2, std::string_view(r.file));
     ins_reject_.Bind(3, r.line);
@@ -1122,7 +1124,16 @@ Status Ingester::RememberSha(const std::string& path, const FileStat& before, co
   return remember_stat_.Run();
 }
 
-Status Ingester::IngestFile(const std::string& path, InputKind kind) {
+Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
+  // The file is read through real_path; it is named (store, reports, messages) by `path`,
+  // which is real_path unless that is not UTF-8 (ingest::DisplayPath).
+  const std::string path = ingest::DisplayPath(real_path);
+  auto shown = [&](std::string msg) {
+    if (path == real_path) return msg;
+    for (size_t at = msg.find(real_path); at != std::string::npos; at = msg.find(real_path, at + path.size()))
+      msg.replace(at, real_path.size(), path);
+    return msg;
+  };
   cur_ = FileResult();
   cur_.path = path;
   cur_.kind = InputKindName(kind);
@@ -1161,22 +1172,22 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   std::unique_ptr<PipelinedParse> platform_parse;
   const bool hash_after = bulk_ && kind == InputKind::kPlatform;
   FileStat stat_before;
-  const bool have_stat = StatFile(path, &stat_before);
+  const bool have_stat = StatFile(real_path, &stat_before);
   auto start_parse = [&] {
-    if (kind == InputKind::kPlatform && !platform_parse) platform_parse = std::make_unique<PipelinedParse>(path, &info);
+    if (kind == InputKind::kPlatform && !platform_parse) platform_parse = std::make_unique<PipelinedParse>(real_path, &info);
   };
   if (!hash_after) {
     bool cached = false;
     if (have_stat) LIAUDIT_RETURN_IF_ERROR(CachedSha(stat_before, &cur_.sha256, &cached));
     if (!cached) {
       start_parse();  // overlaps with the hash
-      Status hs = ingest::Sha256File(path, &cur_.sha256);
+      Status hs = ingest::Sha256File(real_path, &cur_.sha256);
       if (!hs.ok()) {
-        whole_file_reject(hs.message());
+        whole_file_reject(shown(hs.message()));
         report_->files.push_back(cur_);
         return Status::OK();
       }
-      if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(path, stat_before, cur_.sha256));
+      if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(real_path, stat_before, cur_.sha256));
     }
     bool taken = false;
     LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
@@ -1215,7 +1226,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   }
   if (kind == InputKind::kRegistrations) LIAUDIT_RETURN_IF_ERROR(BeginSnapshot("registrations"));
   Status ps = kind == InputKind::kPlatform ? platform_parse->Consume(this)
-                                           : ingest::ParseFile(path, kind, this, &info);
+                                           : ingest::ParseFile(real_path, kind, this, &info);
   if (ps.ok()) ps = sink_status_;
   if (!ps.ok() && (sink_failed_ || !sink_status_.ok())) return ps;  // the store failed: abort the run
   // Undoes what the file left (its savepoint), and what the bulk load remembers of it.
@@ -1233,9 +1244,9 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   if (hash_after) {
     if (ps.ok() && info.sha256.size() == 64) {
       cur_.sha256 = info.sha256;
-      if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(path, stat_before, cur_.sha256));
+      if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(real_path, stat_before, cur_.sha256));
     } else {
-      Status hs = ingest::Sha256File(path, &cur_.sha256);  // the parse stopped early
+      Status hs = ingest::Sha256File(real_path, &cur_.sha256);  // the parse stopped early
       if (!hs.ok() && ps.ok()) ps = hs;
     }
     if (ps.ok()) {
@@ -1298,7 +1309,7 @@ Status Ingester::IngestFile(const std::string& path, InputKind kind) {
   failed.bytes = info.bytes;
   failed.rows_read = info.rows_read;
   cur_ = failed;
-  whole_file_reject(ps.message());
+  whole_file_reject(shown(ps.message()));
   Stmt seen;
   LIAUDIT_RETURN_IF_ERROR(seen.Prepare(db_, "SELECT 1 FROM source_files WHERE kind=? AND sha256=? AND error<>''"));
   seen.Bind(1, std::string_view(cur_.kind));

@@ -18,6 +18,27 @@ TEST(Text, FullWidthToHalfWidth) {
   EXPECT_EQ(NormalizeCode("　Ｃ０１０１ "), "C0101");
 }
 
+TEST(Text, CanonicalIp) {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"2001:DB8::1", "2001:db8::1"},
+      {"2001:db8:0:0:0:0:0:1", "2001:db8::1"},
+      {"2001:0db8:0000:0000:0001:0000:0000:0001", "2001:db8::1:0:0:1"},  // the first longest zero run
+      {"::FFFF:10.0.0.1", "10.0.0.1"},                                      // IPv4-mapped: the IPv4 address
+      {"fe80::1", "fe80::1"},
+      {"10.0.0.1", "10.0.0.1"},          // IPv4 is left as it is
+      {"2001:db8::zz", "2001:db8::zz"},  // not an address: left as it is, never guessed
+      {"", ""},
+  };
+  for (const auto& c : cases) {
+    std::string ip = c.in;
+    CanonicalIpInPlace(&ip);
+    EXPECT_EQ(ip, c.out) << c.in;
+  }
+}
+
 TEST(Text, SplitList) {
   using V = std::vector<std::string>;
   EXPECT_EQ(SplitList("C0101;B0101"), (V{"C0101", "B0101"}));

@@ -56,6 +56,16 @@ TEST(EncodingTest, DetectAndDecodeTable) {
   }
 }
 
+TEST(EncodingTest, DisplayPathReadsBig5NamesAndEscapesTheRest) {
+  // 查詢紀錄.csv with a Big5 name (a Windows share), inside a UTF-8 folder name.
+  EXPECT_EQ(DisplayPath("in/平台/\xAC\x64\xB8\xDF\xAC\xF6\xBF\xFD.csv"), "in/平台/查詢紀錄.csv");
+  EXPECT_EQ(DisplayPath("in/platform/a.csv"), "in/platform/a.csv");
+  // Neither UTF-8 nor CP950 (0x80 is no lead byte, 0xFF neither): each bad byte as \xHH.
+  EXPECT_EQ(DisplayPath("in/\x80" "a\xFF.csv"), "in/\\x80a\\xFF.csv");
+  EXPECT_EQ(DisplayPath("in/\xAC"), "in/\\xAC");  // a lead byte cut by the end
+  EXPECT_EQ(FindInvalidUtf8(DisplayPath("\xC3\x28/\xE2\x82")), std::string_view::npos);
+}
+
 TEST(EncodingTest, ValidatorAcrossChunkBoundaries) {
   // Every split of a multi-byte text must validate the same as the whole.
   const std::string text = "a中\xF0\xA0\x80\x80z\xEE\x80\x80";

@@ -103,6 +103,13 @@ TEST(RowsTest, PlatformNormalisesAndKeepsInvalidIds) {
   EXPECT_EQ(q.subject_id, "A123456788");  // fails the checksum: still taken (rule R13 flags it)
   EXPECT_EQ(q.result, QueryResult::kUnknown);
   EXPECT_EQ(q.source_ip, "10.0.0.1");
+
+  // One IPv6 address written two ways is stored one way (rule R11 compares them).
+  ASSERT_TRUE(ParseOne(InputKind::kPlatform, kPlatformHeader + ",來源IP",
+                       "gsp2,2026-11-25 09:00,ksw0231,b0201,A123456789,00, ２００１:ＤＢ８:0:0:0:0:0:1 ",
+                       &RowParser::Platform, &q, &e))
+      << e.reason;
+  EXPECT_EQ(q.source_ip, "2001:db8::1");
 }
 
 struct RejectCase {

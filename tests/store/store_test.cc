@@ -620,6 +620,61 @@ TEST(StoreDataset, LoadsSmallFolder) {
   EXPECT_NE(raw.find("ＫＳＷ0231"), std::string::npos);  // verbatim, not normalised
 }
 
+// A file whose name is not UTF-8 (a Big5 name from a Windows share) is taken, and named by
+// its decoded name in the store and in quarantine; it is read through its real name.
+TEST(StoreIngest, FileNameNotUtf8IsTakenUnderItsDecodedName) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  const std::string big5_name = "\xAC\x64\xB8\xDF.csv";  // 查詢.csv in Big5
+  Write(tmp / ("in/platform/" + big5_name),
+        std::string(kPlatformHeader) + "T1,2026-11-25 10:00:00,ksw0231,C0101,A123456789,10.0.0.1\n"
+                                       "T2,2026-13-25 10:00:00,ksw0231,C0101,A123456789,10.0.0.1\n");
+  Write(tmp / "in/platform/\x80\xFF.csv", std::string(kPlatformHeader) + "T3,2026-11-25 10:00:00,ksw0231,C0101,A123456789,\n");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 25, 23, 59), &rep).ok());
+  EXPECT_EQ(rep.taken, 2);
+  ASSERT_EQ(rep.rejects.size(), 1u);
+  EXPECT_EQ(rep.rejects[0].file, tmp / "in/platform/查詢.csv");
+  EXPECT_EQ(Text(db, "SELECT group_concat(path, '|') FROM (SELECT path FROM source_files ORDER BY path)"),
+            tmp / "in/platform/\\x80\\xFF.csv" + "|" + (tmp / "in/platform/查詢.csv"));
+  EXPECT_EQ(Text(db, "SELECT path FROM quarantine"), tmp / "in/platform/查詢.csv");
+  // A second run finds both files taken (it reads them through their real names).
+  IngestReport again;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 26, 23, 59), &again).ok());
+  EXPECT_EQ(again.taken, 0);
+  for (const auto& f : again.files) EXPECT_TRUE(f.already_ingested) << f.path;
+}
+
+// IPv6 addresses are stored in one canonical spelling; a store written before that (its
+// rows edited here to the old spellings) still loads them as one address for R11.
+TEST(StoreDataset, Ipv6AddressesCompareAsAddresses) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  Write(tmp / "in/platform/a.csv",
+        std::string(kPlatformHeader) +
+            "T1,2026-11-25 10:00:00,ksw0231,C0101,A123456789,2001:DB8::1\n"
+            "T2,2026-11-25 10:01:00,ksw0231,C0101,A123456789,2001:db8:0:0:0:0:0:1\n"
+            "T3,2026-11-25 10:02:00,ksw0231,C0101,A123456789,::ffff:10.0.0.1\n"
+            "T4,2026-11-25 10:03:00,ksw0231,C0101,A123456789,10.0.0.1\n");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 25, 23, 59), &rep).ok());
+  EXPECT_EQ(rep.taken, 4);
+  EXPECT_EQ(Text(db, "SELECT group_concat(source_ip, ' ') FROM (SELECT source_ip FROM queries ORDER BY id)"),
+            "2001:db8::1 2001:db8::1 10.0.0.1 10.0.0.1");
+  EXPECT_EQ(TryExec(db, "UPDATE queries SET source_ip = '2001:DB8::0:1' WHERE txn_id = 'T2'"), "");
+  Period p;
+  p.kind = JobKind::kNightly;
+  p.from = p.to = DateFromCivil(2026, 11, 25);
+  Dataset ds;
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  ASSERT_EQ(ds.queries.size(), 4u);
+  EXPECT_EQ(ds.syms.Name(ds.queries[1].source_ip), "2001:db8::1");
+  EXPECT_EQ(ds.queries[0].source_ip, ds.queries[1].source_ip);
+  EXPECT_EQ(ds.queries[2].source_ip, ds.queries[3].source_ip);
+}
+
 TEST(StoreDataset, CalendarFilesUpsertPerDate) {
   TempDir tmp;
   auto store = OpenOrDie(tmp / "s.db");
