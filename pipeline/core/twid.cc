@@ -56,9 +56,15 @@ std::string MaskId(std::string_view id, std::string_view pattern) {
   for (size_t i = 0; i < id.size(); ++pos) {
     size_t start = i;
     NextCodePoint(id, &i);
-    // Right-align: position pos of the ID meets pattern[pos - (n - pattern.size())].
-    long k = static_cast<long>(pos) - (static_cast<long>(n) - static_cast<long>(pattern.size()));
-    char rule = k < 0 ? pattern[0] : pattern[static_cast<size_t>(k)];
+    // A value no longer than the pattern meets it right-aligned (position pos meets
+    // pattern[pos - (n - pattern.size())]); a longer one (two IDs in one cell, an ID with
+    // junk) meets it left-aligned and is masked past its end, so no whole ID shows.
+    char rule;
+    if (n > pattern.size()) {
+      rule = pos < pattern.size() ? pattern[pos] : '*';
+    } else {
+      rule = pattern[pos + pattern.size() - n];
+    }
     if (rule != '*') out.append(id.substr(start, i - start));
     else out.push_back('*');
   }

@@ -14,9 +14,10 @@ inline bool IsValidId(std::string_view id) { return ClassifyId(id) != IdKind::kI
 
 // Masks an ID with a pattern of 'X' (keep the character at that position) and '*'
 // (replace it by '*'). The default "XXXXXX****" masks the last four: A12345****.
-// The pattern is aligned with the END of the ID, so IDs of other lengths (invalid ones
-// as the platform logged them) still lose their last four; characters left of the
-// pattern follow its first character. An empty pattern masks nothing.
+// A shorter value (an invalid ID as the platform logged it) meets the pattern aligned
+// with its END, so it still loses its last four. A longer value (two IDs in one cell, an
+// ID with junk around it) meets it aligned with its START and is masked past the
+// pattern's end, so no whole ID shows. An empty pattern masks nothing.
 std::string MaskId(std::string_view id, std::string_view pattern = "XXXXXX****");
 
 // For logs: never a full ID. Shows the first two characters, masks the rest.

@@ -27,7 +27,10 @@ TEST(TwId, Masking) {
   EXPECT_EQ(MaskId("A123456789"), "A12345****");
   EXPECT_EQ(MaskId("A123456789", "XXX*******"), "A12*******");
   EXPECT_EQ(MaskId("A123456789", ""), "A123456789");
-  EXPECT_EQ(MaskId("A1234567890123"), "A123456789****");  // aligned with the end
+  // Longer than the pattern: aligned with the start and masked past it, so no whole ID shows.
+  EXPECT_EQ(MaskId("A1234567890123"), "A12345********");
+  EXPECT_EQ(MaskId("D100000001 E100000009"), "D10000***************");
+  EXPECT_EQ(MaskId("D100000001E100000009", "XXX*******"), "D10*****************");
   EXPECT_EQ(MaskId("T27419123"), "T2741****");
   EXPECT_EQ(MaskId("AB1"), "***");
   EXPECT_EQ(LogSafeId("A123456789"), "A1********");
