@@ -20,6 +20,9 @@ struct Reject {
   long column = 0;     // 1-based column of the offending field (0 = n/a)
   std::string reason;  // English, names the field
   std::string raw;     // the record's original text (decoded to UTF-8 where possible)
+  // A rejected register row's key (表單編號, 編號, 申請單編號, the roster's account),
+  // normalised, when that cell could be read: the key is still present in the snapshot.
+  std::string key;
 };
 
 enum class QueryResult { kUnknown, kSuccess, kNoData, kError };

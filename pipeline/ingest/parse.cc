@@ -342,6 +342,7 @@ Status ParseText(TextSource* text, const std::string& path, InputKind kind, Sink
     rej.column = err.column;
     rej.reason = err.reason;
     rej.raw.assign(rec.raw);
+    rej.key = rec.malformed() ? std::string() : parser.KeyOf(rec.fields);
     sink->OnReject(rej);
   }
   return reader.status();

@@ -232,6 +232,25 @@ bool RowParser::Platform(const std::vector<std::string_view>& f, PlatformQuery* 
   return true;
 }
 
+std::string RowParser::KeyOf(const std::vector<std::string_view>& f) const {
+  int field = -1;
+  bool account = false;
+  switch (map_.kind) {
+    case InputKind::kPermissions: field = permission_col::kFormNo; break;
+    case InputKind::kRegistrations: field = registration_col::kRegNo; break;
+    case InputKind::kRequests: field = request_col::kRequestNo; break;
+    case InputKind::kStaff: field = staff_col::kAccount; account = true; break;
+    case InputKind::kPlatform:
+    case InputKind::kCalendar: return std::string();
+  }
+  const int col = map_.column_of[static_cast<size_t>(field)];
+  if (col < 0 || static_cast<size_t>(col) >= f.size()) return std::string();
+  std::string key;
+  if (account) NormalizeAccountInto(f[static_cast<size_t>(col)], &key);
+  else NormalizeUpperInto(f[static_cast<size_t>(col)], &key);
+  return key;
+}
+
 bool RowParser::Permission(const std::vector<std::string_view>& f, PermissionRecord* o, RowError* err) {
   namespace c = permission_col;
   Row r(map_, f, err);

@@ -48,6 +48,9 @@ class RowParser {
   bool Request(const std::vector<std::string_view>& f, RequestRow* out, RowError* err);
   bool Staff(const std::vector<std::string_view>& f, StaffRecord* out, RowError* err);
   bool Calendar(const std::vector<std::string_view>& f, CalendarDay* out, RowError* err);
+  // The normalised register key of a row (rejected or not), or "" when the kind has no
+  // key (platform, calendar) or the cell is missing or empty.
+  std::string KeyOf(const std::vector<std::string_view>& f) const;
 
  private:
   class Row;

@@ -409,6 +409,8 @@ class Ingester : public ingest::Sink {
         db_, "INSERT OR REPLACE INTO file_stats(path, size, inode, mtime_ns, ctime_ns, sha256) VALUES(?,?,?,?,?,?)"));
     LIAUDIT_RETURN_IF_ERROR(ins_key_.Prepare(
         db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,1,?)"));
+    LIAUDIT_RETURN_IF_ERROR(ins_key_placeholder_.Prepare(
+        db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,0,'')"));
     LIAUDIT_RETURN_IF_ERROR(upd_key_.Prepare(
         db_,
         "UPDATE register_keys SET current_version=?, content_sha256=?, withdrawn=0, withdrawn_at=NULL WHERE id=?"));
@@ -716,7 +718,7 @@ class Ingester : public ingest::Sink {
   std::vector<Buffered<PermissionRecord>> perms_;
   const char* snap_kind_ = nullptr;
   std::unordered_map<std::string, KeyState> keys_;
-  Stmt ins_key_, upd_key_, withdraw_, ins_reg_;
+  Stmt ins_key_, ins_key_placeholder_, upd_key_, withdraw_, ins_reg_;
   std::vector<Buffered<RequestRow>> reqs_;
   std::vector<Buffered<StaffRecord>> staff_;
   std::vector<Buffered<CalendarDay>> cal_;
@@ -787,6 +789,24 @@ Status Ingester::OfferKey(const std::string& key, const Sha256& sha, long taken,
 }
 
 Status Ingester::FinishSnapshot() {
+  // A quarantined row whose key could be read is still in the snapshot: its key is not
+  // withdrawn and keeps the version in force (a typo must not revoke a permission). A key
+  // never stored before is recorded without a version, with the first-seen time this
+  // snapshot gives it (none in the register's first snapshot), so that the corrected row
+  // becomes its version 1 and is not taken for a backfill (R15).
+  for (const Reject& r : file_rejects_) {
+    if (r.key.empty()) continue;
+    auto [it, added] = keys_.try_emplace(r.key);
+    KeyState& k = it->second;
+    if (k.seen_line != 0) continue;  // a valid row of the key was taken
+    k.seen_line = r.line;
+    if (!added) continue;
+    ins_key_placeholder_.Bind(1, std::string_view(snap_kind_));
+    ins_key_placeholder_.Bind(2, std::string_view(r.key));
+    if (first_snapshot_) ins_key_placeholder_.BindNull(3); else ins_key_placeholder_.Bind(3, as_of_);
+    LIAUDIT_RETURN_IF_ERROR(ins_key_placeholder_.Run());
+    k.id = sqlite3_last_insert_rowid(db_);
+  }
   Status st;
   for (auto& [key, k] : keys_) {
     if (k.seen_line != 0 || k.withdrawn) continue;

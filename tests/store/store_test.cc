@@ -456,6 +456,59 @@ TEST(StoreIngest, RegisterSnapshotsKeepVersionsFirstSeenAndWithdrawal) {
   EXPECT_EQ(FindReg(ds, "REG-3"), nullptr);
 }
 
+// A quarantined register row whose key can be read is still in the snapshot: the key is not
+// withdrawn and keeps its version in force; a key first met quarantined in the register's
+// first snapshot gets no first-seen time, so its corrected row is no backfill (R15).
+TEST(StoreIngest, QuarantinedRegisterRowKeepsItsKey) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  const std::string perm_header = "表單編號,申請日期,申請單位,職稱,姓名,身分證字號,E政府帳號,申請事項,查調服務項目,審核結果,生效日期\n";
+  const std::string perm_ok = "P-1,2026-01-02,社會救助科,科員,王小明,A123456789,ksw0231,新增權限,B0101,准予申請,2026-01-05\n";
+  const std::string perm_typo = "p-1,2026-01-32,社會救助科,科員,王小明,A123456789,ksw0231,新增權限,B0101,准予申請,2026-01-05\n";
+  std::string reg1 = "REG-1,2026-11-01,甲,A123456789,B0101,依社會救助法,林,ksw1,救助科,2026-11-01 10:00\n";
+  std::string reg1_typo = "reg-1,2026-11-01,甲,A123456789,B0101,依社會救助法,林,ksw1,救助科,2026-11-01 25:00\n";
+  std::string reg2 = "REG-2,2026-11-02,乙,F222222222,B0101,依老人福利法,林,ksw1,救助科,\n";
+  std::string reg2_typo = "REG-2,2026-11-32,乙,F222222222,B0101,依老人福利法,林,ksw1,救助科,\n";
+  const std::string perms = tmp / "in/registers/permissions.csv";
+  const std::string regs = tmp / "in/registers/registrations.csv";
+  Period p;
+  p.from = p.to = DateFromCivil(2026, 11, 25);
+  Dataset ds;
+  IngestReport rep;
+
+  // First snapshot: REG-2's row is quarantined; its key is recorded without a version.
+  Write(perms, perm_header + perm_ok);
+  Write(regs, kRegHeader + reg1 + reg2_typo);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 10, 23, 59), &rep).ok());
+  EXPECT_EQ(rep.rejected, 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM register_keys WHERE key='REG-2' AND current_version=0"
+                      " AND first_seen IS NULL AND NOT withdrawn"), 1);
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  EXPECT_EQ(ds.registrations.size(), 1u);  // a key without a version loads nothing
+
+  // Second snapshot: REG-1 and P-1 come with typos (quarantined), REG-2 corrected.
+  Write(perms, perm_header + perm_typo);
+  Write(regs, kRegHeader + reg1_typo + reg2);
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 20, 23, 59), &rep).ok());
+  EXPECT_EQ(rep.rejected, 2);
+  EXPECT_EQ(rep.withdrawn, 0);
+  ASSERT_TRUE(store->LoadDataset(p, RuleOptions(), &ds).ok());
+  ASSERT_EQ(ds.registrations.size(), 2u);
+  ASSERT_NE(FindReg(ds, "REG-1"), nullptr);  // the version in force stays
+  ASSERT_NE(FindReg(ds, "REG-2"), nullptr);
+  EXPECT_EQ(FindReg(ds, "REG-2")->first_seen, kNoTime);  // it was in the first snapshot
+  EXPECT_EQ(Count(db, "SELECT version FROM registrations WHERE reg_no='REG-2'"), 1);
+  ASSERT_EQ(ds.permissions.size(), 1u);  // P-1 still in force
+  EXPECT_EQ(Count(db, "SELECT withdrawn FROM register_keys WHERE key='P-1'"), 0);
+
+  // Third snapshot: REG-1 really gone (a row without a readable key changes nothing).
+  Write(regs, kRegHeader + reg2 + ",2026-11-01,甲,A123456789,B0101,依社會救助法,林,ksw1,救助科,\n");
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 21, 23, 59), &rep).ok());
+  EXPECT_EQ(rep.withdrawn, 1);
+  EXPECT_EQ(Count(db, "SELECT withdrawn FROM register_keys WHERE key='REG-1'"), 1);
+}
+
 TEST(StoreIngest, DuplicateRegisterKeyInOneFileIsQuarantined) {
   TempDir tmp;
   auto store = OpenOrDie(tmp / "s.db");
