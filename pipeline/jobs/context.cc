@@ -136,6 +136,18 @@ Status JobContext::Ingest(LocalTime as_of) {
   log.Done(std::to_string(ingest.files.size()) + " files (" + std::to_string(skipped) + " already ingested), taken " +
            std::to_string(ingest.taken) + ", duplicates " + std::to_string(ingest.duplicates) + ", conflicts " +
            std::to_string(ingest.conflicts) + ", rejected " + std::to_string(ingest.rejected));
+  // Where each input problem is (outputs.md): `ingest` prints every one itself; a report
+  // job names the first ones here and leaves the full list to its rejects.csv.
+  if (kind != "ingest") {
+    constexpr size_t kShown = 20;
+    for (size_t i = 0; i < ingest.rejects.size() && i < kShown; ++i) {
+      const Reject& r = ingest.rejects[i];
+      log.Line("rejected " + Location(r.file, r.line, r.column) + ": " + r.reason);
+    }
+    if (ingest.rejects.size() > kShown)
+      log.Line("... and " + std::to_string(ingest.rejects.size() - kShown) +
+               " more rejected rows: rejects.csv in the output folder lists every one");
+  }
   return Status::OK();
 }
 

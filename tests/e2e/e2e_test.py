@@ -41,6 +41,7 @@ def setUpModule():
     liaudit("nightly", "--date", "2026-09-30")
     # Later tests re-run jobs; keep what the first run quarantined.
     shutil.copy(os.path.join(WORK, "output/nightly/2026-09-30/rejects.csv"), os.path.join(WORK, "first-rejects.csv"))
+    shutil.copy(os.path.join(WORK, "output/nightly/2026-09-30/job.log"), os.path.join(WORK, "first-job.log"))
     liaudit("quarterly", "--quarter", "2026Q3")
 
 
@@ -68,6 +69,12 @@ class PlantedFindings(unittest.TestCase):
             self.assertIn((os.path.basename(rej["file"]), int(rej["line"])), got, rej)
         for r in rows:
             self.assertTrue(r["reason"], r)
+        # The job's own log names where each one is (file:line:column), as `ingest` does.
+        with open(os.path.join(WORK, "first-job.log"), encoding="utf-8") as fh:
+            log = fh.read()
+        for r in rows[:20]:
+            if int(r["line"]) > 0:
+                self.assertIn("rejected %s:%s:" % (r["file"], r["line"]), log)
 
     def test_findings_csv_has_the_contract_columns_bom_and_masked_ids(self):
         path = os.path.join(WORK, "output/quarterly/2026Q3/findings.csv")
