@@ -260,12 +260,7 @@ Status Form4(render::Engine& engine, const FormOptions& opts, const Form4Data* d
   f["audit_unit_phone"] = x.audit_unit_phone;
   f["auditor"] = x.auditor;
   f["cases"] = d ? std::to_string(x.cases) : "＿＿＿＿";
-  std::string op = x.opinion;
-  if (x.review_due != kNoDate) {
-    op += (op.empty() ? "" : "\n\n") + std::string("請於 ") + FormatRocDate(x.review_due) +
-          " 前提具相關檢討報告（要點第八點）。";
-  }
-  f["opinion"] = op;
+  f["opinion"] = Form4Opinion(x);
   auto doc = NewDoc(engine, tpl, opts, path, d ? x.querier : "空白表單");
   render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}});
   LIAUDIT_RETURN_IF_ERROR(painter.AddPage("main", f));
@@ -273,6 +268,16 @@ Status Form4(render::Engine& engine, const FormOptions& opts, const Form4Data* d
 }
 
 }  // namespace
+
+std::string Form4Opinion(const Form4Data& data) {
+  std::string op = data.opinion;
+  if (data.review_due != kNoDate) {
+    // 要點第八點: "應要求其立即改正，並於十日內提具相關檢討報告".
+    op += (op.empty() ? "" : "\n") + std::string("請立即改正，並於") + FormatRocDate(data.review_due) +
+          "前提具相關檢討報告（要點第八點）。";
+  }
+  return op;
+}
 
 std::string ServiceName(const std::string& code) {
   for (const Service& s : kServices)

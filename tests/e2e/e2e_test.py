@@ -157,6 +157,25 @@ class Workbooks(unittest.TestCase):
         self.assertTrue(all(isinstance(v, int) for v in counts), counts)
 
 
+class DocumentTexts(unittest.TestCase):
+    def test_form4_asks_for_the_review_report_once(self):
+        # Regression: the job's opinion and the form both wrote the due-date sentence.
+        import openpyxl
+        folder = os.path.join(WORK, "output/quarterly/2026Q3/form4")
+        owed = 0
+        for pdf in glob.glob(os.path.join(folder, "*.pdf")):
+            txt = "".join(run(["pdftotext", pdf, "-"]).stdout.split())
+            self.assertLessEqual(txt.count("檢討報告"), 1, pdf)
+            owed += txt.count("請立即改正，並於")
+        self.assertGreater(owed, 0)
+        ws = openpyxl.load_workbook(os.path.join(folder, "form4.xlsx"))["附表4"]
+        rows = list(ws.iter_rows(min_row=3, values_only=True))
+        self.assertEqual(len(rows), len(glob.glob(os.path.join(folder, "*.pdf"))))
+        for r in rows:
+            opinion, due = r[11], r[12]
+            self.assertEqual(opinion.count("檢討報告"), 1 if due else 0, opinion)
+
+
 class Manifest(unittest.TestCase):
     def test_manifest_lists_inputs_and_outputs_with_hashes(self):
         import hashlib

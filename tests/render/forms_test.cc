@@ -51,6 +51,12 @@ void CheckPdf(const std::string& path, const render::PdfResult& r, int pages) {
   EXPECT_EQ(r.pages, pages);
 }
 
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = 0; (p = text.find(what, p)) != std::string::npos; p += what.size()) ++n;
+  return n;
+}
+
 void ExpectText(const std::string& text, const std::string& want) {
   EXPECT_NE(text.find(NoSpace(want)), std::string::npos) << "missing: " << want << "\nin: " << text;
 }
@@ -232,10 +238,23 @@ TEST(FormsTest, Form4) {
   ExpectText(t, "115年7月1日～115年9月30日");
   ExpectText(t, "稽核案件數：計12件");
   ExpectText(t, "林小明（ksw0231，社會救助科）");
-  ExpectText(t, "請於115年10月25日前提具相關檢討報告");
+  ExpectText(t, "請立即改正，並於115年10月25日前提具相關檢討報告（要點第八點）。");
+  EXPECT_EQ(Count(t, "檢討報告"), 1u) << t;
   ExpectText(t, "1.本稽核紀錄表對資料查詢者不定期稽核。");
   EXPECT_TRUE(r.has_stamp);
   ExpectMatchesGolden(path, "form4");
+}
+
+// Regression: the quarterly job wrote the review-report sentence into the opinion and the
+// form added its own, so 附表4 asked for the report twice. The form owns the sentence.
+TEST(FormsTest, Form4OpinionAsksForTheReviewReportOnce) {
+  Form4Data d;
+  d.opinion = "經查核本期間之查調紀錄，發現下列情事：\nR01 未登記查調（高）2 件";
+  EXPECT_EQ(Form4Opinion(d), d.opinion);
+  d.review_due = DateFromCivil(2026, 12, 7);
+  EXPECT_EQ(Form4Opinion(d), d.opinion + "\n請立即改正，並於115年12月7日前提具相關檢討報告（要點第八點）。");
+  d.opinion.clear();
+  EXPECT_EQ(Form4Opinion(d), "請立即改正，並於115年12月7日前提具相關檢討報告（要點第八點）。");
 }
 
 TEST(FormsTest, BlankForms) {
