@@ -153,7 +153,8 @@ Status Form2(render::Engine& engine, const FormOptions& opts, const std::string&
       if (i >= rows.size()) break;
       const RegistrationRecord& r = rows[i];
       const std::string pre = std::to_string(k + 1) + ".";
-      f[pre + "no"] = r.reg_no;
+      // Under the pre-printed line number ({#}) of the template's 編號 cell.
+      f[pre + "no"] = "\n" + r.reg_no;
       f[pre + "date"] = RocSlash(r.applied_on);
       f[pre + "name"] = r.subject_name;
       f[pre + "id"] = ShowId(opts, r.subject_id);

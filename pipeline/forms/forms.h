@@ -25,7 +25,8 @@ Status WriteForm1(render::Engine& engine, const FormOptions& opts, const Permiss
 
 // 附表2 查調資料登記表: the registration log of one unit for [from, to], 10 lines a page as
 // on the seed, header repeated, "第 X 頁，共 Y 頁". rows in the order given (callers sort).
-// No rows = one empty page.
+// The 編號 column is numbered 1..10 on every page, as the seed's pre-printed sheet, with
+// each line's registration number (reg_no) under its number. No rows = one empty page.
 Status WriteForm2(render::Engine& engine, const FormOptions& opts, const std::string& unit,
                   Date from, Date to, const std::vector<RegistrationRecord>& rows,
                   const std::string& path, render::PdfResult* result);

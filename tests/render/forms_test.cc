@@ -51,6 +51,13 @@ void CheckPdf(const std::string& path, const render::PdfResult& r, int pages) {
   EXPECT_EQ(r.pages, pages);
 }
 
+// One page's pdftotext output without white space.
+std::string PageText(const std::string& pdf, int page) {
+  const std::string p = std::to_string(page);
+  return liaudit::testing::NoSpace(
+      liaudit::testing::Run("pdftotext -enc UTF-8 -f " + p + " -l " + p + " '" + pdf + "' - 2>/dev/null"));
+}
+
 size_t Count(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t p = 0; (p = text.find(what, p)) != std::string::npos; p += what.size()) ++n;
@@ -158,6 +165,13 @@ TEST(FormsTest, Form2With25LinesIsThreePagesWithHeadersAndBoxForPua) {
   ExpectText(t, "陳𠀋文");
   ExpectText(t, "115/07/02");
   ExpectText(t, "期間：115年7月1日至115年9月30日");
+  // 編號 1..10 on every page as on the seed, the registration number under it.
+  const std::string p2 = PageText(path, 2), p3 = PageText(path, 3);
+  ExpectText(p2, "1R1150011");
+  ExpectText(p2, "10R1150020");
+  EXPECT_EQ(p2.find("11R1150011"), std::string::npos) << p2;
+  ExpectText(p3, "5R1150025");
+  ExpectText(p3, "678910單位主管核章：");  // the empty lines keep their numbers
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(r.warnings[0].find("U+E000"), std::string::npos) << r.warnings[0];
   EXPECT_NE(r.warnings[0].find("form2-"), std::string::npos) << r.warnings[0];
@@ -270,7 +284,9 @@ TEST(FormsTest, BlankForms) {
   ExpectText(t1, "☐新增權限☐註銷權限☐異動查調項目☐職務異動");
   ExpectText(t1, "☐P0401勞退請領資料查詢");
   EXPECT_EQ(t1.find("☑"), std::string::npos);
-  ExpectText(TextOf(OutDir() + "/form2.pdf"), "查調資料內容");
+  const std::string t2 = TextOf(OutDir() + "/form2.pdf");
+  ExpectText(t2, "查調資料內容");
+  ExpectText(t2, "單位主管核章12345678910單位主管核章：");  // 編號 pre-printed as on the seed
   ExpectText(TextOf(OutDir() + "/form3.pdf"), "業務權責單位審核意見");
   ExpectText(TextOf(OutDir() + "/form4.pdf"), "稽核單位主管");
   ExpectMatchesGolden(OutDir() + "/form1.pdf", "blank-form1");
