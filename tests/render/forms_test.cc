@@ -109,6 +109,7 @@ TEST(FormsTest, Form1HasFieldsChecksAndExtB) {
   ExpectText(t, "☑B0301失業給付資格");
   ExpectText(t, "☑其他：就業保險給付");
   ExpectText(t, "☑准予申請（生效日期：115年12月1日）");
+  ExpectText(t, "☐不同意，原因，");  // the seed's wording (was 原因：)
   ExpectText(t, "*本申請表請填寫核章後，送本局秘書室資訊小組（07-3343259）開通系統使用權限。");
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_TRUE(r.has_stamp);
@@ -284,6 +285,7 @@ TEST(FormsTest, BlankForms) {
   ExpectText(t1, "☐新增權限☐註銷權限☐異動查調項目☐職務異動");
   ExpectText(t1, "☐P0401勞退請領資料查詢");
   EXPECT_EQ(t1.find("☑"), std::string::npos);
+  ExpectText(t1, "☐不同意，原因，＿");
   const std::string t2 = TextOf(OutDir() + "/form2.pdf");
   ExpectText(t2, "查調資料內容");
   ExpectText(t2, "單位主管核章12345678910單位主管核章：");  // 編號 pre-printed as on the seed
