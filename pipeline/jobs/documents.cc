@@ -144,11 +144,11 @@ std::vector<std::string> SkippedLines(const JobContext& ctx) {
   std::vector<std::string> out;
   for (const auto& s : ctx.checked.skipped) {
     const rules::RuleInfo* r = rules::FindRule(s.rule_id);
-    out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：未執行（" + s.reason + "）");
+    out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：未執行（" + s.reason_zh + "）");
   }
   for (const auto& s : ctx.checked.notes) {
     const rules::RuleInfo* r = rules::FindRule(s.rule_id);
-    out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：" + s.reason);
+    out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：" + s.reason_zh);
   }
   return out;
 }
