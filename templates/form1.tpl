@@ -51,7 +51,7 @@ row h=9
   cell span=2 "權限管理者核章"
 row h=27
   cell span=3 align=center "{applicant_sign}"
-  cell span=2 size=10.5 align=left valign=middle leading=1.5 "擬 {d_ok} 准予申請（生效日期：{effective_on}）\n　 {d_no} 不同意，原因：{reject_reason}\n　 {d_other} 其他：{other_decision}\n{manager}"
+  cell span=2 size=10.5 align=left valign=middle leading=1.5 "擬 {d_ok} 准予申請（生效日期：{effective_on}）\n　 {d_no} 不同意，原因，{reject_reason}\n　 {d_other} 其他：{other_decision}\n{manager}"
 row h=9
   cell span=3 "申請使用單位主管核章"
   cell span=2 "權限管理單位主管核章"

@@ -1,5 +1,7 @@
 # 附表2 查調資料登記表 (要點第五點): one unit's log, 10 lines a page, header on every page.
 # Format: docs/templates.md. The repeated row's {.field} is the field of line 1..10 of a page.
+# 編號 is pre-printed 1..10 on every page, as on the seed; a filled line's {.no} adds its
+# registration number (編號 of the register) on a second line.
 set title      查調資料登記表
 set margin_top 12
 set margin_left 12
@@ -25,7 +27,7 @@ row h=8
   cell size=10 "身分證字號"
   cell size=10 "查調項目"
 row h=22.5 repeat=10
-  cell align=center size=9 min=5 nowrap "{.no}"
+  cell align=center size=9 min=5 nowrap leading=1.4 "{#}{.no}"
   cell align=center size=9 min=5 nowrap "{.date}"
   cell align=center size=10 min=6 "{.name}"
   cell align=center size=9 min=5 nowrap "{.id}"

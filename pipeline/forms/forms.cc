@@ -153,7 +153,8 @@ Status Form2(render::Engine& engine, const FormOptions& opts, const std::string&
       if (i >= rows.size()) break;
       const RegistrationRecord& r = rows[i];
       const std::string pre = std::to_string(k + 1) + ".";
-      f[pre + "no"] = r.reg_no;
+      // Under the pre-printed line number ({#}) of the template's 編號 cell.
+      f[pre + "no"] = "\n" + r.reg_no;
       f[pre + "date"] = RocSlash(r.applied_on);
       f[pre + "name"] = r.subject_name;
       f[pre + "id"] = ShowId(opts, r.subject_id);
@@ -260,12 +261,7 @@ Status Form4(render::Engine& engine, const FormOptions& opts, const Form4Data* d
   f["audit_unit_phone"] = x.audit_unit_phone;
   f["auditor"] = x.auditor;
   f["cases"] = d ? std::to_string(x.cases) : "＿＿＿＿";
-  std::string op = x.opinion;
-  if (x.review_due != kNoDate) {
-    op += (op.empty() ? "" : "\n\n") + std::string("請於 ") + FormatRocDate(x.review_due) +
-          " 前提具相關檢討報告（要點第八點）。";
-  }
-  f["opinion"] = op;
+  f["opinion"] = Form4Opinion(x);
   auto doc = NewDoc(engine, tpl, opts, path, d ? x.querier : "空白表單");
   render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}});
   LIAUDIT_RETURN_IF_ERROR(painter.AddPage("main", f));
@@ -273,6 +269,16 @@ Status Form4(render::Engine& engine, const FormOptions& opts, const Form4Data* d
 }
 
 }  // namespace
+
+std::string Form4Opinion(const Form4Data& data) {
+  std::string op = data.opinion;
+  if (data.review_due != kNoDate) {
+    // 要點第八點: "應要求其立即改正，並於十日內提具相關檢討報告".
+    op += (op.empty() ? "" : "\n") + std::string("請立即改正，並於") + FormatRocDate(data.review_due) +
+          "前提具相關檢討報告（要點第八點）。";
+  }
+  return op;
+}
 
 std::string ServiceName(const std::string& code) {
   for (const Service& s : kServices)

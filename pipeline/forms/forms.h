@@ -25,7 +25,8 @@ Status WriteForm1(render::Engine& engine, const FormOptions& opts, const Permiss
 
 // 附表2 查調資料登記表: the registration log of one unit for [from, to], 10 lines a page as
 // on the seed, header repeated, "第 X 頁，共 Y 頁". rows in the order given (callers sort).
-// No rows = one empty page.
+// The 編號 column is numbered 1..10 on every page, as the seed's pre-printed sheet, with
+// each line's registration number (reg_no) under its number. No rows = one empty page.
 Status WriteForm2(render::Engine& engine, const FormOptions& opts, const std::string& unit,
                   Date from, Date to, const std::vector<RegistrationRecord>& rows,
                   const std::string& path, render::PdfResult* result);
@@ -44,8 +45,13 @@ struct Form4Data {
   std::string querier, querier_account, querier_unit;
   std::string audit_unit, audit_unit_phone, auditor;
   int cases = 0;                      // 稽核案件數
-  std::string opinion;                // 稽核意見, may be several lines
+  std::string opinion;                // 稽核意見 as found, may be several lines; without the
+                                      // due-date sentence, which Form4Opinion adds from review_due
 };
+// The 稽核意見 as printed on the form (and to be shown wherever the form's opinion is
+// repeated, e.g. form4.xlsx): data.opinion, then, when review_due is set, the one sentence
+// asking for the review report by that date (要點第八點).
+std::string Form4Opinion(const Form4Data& data);
 Status WriteForm4(render::Engine& engine, const FormOptions& opts, const Form4Data& data,
                   const std::string& path, render::PdfResult* result);
 

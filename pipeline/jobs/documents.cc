@@ -144,11 +144,11 @@ std::vector<std::string> SkippedLines(const JobContext& ctx) {
   std::vector<std::string> out;
   for (const auto& s : ctx.checked.skipped) {
     const rules::RuleInfo* r = rules::FindRule(s.rule_id);
-    out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：未執行（" + s.reason + "）");
+    out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：未執行（" + s.reason_zh + "）");
   }
   for (const auto& s : ctx.checked.notes) {
     const rules::RuleInfo* r = rules::FindRule(s.rule_id);
-    out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：" + s.reason);
+    out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：" + s.reason_zh);
   }
   return out;
 }
@@ -627,18 +627,16 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     if (fr == by_rule.end()) {
       d.opinion = "經查核本期間之查調紀錄，未發現違反本要點之情事。";
     } else {
-      std::string op = "經查核本期間之查調紀錄，發現下列情事：\n";
+      std::string op = "經查核本期間之查調紀錄，發現下列情事：";
       for (const auto& [rule, count] : fr->second) {
         const rules::RuleInfo* info = rules::FindRule(rule);
-        op += rule + " " + (info ? info->name_zh : "") + "（" + (info ? SeverityNameZh(info->severity) : "") + "）" +
-              std::to_string(count) + " 件\n";
+        op += "\n" + rule + " " + (info ? info->name_zh : "") + "（" + (info ? SeverityNameZh(info->severity) : "") +
+              "）" + std::to_string(count) + " 件";
       }
-      if (serious.count(account)) {
-        d.review_due = due;
-        op += "請立即改正，並於" + FormatRocDate(due) + "前提具檢討報告（要點第八點）。";
-      } else {
-        op += "請注意改善。";
-      }
+      // A serious finding owes a review report: the form words that sentence from review_due
+      // (forms::Form4Opinion), so it is not written here as well.
+      if (serious.count(account)) d.review_due = due;
+      else op += "\n請注意改善。";
       d.opinion = op;
     }
     data.push_back(std::move(d));
@@ -657,7 +655,7 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({Cell::OfDate(from), Cell::OfDate(to), Cell::OfDate(audit_date), d.querier,
                                            d.querier_account, d.querier_unit, d.audit_unit, d.audit_unit_phone,
                                            d.auditor, Cell::OfDate(d.documents_deadline), static_cast<long>(d.cases),
-                                           d.opinion, Cell::OfDate(d.review_due)}));
+                                           forms::Form4Opinion(d), Cell::OfDate(d.review_due)}));
   ctx.log.Line("form4: " + std::to_string(cases.size()) + " queriers");
   return wb->Close();
 }

@@ -16,6 +16,8 @@ std::vector<reports::RuleCount> CountByRule(const JobContext& ctx, JobKind kind)
 // `mask` empty = IDs in full.
 reports::FindingLine ToLine(JobContext& ctx, const Finding& f, const std::string& mask, bool with_evidence);
 reports::Stamp StampFor(const JobContext& ctx);
+// The skipped checks and check notes as documents print them, in zh-TW
+// ("R05 離職後查調：未執行（未匯入人事異動名冊）"); the English reasons are for logs and manifest.json.
 std::vector<std::string> SkippedLines(const JobContext& ctx);
 
 Status WriteExceptionsWorkbook(JobContext& ctx, const std::string& path, const std::string& mask);

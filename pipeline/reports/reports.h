@@ -54,7 +54,7 @@ struct ExceptionsReport {
   long rejected_rows = 0;                  // quarantined input rows of the run
   std::vector<RuleCount> counts;           // every rule R01..R16 that ran, with 0 where none
   std::vector<FindingLine> findings;       // ordered by rule, then key
-  std::vector<std::string> skipped_checks; // zh-TW or English lines: which checks did not run and why
+  std::vector<std::string> skipped_checks; // zh-TW lines: which checks did not run (or ran with a fallback) and why
   Stamp stamp;
 };
 

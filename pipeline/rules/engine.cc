@@ -141,24 +141,27 @@ Status RunRules(const Dataset& ds, const RuleOptions& opts, RuleOutput* out) {
   }
   internal::Context ctx(ds, opts);
   if (!ds.has_roster) {
-    out->skipped.push_back({"R05", "no staff roster ingested"});
-    out->skipped.push_back({"R06", "no staff roster ingested"});
+    out->skipped.push_back({"R05", "no staff roster ingested", "未匯入人事異動名冊"});
+    out->skipped.push_back({"R06", "no staff roster ingested", "未匯入人事異動名冊"});
   }
   if (!ds.has_source_ip) {
-    out->skipped.push_back({"R11", "no source IP in the platform export for this period"});
+    out->skipped.push_back({"R11", "no source IP in the platform export for this period",
+                            "本期間之平臺查詢紀錄未提供來源 IP"});
   }
   if (!opts.self_query_check) {
-    out->skipped.push_back({"R10", "self-query check switched off in the settings"});
+    out->skipped.push_back({"R10", "self-query check switched off in the settings", "設定已關閉本項檢查"});
   }
   if (!ds.has_calendar) {
-    out->notes.push_back(
-        {"R08", "no work calendar ingested: Monday to Friday taken as work days"});
+    out->notes.push_back({"R08", "no work calendar ingested: Monday to Friday taken as work days",
+                          "未匯入辦公日曆表，以週一至週五為上班日"});
   } else {
     long uncovered = 0;
     for (Date d = ds.period.from; d <= ds.period.to; ++d) uncovered += ds.calendar.count(d) ? 0 : 1;
     if (uncovered) {
-      out->notes.push_back({"R08", "the work calendar does not cover " + std::to_string(uncovered) +
-                                       " day(s) of the period: Monday to Friday taken as work days there"});
+      out->notes.push_back({"R08",
+                            "the work calendar does not cover " + std::to_string(uncovered) +
+                                " day(s) of the period: Monday to Friday taken as work days there",
+                            "辦公日曆表未涵蓋本期間之 " + std::to_string(uncovered) + " 日，該等日期以週一至週五為上班日"});
     }
   }
   internal::RunQueryRules(ctx, out);

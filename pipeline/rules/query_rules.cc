@@ -381,9 +381,11 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
       F.push_back(std::move(f));
     }
     if (uncovered) {
-      out->notes.push_back({"R14", std::to_string(uncovered) +
-                                       " registration(s) not checked: their window starts before "
-                                       "the queries loaded for this period"});
+      out->notes.push_back({"R14",
+                            std::to_string(uncovered) +
+                                " registration(s) not checked: their window starts before "
+                                "the queries loaded for this period",
+                            std::to_string(uncovered) + " 筆登記未檢查：其登記效期始於已載入之查詢紀錄以前，無從判斷是否已查調"});
     }
   }
 }

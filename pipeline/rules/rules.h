@@ -29,11 +29,13 @@ struct RuleInfo {
 const std::vector<RuleInfo>& AllRules();  // R01..R16 in order
 const RuleInfo* FindRule(std::string_view id);  // nullptr if unknown
 
-// A check that did not run (or ran with a fallback) and why, in English,
-// e.g. {"R05", "no staff roster ingested"}.
+// A check that did not run (or ran with a fallback) and why, in two languages: `reason`
+// in English for logs and manifest.json, `reason_zh` in Traditional Chinese for the
+// documents, e.g. {"R05", "no staff roster ingested", "未匯入人事異動名冊"}.
 struct SkippedCheck {
   std::string rule_id;
-  std::string reason;
+  std::string reason;     // English
+  std::string reason_zh;  // zh-TW, what reports and workbooks print
 };
 
 struct RuleOutput {

@@ -164,6 +164,58 @@ class Workbooks(unittest.TestCase):
         self.assertTrue(all(isinstance(v, int) for v in counts), counts)
 
 
+class DocumentTexts(unittest.TestCase):
+    def test_form4_asks_for_the_review_report_once(self):
+        # Regression: the job's opinion and the form both wrote the due-date sentence.
+        import openpyxl
+        folder = os.path.join(WORK, "output/quarterly/2026Q3/form4")
+        owed = 0
+        for pdf in glob.glob(os.path.join(folder, "*.pdf")):
+            txt = "".join(run(["pdftotext", pdf, "-"]).stdout.split())
+            self.assertLessEqual(txt.count("檢討報告"), 1, pdf)
+            owed += txt.count("請立即改正，並於")
+        self.assertGreater(owed, 0)
+        ws = openpyxl.load_workbook(os.path.join(folder, "form4.xlsx"))["附表4"]
+        rows = list(ws.iter_rows(min_row=3, values_only=True))
+        self.assertEqual(len(rows), len(glob.glob(os.path.join(folder, "*.pdf"))))
+        for r in rows:
+            opinion, due = r[11], r[12]
+            self.assertEqual(opinion.count("檢討報告"), 1 if due else 0, opinion)
+
+    def test_skipped_checks_are_written_in_chinese(self):
+        # Regression: the reports printed the English reasons ("no staff roster ingested").
+        import openpyxl
+        import re
+        work = tempfile.mkdtemp(prefix="skips-", dir=WORK)
+        shutil.copytree(os.path.join(WORK, "input/platform"), os.path.join(work, "input/platform"))
+        os.makedirs(os.path.join(work, "input/registers"))
+        for name in ["permissions.csv", "registrations.csv", "requests.csv"]:  # no staff.csv, no calendar
+            shutil.copy(os.path.join(WORK, "input/registers", name), os.path.join(work, "input/registers"))
+        common = ["--unsigned", "--rules.self_query_check", "false", "--no-progress"]
+        liaudit("nightly", "--date", "2026-09-30", *common, cwd=work)
+        liaudit("quarterly", "--quarter", "2026Q3", *common, cwd=work)
+        english = re.compile(r"[A-Za-z]{3,}")
+        for rel, heading in [("nightly/2026-09-30/exceptions.pdf", "三、未執行之檢查"),
+                             ("quarterly/2026Q3/review.pdf", "六、未執行之檢查")]:
+            txt = run(["pdftotext", "-layout", os.path.join(work, "output", rel), "-"]).stdout
+            section = txt[txt.index(heading):]
+            lines = [l for l in section.splitlines() if re.match(r"\s*\d+\s+R\d\d ", l)]
+            self.assertEqual([l.split()[1] for l in lines], ["R05", "R06", "R10", "R08"], rel)
+            for line in lines:
+                self.assertIsNone(english.search(line), rel + ": " + line)
+            self.assertIn("未匯入人事異動名冊", section)
+        for rel, col in [("nightly/2026-09-30/exceptions.xlsx", 1), ("quarterly/2026Q3/review.xlsx", 2)]:
+            ws = openpyxl.load_workbook(os.path.join(work, "output", rel))["摘要"]
+            notes = [r[col] for r in ws.iter_rows(values_only=True) if r[0] == "未執行/備註"]
+            self.assertEqual(len(notes), 4, rel)
+            for n in notes:
+                self.assertIsNone(english.search(n), rel + ": " + n)
+        with open(os.path.join(work, "output/nightly/2026-09-30/manifest.json"), encoding="utf-8") as fh:
+            m = json.load(fh)
+        self.assertIn({"rule": "R05", "reason": "no staff roster ingested"}, m["skipped_checks"])  # English stays
+        shutil.rmtree(work)
+
+
 class Manifest(unittest.TestCase):
     def test_manifest_lists_inputs_and_outputs_with_hashes(self):
         import hashlib

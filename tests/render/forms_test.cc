@@ -51,6 +51,19 @@ void CheckPdf(const std::string& path, const render::PdfResult& r, int pages) {
   EXPECT_EQ(r.pages, pages);
 }
 
+// One page's pdftotext output without white space.
+std::string PageText(const std::string& pdf, int page) {
+  const std::string p = std::to_string(page);
+  return liaudit::testing::NoSpace(
+      liaudit::testing::Run("pdftotext -enc UTF-8 -f " + p + " -l " + p + " '" + pdf + "' - 2>/dev/null"));
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = 0; (p = text.find(what, p)) != std::string::npos; p += what.size()) ++n;
+  return n;
+}
+
 void ExpectText(const std::string& text, const std::string& want) {
   EXPECT_NE(text.find(NoSpace(want)), std::string::npos) << "missing: " << want << "\nin: " << text;
 }
@@ -96,6 +109,7 @@ TEST(FormsTest, Form1HasFieldsChecksAndExtB) {
   ExpectText(t, "☑B0301失業給付資格");
   ExpectText(t, "☑其他：就業保險給付");
   ExpectText(t, "☑准予申請（生效日期：115年12月1日）");
+  ExpectText(t, "☐不同意，原因，");  // the seed's wording (was 原因：)
   ExpectText(t, "*本申請表請填寫核章後，送本局秘書室資訊小組（07-3343259）開通系統使用權限。");
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_TRUE(r.has_stamp);
@@ -152,6 +166,13 @@ TEST(FormsTest, Form2With25LinesIsThreePagesWithHeadersAndBoxForPua) {
   ExpectText(t, "陳𠀋文");
   ExpectText(t, "115/07/02");
   ExpectText(t, "期間：115年7月1日至115年9月30日");
+  // 編號 1..10 on every page as on the seed, the registration number under it.
+  const std::string p2 = PageText(path, 2), p3 = PageText(path, 3);
+  ExpectText(p2, "1R1150011");
+  ExpectText(p2, "10R1150020");
+  EXPECT_EQ(p2.find("11R1150011"), std::string::npos) << p2;
+  ExpectText(p3, "5R1150025");
+  ExpectText(p3, "678910單位主管核章：");  // the empty lines keep their numbers
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(r.warnings[0].find("U+E000"), std::string::npos) << r.warnings[0];
   EXPECT_NE(r.warnings[0].find("form2-"), std::string::npos) << r.warnings[0];
@@ -232,10 +253,23 @@ TEST(FormsTest, Form4) {
   ExpectText(t, "115年7月1日～115年9月30日");
   ExpectText(t, "稽核案件數：計12件");
   ExpectText(t, "林小明（ksw0231，社會救助科）");
-  ExpectText(t, "請於115年10月25日前提具相關檢討報告");
+  ExpectText(t, "請立即改正，並於115年10月25日前提具相關檢討報告（要點第八點）。");
+  EXPECT_EQ(Count(t, "檢討報告"), 1u) << t;
   ExpectText(t, "1.本稽核紀錄表對資料查詢者不定期稽核。");
   EXPECT_TRUE(r.has_stamp);
   ExpectMatchesGolden(path, "form4");
+}
+
+// Regression: the quarterly job wrote the review-report sentence into the opinion and the
+// form added its own, so 附表4 asked for the report twice. The form owns the sentence.
+TEST(FormsTest, Form4OpinionAsksForTheReviewReportOnce) {
+  Form4Data d;
+  d.opinion = "經查核本期間之查調紀錄，發現下列情事：\nR01 未登記查調（高）2 件";
+  EXPECT_EQ(Form4Opinion(d), d.opinion);
+  d.review_due = DateFromCivil(2026, 12, 7);
+  EXPECT_EQ(Form4Opinion(d), d.opinion + "\n請立即改正，並於115年12月7日前提具相關檢討報告（要點第八點）。");
+  d.opinion.clear();
+  EXPECT_EQ(Form4Opinion(d), "請立即改正，並於115年12月7日前提具相關檢討報告（要點第八點）。");
 }
 
 TEST(FormsTest, BlankForms) {
@@ -251,7 +285,10 @@ TEST(FormsTest, BlankForms) {
   ExpectText(t1, "☐新增權限☐註銷權限☐異動查調項目☐職務異動");
   ExpectText(t1, "☐P0401勞退請領資料查詢");
   EXPECT_EQ(t1.find("☑"), std::string::npos);
-  ExpectText(TextOf(OutDir() + "/form2.pdf"), "查調資料內容");
+  ExpectText(t1, "☐不同意，原因，＿");
+  const std::string t2 = TextOf(OutDir() + "/form2.pdf");
+  ExpectText(t2, "查調資料內容");
+  ExpectText(t2, "單位主管核章12345678910單位主管核章：");  // 編號 pre-printed as on the seed
   ExpectText(TextOf(OutDir() + "/form3.pdf"), "業務權責單位審核意見");
   ExpectText(TextOf(OutDir() + "/form4.pdf"), "稽核單位主管");
   ExpectMatchesGolden(OutDir() + "/form1.pdf", "blank-form1");

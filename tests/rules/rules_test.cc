@@ -863,6 +863,46 @@ TEST(R08, CalendarGapsAreNoted) {
   EXPECT_NE(out.notes[0].reason.find("91 day(s)"), std::string::npos) << out.notes[0].reason;
 }
 
+// Documents print reason_zh, logs and manifest.json print reason: every skipped check and
+// note needs both, the zh-TW one without English words (rule ids and "IP" aside).
+void ExpectBothLanguages(const std::vector<SkippedCheck>& v) {
+  for (const SkippedCheck& s : v) {
+    EXPECT_FALSE(s.reason.empty()) << s.rule_id;
+    EXPECT_FALSE(s.reason_zh.empty()) << s.rule_id << ": " << s.reason;
+    int latin = 0;
+    for (char ch : s.reason_zh) {
+      latin = ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')) ? latin + 1 : 0;
+      EXPECT_LT(latin, 3) << s.rule_id << ": " << s.reason_zh;
+      if (latin >= 3) break;
+    }
+  }
+}
+
+TEST(Engine, SkippedChecksAndNotesHaveAZhTwReason) {
+  // No roster, no source IP, no calendar, R10 off.
+  DsBuilder b = Base();
+  b.Query("T1", "2026-11-25 10:00:00", kAcct, "C0101", kSubj);
+  RuleOptions off;
+  off.self_query_check = false;
+  RuleOutput out = Check(b.Build(), off);
+  EXPECT_EQ(out.skipped.size(), 4u);  // R05 R06 R10 R11
+  ASSERT_EQ(out.notes.size(), 1u);    // R08
+  ExpectBothLanguages(out.skipped);
+  ExpectBothLanguages(out.notes);
+  EXPECT_EQ(out.notes[0].reason_zh, "未匯入辦公日曆表，以週一至週五為上班日");
+
+  // A calendar with gaps (R08) and a registration older than the loaded queries (R14).
+  DsBuilder q = Base(JobKind::kQuarterly, "2026-10-01", "2026-12-31");
+  q.WorkDay("2026-10-01", true);
+  q.Reg("G001", "2026-09-05", kAcct, kSubj, "C0101", "2026-09-05 09:00");
+  RuleOutput out2 = Check(q.Build(10));
+  ASSERT_EQ(out2.notes.size(), 2u);
+  ExpectBothLanguages(out2.notes);
+  EXPECT_NE(out2.notes[0].reason_zh.find("91 日"), std::string::npos) << out2.notes[0].reason_zh;
+  EXPECT_EQ(out2.notes[1].rule_id, "R14");
+  EXPECT_NE(out2.notes[1].reason_zh.find("1 筆登記未檢查"), std::string::npos) << out2.notes[1].reason_zh;
+}
+
 TEST(RegistrationIndex, MatchesInIndexOrder) {
   DsBuilder b = Base();
   b.Query("T1", "2026-11-25 14:03:00", kAcct, "C0101", kSubj);
