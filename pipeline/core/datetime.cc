@@ -125,16 +125,18 @@ std::optional<Date> ParseDate(std::string_view s) {
 }
 
 std::optional<int> ParseClock(std::string_view s) {
-  auto two = [](std::string_view v) -> int {
-    if (v.size() < 1 || v.size() > 2 || !AllDigits(v)) return -1;
+  // The hour may have one digit (9:05, as Excel writes it); minutes and seconds have two:
+  // "09:0" or "09:00:7" is a cut-off value, not a time to guess.
+  auto digits = [](std::string_view v, size_t min_len) -> int {
+    if (v.size() < min_len || v.size() > 2 || !AllDigits(v)) return -1;
     return ToInt(v);
   };
   size_t p1 = s.find(':');
   if (p1 == std::string_view::npos) return std::nullopt;
   size_t p2 = s.find(':', p1 + 1);
-  int h = two(s.substr(0, p1));
-  int m = two(p2 == std::string_view::npos ? s.substr(p1 + 1) : s.substr(p1 + 1, p2 - p1 - 1));
-  int sec = p2 == std::string_view::npos ? 0 : two(s.substr(p2 + 1));
+  int h = digits(s.substr(0, p1), 1);
+  int m = digits(p2 == std::string_view::npos ? s.substr(p1 + 1) : s.substr(p1 + 1, p2 - p1 - 1), 2);
+  int sec = p2 == std::string_view::npos ? 0 : digits(s.substr(p2 + 1), 2);
   if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return std::nullopt;
   return h * 3600 + m * 60 + sec;
 }

@@ -46,7 +46,8 @@ inline int SecondOfDay(LocalTime t) { return static_cast<int>(t - StartOf(DateOf
 std::optional<Date> ParseDate(std::string_view s);
 // A date as above, one or more spaces (or 'T'), then HH:MM or HH:MM:SS. Hour 0-23.
 std::optional<LocalTime> ParseTimestamp(std::string_view s);
-// "HH:MM" or "HH:MM:SS" -> seconds of day.
+// "HH:MM" or "HH:MM:SS" -> seconds of day. The hour may be one digit (9:05); minutes and
+// seconds must be two (09:0 and 09:00:7 are rejected, not guessed).
 std::optional<int> ParseClock(std::string_view s);
 
 std::string FormatIsoDate(Date d);            // 2026-11-25

@@ -1,5 +1,8 @@
 #include "ingest/rows.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/datetime.h"
 #include "core/text.h"
 
@@ -106,12 +109,53 @@ void NormalizeTextInto(std::string_view in, std::string* out) {
 }
 
 std::vector<std::string> NormalizeItems(std::string_view in) {
-  std::vector<std::string> items = SplitList(in);
+  // "其他:說明" (附表1's 其他 box) is one item up to the next ; , 、 ； or ，: its 說明 is
+  // free text, so spaces inside it do not split it and its characters are kept as typed.
+  static const std::string_view kOther[] = {"其他:", "其他："};
+  size_t at = std::string_view::npos, prefix = 0;
+  for (std::string_view o : kOther) {
+    size_t p = in.find(o);
+    if (p < at) {
+      at = p;
+      prefix = o.size();
+    }
+  }
+  std::vector<std::string> items = SplitList(in.substr(0, at == std::string_view::npos ? in.size() : at));
   for (std::string& it : items) {
     std::string n;
     NormalizeCodeInto(it, &n);
     if (IsAscii(n)) UpperInPlace(&n);
     it = std::move(n);
+  }
+  if (at == std::string_view::npos) return items;
+  std::string_view rest = in.substr(at + prefix);
+  size_t end = rest.size();
+  for (std::string_view sep : {";", ",", "、", "；", "，"}) end = std::min(end, rest.find(sep));
+  // Within that, a space still separates a service code ("其他:說明 P0301"): the 說明 ends
+  // before the first word that, made half-width, is ASCII letters and digits with a digit.
+  auto code_like = [](std::string_view word) {
+    std::string n;
+    NormalizeCodeInto(word, &n);
+    bool digit = false;
+    for (char ch : n) {
+      if (!std::isalnum(static_cast<unsigned char>(ch))) return false;
+      digit = digit || std::isdigit(static_cast<unsigned char>(ch));
+    }
+    return digit;
+  };
+  std::string_view text = rest.substr(0, end);
+  size_t cut = text.size();
+  for (const std::string& word : SplitList(text)) {
+    if (!code_like(word)) continue;
+    size_t p = text.find(word);
+    if (p != 0 && p != std::string_view::npos) {
+      cut = p;
+      break;
+    }
+  }
+  items.push_back("其他:" + std::string(Trim(text.substr(0, cut))));
+  if (cut < rest.size()) {
+    for (std::string& it : NormalizeItems(rest.substr(cut))) items.push_back(std::move(it));
   }
   return items;
 }
@@ -368,12 +412,13 @@ bool RowParser::Request(const std::vector<std::string_view>& f, RequestRow* o, R
   NormalizeCodeInto(v, &tmp_);
   {
     long n = 0;
-    bool ok = !tmp_.empty() && tmp_.size() <= 9;
+    bool ok = !tmp_.empty();
     for (char ch : tmp_) {
       if (ch < '0' || ch > '9') ok = false;
-      else n = n * 10 + (ch - '0');
+      else if (tmp_.size() <= 9) n = n * 10 + (ch - '0');
     }
     if (!ok) return r.Fail(c::kCount_, Quoted(tmp_) + " is not a whole number");
+    if (tmp_.size() > 9) return r.Fail(c::kCount_, Quoted(tmp_) + " is too large (at most 9 digits)");
     o->count = static_cast<int>(n);
   }
   if (!r.Req(c::kSubjectName, &v)) return false;

@@ -38,6 +38,14 @@ TEST(DateTime, Timestamps) {
   EXPECT_FALSE(ParseTimestamp("2026-11-25 12:60"));
   EXPECT_FALSE(ParseTimestamp("2026-11-25"));
   EXPECT_FALSE(ParseTimestamp("2026-11-25 12:00:61"));
+  // Cut-off minutes or seconds are rejects, not guesses; a one-digit hour is Excel's 9:05.
+  EXPECT_FALSE(ParseTimestamp("2026-11-25 09:0"));
+  EXPECT_FALSE(ParseTimestamp("2026-11-25 09:00:7"));
+  EXPECT_FALSE(ParseTimestamp("2026-11-25 09:"));
+  EXPECT_FALSE(ParseTimestamp("2026-11-25 :05"));
+  EXPECT_FALSE(ParseTimestamp("2026-11-25 009:05"));
+  EXPECT_EQ(FormatIsoTime(*ParseTimestamp("2026-11-25 9:05")), "2026-11-25 09:05:00");
+  EXPECT_EQ(FormatIsoTime(*ParseTimestamp("2026-11-25T09:05:07")), "2026-11-25 09:05:07");
 }
 
 TEST(DateTime, RocFormatsAndWeekday) {

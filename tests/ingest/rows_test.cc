@@ -35,6 +35,12 @@ TEST(RowsTest, Normalisers) {
   EXPECT_EQ(o, "王\xF0\xA0\xAE\x9F\xEE\x80\x80ＡＢ");
   EXPECT_EQ(NormalizeItems("ｃ０１０１、b0201;其他：說明 p0301"),
             (std::vector<std::string>{"C0101", "B0201", "其他:說明", "P0301"}));
+  // The 說明 of 其他 is free text: its spaces do not split it, its characters are kept.
+  EXPECT_EQ(NormalizeItems("C0101;其他:調閱 戶籍資料"), (std::vector<std::string>{"C0101", "其他:調閱 戶籍資料"}));
+  EXPECT_EQ(NormalizeItems("其他：說明ａｂ，c0101"), (std::vector<std::string>{"其他:說明ａｂ", "C0101"}));
+  EXPECT_EQ(NormalizeItems("其他:甲 乙 Ｐ０３０１ b0201"),
+            (std::vector<std::string>{"其他:甲 乙", "P0301", "B0201"}));
+  EXPECT_EQ(NormalizeItems("其他:"), (std::vector<std::string>{"其他:"}));
   QueryResult r;
   EXPECT_TRUE(ParseQueryResult("成功", &r));
   EXPECT_EQ(r, QueryResult::kSuccess);
@@ -221,8 +227,12 @@ TEST(RowsTest, RegistrationRequestStaffCalendar) {
                           &RowParser::Request, &q, &e))
         << bad;
     EXPECT_NE(e.reason.find("查調筆數 (count)"), std::string::npos);
+    EXPECT_NE(e.reason.find("is not a whole number"), std::string::npos) << bad;
     EXPECT_EQ(e.column, 6);
   }
+  EXPECT_FALSE(ParseOne(InputKind::kRequests, qh, "q1,u,115/11/20,李四,事由,1234567890,王,A1,", &RowParser::Request,
+                        &q, &e));
+  EXPECT_NE(e.reason.find("\"1234567890\" is too large (at most 9 digits)"), std::string::npos) << e.reason;
   EXPECT_FALSE(ParseOne(InputKind::kRequests, qh, "q1,u,115/11/20,李四,事由,1,王,A1,核准", &RowParser::Request, &q, &e));
 
   StaffRecord s;
