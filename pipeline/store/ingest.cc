@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -453,6 +454,8 @@ class Ingester : public ingest::Sink {
   }
 
   Status IngestFile(const std::string& path, InputKind kind);
+  // IngestFile will reject `path` whole with `reason` instead of reading it.
+  void Refuse(const std::string& path, const std::string& reason) { refused_[path] = reason; }
 
   // ---- Sink ----
   Status OnPlatform(const PlatformQuery& q, long line, std::string_view raw) override {
@@ -662,6 +665,7 @@ class Ingester : public ingest::Sink {
   static bool StatFile(const std::string& path, FileStat* out);
   Status CachedSha(const FileStat& st, std::string* sha, bool* found);
   Status RememberSha(const std::string& path, const FileStat& before, const std::string& sha);
+  Status RecordRejectedFile(const std::string& msg);
   Status ApplyPermissions();
   Status ApplyRequests();
   Status ApplyStaff();
@@ -722,6 +726,7 @@ class Ingester : public ingest::Sink {
   std::vector<Buffered<RequestRow>> reqs_;
   std::vector<Buffered<StaffRecord>> staff_;
   std::vector<Buffered<CalendarDay>> cal_;
+  std::map<std::string, std::string> refused_;  // path -> why it is not read (Refuse)
 };
 
 Status Ingester::BeginSnapshot(const char* kind) {
@@ -1166,6 +1171,11 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
   sink_failed_ = false;
   sink_status_ = Status::OK();
 
+  if (auto refused = refused_.find(real_path); refused != refused_.end()) {
+    if (!ingest::Sha256File(real_path, &cur_.sha256).ok()) cur_.sha256.clear();
+    return RecordRejectedFile(refused->second);
+  }
+
   auto whole_file_reject = [&](const std::string& msg) {
     cur_.error = msg;
     Reject r;
@@ -1318,8 +1328,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
     return Status::OK();
   }
 
-  // Whole file rejected: undo whatever it left, then record the attempt (once per
-  // distinct content) with its reason in provenance and quarantine.
+  // Whole file rejected: undo whatever it left, then record the attempt.
   LIAUDIT_RETURN_IF_ERROR(undo_file());
   FileResult failed;
   failed.path = path;
@@ -1329,7 +1338,19 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
   failed.bytes = info.bytes;
   failed.rows_read = info.rows_read;
   cur_ = failed;
-  whole_file_reject(shown(ps.message()));
+  return RecordRejectedFile(shown(ps.message()));
+}
+
+// A file rejected whole (cur_ describes it): in the report, and recorded once per distinct
+// content with its reason in provenance (source_files.error) and quarantine.
+Status Ingester::RecordRejectedFile(const std::string& msg) {
+  cur_.error = msg;
+  Reject r;
+  r.file = cur_.path;
+  r.reason = msg;
+  report_->rejects.push_back(r);
+  ++report_->rejected;
+  cur_.rejected = 1;
   Stmt seen;
   LIAUDIT_RETURN_IF_ERROR(seen.Prepare(db_, "SELECT 1 FROM source_files WHERE kind=? AND sha256=? AND error<>''"));
   seen.Bind(1, std::string_view(cur_.kind));
@@ -1342,7 +1363,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
     LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_,
                                         "INSERT INTO source_files(path, sha256, kind, encoding, bytes, rows_read,"
                                         " rows_rejected, ingested_at, as_of, error) VALUES(?,?,?,?,?,?,1,?,?,?)"));
-    ins.Bind(1, std::string_view(path));
+    ins.Bind(1, std::string_view(cur_.path));
     ins.Bind(2, std::string_view(cur_.sha256));
     ins.Bind(3, std::string_view(cur_.kind));
     ins.Bind(4, std::string_view(cur_.encoding));
@@ -1354,7 +1375,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
     LIAUDIT_RETURN_IF_ERROR(ins.Run());
     file_id_ = sqlite3_last_insert_rowid(db_);
     ins_reject_.Bind(1, file_id_);
-    ins_reject_.Bind(2, std::string_view(path));
+    ins_reject_.Bind(2, std::string_view(cur_.path));
     ins_reject_.Bind(3, 0);
     ins_reject_.Bind(4, 0);
     ins_reject_.Bind(5, std::string_view(cur_.error));
@@ -1399,6 +1420,28 @@ Status Store::IngestFiles(const std::vector<std::pair<std::string, InputKind>>& 
     Transaction tx(db);
     st = tx.Begin();
     Ingester ing(db, as_of, report);
+    // A register is one snapshot file: a second file of the same register in one run
+    // (Permissions.csv beside permissions.csv) would withdraw what the first one took.
+    // The one named as inputs.md names it is taken (else the first in order); the others
+    // are rejected whole, every run, until removed.
+    std::map<InputKind, size_t> chosen;
+    for (size_t i = 0; i < files.size(); ++i) {
+      const InputKind k = files[i].second;
+      if (k == InputKind::kPlatform || k == InputKind::kCalendar) continue;
+      auto [it, added] = chosen.emplace(k, i);
+      if (added) continue;
+      auto canonical = [&](size_t j) {
+        std::string name = std::filesystem::path(files[j].first).filename().string();
+        return name == std::string(InputKindName(k)) + ".csv";
+      };
+      size_t keep = it->second, drop = i;
+      if (!canonical(keep) && canonical(i)) std::swap(keep, drop);
+      it->second = keep;
+      ing.Refuse(files[drop].first,
+                 ingest::DisplayPath(files[drop].first) + ": a second " + InputKindName(k) + " register in the same input folder (" +
+                     ingest::DisplayPath(files[keep].first) +
+                     " is taken); a register is one snapshot file: remove or rename this one. Not read");
+    }
     if (st.ok()) st = ing.Prepare();
     for (size_t i = 0; st.ok() && i < files.size(); ++i) st = ing.IngestFile(files[i].first, files[i].second);
     if (st.ok()) st = ing.Finish();

@@ -509,6 +509,29 @@ TEST(StoreIngest, QuarantinedRegisterRowKeepsItsKey) {
   EXPECT_EQ(Count(db, "SELECT withdrawn FROM register_keys WHERE key='REG-1'"), 1);
 }
 
+// Two files of one register in one run (names differing in case) would be two snapshots,
+// the second withdrawing the first: the one named as inputs.md names it is taken, the other
+// is rejected whole (every run, until removed).
+TEST(StoreIngest, SecondFileOfOneRegisterIsRejectedWhole) {
+  TempDir tmp;
+  std::string db = tmp / "s.db";
+  auto store = OpenOrDie(db);
+  Write(tmp / "in/registers/Registrations.csv",
+        std::string(kRegHeader) + "REG-9,2026-11-02,乙,F222222222,B0101,依老人福利法,林,ksw1,救助科,\n");
+  Write(tmp / "in/registers/registrations.csv",
+        std::string(kRegHeader) + "REG-1,2026-11-01,甲,A123456789,B0101,依社會救助法,林,ksw1,救助科,\n");
+  IngestReport rep;
+  ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 10, 23, 59), &rep).ok());
+  EXPECT_EQ(rep.taken, 1);
+  EXPECT_EQ(rep.withdrawn, 0);
+  ASSERT_EQ(rep.rejects.size(), 1u);
+  EXPECT_EQ(rep.rejects[0].file, tmp / "in/registers/Registrations.csv");
+  EXPECT_NE(rep.rejects[0].reason.find("a second registrations register"), std::string::npos) << rep.rejects[0].reason;
+  EXPECT_EQ(Text(db, "SELECT group_concat(key) FROM register_keys"), "REG-1");
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM register_keys WHERE first_seen IS NOT NULL"), 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM quarantine WHERE path LIKE '%Registrations.csv'"), 1);
+}
+
 TEST(StoreIngest, DuplicateRegisterKeyInOneFileIsQuarantined) {
   TempDir tmp;
   auto store = OpenOrDie(tmp / "s.db");
