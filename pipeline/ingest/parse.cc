@@ -314,6 +314,7 @@ Status ParseText(TextSource* text, const std::string& path, InputKind kind, Sink
   Status hs = MapHeader(kind, rec.fields, &map);
   if (!hs.ok()) return Status::AtInput(path, rec.line, 0, hs.message());
 
+  sink->OnHeader(map);
   RowParser parser(map);
   RowError err;
   Scratch scratch;

@@ -13,6 +13,7 @@
 
 #include "core/records.h"
 #include "core/status.h"
+#include "ingest/columns.h"
 
 namespace liaudit::ingest {
 
@@ -44,6 +45,9 @@ class Sink {
   virtual Status OnStaff(const StaffRecord& r, long line, std::string_view raw) = 0;
   virtual Status OnCalendar(const CalendarDay& r, long line, std::string_view raw) = 0;
   virtual void OnReject(const Reject& r) = 0;  // a quarantined row (never dropped)
+  // The file's header, before its first row: lets a sink name the column of a problem it
+  // finds itself (a duplicate key, a conflicting row).
+  virtual void OnHeader(const HeaderMap& /*map*/) {}
 };
 
 // Streams the file (never loads it whole; constant memory for a 150 MB file), detects the encoding

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -204,19 +205,20 @@ std::string CanonOf(const RequestRow& r) {
   Canon(&s, r.subject_name); Canon(&s, r.subject_id);
   return s;
 }
-// Names the first request-level column in which a and b differ.
-const char* RequestDiff(const RequestRow& a, const RequestRow& b) {
-  if (a.unit != b.unit) return "申請單位 (unit)";
-  if (a.applied_on != b.applied_on) return "申請日期 (applied_on)";
-  if (a.applicant != b.applicant) return "申請人 (applicant)";
-  if (a.title != b.title) return "職稱 (title)";
-  if (a.phone != b.phone) return "聯絡電話 (phone)";
-  if (a.fax != b.fax) return "傳真號碼 (fax)";
-  if (a.reason != b.reason) return "查調事由 (reason)";
-  if (a.count != b.count) return "查調筆數 (count)";
-  if (a.review != b.review) return "審核意見 (review)";
-  if (a.decision != b.decision) return "審核結果 (decision)";
-  return nullptr;
+// The first request-level field (request_col) in which a and b differ, or -1.
+int RequestDiff(const RequestRow& a, const RequestRow& b) {
+  namespace c = ingest::request_col;
+  if (a.unit != b.unit) return c::kUnit;
+  if (a.applied_on != b.applied_on) return c::kAppliedOn;
+  if (a.applicant != b.applicant) return c::kApplicant;
+  if (a.title != b.title) return c::kTitle;
+  if (a.phone != b.phone) return c::kPhone;
+  if (a.fax != b.fax) return c::kFax;
+  if (a.reason != b.reason) return c::kReason;
+  if (a.count != b.count) return c::kCount_;
+  if (a.review != b.review) return c::kReview;
+  if (a.decision != b.decision) return c::kDecision;
+  return -1;
 }
 std::string CanonOf(const StaffRecord& r) {
   std::string s;
@@ -225,23 +227,27 @@ std::string CanonOf(const StaffRecord& r) {
   return s;
 }
 
-// Names the fields in which two platform rows differ (never their values: they may hold IDs).
-std::string QueryDiff(const PlatformQuery& a, const PlatformQuery& b) {
+// Names the fields in which two platform rows differ (never their values: they may hold IDs);
+// *first (if given) gets the first of them (platform_col), -1 if none.
+std::string QueryDiff(const PlatformQuery& a, const PlatformQuery& b, int* first = nullptr) {
   std::string d;
-  auto add = [&](bool differs, const char* name) {
+  if (first) *first = -1;
+  namespace c = ingest::platform_col;
+  auto add = [&](bool differs, const char* name, int field) {
     if (!differs) return;
+    if (first && *first < 0) *first = field;
     if (!d.empty()) d += ", ";
     d += name;
   };
-  add(a.query_time != b.query_time, "查詢時間");
-  add(a.agency_code != b.agency_code, "機關代碼");
-  add(a.account != b.account, "查詢者帳號");
-  add(a.querier_name != b.querier_name, "查詢者姓名");
-  add(a.service_code != b.service_code, "服務代碼");
-  add(a.subject_id != b.subject_id, "被查詢人統號");
-  add(a.result != b.result, "查詢結果");
-  add(a.source_ip != b.source_ip, "來源IP");
-  add(a.cert_serial != b.cert_serial, "憑證序號");
+  add(a.query_time != b.query_time, "查詢時間", c::kQueryTime);
+  add(a.agency_code != b.agency_code, "機關代碼", c::kAgencyCode);
+  add(a.account != b.account, "查詢者帳號", c::kAccount);
+  add(a.querier_name != b.querier_name, "查詢者姓名", c::kQuerierName);
+  add(a.service_code != b.service_code, "服務代碼", c::kServiceCode);
+  add(a.subject_id != b.subject_id, "被查詢人統號", c::kSubjectId);
+  add(a.result != b.result, "查詢結果", c::kResult);
+  add(a.source_ip != b.source_ip, "來源IP", c::kSourceIp);
+  add(a.cert_serial != b.cert_serial, "憑證序號", c::kCertSerial);
   return d;
 }
 
@@ -287,6 +293,7 @@ class PipelinedParse : public ingest::Sink {
     for (;;) {
       Batch b;
       if (!p.Pop(&b)) break;
+      if (b.header) target->OnHeader(*b.header);
       for (size_t i = 0; i < kAhead && i < b.rows.size(); ++i) target->Prefetch(b.rows[i].hash);
       for (size_t i = 0; st.ok() && i < b.rows.size(); ++i) {
         if (i + kAhead < b.rows.size()) target->Prefetch(b.rows[i + kAhead].hash);
@@ -311,6 +318,7 @@ class PipelinedParse : public ingest::Sink {
     return Status::OK();
   }
   void OnReject(const Reject& r) override { cur_.rejects.push_back(r); }
+  void OnHeader(const ingest::HeaderMap& map) override { cur_.header = map; }
   Status OnPermission(const PermissionRecord&, long, std::string_view) override { return Unexpected(); }
   Status OnRegistration(const RegistrationRecord&, long, std::string_view) override { return Unexpected(); }
   Status OnRequest(const RequestRow&, long, std::string_view) override { return Unexpected(); }
@@ -327,6 +335,7 @@ class PipelinedParse : public ingest::Sink {
     uint64_t hash;  // HashTxn(q.txn_id), computed on the parser's thread
   };
   struct Batch {
+    std::optional<ingest::HeaderMap> header;  // in the first batch
     std::vector<Row> rows;
     std::vector<Reject> rejects;
   };
@@ -336,7 +345,7 @@ class PipelinedParse : public ingest::Sink {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [&] { return aborted_ || queue_.size() < kMaxBatches; });
     if (aborted_) return Status::Internal("store: ingest aborted");
-    if (!cur_.rows.empty() || !cur_.rejects.empty()) queue_.push_back(std::move(cur_));
+    if (cur_.header || !cur_.rows.empty() || !cur_.rejects.empty()) queue_.push_back(std::move(cur_));
     cur_ = Batch();
     if (last) done_ = true;
     cv_.notify_all();
@@ -492,6 +501,7 @@ class Ingester : public ingest::Sink {
     cal_.push_back({r, line, std::string(raw)});
     return Status::OK();
   }
+  void OnHeader(const ingest::HeaderMap& map) override { header_ = map; }
   void OnReject(const Reject& r) override {
     Status st = AddReject(r);
     if (!st.ok() && sink_status_.ok()) sink_status_ = st;
@@ -512,10 +522,16 @@ class Ingester : public ingest::Sink {
     ++cur_.rejected;
     return Status::OK();
   }
-  Status RejectRow(long line, const std::string& reason, const std::string& raw) {
+  // The 1-based CSV column of `field` in the current file, 0 if it has none.
+  long ColumnOf(int field) const {
+    if (field < 0 || static_cast<size_t>(field) >= header_.column_of.size()) return 0;
+    return header_.column_of[static_cast<size_t>(field)] + 1;
+  }
+  Status RejectRow(long line, const std::string& reason, const std::string& raw, int field = -1) {
     Reject r;
     r.file = cur_.path;
     r.line = line;
+    r.column = ColumnOf(field);
     r.reason = reason;
     r.raw = raw;
     return AddReject(r);
@@ -596,7 +612,8 @@ class Ingester : public ingest::Sink {
       ++cur_.taken;
       return Status::OK();
     }
-    std::string diff = QueryDiff(kept, q);
+    int diff_field = -1;
+    std::string diff = QueryDiff(kept, q, &diff_field);
     if (diff.empty()) {
       ++cur_.duplicates;
       return Status::OK();
@@ -625,7 +642,7 @@ class Ingester : public ingest::Sink {
     return RejectRow(line,
                      "conflict: 交易序號 " + q.txn_id + " is already stored (" + where + ") with a different " + diff +
                          "; the first version is kept and this one quarantined",
-                     std::string(raw));
+                     std::string(raw), diff_field);
   }
 
   Status LoadAccounts() {
@@ -727,6 +744,7 @@ class Ingester : public ingest::Sink {
   std::vector<Buffered<StaffRecord>> staff_;
   std::vector<Buffered<CalendarDay>> cal_;
   std::map<std::string, std::string> refused_;  // path -> why it is not read (Refuse)
+  ingest::HeaderMap header_;                     // of the current file (OnHeader)
 };
 
 Status Ingester::BeginSnapshot(const char* kind) {
@@ -885,7 +903,7 @@ Status Ingester::ApplyPermissions() {
       LIAUDIT_RETURN_IF_ERROR(RejectRow(b.line,
                                         "duplicate 表單編號 (form_no) " + keys[g] + " in the same file (first at line " +
                                             std::to_string(perms_[grouped[g][0]].line) + "); row quarantined",
-                                        b.raw));
+                                        b.raw, ingest::permission_col::kFormNo));
     }
     grouped[g].resize(1);
     groups.push_back({keys[g], grouped[g], GroupSha(perms_, grouped[g]), false});
@@ -937,7 +955,7 @@ Status Ingester::Registration(const RegistrationRecord& r, long line, std::strin
     return RejectRow(line,
                      "duplicate 編號 (reg_no) " + r.reg_no + " in the same file (first at line " +
                          std::to_string(it->second.seen_line) + "); row quarantined",
-                     std::string(raw));
+                     std::string(raw), ingest::registration_col::kRegNo);
   }
   std::string canon = CanonOf(r);
   canon += kRowSep;  // the same hash as a one-row group (GroupSha)
@@ -973,17 +991,19 @@ Status Ingester::ApplyRequests() {
     Group grp{keys[g], grouped[g], GroupSha(reqs_, grouped[g]), false};
     const auto& first = reqs_[grouped[g][0]];
     std::string why;
+    int field = -1;
     for (size_t j = 1; j < grouped[g].size() && why.empty(); ++j) {
       const auto& b = reqs_[grouped[g][j]];
-      if (const char* col = RequestDiff(first.rec, b.rec)) {
-        why = std::string("inconsistent request: 申請單編號 ") + keys[g] + " has a different " + col + " on line " +
-              std::to_string(b.line) + " than on line " + std::to_string(first.line) +
-              "; the whole request is quarantined";
+      field = RequestDiff(first.rec, b.rec);
+      if (field >= 0) {
+        why = "inconsistent request: 申請單編號 " + keys[g] + " has a different " +
+              ingest::ColumnLabel(InputKind::kRequests, field) + " on line " + std::to_string(b.line) +
+              " than on line " + std::to_string(first.line) + "; the whole request is quarantined";
       }
     }
     if (!why.empty()) {
       grp.inconsistent = true;
-      for (size_t i : grouped[g]) LIAUDIT_RETURN_IF_ERROR(RejectRow(reqs_[i].line, why, reqs_[i].raw));
+      for (size_t i : grouped[g]) LIAUDIT_RETURN_IF_ERROR(RejectRow(reqs_[i].line, why, reqs_[i].raw, field));
     }
     groups.push_back(std::move(grp));
   }
@@ -1163,6 +1183,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
   cur_.path = path;
   cur_.kind = InputKindName(kind);
   kind_ = kind;
+  header_ = ingest::HeaderMap();
   file_rejects_.clear();
   perms_.clear();
   reqs_.clear();

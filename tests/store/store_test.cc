@@ -269,6 +269,8 @@ TEST_P(DuplicateConflict, DuplicateIsNoOpConflictIsKeptAndQuarantined) {
   EXPECT_EQ(rep.conflicts, 1);
   ASSERT_EQ(rep.rejects.size(), 1u);
   EXPECT_EQ(rep.rejects[0].line, 3);
+  EXPECT_EQ(rep.rejects[0].column, 2);  // the first column that differs: query_time
+  EXPECT_EQ(Count(db, "SELECT col FROM quarantine WHERE reason LIKE 'conflict:%'"), 2);
   EXPECT_EQ(rep.rejects[0].reason.rfind("conflict: ", 0), 0u) << rep.rejects[0].reason;
   EXPECT_NE(rep.rejects[0].reason.find("查詢時間"), std::string::npos) << rep.rejects[0].reason;
   EXPECT_NE(rep.rejects[0].raw.find("GSP2"), std::string::npos);
@@ -543,6 +545,7 @@ TEST(StoreIngest, DuplicateRegisterKeyInOneFileIsQuarantined) {
   EXPECT_EQ(rep.taken, 1);
   ASSERT_EQ(rep.rejects.size(), 1u);
   EXPECT_EQ(rep.rejects[0].line, 3);
+  EXPECT_EQ(rep.rejects[0].column, 1);  // 編號
   EXPECT_NE(rep.rejects[0].reason.find("duplicate"), std::string::npos);
 }
 
@@ -590,6 +593,7 @@ TEST(StoreDataset, LoadsSmallFolder) {
   for (const auto& r : rep.rejects) {
     EXPECT_NE(r.reason.find("inconsistent request"), std::string::npos) << r.reason;
     EXPECT_NE(r.reason.find("查調筆數"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.column, 6) << r.reason;  // the 查調筆數 column
   }
 
   Period p;
