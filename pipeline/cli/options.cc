@@ -137,6 +137,37 @@ po::options_description CommandOptions(const std::string& cmd) {
   return d;
 }
 
+// Sub-command options in the INI file: `[nightly]` `date = 2026-11-25` is `nightly --date
+// 2026-11-25`. Only the running sub-command's section is used; another sub-command's
+// known options are accepted and ignored (one file serves every job); any other key is
+// an error, as on the command line. Values go into *out as if typed after the command.
+void StoreCommandSections(const std::string& config, const std::string& cmd, const po::parsed_options& parsed,
+                          const po::options_description& specific, po::variables_map* out) {
+  std::vector<std::string> args;
+  for (const po::option& o : parsed.options) {
+    if (!o.unregistered) continue;
+    const size_t dot = o.string_key.find('.');
+    const std::string section = dot == std::string::npos ? "" : o.string_key.substr(0, dot);
+    const std::string name = dot == std::string::npos ? o.string_key : o.string_key.substr(dot + 1);
+    bool known_section = false;
+    for (const Command& c : kCommands) known_section |= section == c.name;
+    if (!known_section || !CommandOptions(section).find_nothrow(name, false))
+      throw po::error("unrecognised option '" + o.string_key + "' in " + config);
+    if (section != cmd) continue;
+    const po::option_description& d = specific.find(name, false);
+    const std::string value = o.value.empty() ? "" : o.value.front();
+    if (d.semantic()->max_tokens() == 0) {  // a switch: true/false
+      if (value == "true" || value == "1" || value == "yes" || value == "on") args.push_back("--" + name);
+      else if (!(value == "false" || value == "0" || value == "no" || value == "off"))
+        throw po::error("'" + o.string_key + " = " + value + "' in " + config + ": expected true or false");
+    } else {
+      args.push_back("--" + name);
+      args.push_back(value);
+    }
+  }
+  po::store(po::command_line_parser(args).options(specific).run(), *out);
+}
+
 std::optional<Date> DateArg(const po::variables_map& vm, const char* name) {
   if (!vm.count(name)) return std::nullopt;
   return ParseDate(vm[name].as<std::string>());
@@ -346,7 +377,13 @@ int LiauditMain(int argc, char** argv) {
       po::options_description in_file;
       in_file.add(common).add(settings);
       // Command line values were stored first, so they win over the file.
-      po::store(po::parse_config_file<char>(config.c_str(), in_file, /*allow_unregistered=*/false), vm);
+      po::parsed_options parsed = po::parse_config_file<char>(config.c_str(), in_file, /*allow_unregistered=*/true);
+      po::store(parsed, vm);  // the registered keys; the others are sub-command options or typos
+      po::variables_map from_sections;
+      StoreCommandSections(config, cmd, parsed, specific, &from_sections);
+      for (auto& [name, value] : from_sections) {
+        if (!vm.count(name) || vm[name].defaulted()) vm.erase(name), vm.emplace(name, value);
+      }
     }
     po::notify(vm);
   } catch (const po::error& e) {

@@ -246,6 +246,32 @@ class Manifest(unittest.TestCase):
 
 
 class CommandLine(unittest.TestCase):
+    def test_every_option_can_come_from_the_ini_file(self):
+        # Settings by section ([rules] ...), sub-command options in the sub-command's section
+        # ([nightly] date = ...); the command line wins; another sub-command's section is
+        # accepted; an unknown key is wrong usage.
+        work = tempfile.mkdtemp(prefix="ini-", dir=WORK)
+        shutil.copytree(os.path.join(WORK, "input"), os.path.join(work, "input"))
+        ini = os.path.join(work, "job.ini")
+        with open(ini, "w", encoding="utf-8") as fh:
+            fh.write("unsigned = true\nno-progress = true\n[rules]\ndaily_query_limit = 7\n"
+                     "[nightly]\ndate = 2026-09-29\n[quarterly]\nquarter = 2026Q3\n[verify]\njson = true\n")
+        liaudit("nightly", "--config", ini, cwd=work)
+        self.assertTrue(os.path.isdir(os.path.join(work, "output/nightly/2026-09-29")))
+        liaudit("nightly", "--config", ini, "--date", "2026-09-28", cwd=work)
+        self.assertTrue(os.path.isdir(os.path.join(work, "output/nightly/2026-09-28")))
+        with open(os.path.join(work, "output/nightly/2026-09-29/manifest.json"), encoding="utf-8") as fh:
+            self.assertEqual(json.load(fh)["settings"]["daily_query_limit"], 7)
+        out = liaudit("verify", "--config", ini, os.path.join(work, "output/nightly/2026-09-29"), check=False).stdout
+        self.assertTrue(out.lstrip().startswith("{"), out)  # [verify] json = true
+        for cmd, bad in [("nightly", "[nightly]\ndat = 2026-09-29\n"), ("verify", "[verify]\njson = maybe\n"),
+                         ("nightly", "[nightlyx]\ndate = 1\n")]:
+            with open(ini, "w", encoding="utf-8") as fh:
+                fh.write(bad)
+            p = liaudit(cmd, "--config", ini, cwd=work, check=False)
+            self.assertEqual(p.returncode, 2, bad)
+            self.assertIn("job.ini", p.stderr, bad)
+
     def test_usage_errors_exit_2(self):
         self.assertEqual(liaudit("nightly", "--date", "2026-02-30", check=False).returncode, 2)
         self.assertEqual(liaudit("frobnicate", check=False).returncode, 2)
