@@ -328,10 +328,30 @@ double Document::TextHeight(std::string_view utf8, double width, const TextStyle
 
 namespace {
 
+// Appends the low 16 bits of `u` as 4 hex digits (a 2-byte CID, a UTF-16 code unit).
+void AppendHex4(std::string* out, uint32_t u) {
+  static const char* hex = "0123456789ABCDEF";
+  char h[4] = {hex[(u >> 12) & 15], hex[(u >> 8) & 15], hex[(u >> 4) & 15], hex[u & 15]};
+  out->append(h, 4);
+}
+
+// Appends `cp` as UTF-16BE hex digits (a surrogate pair above the BMP).
+void AppendUtf16Hex(std::string* out, char32_t cp) {
+  if (cp > 0xFFFF) {
+    uint32_t v = static_cast<uint32_t>(cp) - 0x10000;
+    AppendHex4(out, 0xD800 + (v >> 10));
+    AppendHex4(out, 0xDC00 + (v & 0x3FF));
+  } else {
+    AppendHex4(out, static_cast<uint32_t>(cp));
+  }
+}
+
 // Emits one line of shaped text at (x, baseline) in PDF space; runs split by face.
+// render_mode is the text rendering mode in force (0, or 2 for bold), restored after the
+// invisible stand-in of a missing character.
 void EmitLine(Document::Impl* I, std::string* out, const std::vector<ShapedChar>& s, size_t b, size_t e,
-              double x, double y, double size, double char_spacing, const std::string& doc_name,
-              std::vector<Box>* boxes) {
+              double x, double y, double size, double char_spacing, int render_mode,
+              const std::string& doc_name, std::vector<Box>* boxes) {
   if (b >= e) return;
   *out += "BT\n";
   if (char_spacing != 0) {
@@ -341,7 +361,6 @@ void EmitLine(Document::Impl* I, std::string* out, const std::vector<ShapedChar>
   int cur_face = -2;
   double pen = x;
   bool in_str = false;
-  static const char* hex = "0123456789ABCDEF";
   for (size_t i = b; i < e; ++i) {
     const ShapedChar& c = s[i];
     if (!c.g) continue;
@@ -358,6 +377,34 @@ void EmitLine(Document::Impl* I, std::string* out, const std::vector<ShapedChar>
         std::string ch;
         AppendUtf8(&ch, c.cp);
         I->warnings.push_back(doc_name + ": no font has " + cpb + " '" + ch + "' (drawn as a box)");
+      }
+      // The box is a path, which text extraction never sees, so a name with a 造字 would
+      // read back as a different name. The text layer gets an invisible ideographic space
+      // (one em, where the box is) inside a /Span whose /ActualText is the character, so
+      // pdftotext (poppler) gives back the code point itself; a reader that ignores
+      // ActualText sees a space. ToUnicode cannot say it without one glyph per missing
+      // character (docs/pdf.md).
+      const Glyph* mark = &I->fonts.Lookup(U'\u3000');
+      char32_t mark_cp = U'\u3000';
+      if (mark->face < 0) {
+        mark = &I->fonts.Lookup(U' ');
+        mark_cp = U' ';
+      }
+      if (mark->face >= 0) {
+        I->fonts.Use(*mark, mark_cp);
+        *out += "/Span <</ActualText <FEFF";
+        AppendUtf16Hex(out, c.cp);
+        *out += ">>> BDC 3 Tr /F";
+        *out += std::to_string(mark->face);
+        *out += ' ';
+        Nums(out, {size});
+        *out += "Tf 1 0 0 1 ";
+        Nums(out, {pen, y});
+        *out += "Tm <";
+        AppendHex4(out, mark->gid);
+        *out += "> Tj ";
+        *out += std::to_string(render_mode);
+        *out += " Tr EMC\n";
       }
       pen += adv + char_spacing;
       cur_face = -2;  // force a new positioning after the gap
@@ -376,9 +423,7 @@ void EmitLine(Document::Impl* I, std::string* out, const std::vector<ShapedChar>
       in_str = true;
       cur_face = c.g->face;
     }
-    uint32_t g = c.g->gid;
-    char h[4] = {hex[(g >> 12) & 15], hex[(g >> 8) & 15], hex[(g >> 4) & 15], hex[g & 15]};
-    out->append(h, 4);
+    AppendHex4(out, c.g->gid);
     pen += adv + char_spacing;
   }
   if (in_str) *out += "> Tj\n";
@@ -440,7 +485,7 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
     }
     // CJK faces put ideographs between about -0.12 and 0.88 em: centre that in the line.
     double baseline = top + static_cast<double>(li) * lh + (lh - size) / 2 + size * 0.88;
-    EmitLine(I, &out, s, l.begin, l.end, x, h_ - baseline, size, cs, I->info.name, &boxes);
+    EmitLine(I, &out, s, l.begin, l.end, x, h_ - baseline, size, cs, st.bold ? 2 : 0, I->info.name, &boxes);
   }
   if (st.bold) out += "0 Tr\n";
   if (!IsBlack(st.color)) out += "0 g\n";
@@ -461,7 +506,7 @@ double Canvas::TextAt(double x, double baseline_y, std::string_view utf8, double
   for (auto& c : s) w += Advance(c);
   if (!IsBlack(color)) SetFill(&content_, color);
   std::vector<Box> boxes;
-  EmitLine(I, &content_, s, 0, s.size(), x, h_ - baseline_y, size, 0, I->info.name, &boxes);
+  EmitLine(I, &content_, s, 0, s.size(), x, h_ - baseline_y, size, 0, 0, I->info.name, &boxes);
   if (!IsBlack(color)) content_ += "0 g\n";
   for (auto& b : boxes) {
     content_ += "q 0.6 w ";

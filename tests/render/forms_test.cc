@@ -164,6 +164,7 @@ TEST(FormsTest, Form2With25LinesIsThreePagesWithHeadersAndBoxForPua) {
   ExpectText(t, "第3頁，共3頁");
   ExpectText(t, "R1150025");
   ExpectText(t, "陳𠀋文");
+  ExpectText(t, "王\xEE\x80\x80華");  // the box extracts as its code point
   ExpectText(t, "115/07/02");
   ExpectText(t, "期間：115年7月1日至115年9月30日");
   // 編號 1..10 on every page as on the seed, the registration number under it.

@@ -111,6 +111,7 @@ TEST(RenderTest, SampleDocumentIsCleanAndExtractable) {
   std::string text = TextOf(path);
   EXPECT_NE(text.find(NoSpace("勞保查詢系統使用紀錄檢查結果報告")), std::string::npos) << text;
   EXPECT_NE(text.find("𠮟"), std::string::npos) << text;
+  EXPECT_NE(text.find("私用字\xEE\x80\x80，"), std::string::npos) << text;
   EXPECT_NE(text.find("☐未勾選☑已勾選"), std::string::npos) << text;
   EXPECT_NE(text.find("第1頁，共3頁"), std::string::npos) << text;
   EXPECT_EQ(r.pages, PageCount(path));
@@ -152,6 +153,43 @@ TEST(RenderTest, FallbackFacesDrawTheRightGlyphs) {
   EXPECT_EQ(QpdfCheck(path, &out), 0) << out;
   EXPECT_NE(TextOf(path).find("가나다ㄱㄴ①✓→€★中文𠮟한국어테스트～㈱"), std::string::npos) << TextOf(path);
   liaudit::testing::ExpectMatchesGolden(path, "fallback");
+}
+
+// Regression: a private-use (造字) character no face has is drawn as a box, and pdftotext
+// must still give back that code point, or "蕭惠<U+E2D4>" reads as "蕭惠", another person.
+// Plain, bold, coloured and TextAt text; BMP PUA and a plane-16 one (surrogates; TW-Kai Plus
+// has glyphs in plane 15).
+TEST(RenderTest, PuaCharacterDrawnAsBoxExtractsAsItself) {
+  std::string path = TmpDir() + "/pua.pdf";
+  auto doc = TheEngine().NewDocument({"造字", "", "pua.pdf"});
+  Canvas& c = doc->NewPage();
+  TextStyle st;
+  c.Text(Box{50, 50, 300, 20}, "姓名：蕭惠\uE2D4，身分證字號A123456789", st);
+  TextStyle bold = st;
+  bold.bold = true;
+  bold.color = Color{0.8, 0.1, 0.1};
+  c.Text(Box{50, 80, 300, 20}, "林\uF8A1\uE2D4美", bold);
+  c.TextAt(50, 130, "\U00100ABC陳", 12);
+  PdfResult r;
+  ASSERT_TRUE(doc->Finish(path, &r).ok());
+  std::string text = TextOf(path);
+  EXPECT_NE(text.find("姓名：蕭惠\uE2D4，身分證字號A123456789"), std::string::npos) << text;
+  EXPECT_NE(text.find("林\uF8A1\uE2D4美"), std::string::npos) << text;
+  EXPECT_NE(text.find("\U00100ABC陳"), std::string::npos) << text;
+  ASSERT_EQ(r.warnings.size(), 3u);
+  EXPECT_NE(r.warnings[0].find("pua.pdf: no font has U+E2D4"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("(drawn as a box)"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[1].find("U+F8A1"), std::string::npos) << r.warnings[1];
+  EXPECT_NE(r.warnings[2].find("U+100ABC"), std::string::npos) << r.warnings[2];
+  std::string out;
+  EXPECT_EQ(QpdfCheck(path, &out), 0) << out;
+  std::string fonts;
+  EXPECT_TRUE(AllFontsEmbeddedSubset(path, &fonts)) << fonts;
+  // The box is still drawn: one stroked rectangle per missing character.
+  std::string content = liaudit::testing::Run("qpdf --qdf --object-streams=disable '" + path + "' -");
+  size_t boxes = 0;
+  for (size_t p = content.find("re S Q"); p != std::string::npos; p = content.find("re S Q", p + 1)) ++boxes;
+  EXPECT_EQ(boxes, 4u);
 }
 
 TEST(RenderTest, WrapsCjkAndKeepsClosingPunctuation) {
