@@ -326,7 +326,8 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   m["warnings"] = warnings;
   m["signing"] = {{"signed", signer != nullptr},
                   {"signer", signer ? signer->SubjectCommonName() : std::string()},
-                  {"subfilter", signer ? (opts.signing.subfilter == "pkcs7" ? "adbe.pkcs7.detached" : "ETSI.CAdES.detached") : ""}};
+                  {"subfilter", signer ? (opts.signing.subfilter == "pkcs7" ? "adbe.pkcs7.detached" : "ETSI.CAdES.detached") : ""},
+                  {"manifest_signature", signer ? sign::kManifestSignatureFile : ""}};
 
   std::string previous;
   LIAUDIT_RETURN_IF_ERROR(store->LastManifestHash(&previous));
@@ -344,7 +345,14 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
 
   // Replace, never throw: a text that is not UTF-8 must not fail a finished job.
   std::string text = m.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
-  LIAUDIT_RETURN_IF_ERROR(folder->Commit(text));
+  // The manifest's own signature (manifest.json.p7s), made before the folder is committed
+  // so that a committed signed job never lacks it.
+  std::string manifest_signature;
+  if (signer) {
+    Status st = signer->SignDetached(text, kNoTime, &manifest_signature);
+    if (!st.ok()) return st.Prepend("signing manifest.json");
+  }
+  LIAUDIT_RETURN_IF_ERROR(folder->Commit(text, manifest_signature));
   job.status = "ok";
   job.finished = NowLocal();
   job.manifest_sha256 = Sha256OfString(text);

@@ -1,6 +1,7 @@
 #include "jobs/job_folder.h"
 
 #include "ingest/parse.h"
+#include "sign/sign.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -160,7 +161,7 @@ Status JobFolder::ListOutputs(std::vector<OutputFile>* out) const {
   for (fs::recursive_directory_iterator it(temp_dir_, ec), end; it != end && !ec; it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     std::string rel = fs::relative(it->path(), temp_dir_).generic_string();
-    if (rel == "manifest.json") continue;
+    if (rel == "manifest.json" || rel == sign::kManifestSignatureFile) continue;
     OutputFile f;
     f.path = rel;
     f.bytes = static_cast<long long>(it->file_size());
@@ -172,8 +173,12 @@ Status JobFolder::ListOutputs(std::vector<OutputFile>* out) const {
   return Status::OK();
 }
 
-Status JobFolder::Commit(const std::string& manifest_text) {
+Status JobFolder::Commit(const std::string& manifest_text, const std::string& manifest_signature) {
   LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic((fs::path(temp_dir_) / "manifest.json").string(), manifest_text));
+  if (!manifest_signature.empty()) {
+    LIAUDIT_RETURN_IF_ERROR(
+        WriteFileAtomic((fs::path(temp_dir_) / sign::kManifestSignatureFile).string(), manifest_signature));
+  }
   LIAUDIT_RETURN_IF_ERROR(FsyncPath(temp_dir_));
   std::error_code ec;
   std::string previous = final_dir_ + ".previous";

@@ -29,10 +29,13 @@ class JobFolder {
   // Absolute path of `rel` inside the temporary folder; creates its parent folders.
   std::string PathFor(const std::string& rel);
 
-  // Lists every file written so far with SHA-256 and size (sorted by path).
+  // Lists every file written so far with SHA-256 and size (sorted by path), except
+  // manifest.json and its signature manifest.json.p7s.
   Status ListOutputs(std::vector<OutputFile>* out) const;
-  // Writes `manifest_text` as manifest.json, fsyncs, and renames into place.
-  Status Commit(const std::string& manifest_text);
+  // Writes `manifest_text` as manifest.json and, when `manifest_signature` is not empty,
+  // that (the DER of its detached signature) as manifest.json.p7s, both into the
+  // temporary folder; fsyncs, and renames the folder into place.
+  Status Commit(const std::string& manifest_text, const std::string& manifest_signature);
 
  private:
   JobFolder() = default;

@@ -13,6 +13,12 @@
 
 namespace liaudit::sign {
 
+// A signed job folder holds, beside its manifest.json, this file: the detached CMS
+// signature (DER, made by Signer::SignDetached) of manifest.json's exact bytes. It is
+// the one file of a job folder that manifest.json does not list (it cannot list its
+// own signature); `verify` checks it like a PDF signature. --unsigned jobs have none.
+inline constexpr char kManifestSignatureFile[] = "manifest.json.p7s";
+
 struct SignerConfig {
   std::string pkcs12_path;                            // settings: signing.pkcs12
   std::string password_env = "LIAUDIT_P12_PASSWORD";  // env var holding the password, or
@@ -36,10 +42,10 @@ class Signer {
   LocalTime NotAfter() const;
   bool cades() const;
 
-  // Makes the detached CMS SignedData (DER) over `data` (already the byte-range
-  // content, i.e. the PDF without its /Contents hex). signing_time is Taipei local;
-  // kNoTime = the real wall clock.
-  // Exposed for the PDF writer below and for tests; most callers want SignPdfFile.
+  // Makes the detached CMS SignedData (DER) over `data`: the byte-range content of a
+  // PDF (the file without its /Contents hex), or a whole file such as manifest.json
+  // (kManifestSignatureFile). signing_time is Taipei local; kNoTime = the real wall
+  // clock. For a PDF, callers want SignPdfFile.
   Status SignDetached(const std::string& data, LocalTime signing_time, std::string* der) const;
   // The largest DER SignDetached can produce for this signer, with headroom for a
   // later RFC 3161 timestamp token in the unsigned attributes.

@@ -20,6 +20,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <utility>
+#include <vector>
+
+#include "sign/sign.h"
 
 namespace liaudit::sign {
 namespace {
@@ -196,10 +200,42 @@ std::string CommonName(X509* cert) {
   return out;
 }
 
-// Checks the CMS in `der` against the byte ranges of `pdf`; fills digest_ok,
-// signer, signing_time, chain_ok and problems.
-void CheckCms(const std::string& pdf, const SigLocation& loc, const std::string& der, X509_STORE* store,
-              PdfVerdict* v) {
+// The signed content as pieces (a PDF's two byte ranges, or one whole file), so a
+// large PDF is never copied to be digested.
+using Pieces = std::vector<std::pair<const char*, size_t>>;
+
+// What a detached signature is over, and how to word its problems.
+struct CmsTarget {
+  Pieces content;
+  bool zero_padding = false;  // the DER sits in a PDF's reserved /Contents room: zeros may follow it
+  bool cades = false;         // ETSI.CAdES.detached: the signing-certificate attribute is required
+  std::string changed;        // "the document was changed after signing"
+  std::string digest_of;      // "the digest of the signed byte ranges"
+};
+
+// What CheckCms found; the caller copies it into its verdict.
+struct CmsCheck {
+  bool digest_ok = false;      // messageDigest matches the content and the signature verifies
+  bool chain_ok = false;
+  bool chain_checked = false;
+  std::string signer, signing_time;
+  std::vector<std::string> problems;
+};
+
+template <typename Verdict>
+void TakeCmsCheck(CmsCheck&& c, Verdict* v) {
+  v->digest_ok = c.digest_ok;
+  v->chain_ok = c.chain_ok;
+  v->chain_checked = c.chain_checked;
+  v->signer = std::move(c.signer);
+  v->signing_time = std::move(c.signing_time);
+  for (std::string& p : c.problems) v->problems.push_back(std::move(p));
+}
+
+// Checks the detached CMS in `der` against `target.content`: the digest, the
+// signature over the signed attributes, the signer, the signing time and, with a
+// store of trust anchors, the certificate chain at the signing time.
+void CheckCms(const CmsTarget& target, const std::string& der, X509_STORE* store, CmsCheck* v) {
   ERR_clear_error();
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
   CMS_ContentInfo* cms = d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size()));
@@ -208,11 +244,17 @@ void CheckCms(const std::string& pdf, const SigLocation& loc, const std::string&
     v->problems.push_back("the signature contents are not a valid CMS structure (altered or corrupt)");
     return;
   }
-  // Anything after the DER must be the zero padding of the reserved room; other
-  // bytes there mean the /Contents string was edited.
+  // In a PDF, anything after the DER must be the zero padding of the reserved room;
+  // other bytes there mean the /Contents string was edited. A signature file holds
+  // the DER alone.
   size_t used = static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(der.data()));
-  if (std::any_of(der.begin() + static_cast<std::ptrdiff_t>(used), der.end(), [](char c) { return c != 0; })) {
-    v->problems.push_back("the signature contents were altered (non-zero bytes after the CMS structure)");
+  if (target.zero_padding) {
+    if (std::any_of(der.begin() + static_cast<std::ptrdiff_t>(used), der.end(), [](char c) { return c != 0; })) {
+      v->problems.push_back("the signature contents were altered (non-zero bytes after the CMS structure)");
+    }
+  } else if (used != der.size()) {
+    v->problems.push_back("the signature file was altered (" + std::to_string(der.size() - used) +
+                          " bytes after the CMS structure)");
   }
   STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
   CMS_SignerInfo* si = infos != nullptr && sk_CMS_SignerInfo_num(infos) == 1 ? sk_CMS_SignerInfo_value(infos, 0) : nullptr;
@@ -241,8 +283,7 @@ void CheckCms(const std::string& pdf, const SigLocation& loc, const std::string&
     if (md != nullptr) {
       EVP_MD_CTX* ctx = EVP_MD_CTX_new();
       EVP_DigestInit_ex(ctx, md, nullptr);
-      EVP_DigestUpdate(ctx, pdf.data(), static_cast<size_t>(loc.range[1]));
-      EVP_DigestUpdate(ctx, pdf.data() + loc.range[2], static_cast<size_t>(loc.range[3]));
+      for (const auto& piece : target.content) EVP_DigestUpdate(ctx, piece.first, piece.second);
       EVP_DigestFinal_ex(ctx, digest, &digest_len);
       EVP_MD_CTX_free(ctx);
     } else {
@@ -261,22 +302,22 @@ void CheckCms(const std::string& pdf, const SigLocation& loc, const std::string&
       bool sig_valid = CMS_SignerInfo_verify(si) == 1;
       ERR_clear_error();
       if (md != nullptr && !digest_match) {
-        v->problems.push_back("the document was changed after signing: the digest of the signed byte ranges does not "
-                              "match the signature's messageDigest");
+        v->problems.push_back(target.changed + ": " + target.digest_of +
+                              " does not match the signature's messageDigest");
       }
       if (!sig_valid) v->problems.push_back("the cryptographic signature does not verify with the signer's certificate");
       v->digest_ok = digest_match && sig_valid;
     } else {
       // Plain PKCS#7 without signed attributes: the signature is over the content itself.
-      std::string content = pdf.substr(0, static_cast<size_t>(loc.range[1])) +
-                            pdf.substr(static_cast<size_t>(loc.range[2]), static_cast<size_t>(loc.range[3]));
+      std::string content;
+      for (const auto& piece : target.content) content.append(piece.first, piece.second);
       BIO* bio = BIO_new_mem_buf(content.data(), static_cast<int>(content.size()));
       v->digest_ok = CMS_verify(cms, nullptr, nullptr, bio, nullptr, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
       ERR_clear_error();
       BIO_free(bio);
-      if (!v->digest_ok) v->problems.push_back("the document was changed after signing (signature does not verify)");
+      if (!v->digest_ok) v->problems.push_back(target.changed + " (signature does not verify)");
     }
-    if (v->subfilter == "ETSI.CAdES.detached" && SignedAttr(si, NID_id_smime_aa_signingCertificateV2) == nullptr &&
+    if (target.cades && SignedAttr(si, NID_id_smime_aa_signingCertificateV2) == nullptr &&
         SignedAttr(si, NID_id_smime_aa_signingCertificate) == nullptr) {
       v->problems.push_back("ETSI.CAdES.detached signature lacks the signing-certificate attribute");
     }
@@ -360,12 +401,47 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
     }
   }
   if (hi >= 0) der += static_cast<char>(hi * 16);
-  CheckCms(pdf, loc, der, store, v);
+  CmsTarget target;
+  target.content = {{pdf.data(), static_cast<size_t>(r[1])}, {pdf.data() + r[2], static_cast<size_t>(r[3])}};
+  target.zero_padding = true;
+  target.cades = v->subfilter == "ETSI.CAdES.detached";
+  target.changed = "the document was changed after signing";
+  target.digest_of = "the digest of the signed byte ranges";
+  CmsCheck check;
+  CheckCms(target, der, store, &check);
+  TakeCmsCheck(std::move(check), v);
   if (v->signing_time.empty()) {
     std::string m = LiteralAfter(loc.dict, "/M");
     if (!m.empty()) v->signing_time = PdfDateString(m);
   }
   v->ok = v->problems.empty() && v->digest_ok && v->covers_whole_file && (store == nullptr || v->chain_ok);
+  return Status::OK();
+}
+
+// manifest.json's signature: manifest.json.p7s beside it, a detached CMS over the
+// manifest's exact bytes. `signed_job` is what the manifest says of its job (false
+// for --unsigned), only to word a missing signature.
+Status VerifyManifestSignature(const std::string& dir, const std::string& manifest, bool signed_job, bool present,
+                               X509_STORE* store, ManifestSignatureVerdict* v) {
+  v->path = kManifestSignatureFile;
+  v->checked = true;
+  v->present = present;
+  if (!present) {
+    v->problems.push_back(signed_job ? "manifest.json is not signed: " + v->path + " is missing"
+                                     : "manifest.json is not signed (the job ran with --unsigned)");
+    return Status::OK();
+  }
+  const std::string path = (fs::path(dir) / v->path).string();
+  std::string der;
+  if (!ReadWholeFile(path, &der)) return Status::IoError("verify: cannot read " + path);
+  CmsTarget target;
+  target.content = {{manifest.data(), manifest.size()}};
+  target.changed = "manifest.json was changed after signing";
+  target.digest_of = "its digest";
+  CmsCheck check;
+  CheckCms(target, der, store, &check);
+  TakeCmsCheck(std::move(check), v);
+  v->ok = v->problems.empty() && v->digest_ok && (store == nullptr || v->chain_ok);
   return Status::OK();
 }
 
@@ -423,6 +499,14 @@ Status VerifyFolder(const std::string& dir, const VerifyOptions& options, Folder
     return Status::IoError("verify: cannot read " + manifest_path);
   } else {
     nlohmann::json m = nlohmann::json::parse(text, nullptr, false);
+    // Signed unless the manifest itself says the job ran with --unsigned.
+    bool signed_job = true;
+    if (m.is_object() && m.contains("signing") && m["signing"].is_object() && m["signing"].contains("signed") &&
+        m["signing"]["signed"].is_boolean()) {
+      signed_job = m["signing"]["signed"].get<bool>();
+    }
+    LIAUDIT_RETURN_IF_ERROR(VerifyManifestSignature(dir, text, signed_job, present.count(kManifestSignatureFile) != 0,
+                                                    trust.store, &out->manifest_signature));
     if (m.is_discarded() || !m.is_object() || !m.contains("outputs") || !m["outputs"].is_array()) {
       out->problems.push_back(manifest_path + ": not valid JSON with an \"outputs\" array");
     } else {
@@ -457,12 +541,14 @@ Status VerifyFolder(const std::string& dir, const VerifyOptions& options, Folder
         if (!size_ok || Sha256Hex(data) != want) out->altered.push_back(rel);
       }
       for (const std::string& rel : present) {
-        if (rel != "manifest.json" && listed.count(rel) == 0) out->extra.push_back(rel);
+        // manifest.json.p7s cannot be listed in the manifest it signs.
+        if (rel != "manifest.json" && rel != kManifestSignatureFile && listed.count(rel) == 0) out->extra.push_back(rel);
       }
     }
   }
   bool pdfs_ok = std::all_of(out->pdfs.begin(), out->pdfs.end(), [](const PdfVerdict& v) { return v.ok; });
-  out->ok = pdfs_ok && out->missing.empty() && out->extra.empty() && out->altered.empty() && out->problems.empty();
+  out->ok = pdfs_ok && out->manifest_signature.ok && out->missing.empty() && out->extra.empty() &&
+            out->altered.empty() && out->problems.empty();
   return Status::OK();
 }
 
@@ -482,6 +568,20 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
                            {"signing_time", v.signing_time},
                            {"subfilter", v.subfilter},
                            {"problems", v.problems}});
+    }
+    const ManifestSignatureVerdict& ms = f.manifest_signature;
+    if (ms.checked) {
+      j["manifest_signature"] = {{"path", ms.path},
+                                 {"present", ms.present},
+                                 {"ok", ms.ok},
+                                 {"digest_ok", ms.digest_ok},
+                                 {"chain_checked", ms.chain_checked},
+                                 {"chain_ok", ms.chain_ok},
+                                 {"signer", ms.signer},
+                                 {"signing_time", ms.signing_time},
+                                 {"problems", ms.problems}};
+    } else {
+      j["manifest_signature"] = nullptr;  // a single PDF, or no readable manifest.json
     }
     j["missing"] = f.missing;
     j["extra"] = f.extra;
@@ -503,15 +603,30 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
     for (const std::string& p : v.problems) out << "\n      - " << p;
     out << "\n";
   }
+  const ManifestSignatureVerdict& ms = f.manifest_signature;
+  if (ms.checked) {
+    out << (ms.ok ? "OK    " : "FAIL  ") << "manifest.json (signature " << ms.path << ")";
+    if (!ms.signer.empty()) out << "\n      signed by " << ms.signer;
+    if (!ms.signing_time.empty()) out << " at " << ms.signing_time;
+    if (ms.digest_ok) out << "\n      signature intact, covers the whole file";
+    if (ms.present) {
+      out << "\n      certificate chain: "
+          << (!ms.chain_checked ? "not checked (no trust anchors given)" : ms.chain_ok ? "trusted" : "NOT trusted");
+    }
+    for (const std::string& p : ms.problems) out << "\n      - " << p;
+    out << "\n";
+  }
   for (const std::string& m : f.missing) out << "MISSING " << m << " (listed in manifest.json, not present)\n";
   for (const std::string& m : f.extra) out << "EXTRA   " << m << " (present, not listed in manifest.json)\n";
   for (const std::string& m : f.altered) out << "ALTERED " << m << " (SHA-256 or size differs from manifest.json)\n";
   for (const std::string& p : f.problems) out << "PROBLEM " << p << "\n";
   if (f.ok) {
-    out << "Everything verifies: " << f.pdfs.size() << " signed PDF(s) intact.\n";
+    out << "Everything verifies: " << (ms.checked ? "manifest.json signed, " : "") << f.pdfs.size()
+        << " signed PDF(s) intact.\n";
   } else {
-    out << "NOT VERIFIED: " << bad_pdfs << " of " << f.pdfs.size() << " PDF(s) failed, " << f.missing.size()
-        << " missing, " << f.extra.size() << " extra, " << f.altered.size() << " altered file(s).\n";
+    out << "NOT VERIFIED: " << (ms.checked && !ms.ok ? "manifest.json's signature failed, " : "") << bad_pdfs
+        << " of " << f.pdfs.size() << " PDF(s) failed, " << f.missing.size() << " missing, " << f.extra.size()
+        << " extra, " << f.altered.size() << " altered file(s).\n";
   }
   return f.ok ? 0 : 1;
 }

@@ -3,7 +3,8 @@
 // For a PDF: the last signature's /ByteRange and /Contents, whether the byte range
 // covers the whole file, the digest over it, the CMS signature, signer, signing
 // time and (when trust anchors are given) the certificate chain. For a job folder:
-// every PDF, and every file of manifest.json against its SHA-256 and size.
+// every PDF, manifest.json's own signature (manifest.json.p7s, checked the same way),
+// and every file of manifest.json against its SHA-256 and size.
 #pragma once
 #include <ostream>
 #include <string>
@@ -26,11 +27,26 @@ struct PdfVerdict {
   std::vector<std::string> problems;  // plain English, one per problem; empty when ok
 };
 
+// manifest.json's detached signature (kManifestSignatureFile in sign.h).
+struct ManifestSignatureVerdict {
+  std::string path = "manifest.json.p7s";  // relative to the folder
+  bool checked = false;            // a folder with a readable manifest.json (false for a single PDF)
+  bool present = false;            // manifest.json.p7s exists
+  bool ok = false;                 // present and everything below verified (chain only when anchors given)
+  bool digest_ok = false;          // CMS signature valid over manifest.json's exact bytes
+  bool chain_ok = false;           // signer chains to a trust anchor (false when none given)
+  bool chain_checked = false;      // trust anchors were given, so chain_ok means something
+  std::string signer;              // signer certificate's CN, UTF-8
+  std::string signing_time;        // "YYYY-MM-DD HH:MM:SS +08:00" (Taipei) from the CMS
+  std::vector<std::string> problems;  // plain English, one per problem; empty when ok
+};
+
 struct FolderVerdict {
   bool ok = false;
   std::vector<PdfVerdict> pdfs;       // every *.pdf under the folder, sorted by path
+  ManifestSignatureVerdict manifest_signature;
   std::vector<std::string> missing;   // listed in manifest.json, absent (relative paths)
-  std::vector<std::string> extra;     // present, not listed (manifest.json itself excluded)
+  std::vector<std::string> extra;     // present, not listed (manifest.json and manifest.json.p7s excluded)
   std::vector<std::string> altered;   // SHA-256 or size differs from manifest.json
   std::vector<std::string> problems;  // folder-level problems (no/bad manifest.json, ...)
 };
@@ -45,10 +61,13 @@ struct VerifyOptions {
 // bad trust anchors); a bad signature is a verdict with ok=false and problems.
 Status VerifyPdf(const std::string& path, const VerifyOptions& options, PdfVerdict* out);
 
-// A job folder: every PDF's signature, and every file listed in manifest.json
-// ("outputs": [{"path": relative path, "sha256": hex, "bytes": n}, ...]) against its
-// SHA-256; missing files (listed, absent), extra files (present, unlisted;
-// manifest.json itself excluded), altered files. `dir` may also be a single PDF.
+// A job folder: every PDF's signature; manifest.json's signature (manifest.json.p7s:
+// its CMS over manifest.json's bytes, signer and chain as for a PDF; a missing one is a
+// problem, also for an --unsigned job, whose PDFs fail likewise); and every file listed
+// in manifest.json ("outputs": [{"path": relative path, "sha256": hex, "bytes": n}, ...])
+// against its SHA-256: missing files (listed, absent), extra files (present, unlisted;
+// manifest.json and manifest.json.p7s at the top of the folder excluded), altered files.
+// `dir` may also be a single PDF.
 Status VerifyFolder(const std::string& dir, const VerifyOptions& options, FolderVerdict* out);
 
 // For the CLI: prints plain text (or JSON with json=true) and returns the exit

@@ -134,6 +134,53 @@ class SignedPdfs(unittest.TestCase):
         self.assertIn("review.pdf", p.stdout + p.stderr)
         shutil.rmtree(copy)
 
+    def test_verify_catches_an_edited_manifest(self):
+        # Regression: manifest.json of one job folder edited (its counts), every output file
+        # untouched, verified as "Everything verifies"; only verify --chain noticed.
+        copy = os.path.join(WORK, "edited-manifest")
+        shutil.copytree(os.path.join(WORK, "output/nightly/2026-09-30"), copy)
+        self.assertTrue(os.path.isfile(os.path.join(copy, "manifest.json.p7s")))
+        p = liaudit("verify", copy, check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("OK    manifest.json", p.stdout)
+        j = json.loads(liaudit("verify", "--json", copy).stdout)
+        self.assertTrue(j["manifest_signature"]["ok"], j["manifest_signature"])
+        self.assertTrue(j["manifest_signature"]["chain_ok"], j["manifest_signature"])
+        path = os.path.join(copy, "manifest.json")
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        n = json.loads(text)["counts"]["findings"]
+        edited = text.replace('"findings": %d,' % n, '"findings": %d,' % (n + 2), 1)
+        self.assertNotEqual(edited, text)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(edited)
+        p = liaudit("verify", copy, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("FAIL  manifest.json", p.stdout)
+        self.assertIn("manifest.json was changed after signing", p.stdout)
+        j = json.loads(liaudit("verify", "--json", copy, check=False).stdout)
+        self.assertFalse(j["ok"])
+        self.assertFalse(j["manifest_signature"]["ok"])
+        self.assertEqual(j["altered"], [])
+        # Removing the signature does not help.
+        os.remove(os.path.join(copy, "manifest.json.p7s"))
+        p = liaudit("verify", copy, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("manifest.json is not signed", p.stdout)
+        shutil.rmtree(copy)
+
+    def test_unsigned_job_verify_says_the_manifest_is_not_signed(self):
+        out = os.path.join(WORK, "out-unsigned")
+        liaudit("nightly", "--date", "2026-09-29", "--output", out, "--db", os.path.join(out, "liaudit.sqlite"),
+                "--unsigned")
+        folder = os.path.join(out, "nightly/2026-09-29")
+        self.assertFalse(os.path.exists(os.path.join(folder, "manifest.json.p7s")))
+        p = liaudit("verify", folder, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("manifest.json is not signed (the job ran with --unsigned)", p.stdout)
+        self.assertNotIn("EXTRA", p.stdout)
+        shutil.rmtree(out)
+
 
 class Workbooks(unittest.TestCase):
     def load(self, rel):
@@ -231,8 +278,9 @@ class Manifest(unittest.TestCase):
             self.assertEqual(hashlib.sha256(data).hexdigest(), o["sha256"])
             self.assertEqual(len(data), o["bytes"])
         on_disk = {os.path.relpath(p, folder) for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True)
-                   if os.path.isfile(p)} - {"manifest.json"}
+                   if os.path.isfile(p)} - {"manifest.json", "manifest.json.p7s"}
         self.assertEqual(listed, on_disk)
+        self.assertTrue(os.path.isfile(os.path.join(folder, "manifest.json.p7s")))  # the one file not listed
         self.assertTrue(m["previous_manifest_sha256"])  # the nightly ran before
 
     def test_chain_verifies(self):

@@ -96,7 +96,8 @@ def job_folders(out):
 
 
 def folder_problems(folder):
-    """[] when the folder is complete: a manifest listing exactly its files, each with its SHA-256."""
+    """[] when the folder is complete: a manifest listing exactly its files, each with its SHA-256
+    (but manifest.json.p7s, its signature), and the signature with it when the job signs."""
     manifest = os.path.join(folder, "manifest.json")
     if not os.path.isfile(manifest):
         return ["%s: no manifest.json" % folder]
@@ -116,11 +117,13 @@ def folder_problems(folder):
             problems.append("%s: %s differs from the manifest" % (folder, o["path"]))
     on_disk = {os.path.relpath(p, folder) for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True)
                if os.path.isfile(p)}
-    extra = on_disk - listed - {"manifest.json"}
+    extra = on_disk - listed - {"manifest.json", "manifest.json.p7s"}
     if extra:
         problems.append("%s: files not in the manifest: %s" % (folder, sorted(extra)[:5]))
     if not listed:
         problems.append("%s: manifest lists no output" % folder)
+    if m.get("signing", {}).get("signed") and not os.path.isfile(os.path.join(folder, "manifest.json.p7s")):
+        problems.append("%s: manifest.json.p7s is missing" % folder)
     return problems
 
 

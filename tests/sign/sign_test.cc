@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -401,20 +402,58 @@ std::string Sha256Hex(const std::string& data) {
   return s;
 }
 
-TEST_F(SignTest, FolderVerification) {
-  std::string job = dir_ + "/job";
+// A job folder as a job writes it: three signed PDFs, findings.csv, manifest.json
+// listing them, and manifest.json.p7s signing manifest.json's bytes (when `signer`).
+std::string MakeJobFolder(const std::string& job, const std::function<std::string(const std::string&, int)>& signed_pdf,
+                          const Signer* signer) {
   fs::create_directories(job + "/form1");
-  SignedPdf("job/review.pdf");
-  SignedPdf("job/form1/a.pdf", 1);
-  SignedPdf("job/form1/b.pdf", 1);
-  WriteFile(job + "/findings.csv", "\xEF\xBB\xBFrule_id,severity\n");
-  nlohmann::json m;
+  std::string base = fs::path(job).filename().string();
+  signed_pdf(base + "/review.pdf", 2);
+  signed_pdf(base + "/form1/a.pdf", 1);
+  signed_pdf(base + "/form1/b.pdf", 1);
+  WriteFile(job + "/findings.csv", "\xEF\xBB\xBFrule_id,severity\nR01,high\nR02,low\n");
+  nlohmann::ordered_json m;
   m["job"] = "test";
+  m["counts"] = {{"findings", 2}};
+  m["signing"] = {{"signed", signer != nullptr}};
   for (const char* rel : {"review.pdf", "form1/a.pdf", "form1/b.pdf", "findings.csv"}) {
     std::string data = ReadFile(job + "/" + rel);
     m["outputs"].push_back({{"path", rel}, {"sha256", Sha256Hex(data)}, {"bytes", data.size()}});
   }
-  WriteFile(job + "/manifest.json", m.dump(2));
+  std::string text = m.dump(2) + "\n";
+  WriteFile(job + "/manifest.json", text);
+  if (signer != nullptr) {
+    std::string der;
+    EXPECT_TRUE(signer->SignDetached(text, kNoTime, &der).ok());
+    WriteFile(job + "/manifest.json.p7s", der);
+  }
+  return text;
+}
+
+struct Printed {
+  int code = -1;
+  std::string text;
+  nlohmann::json json;
+};
+
+Printed VerifyAndPrint(const std::string& dir, const VerifyOptions& o) {
+  FolderVerdict f;
+  Printed p;
+  Status st = VerifyFolder(dir, o, &f);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  std::ostringstream text, js;
+  p.code = PrintVerdicts(f, false, text);
+  p.text = text.str();
+  EXPECT_EQ(PrintVerdicts(f, true, js), p.code);
+  p.json = nlohmann::json::parse(js.str());
+  EXPECT_EQ(p.json["ok"].get<bool>(), p.code == 0);
+  return p;
+}
+
+TEST_F(SignTest, FolderVerification) {
+  std::string job = dir_ + "/job";
+  signer_ = LoadSigner(config_);
+  MakeJobFolder(job, [&](const std::string& rel, int pages) { return SignedPdf(rel, pages); }, signer_.get());
 
   VerifyOptions o;
   o.trust_anchors = dir_ + "/signer.pem";
@@ -424,6 +463,7 @@ TEST_F(SignTest, FolderVerification) {
   EXPECT_EQ(PrintVerdicts(f, false, text), 0) << text.str();
   EXPECT_TRUE(f.ok);
   EXPECT_EQ(f.pdfs.size(), 3u);
+  EXPECT_TRUE(f.extra.empty());  // manifest.json.p7s is the one file the manifest does not list
   EXPECT_NE(text.str().find("Everything verifies"), std::string::npos);
 
   // Missing, extra and altered files, and a PDF changed after signing.
@@ -441,6 +481,7 @@ TEST_F(SignTest, FolderVerification) {
   EXPECT_EQ(PrintVerdicts(f, true, js), 1);
   nlohmann::json j = nlohmann::json::parse(js.str());
   EXPECT_FALSE(j["ok"].get<bool>());
+  EXPECT_TRUE(j["manifest_signature"]["ok"].get<bool>()) << js.str();  // the manifest itself is untouched
   bool a_failed = false;
   for (const auto& p : j["pdfs"]) {
     if (p["path"] == "form1/a.pdf") a_failed = !p["ok"].get<bool>() && !p["covers_whole_file"].get<bool>();
@@ -450,12 +491,108 @@ TEST_F(SignTest, FolderVerification) {
   EXPECT_EQ(PrintVerdicts(f, false, plain), 1);
   EXPECT_NE(plain.str().find("MISSING form1/b.pdf"), std::string::npos) << plain.str();
 
+  // Only manifest.json.p7s at the top of the folder is expected; one elsewhere is extra.
+  WriteFile(job + "/form1/manifest.json.p7s", ReadFile(job + "/manifest.json.p7s"));
+  ASSERT_TRUE(VerifyFolder(job, o, &f).ok());
+  EXPECT_EQ(f.extra, (std::vector<std::string>{"form1/manifest.json.p7s", "stray.txt"}));
+
   // Without manifest.json the folder cannot verify.
   fs::remove(job + "/manifest.json");
   ASSERT_TRUE(VerifyFolder(job, o, &f).ok());
   EXPECT_FALSE(f.ok);
   ASSERT_FALSE(f.problems.empty());
   EXPECT_NE(f.problems[0].find("manifest.json is missing"), std::string::npos);
+}
+
+// Regression: editing manifest.json of a single job folder (its counts, say) while
+// leaving every output file alone verified as "Everything verifies"; only
+// `verify --chain` noticed. manifest.json.p7s signs the manifest's bytes.
+TEST_F(SignTest, EditedManifestIsCaught) {
+  std::string job = dir_ + "/job";
+  signer_ = LoadSigner(config_);
+  const std::string text =
+      MakeJobFolder(job, [&](const std::string& rel, int pages) { return SignedPdf(rel, pages); }, signer_.get());
+  VerifyOptions o;
+  o.trust_anchors = dir_ + "/signer.pem";
+
+  Printed good = VerifyAndPrint(job, o);
+  EXPECT_EQ(good.code, 0) << good.text;
+  EXPECT_NE(good.text.find("OK    manifest.json"), std::string::npos) << good.text;
+  const nlohmann::json& ms = good.json["manifest_signature"];
+  EXPECT_EQ(ms["path"], "manifest.json.p7s");
+  EXPECT_TRUE(ms["present"].get<bool>());
+  EXPECT_TRUE(ms["ok"].get<bool>()) << good.json.dump(2);
+  EXPECT_TRUE(ms["digest_ok"].get<bool>());
+  EXPECT_TRUE(ms["chain_checked"].get<bool>());
+  EXPECT_TRUE(ms["chain_ok"].get<bool>());
+  EXPECT_EQ(ms["signer"], "liaudit test signer");
+  EXPECT_FALSE(ms["signing_time"].get<std::string>().empty());
+
+  struct Case {
+    std::string name;
+    std::function<void()> tamper;
+    std::string reason;  // in the manifest signature's problems
+  };
+  std::unique_ptr<Signer> other;
+  ASSERT_TRUE(MakeP12(dir_ + "/other.p12", kPassword, CertSpec{.cn = "someone else"}));
+  SignerConfig other_config = config_;
+  other_config.pkcs12_path = dir_ + "/other.p12";
+  other = LoadSigner(other_config);
+  ASSERT_TRUE(other);
+  std::string edited = text;
+  const std::string count = "\"findings\": 2";
+  edited.replace(edited.find(count), count.size(), "\"findings\": 0");
+  std::vector<Case> cases = {
+      {"counts edited", [&] { WriteFile(job + "/manifest.json", edited); }, "manifest.json was changed after signing"},
+      {"one byte appended", [&] { WriteFile(job + "/manifest.json", text + " "); }, "changed after signing"},
+      {"signature removed", [&] { fs::remove(job + "/manifest.json.p7s"); }, "manifest.json is not signed"},
+      {"signature not CMS", [&] { WriteFile(job + "/manifest.json.p7s", "not a signature"); }, "not a valid CMS"},
+      {"bytes after the signature", [&] {
+         WriteFile(job + "/manifest.json.p7s", ReadFile(job + "/manifest.json.p7s") + std::string(4, '\0'));
+       }, "after the CMS structure"},
+      {"re-signed by another key", [&] {
+         std::string der;
+         ASSERT_TRUE(other->SignDetached(edited, kNoTime, &der).ok());
+         WriteFile(job + "/manifest.json", edited);
+         WriteFile(job + "/manifest.json.p7s", der);
+       }, "does not chain to a trust anchor"},
+  };
+  const std::string p7s = ReadFile(job + "/manifest.json.p7s");
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    c.tamper();
+    Printed bad = VerifyAndPrint(job, o);
+    EXPECT_EQ(bad.code, 1) << bad.text;
+    EXPECT_NE(bad.text.find("FAIL  manifest.json"), std::string::npos) << bad.text;
+    EXPECT_NE(bad.text.find(c.reason), std::string::npos) << bad.text;
+    EXPECT_FALSE(bad.json["manifest_signature"]["ok"].get<bool>()) << bad.json.dump(2);
+    EXPECT_TRUE(bad.json["altered"].empty());  // the outputs themselves are intact
+    WriteFile(job + "/manifest.json", text);
+    WriteFile(job + "/manifest.json.p7s", p7s);
+  }
+  EXPECT_EQ(VerifyAndPrint(job, o).code, 0);
+
+  // Without trust anchors the signature still has to match the manifest.
+  VerifyOptions no_anchors;
+  WriteFile(job + "/manifest.json", edited);
+  Printed unanchored = VerifyAndPrint(job, no_anchors);
+  EXPECT_EQ(unanchored.code, 1) << unanchored.text;
+  EXPECT_NE(unanchored.text.find("manifest.json was changed after signing"), std::string::npos) << unanchored.text;
+}
+
+// An --unsigned job has no manifest.json.p7s; verify says so (as it does for its unsigned PDFs).
+TEST_F(SignTest, UnsignedManifestIsReported) {
+  std::string job = dir_ + "/unsigned";
+  MakeJobFolder(job, [&](const std::string& rel, int pages) {
+    std::string path = dir_ + "/" + rel;
+    EXPECT_TRUE(MakePdf(path, pages));
+    return path;
+  }, nullptr);
+  Printed p = VerifyAndPrint(job, VerifyOptions());
+  EXPECT_EQ(p.code, 1);
+  EXPECT_NE(p.text.find("manifest.json is not signed (the job ran with --unsigned)"), std::string::npos) << p.text;
+  EXPECT_FALSE(p.json["manifest_signature"]["present"].get<bool>());
+  EXPECT_TRUE(p.json["extra"].empty());
 }
 
 }  // namespace
