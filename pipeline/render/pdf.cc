@@ -457,6 +457,49 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
     }
   }
   const double lh = size * st.leading;
+  // Text that does not fit even at the smallest size is cut visibly, never silently: the
+  // lines that fit are drawn, the last of them (and any line too wide for the box) ending
+  // in "…", and the document's warnings say so. What is cut is left out of the text layer
+  // too, so a reader sees in pdftotext what the page shows.
+  std::vector<std::vector<ShapedChar>> cut_lines(lines.size());
+  {
+    const size_t fit = std::max<size_t>(1, static_cast<size_t>((ah + 0.5) / lh));
+    bool cut = false;
+    if (lines.size() > fit) {
+      lines.resize(fit);
+      cut_lines.resize(fit);
+      cut = true;
+    }
+    const Glyph* ell = &I->fonts.Lookup(U'\u2026');
+    char32_t ell_cp = U'\u2026';
+    if (ell->face < 0) {
+      ell = &I->fonts.Lookup(U'.');
+      ell_cp = U'.';
+    }
+    const double ell_w = ell_cp == U'.' ? 3 * ell->advance : ell->advance;
+    const double limit = aw * 1000.0 / size;
+    for (size_t li = 0; li < lines.size(); ++li) {
+      LineSpan& l = lines[li];
+      const bool last_of_cut = cut && li + 1 == lines.size();
+      // A wrapped line is only ever wider by a hanging closing mark (kept with its line, as
+      // in print); a line that does not wrap loses what is wider than the box.
+      if (!last_of_cut && (st.wrap || l.width * size / 1000.0 <= aw + 0.01)) continue;
+      size_t end = l.end;
+      double w = l.width;
+      while (end > l.begin && w + ell_w > limit) w -= Advance(s[--end]);
+      std::vector<ShapedChar>& v = cut_lines[li];
+      v.assign(s.begin() + static_cast<std::ptrdiff_t>(l.begin), s.begin() + static_cast<std::ptrdiff_t>(end));
+      for (int k = 0; k < (ell_cp == U'.' ? 3 : 1); ++k) v.push_back({ell_cp, ell});
+      l.width = w + ell_w;
+      cut = true;
+    }
+    if (cut) {
+      char pt[16];
+      std::snprintf(pt, sizeof pt, "%.1f", size);
+      I->warnings.push_back(I->info.name + ": a text of " + std::to_string(s.size()) +
+                            " characters does not fit its box even at " + pt + " pt; cut visibly with '…'");
+    }
+  }
   const double total_h = static_cast<double>(lines.size()) * lh;
   double top = box.y + py;
   if (st.valign == VAlign::kMiddle) top = box.y + (box.h - total_h) / 2;
@@ -485,6 +528,11 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
     }
     // CJK faces put ideographs between about -0.12 and 0.88 em: centre that in the line.
     double baseline = top + static_cast<double>(li) * lh + (lh - size) / 2 + size * 0.88;
+    if (!cut_lines[li].empty()) {
+      EmitLine(I, &out, cut_lines[li], 0, cut_lines[li].size(), x, h_ - baseline, size, cs, st.bold ? 2 : 0,
+               I->info.name, &boxes);
+      continue;
+    }
     EmitLine(I, &out, s, l.begin, l.end, x, h_ - baseline, size, cs, st.bold ? 2 : 0, I->info.name, &boxes);
   }
   if (st.bold) out += "0 Tr\n";

@@ -159,6 +159,44 @@ TEST(RenderTest, FallbackFacesDrawTheRightGlyphs) {
 // must still give back that code point, or "蕭惠<U+E2D4>" reads as "蕭惠", another person.
 // Plain, bold, coloured and TextAt text; BMP PUA and a plane-16 one (surrogates; TW-Kai Plus
 // has glyphs in plane 15).
+// Text that does not fit its box even at the smallest size is cut visibly ("…" on the last
+// line that fits, and on a line too wide for a box that does not wrap), never silently: the
+// page, the text layer and the warnings agree.
+TEST(RenderTest, TextTooLongForItsBoxIsCutVisibly) {
+  std::string path = TmpDir() + "/cut.pdf";
+  auto doc = TheEngine().NewDocument({"cut", "", "cut.pdf"});
+  Canvas& c = doc->NewPage();
+  TextStyle st;
+  st.size = 10;
+  st.min_size = 8;
+  st.leading = 1.2;
+  st.padding = 0;
+  std::string reason;
+  for (int i = 1; i <= 40; ++i) reason += "依社會救助法第" + std::to_string(i) + "條審核。";
+  reason += "結尾";
+  c.Text(Box{50, 50, 120, 40}, reason, st);  // four lines at 8 pt fit; the text needs many more
+  TextStyle one = st;
+  one.wrap = false;
+  c.Text(Box{50, 120, 60, 12}, "A123456789B123456789C123456789", one);
+  c.Text(Box{50, 150, 300, 40}, "短文字", st);  // fits: untouched
+  PdfResult r;
+  ASSERT_TRUE(doc->Finish(path, &r).ok());
+  std::string text = TextOf(path);
+  EXPECT_NE(text.find("依社會救助法第1條審核。"), std::string::npos) << text;
+  EXPECT_EQ(text.find("結尾"), std::string::npos) << text;  // cut: not on the page, not in the text
+  EXPECT_NE(text.find("…"), std::string::npos) << text;
+  EXPECT_EQ(text.find("C123456789"), std::string::npos) << text;
+  EXPECT_NE(text.find("A1234"), std::string::npos) << text;
+  EXPECT_NE(text.find("短文字"), std::string::npos) << text;
+  ASSERT_EQ(r.warnings.size(), 2u);
+  for (const auto& w : r.warnings) {
+    EXPECT_NE(w.find("cut.pdf: a text of"), std::string::npos) << w;
+    EXPECT_NE(w.find("does not fit its box even at 8.0 pt; cut visibly"), std::string::npos) << w;
+  }
+  std::string out;
+  EXPECT_EQ(QpdfCheck(path, &out), 0) << out;
+}
+
 TEST(RenderTest, PuaCharacterDrawnAsBoxExtractsAsItself) {
   std::string path = TmpDir() + "/pua.pdf";
   auto doc = TheEngine().NewDocument({"造字", "", "pua.pdf"});
