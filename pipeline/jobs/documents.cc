@@ -147,6 +147,10 @@ std::vector<std::string> SkippedLines(const JobContext& ctx) {
     out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：未執行（" + s.reason_zh + "）");
   }
   for (const auto& s : ctx.checked.notes) {
+    if (s.rule_id.empty()) {  // a note about the job's input, not one rule
+      out.push_back(s.reason_zh);
+      continue;
+    }
     const rules::RuleInfo* r = rules::FindRule(s.rule_id);
     out.push_back(s.rule_id + " " + (r ? r->name_zh : "") + "：" + s.reason_zh);
   }

@@ -294,6 +294,19 @@ class Manifest(unittest.TestCase):
 
 
 class CommandLine(unittest.TestCase):
+    def test_a_work_day_without_queries_says_its_export_may_be_late(self):
+        # A nightly for a work day with no platform query completes, but says so (a late
+        # export must not pass as a quiet day); a weekend day without queries stays quiet.
+        out = os.path.join(WORK, "late-out")
+        p = liaudit("nightly", "--date", "2026-10-05", "--output", out, "--db", os.path.join(WORK, "late.sqlite"))
+        self.assertIn("no platform query of 2026-10-05 is in the store", p.stderr)
+        with open(os.path.join(out, "nightly/2026-10-05/manifest.json"), encoding="utf-8") as fh:
+            self.assertTrue(any("no platform query" in w for w in json.load(fh)["warnings"]))
+        txt = run(["pdftotext", os.path.join(out, "nightly/2026-10-05/exceptions.pdf"), "-"]).stdout
+        self.assertIn("本日（工作日）無任何平臺查詢紀錄", txt)
+        p = liaudit("nightly", "--date", "2026-10-04", "--output", out, "--db", os.path.join(WORK, "late.sqlite"))
+        self.assertNotIn("no platform query", p.stderr)
+
     def test_every_option_can_come_from_the_ini_file(self):
         # Settings by section ([rules] ...), sub-command options in the sub-command's section
         # ([nightly] date = ...); the command line wins; another sub-command's section is
