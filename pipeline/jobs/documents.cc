@@ -591,12 +591,26 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     if (ds.InPeriod(q) && in_scope(q.account)) ++cases[ds.syms.Name(q.account)];
   for (const auto& a : only) cases.emplace(a, 0);
 
+  // The review report is due from the audit that first found a finding (its follow-up,
+  // opened before this form is written): a re-run of the period re-issues the form with the
+  // same due date as the follow-up list and review.pdf, not a later one.
+  std::vector<store::FollowUp> followups;
+  LIAUDIT_RETURN_IF_ERROR(ctx.store->ListFollowUps(&followups));
+  std::map<std::string, Date> due_of_key;
+  for (const auto& fu : followups) due_of_key[fu.key] = fu.due;
+  const Date due = audit_date + ctx.opts.rules.review_report_days;
+
   std::map<std::string, std::map<std::string, long>> by_rule;  // account -> rule -> count
-  std::set<std::string> serious;
+  std::map<std::string, Date> review_due;                        // account -> earliest due
   for (const auto& f : ctx.checked.findings) {
     if (f.account.empty()) continue;
     ++by_rule[f.account][f.rule_id];
-    if (f.severity >= Severity::kHigh) serious.insert(f.account);
+    if (f.severity >= Severity::kHigh) {
+      auto k = due_of_key.find(f.key);
+      const Date d = k != due_of_key.end() && k->second != kNoDate ? k->second : due;
+      auto [it, added] = review_due.emplace(f.account, d);
+      if (!added) it->second = std::min(it->second, d);
+    }
     cases.emplace(f.account, 0);
   }
 
@@ -611,7 +625,6 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
         {"稽核文件截止日期", ColType::kDate}, {"稽核案件數", ColType::kInteger}, {"稽核意見", ColType::kText, 60},
         {"檢討報告期限", ColType::kDate}},
        true}));
-  Date due = audit_date + ctx.opts.rules.review_report_days;
   std::vector<forms::Form4Data> data;
   for (const auto& [account, n] : cases) {
     forms::Form4Data d;
@@ -639,7 +652,7 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
       }
       // A serious finding owes a review report: the form words that sentence from review_due
       // (forms::Form4Opinion), so it is not written here as well.
-      if (serious.count(account)) d.review_due = due;
+      if (auto rd = review_due.find(account); rd != review_due.end()) d.review_due = rd->second;
       else op += "\n請注意改善。";
       d.opinion = op;
     }

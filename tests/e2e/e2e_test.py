@@ -294,6 +294,24 @@ class Manifest(unittest.TestCase):
 
 
 class CommandLine(unittest.TestCase):
+    def test_a_rerun_keeps_the_review_report_due_date_of_the_first_audit(self):
+        # 附表4 of a later re-run asks for the review report by the date the follow-up got
+        # when the finding was first found, as review.pdf and `followup list` say.
+        listing = liaudit("followup", "list").stdout.splitlines()
+        first = [l.split("\t") for l in listing if "\topen\t" in l][0]
+        key, due, account = first[0], first[2].replace("due ", ""), first[3]
+        y, m, d = (int(x) for x in due.split("-"))
+        out = os.path.join(WORK, "rerun-out")
+        os.makedirs(out)
+        for suffix in ["", "-wal", "-shm"]:  # a copy of the store, so the main one's job chain stays
+            src = os.path.join(WORK, "output/liaudit.sqlite" + suffix)
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(out, "copy.sqlite" + suffix))
+        liaudit("quarterly", "--quarter", "2026Q3", "--output", out, "--db", os.path.join(out, "copy.sqlite"),
+                "--fixed-clock", "2027-01-20 10:00:00")
+        txt = run(["pdftotext", os.path.join(out, "quarterly/2026Q3/form4/附表4-%s.pdf" % account), "-"]).stdout
+        self.assertIn("%d年%d月%d日前提具" % (y - 1911, m, d), txt.replace("\n", ""), key)
+
     def test_a_work_day_without_queries_says_its_export_may_be_late(self):
         # A nightly for a work day with no platform query completes, but says so (a late
         # export must not pass as a quiet day); a weekend day without queries stays quiet.
