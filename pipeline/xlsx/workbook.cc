@@ -165,6 +165,7 @@ struct Workbook::Impl {
   lxw_format* date_fmt = nullptr;
   lxw_format* datetime_fmt = nullptr;
   lxw_format* integer_fmt = nullptr;
+  lxw_format* wrap_fmt = nullptr;  // text with line breaks: shown on its lines
 
   std::set<std::string> used_names;  // lower-cased, for Excel's case-insensitive uniqueness
   std::string first_title;
@@ -285,6 +286,8 @@ lxw_error Workbook::Impl::PutText(lxw_row_t r, lxw_col_t c, const std::string& t
       static_cast<int64_t>(t->size()) > *fit_width) {
     *fit_width = std::max(*fit_width, DisplayWidth(*t));
   }
+  // A multi-line value (a 查調事由 typed on several lines) wraps, so it reads as typed.
+  if (f == nullptr && t->find('\n') != std::string::npos) f = wrap_fmt;
   return worksheet_write_string(ws, r, c, t->c_str(), f);
 }
 
@@ -387,6 +390,9 @@ Status Workbook::Create(const std::string& path, const WorkbookOptions& options,
   format_set_num_format(impl->datetime_fmt, kRocDateTimeFormat);
   impl->integer_fmt = workbook_add_format(wb);
   format_set_num_format(impl->integer_fmt, "0");
+  impl->wrap_fmt = workbook_add_format(wb);
+  format_set_text_wrap(impl->wrap_fmt);
+  format_set_align(impl->wrap_fmt, LXW_ALIGN_VERTICAL_TOP);
 
   out->reset(new Workbook(std::move(impl)));
   return Status::OK();

@@ -36,7 +36,8 @@ def cell_json(c):
         v = str(v)
     return {"t": t, "v": v, "fmt": c.number_format, "bold": bool(c.font and c.font.b),
             "fill": (c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None),
-            "border": bool(c.border and c.border.left and c.border.left.style)}
+            "border": bool(c.border and c.border.left and c.border.left.style),
+            "wrap": bool(c.alignment and c.alignment.wrap_text)}
 
 
 def main():

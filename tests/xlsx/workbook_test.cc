@@ -199,6 +199,8 @@ TEST(WorkbookTest, RareCharactersRoundTrip) {
   json j = ReadBack(path);
   EXPECT_EQ(j["sheets"][0]["rows"][2][0]["v"], rare);
   EXPECT_EQ(j["sheets"][0]["rows"][2][1]["v"], "ab\xEF\xBF\xBD" "cd");  // invalid byte -> U+FFFD
+  EXPECT_TRUE(j["sheets"][0]["rows"][2][0]["wrap"]);  // a value with a line break wraps
+  EXPECT_FALSE(j["sheets"][0]["rows"][2][1]["wrap"]);
   // No title given: row 1 is empty.
   EXPECT_TRUE(j["sheets"][0]["rows"][0][0]["v"].is_null());
 }
