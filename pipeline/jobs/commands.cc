@@ -147,11 +147,17 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
     // Jobs the store recorded whose folder is gone, unless a later run of the same job replaced it.
     std::set<std::string> present;
     for (const auto& e : entries) present.insert(fs::weakly_canonical(e.dir).string());
+    // Folders are compared by their place under the output folder (nightly/2026-11-25), not
+    // their absolute path, so a workspace moved or restored elsewhere still matches.
+    auto place = [](const std::string& dir) {
+      const fs::path norm = fs::path(dir).lexically_normal();
+      return (norm.parent_path().filename() / norm.filename()).string();
+    };
     for (const auto& [id, j] : by_id) {
       if (seen.count(id) || j->output_dir.empty()) continue;
       bool superseded = false;
       for (const auto& [id2, j2] : by_id)
-        if (id2 > id && j2->output_dir == j->output_dir) superseded = true;
+        if (id2 > id && place(j2->output_dir) == place(j->output_dir)) superseded = true;
       if (superseded) continue;
       out << "MISSING  " << j->output_dir << ": job " << id << " (" << j->kind << ") has no folder\n";
       ++problems;

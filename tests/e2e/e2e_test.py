@@ -287,6 +287,18 @@ class Manifest(unittest.TestCase):
         p = liaudit("verify", "--chain", "output", check=False)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
+    def test_chain_verifies_after_the_workspace_moved(self):
+        # The store records absolute folder paths; a workspace restored elsewhere, where a
+        # job is then run again (replacing its folder), still verifies.
+        moved = os.path.join(tempfile.mkdtemp(prefix="moved-", dir=WORK), "ws")
+        os.makedirs(moved)
+        for name in ["input", "cert", "output"]:
+            shutil.copytree(os.path.join(WORK, name), os.path.join(moved, name), symlinks=True)
+        shutil.copy(os.path.join(WORK, "liaudit.ini"), moved)
+        liaudit("nightly", "--date", "2026-09-30", cwd=moved)
+        p = liaudit("verify", "--chain", "output", cwd=moved, check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
     def test_output_is_owner_only(self):
         for rel in ["output", "output/liaudit.sqlite", "output/quarterly/2026Q3"]:
             mode = os.stat(os.path.join(WORK, rel)).st_mode & 0o077
