@@ -155,10 +155,6 @@ TEST(RenderTest, FallbackFacesDrawTheRightGlyphs) {
   liaudit::testing::ExpectMatchesGolden(path, "fallback");
 }
 
-// Regression: a private-use (造字) character no face has is drawn as a box, and pdftotext
-// must still give back that code point, or "蕭惠<U+E2D4>" reads as "蕭惠", another person.
-// Plain, bold, coloured and TextAt text; BMP PUA and a plane-16 one (surrogates; TW-Kai Plus
-// has glyphs in plane 15).
 // Text that does not fit its box even at the smallest size is cut visibly ("…" on the last
 // line that fits, and on a line too wide for a box that does not wrap), never silently: the
 // page, the text layer and the warnings agree.
@@ -197,6 +193,10 @@ TEST(RenderTest, TextTooLongForItsBoxIsCutVisibly) {
   EXPECT_EQ(QpdfCheck(path, &out), 0) << out;
 }
 
+// Regression: a private-use (造字) character no face has is drawn as a box, and pdftotext
+// must still give back that code point, or "蕭惠<U+E2D4>" reads as "蕭惠", another person.
+// Plain, bold, coloured and TextAt text; BMP PUA and a plane-16 one (surrogates; TW-Kai Plus
+// has glyphs in plane 15).
 TEST(RenderTest, PuaCharacterDrawnAsBoxExtractsAsItself) {
   std::string path = TmpDir() + "/pua.pdf";
   auto doc = TheEngine().NewDocument({"造字", "", "pua.pdf"});
