@@ -145,10 +145,11 @@ std::vector<std::string> NormalizeItems(std::string_view in) {
   };
   std::string_view text = rest.substr(0, end);
   size_t cut = text.size();
+  size_t from = 0;  // the words come in order: each is found after the one before
   for (const std::string& word : SplitList(text)) {
-    if (!code_like(word)) continue;
-    size_t p = text.find(word);
-    if (p != 0 && p != std::string_view::npos) {
+    const size_t p = text.find(word, from);
+    from = p + word.size();
+    if (p != 0 && code_like(word)) {
       cut = p;
       break;
     }

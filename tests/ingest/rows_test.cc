@@ -41,6 +41,8 @@ TEST(RowsTest, Normalisers) {
   EXPECT_EQ(NormalizeItems("其他:甲 乙 Ｐ０３０１ b0201"),
             (std::vector<std::string>{"其他:甲 乙", "P0301", "B0201"}));
   EXPECT_EQ(NormalizeItems("其他:"), (std::vector<std::string>{"其他:"}));
+  // The code that ends the 說明 is the word itself, not the same letters inside the 說明.
+  EXPECT_EQ(NormalizeItems("其他:見P0301 P0301"), (std::vector<std::string>{"其他:見P0301", "P0301"}));
   QueryResult r;
   EXPECT_TRUE(ParseQueryResult("成功", &r));
   EXPECT_EQ(r, QueryResult::kSuccess);
