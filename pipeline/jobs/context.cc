@@ -172,20 +172,13 @@ Status JobContext::Check(const Period& period) {
   for (const auto& s : checked.skipped) warnings.push_back("check " + s.rule_id + " skipped: " + s.reason);
   // A work day without a single query is most likely a day whose platform export has not
   // arrived: say so (the job still completes), so that the day is checked again later.
-  if (period.kind == JobKind::kNightly) {
-    bool any = false;
-    for (const DsQuery& q : ds.queries) any = any || ds.InPeriod(q);
-    auto cal = ds.calendar.find(period.from);
-    const int wd = Weekday(period.from);
-    const bool work_day = cal != ds.calendar.end() ? cal->second : (wd != 0 && wd != 6);
-    if (!any && work_day) {
-      const std::string day = FormatIsoDate(period.from);
-      warnings.push_back("no platform query of " + day +
-                         " is in the store: if that day's platform export has not arrived yet, run this nightly "
-                         "again when it has");
-      checked.notes.push_back({"", "no platform query of the day in the store",
-                               "本日（工作日）無任何平臺查詢紀錄；如平臺匯出檔尚未送達，請於送達後重新執行本日檢查"});
-    }
+  // (A nightly has no account filter, so queries_checked counts every query of the day.)
+  if (period.kind == JobKind::kNightly && queries_checked == 0 && rules::IsWorkDay(ds, period.from)) {
+    warnings.push_back("no platform query of " + FormatIsoDate(period.from) +
+                       " is in the store: if that day's platform export has not arrived yet, run this nightly "
+                       "again when it has");
+    checked.notes.push_back({"", "no platform query of the day in the store",
+                             "本日（工作日）無任何平臺查詢紀錄；如平臺匯出檔尚未送達，請於送達後重新執行本日檢查"});
   }
   checked_run = true;
 
