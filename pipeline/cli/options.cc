@@ -382,7 +382,9 @@ int LiauditMain(int argc, char** argv) {
       po::variables_map from_sections;
       StoreCommandSections(config, cmd, parsed, specific, &from_sections);
       for (auto& [name, value] : from_sections) {
-        if (!vm.count(name) || vm[name].defaulted()) vm.erase(name), vm.emplace(name, value);
+        if (vm.count(name) && !vm[name].defaulted()) continue;  // given on the command line
+        vm.erase(name);
+        vm.emplace(name, value);
       }
     }
     po::notify(vm);
