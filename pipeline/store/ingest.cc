@@ -682,6 +682,7 @@ class Ingester : public ingest::Sink {
   static bool StatFile(const std::string& path, FileStat* out);
   Status CachedSha(const FileStat& st, std::string* sha, bool* found);
   Status RememberSha(const std::string& path, const FileStat& before, const std::string& sha);
+  void ReportRejectedFile(const std::string& msg);
   Status RecordRejectedFile(const std::string& msg);
   Status ApplyPermissions();
   Status ApplyRequests();
@@ -1197,16 +1198,6 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
     return RecordRejectedFile(refused->second);
   }
 
-  auto whole_file_reject = [&](const std::string& msg) {
-    cur_.error = msg;
-    Reject r;
-    r.file = path;
-    r.reason = msg;
-    report_->rejects.push_back(r);
-    ++report_->rejected;
-    cur_.rejected = 1;
-  };
-
   // A platform file starts parsing now, on the second thread, while this one hashes
   // the file for the "already taken?" check (both read it; the hash was ~0.4 s of one
   // core alone before any row moved). Nothing is handed over before the check passed;
@@ -1234,7 +1225,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
       start_parse();  // overlaps with the hash
       Status hs = ingest::Sha256File(real_path, &cur_.sha256);
       if (!hs.ok()) {
-        whole_file_reject(shown(hs.message()));
+        ReportRejectedFile(shown(hs.message()));  // unreadable: nothing to record in the store
         report_->files.push_back(cur_);
         return Status::OK();
       }
@@ -1362,9 +1353,8 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
   return RecordRejectedFile(shown(ps.message()));
 }
 
-// A file rejected whole (cur_ describes it): in the report, and recorded once per distinct
-// content with its reason in provenance (source_files.error) and quarantine.
-Status Ingester::RecordRejectedFile(const std::string& msg) {
+// A file rejected whole (cur_ describes it), in the run's report.
+void Ingester::ReportRejectedFile(const std::string& msg) {
   cur_.error = msg;
   Reject r;
   r.file = cur_.path;
@@ -1372,6 +1362,12 @@ Status Ingester::RecordRejectedFile(const std::string& msg) {
   report_->rejects.push_back(r);
   ++report_->rejected;
   cur_.rejected = 1;
+}
+
+// A file rejected whole (cur_ describes it): in the report, and recorded once per distinct
+// content with its reason in provenance (source_files.error) and quarantine.
+Status Ingester::RecordRejectedFile(const std::string& msg) {
+  ReportRejectedFile(msg);
   Stmt seen;
   LIAUDIT_RETURN_IF_ERROR(seen.Prepare(db_, "SELECT 1 FROM source_files WHERE kind=? AND sha256=? AND error<>''"));
   seen.Bind(1, std::string_view(cur_.kind));
