@@ -252,6 +252,14 @@ void Shape(FontUse* fonts, std::string_view utf8, std::vector<ShapedChar>* out) 
 
 double Advance(const ShapedChar& c) { return c.g ? c.g->advance : 0; }
 
+// The glyph of *cp, or of `fallback` (and *cp becomes it) when no face has *cp.
+const Glyph* GlyphOr(FontUse* fonts, char32_t* cp, char32_t fallback) {
+  const Glyph* g = &fonts->Lookup(*cp);
+  if (g->face >= 0) return g;
+  *cp = fallback;
+  return &fonts->Lookup(fallback);
+}
+
 // Breaks shaped text into lines no wider than max_w (1/1000 em units); max_w <= 0: no wrap.
 void BreakLines(const std::vector<ShapedChar>& s, double max_w, std::vector<LineSpan>* lines) {
   lines->clear();
@@ -384,12 +392,8 @@ void EmitLine(Document::Impl* I, std::string* out, const std::vector<ShapedChar>
       // pdftotext (poppler) gives back the code point itself; a reader that ignores
       // ActualText sees a space. ToUnicode cannot say it without one glyph per missing
       // character (docs/pdf.md).
-      const Glyph* mark = &I->fonts.Lookup(U'\u3000');
       char32_t mark_cp = U'\u3000';
-      if (mark->face < 0) {
-        mark = &I->fonts.Lookup(U' ');
-        mark_cp = U' ';
-      }
+      const Glyph* mark = GlyphOr(&I->fonts, &mark_cp, U' ');
       if (mark->face >= 0) {
         I->fonts.Use(*mark, mark_cp);
         *out += "/Span <</ActualText <FEFF";
@@ -470,12 +474,8 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
       cut_lines.resize(fit);
       cut = true;
     }
-    const Glyph* ell = &I->fonts.Lookup(U'\u2026');
     char32_t ell_cp = U'\u2026';
-    if (ell->face < 0) {
-      ell = &I->fonts.Lookup(U'.');
-      ell_cp = U'.';
-    }
+    const Glyph* ell = GlyphOr(&I->fonts, &ell_cp, U'.');
     const double ell_w = ell_cp == U'.' ? 3 * ell->advance : ell->advance;
     const double limit = aw * 1000.0 / size;
     for (size_t li = 0; li < lines.size(); ++li) {
