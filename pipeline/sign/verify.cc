@@ -423,7 +423,6 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
 // for --unsigned), only to word a missing signature.
 Status VerifyManifestSignature(const std::string& dir, const std::string& manifest, bool signed_job, bool present,
                                X509_STORE* store, ManifestSignatureVerdict* v) {
-  v->path = kManifestSignatureFile;
   v->checked = true;
   v->present = present;
   if (!present) {
@@ -552,34 +551,51 @@ Status VerifyFolder(const std::string& dir, const VerifyOptions& options, Folder
   return Status::OK();
 }
 
+namespace {
+
+// What every signature verdict has (a PDF's, the manifest's), for --json.
+template <typename Verdict>
+nlohmann::json SignatureJson(const Verdict& v) {
+  return {{"path", v.path},          {"ok", v.ok},         {"digest_ok", v.digest_ok},
+          {"chain_checked", v.chain_checked}, {"chain_ok", v.chain_ok}, {"signer", v.signer},
+          {"signing_time", v.signing_time},   {"problems", v.problems}};
+}
+
+// One signature verdict as text: "OK"/"FAIL", what, who and when, then `intact` (when the
+// digest holds), the certificate chain (when show_chain) and the problems.
+template <typename Verdict>
+void PrintSignature(const Verdict& v, const std::string& what, const std::string& subfilter, const char* intact,
+                    bool show_chain, std::ostream& out) {
+  out << (v.ok ? "OK    " : "FAIL  ") << what;
+  if (!v.signer.empty()) out << "\n      signed by " << v.signer;
+  if (!v.signing_time.empty()) out << " at " << v.signing_time;
+  if (!subfilter.empty()) out << " (" << subfilter << ")";
+  if (v.digest_ok) out << "\n      " << intact;
+  if (show_chain) {
+    out << "\n      certificate chain: "
+        << (!v.chain_checked ? "not checked (no trust anchors given)" : v.chain_ok ? "trusted" : "NOT trusted");
+  }
+  for (const std::string& p : v.problems) out << "\n      - " << p;
+  out << "\n";
+}
+
+}  // namespace
+
 int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
   if (json) {
     nlohmann::json j;
     j["ok"] = f.ok;
     j["pdfs"] = nlohmann::json::array();
     for (const PdfVerdict& v : f.pdfs) {
-      j["pdfs"].push_back({{"path", v.path},
-                           {"ok", v.ok},
-                           {"digest_ok", v.digest_ok},
-                           {"covers_whole_file", v.covers_whole_file},
-                           {"chain_checked", v.chain_checked},
-                           {"chain_ok", v.chain_ok},
-                           {"signer", v.signer},
-                           {"signing_time", v.signing_time},
-                           {"subfilter", v.subfilter},
-                           {"problems", v.problems}});
+      nlohmann::json pdf = SignatureJson(v);
+      pdf["covers_whole_file"] = v.covers_whole_file;
+      pdf["subfilter"] = v.subfilter;
+      j["pdfs"].push_back(std::move(pdf));
     }
     const ManifestSignatureVerdict& ms = f.manifest_signature;
     if (ms.checked) {
-      j["manifest_signature"] = {{"path", ms.path},
-                                 {"present", ms.present},
-                                 {"ok", ms.ok},
-                                 {"digest_ok", ms.digest_ok},
-                                 {"chain_checked", ms.chain_checked},
-                                 {"chain_ok", ms.chain_ok},
-                                 {"signer", ms.signer},
-                                 {"signing_time", ms.signing_time},
-                                 {"problems", ms.problems}};
+      j["manifest_signature"] = SignatureJson(ms);
+      j["manifest_signature"]["present"] = ms.present;
     } else {
       j["manifest_signature"] = nullptr;  // a single PDF, or no readable manifest.json
     }
@@ -593,28 +609,13 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
   size_t bad_pdfs = 0;
   for (const PdfVerdict& v : f.pdfs) {
     if (!v.ok) ++bad_pdfs;
-    out << (v.ok ? "OK    " : "FAIL  ") << v.path;
-    if (!v.signer.empty()) out << "\n      signed by " << v.signer;
-    if (!v.signing_time.empty()) out << " at " << v.signing_time;
-    if (!v.subfilter.empty()) out << " (" << v.subfilter << ")";
-    if (v.digest_ok) out << "\n      signature intact" << (v.covers_whole_file ? ", covers the whole file" : "");
-    out << "\n      certificate chain: "
-        << (!v.chain_checked ? "not checked (no trust anchors given)" : v.chain_ok ? "trusted" : "NOT trusted");
-    for (const std::string& p : v.problems) out << "\n      - " << p;
-    out << "\n";
+    PrintSignature(v, v.path, v.subfilter,
+                   v.covers_whole_file ? "signature intact, covers the whole file" : "signature intact", true, out);
   }
   const ManifestSignatureVerdict& ms = f.manifest_signature;
   if (ms.checked) {
-    out << (ms.ok ? "OK    " : "FAIL  ") << "manifest.json (signature " << ms.path << ")";
-    if (!ms.signer.empty()) out << "\n      signed by " << ms.signer;
-    if (!ms.signing_time.empty()) out << " at " << ms.signing_time;
-    if (ms.digest_ok) out << "\n      signature intact, covers the whole file";
-    if (ms.present) {
-      out << "\n      certificate chain: "
-          << (!ms.chain_checked ? "not checked (no trust anchors given)" : ms.chain_ok ? "trusted" : "NOT trusted");
-    }
-    for (const std::string& p : ms.problems) out << "\n      - " << p;
-    out << "\n";
+    PrintSignature(ms, "manifest.json (signature " + ms.path + ")", "", "signature intact, covers the whole file",
+                   ms.present, out);
   }
   for (const std::string& m : f.missing) out << "MISSING " << m << " (listed in manifest.json, not present)\n";
   for (const std::string& m : f.extra) out << "EXTRA   " << m << " (present, not listed in manifest.json)\n";

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "sign/sign.h"
 
 namespace liaudit::sign {
 
@@ -29,7 +30,7 @@ struct PdfVerdict {
 
 // manifest.json's detached signature (kManifestSignatureFile in sign.h).
 struct ManifestSignatureVerdict {
-  std::string path = "manifest.json.p7s";  // relative to the folder
+  std::string path = kManifestSignatureFile;  // relative to the folder
   bool checked = false;            // a folder with a readable manifest.json (false for a single PDF)
   bool present = false;            // manifest.json.p7s exists
   bool ok = false;                 // present and everything below verified (chain only when anchors given)
