@@ -7,16 +7,22 @@
 // thousands of rows) stream into it row by row; the small registers are buffered per
 // file and applied once the file parsed.
 #include <openssl/evp.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
 #include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -95,36 +101,48 @@ uint64_t HashTxn(std::string_view s) {
 }
 
 // The 交易序號s inserted during a bulk load (when the queries table started empty and
-// its indexes were dropped): open addressing over (hash, rowid), 16 bytes per row, so a
-// million rows cost 32 MB instead of an index maintained row by row.
+// its indexes were dropped): open addressing over (32-bit hash tag, rowid), 8 bytes per
+// slot, so a million rows cost 16 MB instead of an index maintained row by row. Every
+// look-up is a cache miss in a table larger than the caches, so the slots live in
+// transparent huge pages where the kernel offers them (one TLB entry per 2 MiB).
 class TxnMemo {
  public:
+  TxnMemo() = default;
+  TxnMemo(const TxnMemo&) = delete;
+  TxnMemo& operator=(const TxnMemo&) = delete;
+  ~TxnMemo() { Free(); }
+
   // Sizes the table for about `rows` entries up front (no rehash while loading).
   void Reserve(size_t rows) {
     size_t n = 1024;
     while (n < rows * 2) n *= 2;
-    if (n > slots_.size()) Rehash(n);
+    if (n > size_) Rehash(n);
   }
-  void Insert(uint64_t h, int64_t id) {
-    if ((count_ + 1) * 2 > slots_.size()) Rehash(slots_.empty() ? 1024 : slots_.size() * 2);
-    Place(h, id);
+  // False (nothing stored) when `id` does not fit the slot: a bulk load of more than
+  // four billion rows.
+  bool Insert(uint64_t h, int64_t id) {
+    if (id <= 0 || id > static_cast<int64_t>(UINT32_MAX)) return false;
+    if ((count_ + 1) * 2 > size_) Rehash(size_ == 0 ? 1024 : size_ * 2);
+    Place(Tag(h), static_cast<uint32_t>(id));
     ++count_;
+    return true;
   }
-  // Calls fn(rowid) for every entry whose hash is h.
+  // Calls fn(rowid) for every entry whose hash may be h.
   template <typename F>
   Status ForEach(uint64_t h, F&& fn) const {
-    if (slots_.empty()) return Status::OK();
-    size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask; slots_[i].hash != 0; i = (i + 1) & mask) {
-      if (slots_[i].hash == h) LIAUDIT_RETURN_IF_ERROR(fn(slots_[i].id));
+    if (size_ == 0) return Status::OK();
+    const size_t mask = size_ - 1;
+    const uint32_t tag = Tag(h);
+    for (size_t i = Home(tag) & mask; slots_[i].tag != 0; i = (i + 1) & mask) {
+      if (slots_[i].tag == tag) LIAUDIT_RETURN_IF_ERROR(fn(static_cast<int64_t>(slots_[i].id)));
     }
     return Status::OK();
   }
   // Brings the first slot a look-up of h reads into the cache.
   // (GCC 12's dead-code pass drops __builtin_prefetch here, so x86 gets the instruction itself.)
   void Prefetch(uint64_t h) const {
-    if (slots_.empty()) return;
-    const Slot* p = &slots_[h & (slots_.size() - 1)];
+    if (size_ == 0) return;
+    const Slot* p = &slots_[Home(Tag(h)) & (size_ - 1)];
 #if defined(__x86_64__) || defined(__i386__)
     asm volatile("prefetcht0 %0" : : "m"(*p));
 #else
@@ -133,39 +151,81 @@ class TxnMemo {
   }
   // Forgets entries with rowid > last (rows rolled back with a rejected file).
   void ForgetAbove(int64_t last) {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.assign(old.size(), Slot());
-    count_ = 0;
-    for (const Slot& e : old) {
-      if (e.hash != 0 && e.id <= last) {
-        Place(e.hash, e.id);
+    if (size_ == 0) return;
+    Slot* old = slots_;
+    const size_t old_size = size_, old_bytes = bytes_;
+    slots_ = nullptr;
+    size_ = bytes_ = count_ = 0;
+    Allocate(old_size);
+    for (size_t i = 0; i < old_size; ++i) {
+      if (old[i].tag != 0 && static_cast<int64_t>(old[i].id) <= last) {
+        Place(old[i].tag, old[i].id);
         ++count_;
       }
     }
+    Unmap(old, old_bytes);
   }
 
  private:
   struct Slot {
-    uint64_t hash = 0;  // 0 = empty
-    int64_t id = 0;
+    uint32_t tag;      // the hash's high half, never 0; 0 = empty
+    uint32_t id;       // rowid
   };
-  void Place(uint64_t h, int64_t id) {
-    size_t mask = slots_.size() - 1;
-    size_t i = h & mask;
-    while (slots_[i].hash != 0) i = (i + 1) & mask;
-    slots_[i] = Slot{h, id};
+  static_assert(sizeof(Slot) == 8, "two slots per 16 bytes");
+  // A slot keeps 32 bits of the hash, and its home is derived from those bits alone, so
+  // the table can grow without the full hashes. Two 交易序號 with one tag share a home
+  // and both are offered to ForEach's caller, which compares the rows themselves.
+  static uint32_t Tag(uint64_t h) {
+    const auto t = static_cast<uint32_t>(h >> 32);
+    return t != 0 ? t : 1;
+  }
+  static uint64_t Home(uint32_t tag) {  // splitmix64's finaliser: every bit of the tag moves the home
+    uint64_t x = tag;
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+  }
+
+  void Place(uint32_t tag, uint32_t id) {
+    const size_t mask = size_ - 1;
+    size_t i = Home(tag) & mask;
+    while (slots_[i].tag != 0) i = (i + 1) & mask;
+    slots_[i] = Slot{tag, id};
+  }
+  void Allocate(size_t n) {
+    const size_t bytes = n * sizeof(Slot);
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without it the table works the same, slower
+#endif
+    slots_ = static_cast<Slot*>(p);  // zero-filled: every slot empty
+    size_ = n;
+    bytes_ = bytes;
+  }
+  static void Unmap(Slot* p, size_t bytes) {
+    if (p) munmap(p, bytes);
+  }
+  void Free() {
+    Unmap(slots_, bytes_);
+    slots_ = nullptr;
+    size_ = bytes_ = count_ = 0;
   }
   void Rehash(size_t n) {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.assign(n, Slot());
-    for (const Slot& e : old) {
-      if (e.hash != 0) Place(e.hash, e.id);
+    Slot* old = slots_;
+    const size_t old_size = size_, old_bytes = bytes_;
+    Allocate(n);
+    for (size_t i = 0; i < old_size; ++i) {
+      if (old[i].tag != 0) Place(old[i].tag, old[i].id);
     }
+    Unmap(old, old_bytes);
   }
-  std::vector<Slot> slots_;
-  size_t count_ = 0;
+
+  Slot* slots_ = nullptr;
+  size_t size_ = 0, bytes_ = 0, count_ = 0;
 };
 
 void Canon(std::string* s, std::string_view v) {
@@ -378,6 +438,32 @@ class PipelinedParse : public ingest::Sink {
 
 }  // namespace
 
+// SQLite's descriptor of the main database file, found in /proc/self/fd by device and
+// inode; -1 if none is found. It stays SQLite's: it is only used, never closed (closing
+// any descriptor of the file would drop SQLite's POSIX locks on it).
+int DatabaseFd(sqlite3* db) {
+  const char* path = sqlite3_db_filename(db, "main");
+  struct stat want;
+  if (!path || !*path || stat(path, &want) != 0) return -1;
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return -1;
+  int found = -1;
+  const int own = dirfd(dir);
+  while (dirent* e = readdir(dir)) {
+    char* end = nullptr;
+    const long fd = std::strtol(e->d_name, &end, 10);
+    if (end == e->d_name || *end != '\0' || fd == own) continue;
+    struct stat got;
+    if (fstat(static_cast<int>(fd), &got) == 0 && S_ISREG(got.st_mode) && got.st_dev == want.st_dev &&
+        got.st_ino == want.st_ino) {
+      found = static_cast<int>(fd);
+      break;
+    }
+  }
+  closedir(dir);
+  return found;
+}
+
 // Receives one run's files; one Ingester per IngestFiles call.
 class Ingester : public ingest::Sink {
  public:
@@ -390,7 +476,10 @@ class Ingester : public ingest::Sink {
     LIAUDIT_RETURN_IF_ERROR(any.Step(&row));
     bulk_ = row && any.Int(0) == 0;
     any.Reset();
-    if (bulk_) LIAUDIT_RETURN_IF_ERROR(internal::DropQueryIndexes(db_));
+    if (bulk_) {
+      LIAUDIT_RETURN_IF_ERROR(internal::DropQueryIndexes(db_));
+      db_fd_ = DatabaseFd(db_);
+    }
     const char* cols =
         "txn_id, query_time, agency_code, account, querier_name, service_code, subject_id, result, source_ip,"
         " cert_serial";
@@ -459,7 +548,10 @@ class Ingester : public ingest::Sink {
     for (; i < account_times_.size(); ++i)
       LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_times_[i].first, account_times_[i].second));
     std::vector<std::pair<int64_t, int64_t>>().swap(account_times_);
-    return internal::CreateQueryIndexes(db_);
+    StartWriteback();
+    LIAUDIT_RETURN_IF_ERROR(internal::CreateQueryIndexes(db_));
+    StartWriteback();
+    return Status::OK();
   }
 
   Status IngestFile(const std::string& path, InputKind kind);
@@ -605,7 +697,12 @@ class Ingester : public ingest::Sink {
       const int64_t id = sqlite3_last_insert_rowid(db_);
       if (bulk_) {  // Finish writes the look-up rows in key order
         account_times_.emplace_back(account_time, id);
-        memo_.Insert(h, id);
+        if ((id & (kWritebackRows - 1)) == 0) StartWriteback();
+        if (!memo_.Insert(h, id)) {
+          return Status::InvalidInput(
+              "a first load of more than 4,294,967,295 platform rows in one run is not supported; "
+              "ingest the files in several runs");
+        }
       } else {
         LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_time, id));
       }
@@ -643,6 +740,13 @@ class Ingester : public ingest::Sink {
                      "conflict: 交易序號 " + q.txn_id + " is already stored (" + where + ") with a different " + diff +
                          "; the first version is kept and this one quarantined",
                      std::string(raw), diff_field);
+  }
+
+  // Hands the pages SQLite has written so far to the disk now (without waiting), so that
+  // the commit's fsync finds a bulk load's new table already written instead of writing
+  // all of it at the end (fdatasync 0.65 s -> 0.2 s for a million rows).
+  void StartWriteback() const {
+    if (db_fd_ >= 0) sync_file_range(db_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
   }
 
   Status LoadAccounts() {
@@ -722,6 +826,8 @@ class Ingester : public ingest::Sink {
   IngestReport* report_;
   bool bulk_ = false;
   TxnMemo memo_;
+  static constexpr int64_t kWritebackRows = 1 << 15;  // ~10 MB of table
+  int db_fd_ = -1;  // SQLite's own descriptor of the store (never closed here), or -1
   std::vector<std::pair<int64_t, int64_t>> account_times_;  // bulk load: (account_time, query id), for Finish
   Stmt ins_account_time_;
   Stmt lookup_stat_, remember_stat_;

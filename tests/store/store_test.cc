@@ -359,17 +359,22 @@ TEST(StoreIngest, WholeFileRejectLeavesNoRowsAndIsRecordedOnce) {
   for (int i = 0; i < 500; ++i) late += "GSL" + std::to_string(i) + ",2026-11-25 10:00,ksw2,B0101,A123456789,\n";
   late += "GSLX,2026-11-25 10:00,\xff\xff,B0101,A123456789,\n";
   Write(tmp / "in/platform/late.csv", late);
+  // A later file of the same bulk load repeats a row of the rejected one: it is new, not a
+  // duplicate of a row that was rolled back.
+  Write(tmp / "in/platform/zz.csv", std::string(kPlatformHeader) + "GSL7,2026-11-25 10:00,ksw2,B0101,A123456789,\n");
   IngestReport rep;
   ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 25, 23, 59), &rep).ok());
-  ASSERT_EQ(rep.files.size(), 3u);
+  ASSERT_EQ(rep.files.size(), 4u);
   EXPECT_NE(rep.files[2].error, "");
-  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM query_accounts"), 1);  // the late file's rows are gone here too
+  EXPECT_EQ(rep.files[3].taken, 1);
+  EXPECT_EQ(rep.files[3].duplicates, 0);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM query_accounts"), 2);  // the late file's rows are gone here too
   EXPECT_NE(rep.files[0].error, "");
   EXPECT_NE(rep.files[0].error.find("subject_id"), std::string::npos) << rep.files[0].error;
   EXPECT_EQ(rep.files[1].taken, 1);
   ASSERT_EQ(rep.rejects.size(), 2u);
   EXPECT_EQ(rep.rejects[0].line, 0);
-  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries"), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM queries"), 2);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM source_files WHERE error<>''"), 2);
   ASSERT_TRUE(store->IngestDirectory(tmp / "in", At(2026, 11, 26, 23, 59), &rep).ok());
   EXPECT_NE(rep.files[0].error, "");  // reported again ...
