@@ -30,11 +30,15 @@ std::string Hex(const unsigned char* p, unsigned n) {
   return s;
 }
 
+// Flushes a file or folder to the disk. A folder's entries only survive a power cut once
+// the folder itself is synced, so every folder of a job's tree is, as well as every file.
 Status FsyncPath(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return Status::IoError(path + ": " + std::strerror(errno));
-  ::fsync(fd);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(path + ": cannot open to flush: " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int err = errno;
   ::close(fd);
+  if (rc != 0) return Status::IoError(path + ": cannot flush: " + std::strerror(err));
   return Status::OK();
 }
 
@@ -46,19 +50,24 @@ Status MakeDirs(const fs::path& p) {
 }
 
 // Removes "<parent>/.<name>.tmp-<pid>" (a run's temporary folder) and ".<name>.old-<pid>"
-// (a folder being discarded) left by a killed run of the same job: the process is gone,
-// so nobody will ever finish or remove them. A folder whose process still exists is left
-// alone: it is not ours to judge. Best effort: a folder that cannot be removed only costs
-// space, the next run writes under its own pid.
-void RemoveStaleTemps(const fs::path& parent, const std::string& name) {
+// (a folder being discarded) left by a killed run, of this job or of any other job that
+// writes into the same parent (ad hoc audits each have a new name, so no later run of the
+// same job would ever come): the process is gone, so nobody will ever finish or remove
+// them. A folder whose process still exists is left alone: it is not ours to judge. Best
+// effort: a folder that cannot be removed only costs space, the next run writes under its
+// own pid.
+void RemoveStaleTemps(const fs::path& parent) {
   std::error_code ec;
   for (fs::directory_iterator it(parent, ec), end; it != end && !ec; it.increment(ec)) {
-    std::string n = it->path().filename().string();
+    const std::string n = it->path().filename().string();
+    if (n.size() < 2 || n[0] != '.') continue;
     std::string digits;
-    for (const std::string& prefix : {"." + name + ".tmp-", "." + name + ".old-"})
-      if (n.size() > prefix.size() && n.compare(0, prefix.size(), prefix) == 0) digits = n.substr(prefix.size());
-    if (digits.empty()) continue;
-    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    for (const char* marker : {".tmp-", ".old-"}) {
+      const size_t at = n.rfind(marker);
+      if (at != std::string::npos && at > 1) digits = n.substr(at + 5);
+    }
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
+      continue;
     long pid = std::stol(digits);
     if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
       std::error_code rm;
@@ -131,8 +140,7 @@ Status JobFolder::Begin(const std::string& final_dir, std::unique_ptr<JobFolder>
   std::unique_ptr<JobFolder> jf(new JobFolder());
   jf->final_dir_ = fin.string();
   jf->temp_dir_ = (fin.parent_path() / ("." + fin.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
-  RemoveStaleTemps(fin.parent_path(), fin.filename().string());
-  RemoveStaleTemps(fin.parent_path(), fin.filename().string() + ".previous");
+  RemoveStaleTemps(fin.parent_path());
   std::error_code ec;
   fs::remove_all(jf->temp_dir_, ec);
   if (::mkdir(jf->temp_dir_.c_str(), 0700) != 0)
@@ -159,9 +167,17 @@ Status JobFolder::ListOutputs(std::vector<OutputFile>* out) const {
   out->clear();
   std::error_code ec;
   for (fs::recursive_directory_iterator it(temp_dir_, ec), end; it != end && !ec; it.increment(ec)) {
+    // Every document is on the disk before the manifest that vouches for it is written
+    // (and long before the folder gets its final name): after a power cut, a folder with
+    // its final name never holds an empty or short PDF or workbook.
+    if (it->is_directory()) {
+      LIAUDIT_RETURN_IF_ERROR(FsyncPath(it->path().string()));
+      continue;
+    }
     if (!it->is_regular_file()) continue;
     std::string rel = fs::relative(it->path(), temp_dir_).generic_string();
     if (rel == "manifest.json" || rel == sign::kManifestSignatureFile) continue;
+    LIAUDIT_RETURN_IF_ERROR(FsyncPath(it->path().string()));
     OutputFile f;
     f.path = rel;
     f.bytes = static_cast<long long>(it->file_size());

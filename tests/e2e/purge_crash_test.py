@@ -7,7 +7,7 @@
   with the right SHA-256) or hidden temporaries; rerunning the same job exits 0, leaves no
   temporaries behind, the store passes PRAGMA integrity_check and holds exactly the rows of
   a clean run (nothing lost, nothing doubled).
-- Disk full / unwritable output: writes fail with EFBIG (RLIMIT_FSIZE, SIGXFSZ ignored),
+- Disk full / unwritable output: writes fail with EFBIG (RLIMIT_FSIZE; liaudit ignores SIGXFSZ),
   which our code sees like a full disk; a path under a regular file cannot be created.
   Expected: a clear message, exit 1, nothing half-written in place, the previous folder of
   the same job intact, the store still passes integrity_check.
@@ -273,6 +273,28 @@ class CrashSafety(unittest.TestCase):
             self.check_recovers(out, context)
 
 
+    def test_a_killed_ad_hoc_audit_leaves_no_temporary_behind(self):
+        # Each ad hoc audit has a folder name of its own, so no later run of "the same job"
+        # exists: the next job writing into output/audit removes the killed one's temporary.
+        out = "adhoc"
+        quarterly(out)
+        log = open(os.path.join(WORK, out + ".stderr"), "w")
+        cmd = [BIN, "audit", "--from", "2026-07-01", "--to", "2026-09-30", "--output", out, "--no-progress"]
+        proc = subprocess.Popen(cmd, cwd=WORK, stdout=subprocess.DEVNULL, stderr=log)
+        self.assertTrue(wait_for_line(os.path.join(WORK, out + ".stderr"), " liaudit audit: form4",
+                                      time.monotonic() + 4 * CLEAN["seconds"] + 10), "the audit never reached form4")
+        time.sleep(0.02)
+        self.assertTrue(kill(proc, log), "the kill must land before the audit finished")
+        visible, hidden = job_folders(out)
+        self.assertEqual(len([h for h in hidden if "/audit/" in h]), 1, hidden)
+        self.assertEqual([v for v in visible if "/audit/" in v], [])
+        liaudit("audit", "--from", "2026-08-01", "--to", "2026-08-31", "--output", out, "--no-progress")
+        visible, hidden = job_folders(out)
+        self.assertEqual(hidden, [])
+        self.assertEqual(len([v for v in visible if "/audit/" in v]), 1, visible)
+        no_half_written(self, out, "after the second audit")
+        shutil.rmtree(os.path.join(WORK, out))
+
     def test_a_job_killed_between_its_folder_and_its_record_is_settled_by_the_next(self):
         # The one window a kill can hit that the reruns above cannot check deterministically:
         # the folder is committed (manifest in place) but the jobs row still says running. The
@@ -324,7 +346,9 @@ class DiskFull(unittest.TestCase):
 
     def limited(self, limit_bytes):
         def preexec():
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # stays ignored across exec: write() fails with EFBIG
+            # The default action (as under a shell, cron or systemd) would kill the process at the
+            # limit: liaudit ignores SIGXFSZ itself, so write() fails with EFBIG and the job reports it.
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
         return quarterly(self.out, check=False, preexec_fn=preexec)
 
@@ -358,7 +382,7 @@ class DiskFull(unittest.TestCase):
         self.assertGreaterEqual(seen_failure, 3)
         # Unsigned, nothing re-reads the PDFs: a truncated one must still fail the job.
         def preexec():
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
             resource.setrlimit(resource.RLIMIT_FSIZE, (300 << 10, 300 << 10))
         p = quarterly(self.out, "--unsigned", check=False, preexec_fn=preexec)
         self.assertEqual(p.returncode, 1, p.stderr[-1500:])
