@@ -71,10 +71,31 @@ struct ChainEntry {
   int64_t job_id = 0;
 };
 
+// What differs between a job folder and its manifest.json: files missing, altered or added
+// ("" when every listed file is there with its SHA-256 and nothing else is). Signatures are
+// `verify FOLDER`'s business; the chain checks that the folder holds what its manifest,
+// itself checked against the store, lists.
+std::string ContentProblems(const std::string& dir) {
+  sign::FolderVerdict v;
+  if (Status st = sign::VerifyFolder(dir, sign::VerifyOptions(), &v); !st.ok()) return st.message();
+  std::string why;
+  auto add = [&](const std::vector<std::string>& files, const char* what) {
+    if (files.empty()) return;
+    if (!why.empty()) why += "; ";
+    why += std::to_string(files.size()) + " file(s) " + what + " (" + files.front() + (files.size() > 1 ? ", …" : "") + ")";
+  };
+  add(v.missing, "missing");
+  add(v.altered, "altered");
+  add(v.extra, "not in the manifest");
+  for (const std::string& p : v.problems) why += (why.empty() ? "" : "; ") + p;
+  return why;
+}
+
 // Walks OUTPUT/{nightly,quarterly,audit,forms}/*/manifest.json and checks the hash
 // chain: every manifest's previous_manifest_sha256 is the hash of the manifest of the
 // job that finished before it; with the store at hand, every job the store recorded
-// still has its folder (or was superseded by a re-run) and no manifest was altered.
+// still has its folder (or was superseded by a re-run) and no manifest was altered; and
+// every folder still holds exactly the files its manifest lists.
 int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out, std::ostream& err) {
   std::vector<ChainEntry> entries;
   std::error_code ec;
@@ -140,6 +161,9 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
       } else if (e.previous != expected_prev[e.job_id]) {
         out << "BROKEN   " << e.dir << ": previous_manifest_sha256 does not match job " << e.job_id << "'s predecessor\n";
         ++problems;
+      } else if (std::string why = ContentProblems(e.dir); !why.empty()) {
+        out << "ALTERED  " << e.dir << ": " << why << " (see `liaudit verify " << e.dir << "`)\n";
+        ++problems;
       } else {
         out << "OK       " << e.dir << " (job " << e.job_id << ")\n";
       }
@@ -170,8 +194,13 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
       const auto& e = entries[i];
       if (e.job_id < 0) continue;
       bool linked = i == 0 || e.previous.empty() || hashes.count(e.previous);
-      out << (linked ? "OK       " : "GAP      ") << e.dir << " (job " << e.job_id << ")\n";
-      if (!linked) ++problems;
+      const std::string why = ContentProblems(e.dir);
+      if (!why.empty()) {
+        out << "ALTERED  " << e.dir << ": " << why << " (see `liaudit verify " << e.dir << "`)\n";
+      } else {
+        out << (linked ? "OK       " : "GAP      ") << e.dir << " (job " << e.job_id << ")\n";
+      }
+      if (!linked || !why.empty()) ++problems;
     }
     out << "note: no store found, so deleted folders can only be seen as gaps in the chain\n";
   }

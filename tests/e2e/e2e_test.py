@@ -287,6 +287,26 @@ class Manifest(unittest.TestCase):
         p = liaudit("verify", "--chain", "output", check=False)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
+    def test_chain_notices_a_damaged_folder(self):
+        # The manifests still chain, but a document was changed and another removed: the
+        # chain check looks inside each folder too.
+        copy = os.path.join(tempfile.mkdtemp(prefix="damaged-", dir=WORK), "output")
+        shutil.copytree(os.path.join(WORK, "output"), copy, symlinks=True)
+        with open(os.path.join(copy, "quarterly", "2026Q3", "review.pdf"), "ab") as fh:
+            fh.write(b"junk")
+        form3 = sorted(glob.glob(os.path.join(copy, "quarterly", "2026Q3", "form3", "*.pdf")))
+        self.assertTrue(form3)
+        os.remove(form3[0])
+        p = liaudit("verify", "--chain", copy, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        line = [l for l in p.stdout.splitlines() if "2026Q3" in l]
+        self.assertEqual(len(line), 1, p.stdout)
+        self.assertTrue(line[0].startswith("ALTERED"), line[0])
+        self.assertIn("1 file(s) missing (form3/", line[0])
+        self.assertIn("1 file(s) altered (review.pdf)", line[0])
+        self.assertIn("chain: 1 problem(s)", p.stdout)
+        self.assertRegex(p.stdout, r"OK +\S+nightly")
+
     def test_chain_verifies_after_the_workspace_moved(self):
         # The store records absolute folder paths; a workspace restored elsewhere, where a
         # job is then run again (replacing its folder), still verifies.
