@@ -179,6 +179,9 @@ Status JobContext::Check(const Period& period) {
                        "again when it has");
     checked.notes.push_back({"", "no platform query of the day in the store",
                              "本日（工作日）無任何平臺查詢紀錄；如平臺匯出檔尚未送達，請於送達後重新執行本日檢查"});
+    notices_zh.push_back("本日為工作日，但系統中無任何本日之平臺查詢紀錄，平臺匯出檔可能尚未送達。"
+                         "以下「本期無異常」及各規則件數為 0，不代表本日查調均屬正常；"
+                         "請於匯出檔送達後重新執行本日檢查。");
   }
   checked_run = true;
 

@@ -66,6 +66,7 @@ class JobContext {
   rules::RuleOutput checked;
   std::map<std::string, Person> people;   // account -> name, unit
   std::vector<std::string> warnings;
+  std::vector<std::string> notices_zh;    // for the first page of the job's report (reports::*::notices)
   long queries_checked = 0;
   bool checked_run = false;
   std::string subject_mask;               // mask for documents of this job's findings.csv

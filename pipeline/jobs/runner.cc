@@ -83,6 +83,7 @@ Status RunNightlyJob(const JobOptions& opts, Date day, JobOutcome* out) {
     rep.counts = CountByRule(ctx, JobKind::kNightly);
     for (const auto& f : ctx.checked.findings) rep.findings.push_back(ToLine(ctx, f, mask, true));
     rep.skipped_checks = SkippedLines(ctx);
+    rep.notices = ctx.notices_zh;
     rep.stamp = StampFor(ctx);
     render::Engine* engine;
     LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));

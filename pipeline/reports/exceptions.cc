@@ -57,6 +57,10 @@ Status WriteExceptionsReport(render::Engine& engine, const ExceptionsReport& rep
           {"隔離之輸入資料", layout::Number(report.rejected_rows) + " 列（詳 rejects.csv）"},
       },
       w * 0.24, w * 0.76, 10.5));
+  if (!report.notices.empty()) {
+    flow.Space(6);
+    flow.AddTable(layout::NoticeTable(w, report.notices));
+  }
   flow.Space(4);
   flow.Paragraph(words.exceptions_note, layout::NoteStyle());
 

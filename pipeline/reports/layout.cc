@@ -379,6 +379,12 @@ void AddFindingsSection(render::Flow* flow, render::Document* doc, const std::st
   }
 }
 
+render::Table NoticeTable(double w, const std::vector<std::string>& notices) {
+  TableBuilder t({w}, {"注意事項"}, {HAlign::kLeft});
+  for (const auto& s : notices) t.Row({s});
+  return t.table();
+}
+
 render::Table SkippedChecksTable(double w, const std::vector<std::string>& skipped) {
   TableBuilder t({w * 0.08, w * 0.92}, {"項次", "未執行之檢查及原因"}, {HAlign::kCenter, HAlign::kLeft});
   int n = 0;

@@ -93,6 +93,10 @@ void Heading(render::Flow* flow, render::Document* doc, const std::string& text,
 // Counts-by-rule table (規則、名稱、嚴重度、件數) with a total row, `width` points wide.
 render::Table RuleCountTable(double width, const std::vector<RuleCount>& counts);
 
+// What the reader must know before reading the figures (e.g. the day's platform export has
+// not arrived), one row each under the header 注意事項.
+render::Table NoticeTable(double width, const std::vector<std::string>& notices);
+
 // The skipped checks as a numbered list; a one-row "本次各項檢查均已執行。" table when empty.
 render::Table SkippedChecksTable(double width, const std::vector<std::string>& skipped);
 

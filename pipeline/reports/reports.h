@@ -55,6 +55,7 @@ struct ExceptionsReport {
   std::vector<RuleCount> counts;           // every rule R01..R16 that ran, with 0 where none
   std::vector<FindingLine> findings;       // ordered by rule, then key
   std::vector<std::string> skipped_checks; // zh-TW lines: which checks did not run (or ran with a fallback) and why
+  std::vector<std::string> notices;        // zh-TW lines shown on page 1, before the figures (e.g. no export yet)
   Stamp stamp;
 };
 

@@ -354,8 +354,16 @@ class CommandLine(unittest.TestCase):
             self.assertTrue(any("no platform query" in w for w in json.load(fh)["warnings"]))
         txt = run(["pdftotext", os.path.join(out, "nightly/2026-10-05/exceptions.pdf"), "-"]).stdout
         self.assertIn("本日（工作日）無任何平臺查詢紀錄", txt)
+        # Page 1 says it before the figures, so "本期無異常" is not read as a quiet day.
+        page1 = run(["pdftotext", "-f", "1", "-l", "1", os.path.join(out, "nightly/2026-10-05/exceptions.pdf"),
+                     "-"]).stdout.replace("\n", "")
+        self.assertIn("注意事項", page1)
+        self.assertIn("平臺匯出檔可能尚未送達", page1)
+        self.assertLess(page1.index("注意事項"), page1.index("一、各規則異常件數"))
         p = liaudit("nightly", "--date", "2026-10-04", "--output", out, "--db", os.path.join(WORK, "late.sqlite"))
         self.assertNotIn("no platform query", p.stderr)
+        txt = run(["pdftotext", os.path.join(out, "nightly/2026-10-04/exceptions.pdf"), "-"]).stdout
+        self.assertNotIn("注意事項", txt)
 
     def test_every_option_can_come_from_the_ini_file(self):
         # Settings by section ([rules] ...), sub-command options in the sub-command's section
