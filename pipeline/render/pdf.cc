@@ -274,10 +274,16 @@ void BreakLines(const std::vector<ShapedChar>& s, double max_w, std::vector<Line
       continue;
     }
     double a = Advance(s[i]);
-    if (max_w > 0 && w + a > max_w && i > start && !(IsClosing(s[i].cp))) {
-      size_t brk = i;
+    size_t brk = i;
+    if (max_w > 0 && w + a > max_w && i > start) {
       // Prefer the last break opportunity for Latin words; CJK may break anywhere.
       if (!IsWide(s[i].cp) && s[i].cp != ' ' && last_break != std::string::npos && last_break > start) brk = last_break;
+      // Closing punctuation never starts a line: the character before it goes to the next
+      // line with it (a mark hanging past the box would cross a table's border). Only a
+      // line of nothing but that character and its marks lets them hang.
+      while (brk > start + 1 && IsClosing(s[brk].cp)) --brk;
+    }
+    if (max_w > 0 && w + a > max_w && i > start && !IsClosing(s[brk].cp)) {
       // Keep an opening bracket with what follows it.
       if (brk > start + 1 && IsOpening(s[brk - 1].cp)) --brk;
       double lw = 0;

@@ -236,7 +236,8 @@ TEST(RenderTest, WrapsCjkAndKeepsClosingPunctuation) {
   TextStyle st;
   st.size = 12;
   st.padding = 0;
-  // 10 ideographs of 12pt fit a 120pt box; the 11th char is a comma that must not start a line.
+  // 10 ideographs of 12pt fit a 120pt box; the 11th char is a comma that must not start a
+  // line, nor hang past the box: "十" goes to line 2 with it.
   double h1 = doc->TextHeight("一二三四五六七八九十", 120.5, st);
   double h2 = doc->TextHeight("一二三四五六七八九十，十一", 120.5, st);
   EXPECT_DOUBLE_EQ(h1, 12 * st.leading);
@@ -244,10 +245,18 @@ TEST(RenderTest, WrapsCjkAndKeepsClosingPunctuation) {
   EXPECT_NEAR(doc->TextWidth("一二三", 10), 30, 0.5);
   Canvas& c = doc->NewPage();
   c.Text(Box{50, 50, 120.5, 60}, "一二三四五六七八九十，十一", st);
+  c.Text(Box{50, 150, 120.5, 60}, "一二三四五六七八九十）。十一", st);  // two marks: both go along
+  c.Text(Box{50, 250, 12.5, 60}, "一，", st);  // a line of one character: its mark has nowhere else to go
   PdfResult r;
   ASSERT_TRUE(doc->Finish(path, &r).ok());
   std::string raw = liaudit::testing::Run("pdftotext -enc UTF-8 '" + path + "' -");
-  EXPECT_NE(raw.find("九十，\n"), std::string::npos) << raw;  // comma stays on line 1
+  EXPECT_NE(raw.find("一二三四五六七八九\n十，十一"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("一二三四五六七八九\n十）。十一"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("一，"), std::string::npos) << raw;
+  // Nothing is drawn right of the boxes (x > 170.5 pt): the marks no longer hang.
+  std::string bbox = liaudit::testing::Run("pdftotext -bbox '" + path + "' -");
+  for (size_t p = bbox.find("xMax=\""); p != std::string::npos; p = bbox.find("xMax=\"", p + 1))
+    EXPECT_LE(std::stod(bbox.substr(p + 6)), 170.6) << bbox.substr(p, 80);
 }
 
 // A table that starts near the bottom of a page moves to the next page instead of
