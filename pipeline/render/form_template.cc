@@ -1,5 +1,6 @@
 #include "render/form_template.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -412,6 +413,63 @@ std::string Substitute(const std::string& text, const Fields& fields) {
   return out;
 }
 
+// A cell's text with its fields filled; when the whole does not fit the cell even at its
+// smallest size, the longest field is shortened (ending in "…") until it does, so that
+// what the form itself prints around the fields (a label, a check box, a second line) is
+// never what gets cut. Canvas::Text still cuts the end if nothing else helps.
+static std::string FitFields(Document* doc, const Box& box, const std::string& text, const Fields& fields,
+                      const TextStyle& st) {
+  std::string whole = Substitute(text, fields);
+  if (doc->TextFits(box, whole, st)) return whole;
+  Fields f;  // the fields this text uses, in code points
+  for (size_t i = text.find('{'); i != std::string::npos; i = text.find('{', i + 1)) {
+    if (i + 1 < text.size() && text[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    const size_t e = text.find('}', i);
+    if (e == std::string::npos) break;
+    auto it = fields.find(text.substr(i + 1, e - i - 1));
+    if (it != fields.end()) f.insert(*it);
+  }
+  std::vector<std::string> shortened;
+  for (;;) {
+    std::string longest;
+    size_t longest_n = 1;
+    for (const auto& [k, v] : f) {
+      const size_t n = ToCodePoints(v).size();
+      if (n > longest_n && std::find(shortened.begin(), shortened.end(), k) == shortened.end()) {
+        longest = k;
+        longest_n = n;
+      }
+    }
+    if (longest.empty()) return Substitute(text, f);
+    const std::vector<char32_t> cps = ToCodePoints(f[longest]);
+    auto with = [&](size_t keep) {
+      std::string v;
+      for (size_t k = 0; k < keep; ++k) AppendUtf8(&v, cps[k]);
+      v += "…";
+      Fields g = f;
+      g[longest] = v;
+      return Substitute(text, g);
+    };
+    shortened.push_back(longest);
+    size_t lo = 0, hi = cps.size() - 1;  // the largest count kept that fits, if any
+    if (!doc->TextFits(box, with(0), st)) {
+      f[longest] = "…";
+      continue;  // this field alone cannot make room: shorten the next one too
+    }
+    while (lo < hi) {
+      const size_t mid = (lo + hi + 1) / 2;
+      if (doc->TextFits(box, with(mid), st)) lo = mid; else hi = mid - 1;
+    }
+    doc->AddWarning(doc->info().name + ": a field of " + std::to_string(cps.size()) +
+                    " characters does not fit its box; its first " + std::to_string(lo) +
+                    " are printed, ending in '…' (the workbook has it whole)");
+    return with(lo);
+  }
+}
+
 // ---------------------------------------------------------------- painting
 
 FormPainter::FormPainter(Document* doc, const FormTemplate* tpl, Fields constant)
@@ -521,7 +579,8 @@ Status FormPainter::AddPage(const std::string& page, const Fields& fields) {
   }
   Canvas& c = doc_->NewPage();
   c.Use(*cit->second.xobj);
-  for (const Laid& l : cit->second.dynamic) c.Text(l.box, Substitute(l.item->text, fields), l.item->style);
+  for (const Laid& l : cit->second.dynamic)
+    c.Text(l.box, FitFields(doc_, l.box, l.item->text, fields, l.item->style), l.item->style);
   if (cit->second.stamp.w > 0) c.MarkStamp(cit->second.stamp);
   footers_.push_back(pit->second.has_footer ? &pit->second.footer : nullptr);
   return Status::OK();

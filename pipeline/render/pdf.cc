@@ -261,7 +261,9 @@ const Glyph* GlyphOr(FontUse* fonts, char32_t* cp, char32_t fallback) {
 }
 
 // Breaks shaped text into lines no wider than max_w (1/1000 em units); max_w <= 0: no wrap.
-void BreakLines(const std::vector<ShapedChar>& s, double max_w, std::vector<LineSpan>* lines) {
+// A closing mark may end a line up to `hang` past max_w (into the box's inner margin, never
+// past its border), as in print; beyond that the character before it goes along with it.
+void BreakLines(const std::vector<ShapedChar>& s, double max_w, std::vector<LineSpan>* lines, double hang = 0) {
   lines->clear();
   size_t start = 0, last_break = std::string::npos;
   double w = 0;
@@ -274,6 +276,11 @@ void BreakLines(const std::vector<ShapedChar>& s, double max_w, std::vector<Line
       continue;
     }
     double a = Advance(s[i]);
+    if (max_w > 0 && w + a > max_w && w + a <= max_w + hang && IsClosing(s[i].cp)) {
+      w += a;  // hangs into the inner margin
+      last_break = i + 1;
+      continue;
+    }
     size_t brk = i;
     if (max_w > 0 && w + a > max_w && i > start) {
       // Prefer the last break opportunity for Latin words; CJK may break anywhere.
@@ -334,9 +341,25 @@ double Document::TextHeight(std::string_view utf8, double width, const TextStyle
   Shape(&impl_->fonts, utf8, &s);
   std::vector<LineSpan> lines;
   double avail = width - 2 * st.padding;
-  BreakLines(s, st.wrap ? std::max(1.0, avail) * 1000.0 / st.size : 0, &lines);
+  BreakLines(s, st.wrap ? std::max(1.0, avail) * 1000.0 / st.size : 0, &lines, st.padding * 1000.0 / st.size);
   return static_cast<double>(lines.size()) * st.size * st.leading + 2 * (st.padding_y < 0 ? st.padding : st.padding_y);
 }
+
+bool Document::TextFits(const Box& box, std::string_view utf8, const TextStyle& st) {
+  std::vector<ShapedChar> s;
+  Shape(&impl_->fonts, utf8, &s);
+  const double py = st.padding_y < 0 ? st.padding : st.padding_y;
+  const double aw = std::max(1.0, box.w - 2 * st.padding), ah = std::max(1.0, box.h - 2 * py);
+  const double size = st.shrink_to_fit ? std::min(st.size, st.min_size) : st.size;
+  std::vector<LineSpan> lines;
+  BreakLines(s, st.wrap ? aw * 1000.0 / size : 0, &lines, st.padding * 1000.0 / size);
+  double max_w = 0;
+  for (const auto& l : lines) max_w = std::max(max_w, l.width * size / 1000.0);
+  // A wrapped line is only wider than the box by a mark that had nowhere else to go.
+  return static_cast<double>(lines.size()) * size * st.leading <= ah + 0.01 && (st.wrap || max_w <= aw + 0.01);
+}
+
+void Document::AddWarning(std::string warning) { impl_->warnings.push_back(std::move(warning)); }
 
 // ---------------------------------------------------------------- canvas
 
@@ -454,11 +477,12 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
   double size = st.size;
   std::vector<LineSpan> lines;
   for (;;) {
-    BreakLines(s, st.wrap ? aw * 1000.0 / size : 0, &lines);
+    BreakLines(s, st.wrap ? aw * 1000.0 / size : 0, &lines, st.padding * 1000.0 / size);
     double need_h = static_cast<double>(lines.size()) * size * st.leading;
     double max_w = 0;
     for (auto& l : lines) max_w = std::max(max_w, l.width * size / 1000.0);
-    bool fits = need_h <= ah + 0.01 && max_w <= aw + 0.01;
+    // A wrapped line may be wider by a closing mark hanging into the inner margin.
+    bool fits = need_h <= ah + 0.01 && max_w <= aw + (st.wrap ? st.padding : 0) + 0.01;
     if (fits || !st.shrink_to_fit || size <= st.min_size) break;
     if (!st.wrap && max_w > aw) {
       size = std::max(st.min_size, std::min(size - 0.25, size * aw / max_w));

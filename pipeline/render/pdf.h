@@ -215,6 +215,11 @@ class Document {
   double TextWidth(std::string_view utf8, double size);
   // Height a Text() call would use for `utf8` in a box `width` wide (no shrinking).
   double TextHeight(std::string_view utf8, double width, const TextStyle& style);
+  // Whether Text() would draw `utf8` in `box` whole, at some size down to style.min_size
+  // (style.size when it does not shrink), instead of cutting it.
+  bool TextFits(const Box& box, std::string_view utf8, const TextStyle& style);
+  // Adds a line to PdfResult::warnings.
+  void AddWarning(std::string warning);
 
   // Draws `table` starting at `top` on canvas `c` (x = left edge). When a row does not fit
   // above `bottom`, calls new_page() for the next canvas and continues at its returned top,

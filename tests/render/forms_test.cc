@@ -117,6 +117,26 @@ TEST(FormsTest, Form1HasFieldsChecksAndExtB) {
   ExpectMatchesGolden(path, "form1");
 }
 
+// A refusal reason far too long for its cell is shortened itself: the form's own wording
+// around it (the 其他 check box, the manager's name) stays on the page.
+TEST(FormsTest, Form1LongFieldIsCutNotTheFormsWording) {
+  const std::string path = OutDir() + "/form1-long-reason.pdf";
+  PermissionRecord p = SamplePermission();
+  p.decision = Decision::kRejected;
+  p.reject_reason.clear();
+  for (int i = 0; i < 30; ++i) p.reject_reason += "申請事由與業務無關，";  // 300 characters
+  render::PdfResult r;
+  ASSERT_TRUE(WriteForm1(TheEngine(), FormOptions(), p, path, &r).ok());
+  CheckPdf(path, r, 1);
+  std::string t = TextOf(path);
+  ExpectText(t, "☑不同意，原因，申請事由與業務無關");
+  ExpectText(t, "☐其他：");
+  ExpectText(t, "張資訊");
+  ExpectText(t, "…");
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("a field of 300 characters does not fit its box"), std::string::npos) << r.warnings[0];
+}
+
 TEST(FormsTest, Form1MasksIdsWhenAsked) {
   const std::string path = OutDir() + "/form1-masked.pdf";
   FormOptions o;
