@@ -58,6 +58,16 @@ Status RunIngestJob(const JobOptions& opts, JobOutcome* out) {
 
 Status RunNightlyJob(const JobOptions& opts, Date day, JobOutcome* out) {
   std::string iso = FormatIsoDate(day);
+  // A nightly checks a whole day, with its registers as they stood at its end (rules.md,
+  // "First seen"): a day that has not ended cannot be checked yet.
+  const Date today = DateOf(NowLocal());
+  if (day >= today) {
+    return Status::Usage("nightly --date " + iso + ": that day has not ended yet (today is " + FormatIsoDate(today) +
+                         "); a nightly checks a whole day once it is over" +
+                         (day == today ? ". For today's queries so far, run `liaudit audit --from " + iso + " --to " +
+                                             iso + "`"
+                                       : std::string()));
+  }
   JobContext ctx(opts, "nightly", "nightly " + iso);
   std::string params = ordered_json{{"date", iso}}.dump();
   return Guard(ctx, [&]() -> Status {
@@ -108,6 +118,15 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
   if (!ParseQuarter(quarter, &from, &to)) return Status::Usage("--quarter: expected YYYYQn, e.g. 2026Q3");
   std::string q = quarter;
   q[4] = 'Q';
+  // The package for 勞工局 covers a whole quarter as it stood at its end (R16 says who still
+  // held a permission "at the end of the period"): a quarter that has not ended is not due.
+  const Date today = DateOf(NowLocal());
+  if (to >= today) {
+    return Status::Usage("quarterly --quarter " + q + ": the quarter ends on " + FormatIsoDate(to) + " (today is " +
+                         FormatIsoDate(today) + "); its package is made once it is over. For a check of the quarter " +
+                         "so far, run `liaudit audit --from " + FormatIsoDate(from) + " --to " +
+                         FormatIsoDate(std::max(from, today - 1)) + "`");
+  }
   JobContext ctx(opts, "quarterly", "quarterly " + q);
   std::string params = ordered_json{{"quarter", q}, {"from", FormatIsoDate(from)}, {"to", FormatIsoDate(to)}}.dump();
   return Guard(ctx, [&]() -> Status {

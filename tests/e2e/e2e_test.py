@@ -397,6 +397,26 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(liaudit("quarterly", "--quarter", "2026Q5", check=False).returncode, 2)
         self.assertEqual(liaudit("audit", "--from", "2026-07-01", check=False).returncode, 2)
 
+    def test_a_period_that_has_not_ended_is_refused(self):
+        # A nightly checks a whole day and a quarterly a whole quarter, each as it stood at its
+        # end: before that end they are refused (exit 2, nothing written), pointing at `audit`.
+        out = os.path.join(WORK, "unfinished-out")
+        p = liaudit("nightly", "--date", "2027-03-10", "--output", out, "--fixed-clock", "2027-03-10 15:00:00",
+                    check=False)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("that day has not ended yet", p.stderr)
+        self.assertIn("liaudit audit --from 2027-03-10 --to 2027-03-10", p.stderr)
+        p = liaudit("quarterly", "--quarter", "2027Q1", "--output", out, "--fixed-clock", "2027-03-10 15:00:00",
+                    check=False)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("the quarter ends on 2027-03-31", p.stderr)
+        self.assertIn("liaudit audit --from 2027-01-01 --to 2027-03-09", p.stderr)
+        self.assertFalse(os.path.exists(out))
+        # The day after, both run.
+        p = liaudit("nightly", "--date", "2027-03-10", "--output", out, "--fixed-clock", "2027-03-11 01:00:00",
+                    "--unsigned", "--no-progress", check=False)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+
     def test_help_on_every_level(self):
         self.assertIn("Sub-commands", liaudit("--help").stdout)
         for cmd in ["ingest", "nightly", "quarterly", "audit", "forms", "verify", "followup"]:
