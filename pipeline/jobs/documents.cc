@@ -611,7 +611,11 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
       auto [it, added] = review_due.emplace(f.account, d);
       if (!added) it->second = std::min(it->second, d);
     }
-    cases.emplace(f.account, 0);
+    // 附表4 is per querier active in the period (outputs.md): queries, or a finding about
+    // what the querier did (a registration without its query, R14; a change not filed,
+    // R06). A dormant account (R16) is by definition not active: it is listed in the
+    // report's R16 findings, with no audit record of 0 cases.
+    if (f.rule_id != "R16") cases.emplace(f.account, 0);
   }
 
   const forms::FormOptions fo = InternalFormOptions(ctx);
