@@ -178,6 +178,7 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   o->output_dir = vm["output"].as<std::string>();
   o->db_path = vm.count("db") ? vm["db"].as<std::string>() : o->output_dir + "/liaudit.sqlite";
   o->lock_wait_seconds = vm["lock-wait"].as<int>();
+  if (o->lock_wait_seconds < 0) return Status::Usage("--lock-wait: expected a number of seconds, 0 or more");
   o->progress = !vm["no-progress"].as<bool>();
   o->retention_years = vm["retention.years"].as<int>();
   if (o->retention_years < 1) return Status::Usage("retention.years: expected a whole number of years, at least 1");

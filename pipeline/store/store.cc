@@ -71,8 +71,16 @@ Status CreateOwnerOnly(const std::string& path) {
   }
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return Status::OK();
-    return Status::IoError(path + ": cannot create store: " + std::strerror(errno));
+    if (errno != EEXIST) return Status::IoError(path + ": cannot create store: " + std::strerror(errno));
+    // An existing file that others may read (an empty file made by hand, a copy restored
+    // with the umask's mode): the store holds ID numbers, so it becomes owner-only too.
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0 &&
+        ::chmod(path.c_str(), st.st_mode & 0700) != 0) {
+      return Status::IoError(path + ": the store is readable by others and cannot be made owner-only: " +
+                             std::strerror(errno));
+    }
+    return Status::OK();
   }
   ::fchmod(fd, 0600);
   ::close(fd);

@@ -396,6 +396,7 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(liaudit("frobnicate", check=False).returncode, 2)
         self.assertEqual(liaudit("quarterly", "--quarter", "2026Q5", check=False).returncode, 2)
         self.assertEqual(liaudit("audit", "--from", "2026-07-01", check=False).returncode, 2)
+        self.assertEqual(liaudit("ingest", "--lock-wait", "-5", check=False).returncode, 2)
 
     def test_a_period_that_has_not_ended_is_refused(self):
         # A nightly checks a whole day and a quarterly a whole quarter, each as it stood at its

@@ -48,6 +48,18 @@ TEST(StoreOpen, CreatesOwnerOnlyFileInOwnerOnlyFolder) {
   }
 }
 
+TEST(StoreOpen, AnExistingFileReadableByOthersBecomesOwnerOnly) {
+  TempDir tmp;
+  std::string path = tmp / "made-by-hand.db";
+  Write(path, "");
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  auto store = OpenOrDie(path);
+  ASSERT_TRUE(store);
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
 TEST(StoreOpen, MigratesVersion1StoreInPlace) {
   TempDir tmp;
   std::string path = tmp / "v1.db";
