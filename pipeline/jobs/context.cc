@@ -109,7 +109,8 @@ Status JobContext::SettleInterruptedJobs() {
     j.manifest_sha256 = manifest_sha;
     j.finished = NowLocal();
     LIAUDIT_RETURN_IF_ERROR(store->FinishJob(j));
-    log.Line("job " + std::to_string(j.id) + " (" + j.kind + ") was killed " +
+    log.Line("job " + std::to_string(j.id) + " (" + j.kind + ") did not record its end (killed, or its store "
+             "could not be written) " +
              (manifest_sha.empty() ? std::string("before it finished: recorded as interrupted")
                                    : "after its folder " + j.output_dir + " was complete: recorded as finished"));
   }
@@ -370,7 +371,14 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   job.finished = NowLocal();
   job.manifest_sha256 = Sha256OfString(text);
   job.output_dir = folder->final_dir();
-  LIAUDIT_RETURN_IF_ERROR(store->FinishJob(job));
+  if (Status st = store->FinishJob(job); !st.ok()) {
+    // The folder is in place and complete (its manifest verifies); only the store's record
+    // of the end is missing. The next job finds the folder and records the job as finished.
+    finished_ = true;  // not "failed": the folder stands
+    return st.Prepend("the job's folder " + job.output_dir +
+                      " is complete and verifies, but the store could not record that the job finished"
+                      " (the next job records it)");
+  }
   finished_ = true;
   return Status::OK();
 }
