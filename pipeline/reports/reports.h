@@ -92,6 +92,7 @@ struct ReviewReport {
   Date from = kNoDate, to = kNoDate;
   LocalTime generated_at = kNoTime;
   long total_queries = 0, total_findings = 0, rejected_rows = 0;
+  long rejected_rows_period = -1;  // rows quarantined by every run of the period up to this one; < 0 = not known
   std::vector<PermissionLine> permissions;
   std::vector<LabelCount> by_unit, by_service;
   std::vector<QuerierLine> by_querier;

@@ -91,7 +91,10 @@ void Summary(render::Flow* flow, render::Document* doc, const ReviewReport& r) {
           {"異常總件數", Number(r.total_findings) + " 件"},
           {"具查調權限人數", Number(static_cast<long>(r.permissions.size())) + " 人"},
           {"逾期未提檢討報告", Number(static_cast<long>(r.overdue.size())) + " 件"},
-          {"隔離之輸入資料", Number(r.rejected_rows) + " 列"},
+          {"隔離之輸入資料", r.rejected_rows_period >= 0
+                                ? Number(r.rejected_rows_period) + " 列（本期各次執行累計；本次執行 " +
+                                      Number(r.rejected_rows) + " 列，詳 rejects.csv）"
+                                : Number(r.rejected_rows) + " 列（詳 rejects.csv）"},
       },
       w * 0.26, w * 0.74, 10));
 }

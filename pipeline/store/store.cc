@@ -417,6 +417,19 @@ Status Store::ListQuarantine(std::vector<Reject>* out) {
   return Status::OK();
 }
 
+Status Store::CountQuarantined(LocalTime from, LocalTime to, long* n) {
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(
+      s.Prepare(impl_->db, "SELECT COUNT(*) FROM quarantine WHERE quarantined_at BETWEEN ? AND ?"));
+  s.Bind(1, from);
+  s.Bind(2, to);
+  bool row = false;
+  LIAUDIT_RETURN_IF_ERROR(s.Step(&row));
+  *n = row ? static_cast<long>(s.Int(0)) : 0;
+  s.Reset();
+  return Status::OK();
+}
+
 Status Store::QueryRaw(int64_t id, std::string* file, long* line, std::string* raw) {
   Stmt s;
   LIAUDIT_RETURN_IF_ERROR(s.Prepare(

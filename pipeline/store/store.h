@@ -156,6 +156,8 @@ class Store {
   // Provenance and quarantine.
   Status ListSourceFiles(std::vector<SourceFile>* out);  // order id
   Status ListQuarantine(std::vector<Reject>* out);       // every quarantined row, order of quarantine
+  // How many rows runs with an as-of time in [from, to] quarantined (whole-file rejects count one).
+  Status CountQuarantined(LocalTime from, LocalTime to, long* n);
 
   // Jobs and their manifest hash chain.
   Status BeginJob(JobRecord* job);  // inserts with status "running"; sets id and started (NowLocal())

@@ -229,6 +229,16 @@ class DocumentTexts(unittest.TestCase):
             opinion, due = r[11], r[12]
             self.assertEqual(opinion.count("檢討報告"), 1 if due else 0, opinion)
 
+    def test_review_counts_the_rows_the_quarters_runs_quarantined(self):
+        # The quarterly's own ingest finds every file taken by the nightly before it; the
+        # review still reports what that nightly quarantined.
+        with open(os.path.join(WORK, "first-rejects.csv"), encoding="utf-8-sig") as fh:
+            first = len(list(csv.reader(fh))) - 1
+        self.assertGreater(first, 0)
+        txt = run(["pdftotext", "-layout", "output/quarterly/2026Q3/review.pdf", "-"]).stdout
+        flat = "".join(txt.replace(",", "").split())
+        self.assertIn("隔離之輸入資料%d列（本期各次執行累計；本次執行0列" % first, flat)
+
     def test_skipped_checks_are_written_in_chinese(self):
         # Regression: the reports printed the English reasons ("no staff roster ingested").
         import openpyxl
