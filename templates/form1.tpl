@@ -58,6 +58,6 @@ row h=9
   cell span=2 "權限管理單位主管核章"
 row h=22
   cell span=3 align=center "{unit_head}"
-  cell span=2 align=center stamp "{manager_head}"
+  cell span=2 align=center stamp leading=1.5 "{manager_head}{signed_nl}"
 space 2
 note size=10.5 "*本申請表請填寫核章後，送本局秘書室資訊小組（07-3343259）開通系統使用權限。"

@@ -36,5 +36,5 @@ row h=22.5 repeat=10
   cell align=center size=9.5 min=6 "{.requester}"
   cell align=center size=9.5 min=6 "{.querier}"
   cell align=center size=8.5 min=5 "{.head}"
-text   h=8 size=10 align=right stamp "單位主管核章："
+text   h=8 size=10 align=right stamp "{signed}　單位主管核章："
 footer h=6 size=9 align=center "第 {page} 頁，共 {pages} 頁"

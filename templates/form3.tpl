@@ -57,7 +57,7 @@ row h=22
   cell size=11.5 leading=1.4 "申請人單位\n主管核章"
   cell ""
   cell size=11.5 leading=1.4 "使用單位\n主管核章"
-  cell stamp ""
+  cell stamp size=9 valign=bottom "{signed}"
 space 3
 note size=11 leading=1.45 "說明：申請人應表明相關法令依據及釋明該業務執行與申請提供勞保資料之關聯性，若未說明或說明不清，本案將不予受理。"
 footer h=6 size=9 align=center "第 {page} 頁，共 {pages} 頁"

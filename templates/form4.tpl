@@ -42,6 +42,6 @@ row h=24
   cell align=distribute pad=2.5 "使用單位主管"
   cell ""
   cell align=distribute pad=2.5 "稽核單位主管"
-  cell stamp ""
+  cell stamp size=9 valign=bottom "{signed}"
 space 3
 note size=11 leading=1.5 "說明：\n1. 本稽核紀錄表對資料查詢者不定期稽核。\n2. 請資料查詢者依照規定時間內，將稽核資料依順序附於稽核紀錄表後送至資訊小組。"

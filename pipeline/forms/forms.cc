@@ -125,7 +125,7 @@ Status Form1(render::Engine& engine, const FormOptions& opts, const PermissionRe
   render::FormTemplate tpl;
   LIAUDIT_RETURN_IF_ERROR(LoadTemplate(engine, "form1.tpl", &tpl));
   auto doc = NewDoc(engine, tpl, opts, path, rec ? "表單編號 " + rec->form_no : "空白表單");
-  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}});
+  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}, {"signed", opts.signed_note}, {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}});
   LIAUDIT_RETURN_IF_ERROR(painter.AddPage("main", Form1Fields(opts, rec)));
   return Finish(doc.get(), path, result);
 }
@@ -143,7 +143,7 @@ Status Form2(render::Engine& engine, const FormOptions& opts, const std::string&
                                                           : Roc(from) + " 至 " + Roc(to);
   auto doc = NewDoc(engine, tpl, opts, path, unit + " " + period);
   render::FormPainter painter(doc.get(), &tpl,
-                              {{"org", opts.organisation}, {"unit", unit.empty() ? "＿＿＿＿＿＿＿＿" : unit}, {"period", period}});
+                              {{"org", opts.organisation}, {"signed", opts.signed_note}, {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}, {"unit", unit.empty() ? "＿＿＿＿＿＿＿＿" : unit}, {"period", period}});
   const size_t pages = std::max<size_t>(1, (rows.size() + per_page - 1) / per_page);
   Fields f;
   for (size_t p = 0; p < pages; ++p) {
@@ -215,7 +215,7 @@ Status Form3(render::Engine& engine, const FormOptions& opts, const std::vector<
     }
   }
   auto doc = NewDoc(engine, tpl, opts, path, subject);
-  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}});
+  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}, {"signed", opts.signed_note}, {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}});
   LIAUDIT_RETURN_IF_ERROR(painter.AddPage("main", f));
   if (!blank && request->size() > lines) {
     auto lit = tpl.pages.find("list");
@@ -263,7 +263,7 @@ Status Form4(render::Engine& engine, const FormOptions& opts, const Form4Data* d
   f["cases"] = d ? std::to_string(x.cases) : "＿＿＿＿";
   f["opinion"] = Form4Opinion(x);
   auto doc = NewDoc(engine, tpl, opts, path, d ? x.querier : "空白表單");
-  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}});
+  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}, {"signed", opts.signed_note}, {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}});
   LIAUDIT_RETURN_IF_ERROR(painter.AddPage("main", f));
   return Finish(doc.get(), path, result);
 }

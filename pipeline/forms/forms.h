@@ -17,6 +17,11 @@ namespace liaudit::forms {
 struct FormOptions {
   std::string id_mask;                         // empty = IDs in full; e.g. "XXXXXX****"
   std::string organisation = "高雄市政府社會局";  // printed in titles
+  // Printed in the cell the signature widget covers when the form is digitally signed,
+  // e.g. "已數位簽章（115/11/27 10:30）": a printed or on-screen form shows that it is signed.
+  // Empty = unsigned (blank forms, --unsigned). Template fields {signed} and {signed_nl}
+  // (the same after a line break; empty when unsigned).
+  std::string signed_note;
 };
 
 // 附表1 資料查詢者權限申請表, one application.

@@ -63,6 +63,7 @@ forms::FormOptions InternalFormOptions(const JobContext& ctx) {
   forms::FormOptions fo;
   fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
   fo.organisation = ctx.opts.output.organisation;
+  if (ctx.signer) fo.signed_note = "已數位簽章（" + FormatRocTime(NowLocal()) + "）";
   return fo;
 }
 

@@ -579,8 +579,11 @@ Status FormPainter::AddPage(const std::string& page, const Fields& fields) {
   }
   Canvas& c = doc_->NewPage();
   c.Use(*cit->second.xobj);
+  // A cell that mixes the document's constants with this page's fields sees both.
+  Fields all = constant_;
+  for (const auto& [k, v] : fields) all[k] = v;
   for (const Laid& l : cit->second.dynamic)
-    c.Text(l.box, FitFields(doc_, l.box, l.item->text, fields, l.item->style), l.item->style);
+    c.Text(l.box, FitFields(doc_, l.box, l.item->text, all, l.item->style), l.item->style);
   if (cit->second.stamp.w > 0) c.MarkStamp(cit->second.stamp);
   footers_.push_back(pit->second.has_footer ? &pit->second.footer : nullptr);
   return Status::OK();

@@ -137,6 +137,30 @@ TEST(FormsTest, Form1LongFieldIsCutNotTheFormsWording) {
   EXPECT_NE(r.warnings[0].find("a field of 300 characters does not fit its box"), std::string::npos) << r.warnings[0];
 }
 
+// A signed form says so in the cell its signature widget covers; an unsigned one does not.
+TEST(FormsTest, SignedFormsShowTheSignatureNote) {
+  FormOptions o;
+  o.signed_note = "已數位簽章（115/11/27 10:30）";
+  const std::string signed_path = OutDir() + "/form1-signed.pdf";
+  render::PdfResult r;
+  ASSERT_TRUE(WriteForm1(TheEngine(), o, SamplePermission(), signed_path, &r).ok());
+  std::string t = TextOf(signed_path);
+  ExpectText(t, "黃主任");
+  ExpectText(t, "已數位簽章（115/11/27 10:30）");
+  EXPECT_LT(t.find(NoSpace("黃主任")), t.find(NoSpace("已數位簽章")));  // under the head's name
+  const std::string blank = OutDir() + "/form1-unsigned.pdf";
+  ASSERT_TRUE(WriteForm1(TheEngine(), FormOptions(), SamplePermission(), blank, &r).ok());
+  EXPECT_EQ(TextOf(blank).find(NoSpace("已數位簽章")), std::string::npos);
+  Form4Data d;
+  d.period_from = DateFromCivil(2026, 7, 1);
+  d.period_to = DateFromCivil(2026, 9, 30);
+  d.audit_date = DateFromCivil(2026, 10, 15);
+  d.querier = "林小明";
+  const std::string f4 = OutDir() + "/form4-signed.pdf";
+  ASSERT_TRUE(WriteForm4(TheEngine(), o, d, f4, &r).ok());
+  ExpectText(TextOf(f4), "已數位簽章（115/11/27 10:30）");
+}
+
 TEST(FormsTest, Form1MasksIdsWhenAsked) {
   const std::string path = OutDir() + "/form1-masked.pdf";
   FormOptions o;
