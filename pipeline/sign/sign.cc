@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -241,6 +242,14 @@ Status Signer::Load(const SignerConfig& config, std::unique_ptr<Signer>* out) {
   if (X509_cmp_time(X509_get0_notAfter(impl->cert), &now) < 0) {
     return Status::InvalidInput("signing: the certificate in " + path + " expired on " +
                                 FormatIsoTime(FromAsn1Time(X509_get0_notAfter(impl->cert))) + " (Taipei)");
+  }
+  // A certificate whose key usage excludes signatures (an encryption or TLS server
+  // certificate) would give signatures that readers reject: refuse it here.
+  const uint32_t key_usage = X509_get_key_usage(impl->cert);  // UINT32_MAX: no keyUsage extension
+  if (key_usage != UINT32_MAX && (key_usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
+    return Status::InvalidInput("signing: the certificate in " + path + " (" + CommonName(impl->cert) +
+                                ") is not for signing: its key usage allows neither digitalSignature nor "
+                                "nonRepudiation; use a signing certificate (e.g. the unit's 機關憑證 for signing)");
   }
   std::unique_ptr<Signer> signer(new Signer(std::move(impl)));
   // Size the /Contents placeholder once from a real trial signature, so every PDF

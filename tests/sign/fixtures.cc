@@ -86,7 +86,7 @@ namespace {
 EVP_PKEY* NewRsaKey() { return EVP_RSA_gen(2048); }
 
 X509* NewCert(EVP_PKEY* subject_key, const std::string& cn, long nb_days, long na_days, X509* issuer,
-              EVP_PKEY* issuer_key, bool ca) {
+              EVP_PKEY* issuer_key, bool ca, const std::string& key_usage = "critical,digitalSignature,nonRepudiation") {
   X509* x = X509_new();
   X509_set_version(x, 2);
   BIGNUM* serial = BN_new();
@@ -107,7 +107,7 @@ X509* NewCert(EVP_PKEY* subject_key, const std::string& cn, long nb_days, long n
   X509_add_ext(x, bc, -1);
   X509_EXTENSION_free(bc);
   X509_EXTENSION* ku = X509V3_EXT_conf_nid(nullptr, &ctx, NID_key_usage,
-                                           ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation");
+                                           ca ? "critical,keyCertSign,cRLSign" : key_usage.c_str());
   X509_add_ext(x, ku, -1);
   X509_EXTENSION_free(ku);
   X509_sign(x, issuer_key != nullptr ? issuer_key : subject_key, EVP_sha256());
@@ -120,7 +120,7 @@ bool MakeP12(const std::string& path, const std::string& password, const CertSpe
   EVP_PKEY* key = NewRsaKey();
   EVP_PKEY* ca_key = spec.with_ca ? NewRsaKey() : nullptr;
   X509* ca = spec.with_ca ? NewCert(ca_key, "liaudit test CA", -10, 3650, nullptr, nullptr, true) : nullptr;
-  X509* cert = NewCert(key, spec.cn, spec.not_before_days, spec.not_after_days, ca, ca_key, false);
+  X509* cert = NewCert(key, spec.cn, spec.not_before_days, spec.not_after_days, ca, ca_key, false, spec.key_usage);
   EVP_PKEY* packed_key = key;
   EVP_PKEY* other = nullptr;
   if (spec.mismatched_key) packed_key = other = NewRsaKey();

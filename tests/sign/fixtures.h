@@ -20,6 +20,7 @@ struct CertSpec {
   long not_after_days = 365;   // relative to now
   bool mismatched_key = false; // pack a key that does not belong to the certificate
   bool with_ca = false;        // issue from a separate test CA (written to ca_pem_out)
+  std::string key_usage = "critical,digitalSignature,nonRepudiation";  // the signer's keyUsage
 };
 
 // Writes a PKCS#12 (AES-256-CBC, SHA-256 MAC) with `password`; when spec.with_ca,

@@ -313,6 +313,7 @@ TEST_F(SignTest, LoadErrorsAreClear) {
       {"expired", CertSpec{.not_before_days = -400, .not_after_days = -2}, kPassword, "expired on"},
       {"not yet valid", CertSpec{.not_before_days = 5, .not_after_days = 400}, kPassword, "not valid before"},
       {"mismatched key", CertSpec{.mismatched_key = true}, kPassword, "does not match"},
+      {"not a signing certificate", CertSpec{.key_usage = "critical,keyEncipherment"}, kPassword, "is not for signing"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
