@@ -110,19 +110,19 @@ class TxnMemo {
   TxnMemo() = default;
   TxnMemo(const TxnMemo&) = delete;
   TxnMemo& operator=(const TxnMemo&) = delete;
-  ~TxnMemo() { Free(); }
+  ~TxnMemo() { Unmap(slots_, bytes_); }
 
   // Sizes the table for about `rows` entries up front (no rehash while loading).
   void Reserve(size_t rows) {
     size_t n = 1024;
     while (n < rows * 2) n *= 2;
-    if (n > size_) Rehash(n);
+    if (n > size_) Rebuild(n, INT64_MAX);
   }
   // False (nothing stored) when `id` does not fit the slot: a bulk load of more than
   // four billion rows.
   bool Insert(uint64_t h, int64_t id) {
     if (id <= 0 || id > static_cast<int64_t>(UINT32_MAX)) return false;
-    if ((count_ + 1) * 2 > size_) Rehash(size_ == 0 ? 1024 : size_ * 2);
+    if ((count_ + 1) * 2 > size_) Rebuild(size_ == 0 ? 1024 : size_ * 2, INT64_MAX);
     Place(Tag(h), static_cast<uint32_t>(id));
     ++count_;
     return true;
@@ -151,19 +151,7 @@ class TxnMemo {
   }
   // Forgets entries with rowid > last (rows rolled back with a rejected file).
   void ForgetAbove(int64_t last) {
-    if (size_ == 0) return;
-    Slot* old = slots_;
-    const size_t old_size = size_, old_bytes = bytes_;
-    slots_ = nullptr;
-    size_ = bytes_ = count_ = 0;
-    Allocate(old_size);
-    for (size_t i = 0; i < old_size; ++i) {
-      if (old[i].tag != 0 && static_cast<int64_t>(old[i].id) <= last) {
-        Place(old[i].tag, old[i].id);
-        ++count_;
-      }
-    }
-    Unmap(old, old_bytes);
+    if (size_ != 0) Rebuild(size_, last);
   }
 
  private:
@@ -209,17 +197,17 @@ class TxnMemo {
   static void Unmap(Slot* p, size_t bytes) {
     if (p) munmap(p, bytes);
   }
-  void Free() {
-    Unmap(slots_, bytes_);
-    slots_ = nullptr;
-    size_ = bytes_ = count_ = 0;
-  }
-  void Rehash(size_t n) {
+  // A fresh table of n slots holding the entries with rowid <= last.
+  void Rebuild(size_t n, int64_t last) {
     Slot* old = slots_;
     const size_t old_size = size_, old_bytes = bytes_;
     Allocate(n);
+    count_ = 0;
     for (size_t i = 0; i < old_size; ++i) {
-      if (old[i].tag != 0) Place(old[i].tag, old[i].id);
+      if (old[i].tag != 0 && static_cast<int64_t>(old[i].id) <= last) {
+        Place(old[i].tag, old[i].id);
+        ++count_;
+      }
     }
     Unmap(old, old_bytes);
   }
@@ -436,8 +424,6 @@ class PipelinedParse : public ingest::Sink {
   bool aborted_ = false;
 };
 
-}  // namespace
-
 // SQLite's descriptor of the main database file, found in /proc/self/fd by device and
 // inode; -1 if none is found. It stays SQLite's: it is only used, never closed (closing
 // any descriptor of the file would drop SQLite's POSIX locks on it).
@@ -463,6 +449,8 @@ int DatabaseFd(sqlite3* db) {
   closedir(dir);
   return found;
 }
+
+}  // namespace
 
 // Receives one run's files; one Ingester per IngestFiles call.
 class Ingester : public ingest::Sink {
@@ -744,7 +732,7 @@ class Ingester : public ingest::Sink {
 
   // Hands the pages SQLite has written so far to the disk now (without waiting), so that
   // the commit's fsync finds a bulk load's new table already written instead of writing
-  // all of it at the end (fdatasync 0.65 s -> 0.2 s for a million rows).
+  // all of it at the end (fdatasync 0.65 s -> 0.15 s for a million rows).
   void StartWriteback() const {
     if (db_fd_ >= 0) sync_file_range(db_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
   }
