@@ -319,6 +319,37 @@ void BreakLines(const std::vector<ShapedChar>& s, double max_w, std::vector<Line
   }
 }
 
+// A box's inner margins and inner size for `st` (the inner size at least 1 pt).
+struct Inner {
+  double py, aw, ah;
+};
+Inner InnerOf(const Box& box, const TextStyle& st) {
+  const double py = st.padding_y < 0 ? st.padding : st.padding_y;
+  return {py, std::max(1.0, box.w - 2 * st.padding), std::max(1.0, box.h - 2 * py)};
+}
+
+// The size Canvas::Text draws `s` at in a box of inner size in.aw x in.ah: st.size, or
+// smaller (down to st.min_size) until the lines fit. *lines are broken at that size; *fits
+// says whether they fit: no taller than the box, no line wider (a wrapped line may be wider
+// by a closing mark hanging into the inner margin).
+double FitText(const std::vector<ShapedChar>& s, const TextStyle& st, const Inner& in, std::vector<LineSpan>* lines,
+               bool* fits) {
+  double size = st.size;
+  for (;;) {
+    BreakLines(s, st.wrap ? in.aw * 1000.0 / size : 0, lines, st.padding * 1000.0 / size);
+    const double need_h = static_cast<double>(lines->size()) * size * st.leading;
+    double max_w = 0;
+    for (auto& l : *lines) max_w = std::max(max_w, l.width * size / 1000.0);
+    *fits = need_h <= in.ah + 0.01 && max_w <= in.aw + (st.wrap ? st.padding : 0) + 0.01;
+    if (*fits || !st.shrink_to_fit || size <= st.min_size) return size;
+    if (!st.wrap && max_w > in.aw) {
+      size = std::max(st.min_size, std::min(size - 0.25, size * in.aw / max_w));
+    } else {
+      size = std::max(st.min_size, size - 0.5);
+    }
+  }
+}
+
 }  // namespace
 
 double Document::TextWidth(std::string_view utf8, double size) {
@@ -348,15 +379,10 @@ double Document::TextHeight(std::string_view utf8, double width, const TextStyle
 bool Document::TextFits(const Box& box, std::string_view utf8, const TextStyle& st) {
   std::vector<ShapedChar> s;
   Shape(&impl_->fonts, utf8, &s);
-  const double py = st.padding_y < 0 ? st.padding : st.padding_y;
-  const double aw = std::max(1.0, box.w - 2 * st.padding), ah = std::max(1.0, box.h - 2 * py);
-  const double size = st.shrink_to_fit ? std::min(st.size, st.min_size) : st.size;
   std::vector<LineSpan> lines;
-  BreakLines(s, st.wrap ? aw * 1000.0 / size : 0, &lines, st.padding * 1000.0 / size);
-  double max_w = 0;
-  for (const auto& l : lines) max_w = std::max(max_w, l.width * size / 1000.0);
-  // A wrapped line is only wider than the box by a mark that had nowhere else to go.
-  return static_cast<double>(lines.size()) * size * st.leading <= ah + 0.01 && (st.wrap || max_w <= aw + 0.01);
+  bool fits = false;
+  FitText(s, st, InnerOf(box, st), &lines, &fits);
+  return fits;
 }
 
 void Document::AddWarning(std::string warning) { impl_->warnings.push_back(std::move(warning)); }
@@ -472,24 +498,11 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
   std::vector<ShapedChar> s;
   Shape(&I->fonts, utf8, &s);
   if (s.empty()) return 0;
-  const double py = st.padding_y < 0 ? st.padding : st.padding_y;
-  const double aw = std::max(1.0, box.w - 2 * st.padding), ah = std::max(1.0, box.h - 2 * py);
-  double size = st.size;
+  const Inner in = InnerOf(box, st);
+  const double py = in.py, aw = in.aw, ah = in.ah;
   std::vector<LineSpan> lines;
-  for (;;) {
-    BreakLines(s, st.wrap ? aw * 1000.0 / size : 0, &lines, st.padding * 1000.0 / size);
-    double need_h = static_cast<double>(lines.size()) * size * st.leading;
-    double max_w = 0;
-    for (auto& l : lines) max_w = std::max(max_w, l.width * size / 1000.0);
-    // A wrapped line may be wider by a closing mark hanging into the inner margin.
-    bool fits = need_h <= ah + 0.01 && max_w <= aw + (st.wrap ? st.padding : 0) + 0.01;
-    if (fits || !st.shrink_to_fit || size <= st.min_size) break;
-    if (!st.wrap && max_w > aw) {
-      size = std::max(st.min_size, std::min(size - 0.25, size * aw / max_w));
-    } else {
-      size = std::max(st.min_size, size - 0.5);
-    }
-  }
+  bool fits = false;
+  const double size = FitText(s, st, in, &lines, &fits);
   const double lh = size * st.leading;
   // Text that does not fit even at the smallest size is cut visibly, never silently: the
   // lines that fit are drawn, the last of them (and any line too wide for the box) ending
