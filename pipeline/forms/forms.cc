@@ -61,9 +61,16 @@ Status Finish(render::Document* doc, const std::string& path, render::PdfResult*
 
 // ---------------------------------------------------------------- 附表1
 
+// The fields every page of a form shares: {org}, and {signed} / {signed_nl}
+// (FormOptions::signed_note, alone or after a line break; empty when unsigned).
+Fields DocumentFields(const FormOptions& opts) {
+  return {{"org", opts.organisation},
+          {"signed", opts.signed_note},
+          {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}};
+}
+
 Fields Form1Fields(const FormOptions& opts, const PermissionRecord* rec) {
   Fields f;
-  f["org"] = opts.organisation;
   f["applied_on"] = kBlankDate;
   f["effective_on"] = kBlankDate;
   for (const char* k : {"a_grant", "a_revoke", "a_items", "a_job", "s_other", "d_ok", "d_no", "d_other"}) f[k] = Check(false);
@@ -125,7 +132,7 @@ Status Form1(render::Engine& engine, const FormOptions& opts, const PermissionRe
   render::FormTemplate tpl;
   LIAUDIT_RETURN_IF_ERROR(LoadTemplate(engine, "form1.tpl", &tpl));
   auto doc = NewDoc(engine, tpl, opts, path, rec ? "表單編號 " + rec->form_no : "空白表單");
-  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}, {"signed", opts.signed_note}, {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}});
+  render::FormPainter painter(doc.get(), &tpl, DocumentFields(opts));
   LIAUDIT_RETURN_IF_ERROR(painter.AddPage("main", Form1Fields(opts, rec)));
   return Finish(doc.get(), path, result);
 }
@@ -142,8 +149,10 @@ Status Form2(render::Engine& engine, const FormOptions& opts, const std::string&
   std::string period = (from == kNoDate && to == kNoDate) ? std::string(kBlankDate) + " 至 " + kBlankDate
                                                           : Roc(from) + " 至 " + Roc(to);
   auto doc = NewDoc(engine, tpl, opts, path, unit + " " + period);
-  render::FormPainter painter(doc.get(), &tpl,
-                              {{"org", opts.organisation}, {"signed", opts.signed_note}, {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}, {"unit", unit.empty() ? "＿＿＿＿＿＿＿＿" : unit}, {"period", period}});
+  Fields constant = DocumentFields(opts);
+  constant["unit"] = unit.empty() ? "＿＿＿＿＿＿＿＿" : unit;
+  constant["period"] = period;
+  render::FormPainter painter(doc.get(), &tpl, constant);
   const size_t pages = std::max<size_t>(1, (rows.size() + per_page - 1) / per_page);
   Fields f;
   for (size_t p = 0; p < pages; ++p) {
@@ -180,7 +189,6 @@ Status Form3(render::Engine& engine, const FormOptions& opts, const std::vector<
   const bool blank = request == nullptr || request->empty();
   const size_t lines = static_cast<size_t>(std::max(1, tpl.IntSetting("subject_lines", 5)));
   Fields f;
-  f["org"] = opts.organisation;
   f["applied_on"] = kBlankDate;
   f["count"] = "＿＿＿";
   const std::string blank_subject = "姓名：＿＿＿＿＿＿＿＿＿＿　ID：＿＿＿＿＿＿＿＿＿＿";
@@ -215,7 +223,7 @@ Status Form3(render::Engine& engine, const FormOptions& opts, const std::vector<
     }
   }
   auto doc = NewDoc(engine, tpl, opts, path, subject);
-  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}, {"signed", opts.signed_note}, {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}});
+  render::FormPainter painter(doc.get(), &tpl, DocumentFields(opts));
   LIAUDIT_RETURN_IF_ERROR(painter.AddPage("main", f));
   if (!blank && request->size() > lines) {
     auto lit = tpl.pages.find("list");
@@ -245,7 +253,6 @@ Status Form4(render::Engine& engine, const FormOptions& opts, const Form4Data* d
   render::FormTemplate tpl;
   LIAUDIT_RETURN_IF_ERROR(LoadTemplate(engine, "form4.tpl", &tpl));
   Fields f;
-  f["org"] = opts.organisation;
   Form4Data empty;
   const Form4Data& x = d ? *d : empty;
   f["period"] = Roc(x.period_from) + " ～ " + Roc(x.period_to);
@@ -263,7 +270,7 @@ Status Form4(render::Engine& engine, const FormOptions& opts, const Form4Data* d
   f["cases"] = d ? std::to_string(x.cases) : "＿＿＿＿";
   f["opinion"] = Form4Opinion(x);
   auto doc = NewDoc(engine, tpl, opts, path, d ? x.querier : "空白表單");
-  render::FormPainter painter(doc.get(), &tpl, {{"org", opts.organisation}, {"signed", opts.signed_note}, {"signed_nl", opts.signed_note.empty() ? "" : "\n" + opts.signed_note}});
+  render::FormPainter painter(doc.get(), &tpl, DocumentFields(opts));
   LIAUDIT_RETURN_IF_ERROR(painter.AddPage("main", f));
   return Finish(doc.get(), path, result);
 }
