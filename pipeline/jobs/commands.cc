@@ -77,7 +77,9 @@ struct ChainEntry {
 // itself checked against the store, lists.
 std::string ContentProblems(const std::string& dir) {
   sign::FolderVerdict v;
-  if (Status st = sign::VerifyFolder(dir, sign::VerifyOptions(), &v); !st.ok()) return st.message();
+  sign::VerifyOptions files_only;
+  files_only.signatures = false;
+  if (Status st = sign::VerifyFolder(dir, files_only, &v); !st.ok()) return st.message();
   std::string why;
   auto add = [&](const std::vector<std::string>& files, const char* what) {
     if (files.empty()) return;
@@ -129,6 +131,12 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
     }
   }
   std::sort(entries.begin(), entries.end(), [](const ChainEntry& a, const ChainEntry& b) { return a.job_id < b.job_id; });
+  // Prints the folder's ALTERED line when its files differ from its manifest; true if they do.
+  auto altered = [&out](const ChainEntry& e) {
+    const std::string why = ContentProblems(e.dir);
+    if (!why.empty()) out << "ALTERED  " << e.dir << ": " << why << " (see `liaudit verify " << e.dir << "`)\n";
+    return !why.empty();
+  };
   int problems = 0;
   for (const auto& e : entries) problems += e.job_id < 0;
 
@@ -161,8 +169,7 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
       } else if (e.previous != expected_prev[e.job_id]) {
         out << "BROKEN   " << e.dir << ": previous_manifest_sha256 does not match job " << e.job_id << "'s predecessor\n";
         ++problems;
-      } else if (std::string why = ContentProblems(e.dir); !why.empty()) {
-        out << "ALTERED  " << e.dir << ": " << why << " (see `liaudit verify " << e.dir << "`)\n";
+      } else if (altered(e)) {
         ++problems;
       } else {
         out << "OK       " << e.dir << " (job " << e.job_id << ")\n";
@@ -194,13 +201,9 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
       const auto& e = entries[i];
       if (e.job_id < 0) continue;
       bool linked = i == 0 || e.previous.empty() || hashes.count(e.previous);
-      const std::string why = ContentProblems(e.dir);
-      if (!why.empty()) {
-        out << "ALTERED  " << e.dir << ": " << why << " (see `liaudit verify " << e.dir << "`)\n";
-      } else {
-        out << (linked ? "OK       " : "GAP      ") << e.dir << " (job " << e.job_id << ")\n";
-      }
-      if (!linked || !why.empty()) ++problems;
+      const bool damaged = altered(e);
+      if (!damaged) out << (linked ? "OK       " : "GAP      ") << e.dir << " (job " << e.job_id << ")\n";
+      if (!linked || damaged) ++problems;
     }
     out << "note: no store found, so deleted folders can only be seen as gaps in the chain\n";
   }

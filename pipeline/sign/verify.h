@@ -56,6 +56,9 @@ struct VerifyOptions {
   // PEM file of trusted certificates; empty = chain not checked (reported as a problem
   // only in the sense that chain_ok stays false and the output says "not checked").
   std::string trust_anchors;
+  // false: VerifyFolder compares the files with manifest.json only, and checks no signature
+  // (`verify --chain`, which leaves signatures to `verify FOLDER`).
+  bool signatures = true;
 };
 
 // Status is an error only when the check itself could not run (unreadable file,
