@@ -8,9 +8,20 @@ namespace {
 const char kBom[] = "\xEF\xBB\xBF";
 }
 
+bool StartsLikeFormula(std::string_view s) {
+  if (s.empty()) return false;
+  switch (s[0]) {
+    case '=': case '+': case '-': case '@': case '\t': case '\r': return true;
+    default: return false;
+  }
+}
+
 std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
+  // OWASP "CSV injection": a field a spreadsheet would take for a formula gets a leading
+  // apostrophe inside a quoted field, so Excel and LibreOffice show it as text.
+  const bool formula = StartsLikeFormula(s);
+  if (!formula && s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = formula ? "\"'" : "\"";
   for (char c : s) {
     if (c == '"') q += "\"\"";
     else q.push_back(c);

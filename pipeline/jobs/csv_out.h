@@ -2,6 +2,7 @@
 // UTF-8 with BOM so Excel shows the Chinese, RFC 4180 quoting, CRLF line ends.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/finding.h"
@@ -10,7 +11,14 @@
 
 namespace liaudit::jobs {
 
-// Quotes a field when it holds a comma, quote, CR or LF (RFC 4180).
+// True when a spreadsheet would read `s` as a formula: it begins with = + - @, a tab or a
+// carriage return (OWASP "CSV injection").
+bool StartsLikeFormula(std::string_view s);
+
+// Quotes a field when it holds a comma, quote, CR or LF (RFC 4180). A field that
+// StartsLikeFormula is neutralised the way OWASP recommends: quoted, with a leading
+// apostrophe inside the quotes ("'=1+1"), so it opens as text in Excel and LibreOffice.
+// Every CSV liaudit writes goes through this function.
 std::string CsvField(const std::string& s);
 
 // findings.csv: rule_id,severity,account,query_time,txn_id,service_code,subject_id,

@@ -1,0 +1,63 @@
+#include "jobs/csv_out.h"
+
+#include <gtest/gtest.h>
+
+namespace liaudit::jobs {
+namespace {
+
+TEST(CsvFieldTest, PlainAndQuoted) {
+  EXPECT_EQ(CsvField("ksw0231"), "ksw0231");
+  EXPECT_EQ(CsvField("社會救助科"), "社會救助科");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvField(""), "");
+}
+
+// OWASP "CSV injection": every leading character a spreadsheet reads as a formula.
+TEST(CsvFieldTest, FormulaInjectionIsNeutralised) {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"=1+1", "\"'=1+1\""},
+      {"+cmd|' /c calc'!A0", "\"'+cmd|' /c calc'!A0\""},
+      {"-2+3", "\"'-2+3\""},
+      {"@SUM(A1:A2)", "\"'@SUM(A1:A2)\""},
+      {"\t=1", "\"'\t=1\""},
+      {"\r=1", "\"'\r=1\""},
+      {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+      {"=1,2", "\"'=1,2\""},
+  };
+  for (const Case& c : cases) {
+    EXPECT_TRUE(StartsLikeFormula(c.in)) << c.in;
+    EXPECT_EQ(CsvField(c.in), c.out) << c.in;
+  }
+  // Not at the start: left alone.
+  EXPECT_FALSE(StartsLikeFormula("a=1"));
+  EXPECT_EQ(CsvField("a=1"), "a=1");
+  EXPECT_EQ(CsvField("115/07/01 - 查無資料"), "115/07/01 - 查無資料");
+}
+
+TEST(CsvOutTest, FindingsAndRejectsNeutraliseInputText) {
+  Finding f;
+  f.rule_id = "R01";
+  f.account = "=1+1";
+  f.detail = "@cmd";
+  std::string csv = FindingsCsv({f}, "");
+  EXPECT_NE(csv.find(",\"'=1+1\","), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"'@cmd\"\r\n"), std::string::npos) << csv;
+
+  Reject r;
+  r.file = "-x.csv";
+  r.line = 3;
+  r.column = 1;
+  r.reason = "+bad";
+  r.raw = "=1+1,2";
+  csv = RejectsCsv({r});
+  EXPECT_NE(csv.find("\r\n\"'-x.csv\",3,1,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"'+bad\",\"'=1+1,2\"\r\n"), std::string::npos) << csv;
+}
+
+}  // namespace
+}  // namespace liaudit::jobs
