@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/dataset.h"
+#include "jobs/file_names.h"
 #include "jobs/job_folder.h"
 #include "jobs/job_options.h"
 #include "jobs/lock.h"
@@ -71,16 +72,23 @@ class JobContext {
   bool checked_run = false;
   std::string subject_mask;               // mask for documents of this job's findings.csv
 
+  // The path of a file in `dir` named from an input value (file_names.h): safe, bounded and
+  // unique in `dir`; a name that is not prefix + value + extension is listed in the
+  // manifest with the value it stands for. Not thread-safe: name files before rendering.
+  std::string NameFile(const std::string& dir, const std::string& prefix, const std::string& value,
+                       const std::string& extension);
+
  private:
   StoreLock lock_;
   std::unique_ptr<render::Engine> engine_;
   std::vector<std::unique_ptr<render::Engine>> worker_engines_;
   std::mutex warnings_mu_;
+  std::map<std::string, FileNamer> namers_;        // folder -> the names given in it
+  std::map<std::string, std::string> renamed_;     // full path -> the input value it stands for
   bool finished_ = false;
 };
 
 // Small shared helpers.
 std::string ServiceLabel(const std::string& code);  // "C0101 被保險人投保資料"
-std::string SafeFileName(const std::string& s);      // for per-unit/per-form file names
 
 }  // namespace liaudit::jobs

@@ -451,7 +451,7 @@ Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to
   fs::create_directories(dir);
   std::vector<JobContext::RenderTask> tasks;
   for (const auto& r : recs) {
-    std::string path = (fs::path(dir) / ("附表1-" + SafeFileName(r.form_no) + ".pdf")).string();
+    std::string path = ctx.NameFile(dir, "附表1-", r.form_no, ".pdf");
     tasks.push_back([&ctx, &fo, &r, path](render::Engine& e) -> Status {
       render::PdfResult res;
       LIAUDIT_RETURN_IF_ERROR(forms::WriteForm1(e, fo, r, path, &res));
@@ -504,8 +504,7 @@ Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to
   auto flush = [&]() -> Status {
     std::vector<JobContext::RenderTask> tasks;
     for (const Unit& u : batch) {
-      std::string path =
-          (fs::path(dir) / ("附表2-" + SafeFileName(u.name.empty() ? "未填單位" : u.name) + ".pdf")).string();
+      std::string path = ctx.NameFile(dir, "附表2-", u.name.empty() ? "未填單位" : u.name, ".pdf");
       tasks.push_back([&ctx, &fo, &u, from, to, path](render::Engine& e) -> Status {
         render::PdfResult res;
         LIAUDIT_RETURN_IF_ERROR(forms::WriteForm2(e, fo, u.name, from, to, u.rows, path, &res));
@@ -549,7 +548,7 @@ Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to
   std::vector<JobContext::RenderTask> tasks;
   for (const auto& req : reqs) {
     if (req.empty()) continue;
-    std::string path = (fs::path(dir) / ("附表3-" + SafeFileName(req[0].request_no) + ".pdf")).string();
+    std::string path = ctx.NameFile(dir, "附表3-", req[0].request_no, ".pdf");
     tasks.push_back([&ctx, &fo, &req, path](render::Engine& e) -> Status {
       render::PdfResult res;
       LIAUDIT_RETURN_IF_ERROR(forms::WriteForm3(e, fo, req, path, &res));
@@ -668,7 +667,7 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
   }
   std::vector<JobContext::RenderTask> tasks;
   for (const auto& d : data) {
-    std::string path = (fs::path(dir) / ("附表4-" + SafeFileName(d.querier_account) + ".pdf")).string();
+    std::string path = ctx.NameFile(dir, "附表4-", d.querier_account, ".pdf");
     tasks.push_back([&ctx, &fo, &d, path](render::Engine& e) -> Status {
       render::PdfResult res;
       LIAUDIT_RETURN_IF_ERROR(forms::WriteForm4(e, fo, d, path, &res));

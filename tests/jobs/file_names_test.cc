@@ -1,0 +1,68 @@
+#include "jobs/file_names.h"
+
+#include <gtest/gtest.h>
+
+#include "core/text.h"
+
+namespace liaudit::jobs {
+namespace {
+
+TEST(FileNamerTest, OrdinaryValuesKeepTheirName) {
+  FileNamer n;
+  EXPECT_EQ(n.Name("附表2-", "社會救助科", ".pdf"), "附表2-社會救助科.pdf");
+  EXPECT_EQ(n.Name("附表4-", "ksw0231", ".pdf"), "附表4-ksw0231.pdf");
+  EXPECT_TRUE(n.renamed().empty());
+}
+
+// Regression: a unit name of 300 bytes made the whole quarterly fail ("file was not found").
+TEST(FileNamerTest, LongNamesAreBoundedInBytesAndStayApart) {
+  FileNamer n;
+  std::string long_unit;
+  for (int i = 0; i < 100; ++i) long_unit += "救";  // 300 bytes
+  std::string a = n.Name("附表2-", long_unit + "甲", ".pdf");
+  std::string b = n.Name("附表2-", long_unit + "乙", ".pdf");
+  EXPECT_LE(a.size(), kMaxFileNameBytes);
+  EXPECT_LE(b.size(), kMaxFileNameBytes);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(FindInvalidUtf8(a), std::string::npos) << "cut inside a character";
+  EXPECT_TRUE(StartsWith(a, "附表2-救救救"));
+  EXPECT_EQ(a.substr(a.size() - 4), ".pdf");
+  EXPECT_EQ(n.renamed().at(a), long_unit + "甲");
+  EXPECT_EQ(n.renamed().at(b), long_unit + "乙");
+}
+
+TEST(FileNamerTest, SeparatorsDotsAndControlsAreReplaced) {
+  struct Case {
+    const char* value;
+    const char* clean_start;
+  } cases[] = {
+      {"社工/督導", "附表2-社工_督導-"}, {"..", "附表2-__-"},   {"../../etc", "附表2-.._.._etc-"},
+      {"a\tb\nc", "附表2-a_b_c-"},       {"C:\\x", "附表2-C__x-"}, {"科 ", "附表2-科_-"},
+      {"a\x7f", "附表2-a_-"},            {"bad\xff", "附表2-bad_-"}, {"x\u202Efdp.exe", "附表2-x_fdp.exe-"},
+  };
+  for (const Case& c : cases) {
+    FileNamer n;
+    std::string name = n.Name("附表2-", c.value, ".pdf");
+    EXPECT_TRUE(StartsWith(name, c.clean_start)) << c.value << " -> " << name;
+    EXPECT_EQ(name.find('/'), std::string::npos);
+    EXPECT_EQ(FindInvalidUtf8(name), std::string::npos);
+    EXPECT_EQ(n.renamed().at(name), c.value);
+  }
+}
+
+TEST(FileNamerTest, NamesDifferingOnlyInCaseOrCleanedAlikeDoNotCollide) {
+  FileNamer n;
+  std::string a = n.Name("附表2-", "ABC科", ".pdf");
+  std::string b = n.Name("附表2-", "abc科", ".pdf");
+  std::string c = n.Name("附表2-", "A/B", ".pdf");
+  std::string d = n.Name("附表2-", "A_B", ".pdf");
+  std::string e = n.Name("附表2-", "A_B", ".pdf");  // the caller's own duplicate
+  EXPECT_EQ(a, "附表2-ABC科.pdf");
+  EXPECT_NE(AsciiLower(a), AsciiLower(b));
+  EXPECT_NE(c, d);
+  EXPECT_NE(d, e);
+  EXPECT_EQ(n.renamed().at(b), "abc科");
+}
+
+}  // namespace
+}  // namespace liaudit::jobs
