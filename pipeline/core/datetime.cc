@@ -95,7 +95,7 @@ int Weekday(Date d) {
 std::optional<Date> ParseDate(std::string_view s) {
   if (s.empty()) return std::nullopt;
   std::string_view a, b, c;
-  if (Split3(s, '-', &a, &b, &c) || Split3(s, '/', &a, &b, &c)) {
+  if (Split3(s, '-', &a, &b, &c) || Split3(s, '/', &a, &b, &c) || Split3(s, '.', &a, &b, &c)) {
     auto y = YearOf(a);
     if (!y) return std::nullopt;
     return Make(*y, ToInt(b), ToInt(c));
@@ -141,14 +141,59 @@ std::optional<int> ParseClock(std::string_view s) {
   return h * 3600 + m * 60 + sec;
 }
 
+namespace {
+
+// Excel (zh-TW) writes a date-time cell to CSV as it shows it: "2026/7/1 上午 09:05:00",
+// "2026/7/1 下午 02:30", sometimes with AM/PM. Finds the marker; *pm says which.
+bool TakeMeridiem(std::string_view* rest, bool* pm) {
+  static const struct {
+    std::string_view text;
+    bool pm;
+  } kMarks[] = {{"\xE4\xB8\x8A\xE5\x8D\x88", false},  // 上午
+                {"\xE4\xB8\x8B\xE5\x8D\x88", true},   // 下午
+                {"AM", false}, {"PM", true}, {"am", false}, {"pm", true}};
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    return v;
+  };
+  for (const auto& m : kMarks) {
+    if (rest->substr(0, m.text.size()) == m.text) {
+      *rest = trim(rest->substr(m.text.size()));
+      *pm = m.pm;
+      return true;
+    }
+    if (rest->size() >= m.text.size() && rest->substr(rest->size() - m.text.size()) == m.text) {
+      *rest = trim(rest->substr(0, rest->size() - m.text.size()));
+      *pm = m.pm;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<LocalTime> ParseTimestamp(std::string_view s) {
   size_t sp = s.find_first_of(" T");
   if (sp == std::string_view::npos) return std::nullopt;
   size_t rest = s.find_first_not_of(' ', sp + 1);
   if (rest == std::string_view::npos) return std::nullopt;
   auto d = ParseDate(s.substr(0, sp));
-  auto c = ParseClock(s.substr(rest));
-  if (!d || !c) return std::nullopt;
+  if (!d) return std::nullopt;
+  std::string_view clock = s.substr(rest);
+  bool pm = false;
+  const bool twelve_hour = TakeMeridiem(&clock, &pm);
+  auto c = ParseClock(clock);
+  if (!c) return std::nullopt;
+  if (twelve_hour) {
+    // A 12-hour clock runs 12, 1, ..., 11: 上午 12 is midnight, 下午 12 is noon. An hour of 0
+    // or above 12 beside 上午/下午 contradicts itself and is rejected, not guessed.
+    int h = *c / 3600;
+    if (h < 1 || h > 12) return std::nullopt;
+    *c -= (h == 12 ? 12 : 0) * 3600;
+    if (pm) *c += 12 * 3600;
+  }
   return StartOf(*d) + *c;
 }
 

@@ -48,6 +48,37 @@ TEST(DateTime, Timestamps) {
   EXPECT_EQ(FormatIsoTime(*ParseTimestamp("2026-11-25T09:05:07")), "2026-11-25 09:05:07");
 }
 
+// Regression: a 附表2 register saved by Excel (zh-TW) quarantined every row, and every query
+// of the quarter became R01.
+TEST(DateTime, ExcelTaiwanForms) {
+  struct Case {
+    const char* in;
+    const char* want;
+  } cases[] = {
+      {"2026/7/1 上午 09:05:00", "2026-07-01 09:05:00"}, {"2026/7/1 下午 02:30", "2026-07-01 14:30:00"},
+      {"2026/7/1 上午 12:15", "2026-07-01 00:15:00"},    {"2026/7/1 下午 12:15", "2026-07-01 12:15:00"},
+      {"2026/7/1 下午 11:59:59", "2026-07-01 23:59:59"}, {"2026/7/1 上午 9:05", "2026-07-01 09:05:00"},
+      {"115/7/1 下午 2:30", "2026-07-01 14:30:00"},       {"2026/7/1 02:30 下午", "2026-07-01 14:30:00"},
+      {"2026/7/1 2:30 PM", "2026-07-01 14:30:00"},       {"2026/7/1 12:00 AM", "2026-07-01 00:00:00"},
+      {"115.07.01 08:00", "2026-07-01 08:00:00"},        {"2026.7.1 下午 01:00", "2026-07-01 13:00:00"},
+      {"2026/7/1  上午  09:05", "2026-07-01 09:05:00"},
+  };
+  for (const Case& c : cases) {
+    auto t = ParseTimestamp(c.in);
+    ASSERT_TRUE(t) << c.in;
+    EXPECT_EQ(FormatIsoTime(*t), c.want) << c.in;
+  }
+  // Contradictions and cut-off values stay rejected.
+  const char* bad[] = {"2026/7/1 下午 14:30", "2026/7/1 上午 00:30", "2026/7/1 上午 13:00", "2026/7/1 上午",
+                       "2026/7/1 上午 下午 02:30", "2026/7/1 中午 12:00", "2026/7/1 下午 2:3"};
+  for (const char* b : bad) EXPECT_FALSE(ParseTimestamp(b)) << b;
+  EXPECT_EQ(*ParseDate("115.07.01"), DateFromCivil(2026, 7, 1));
+  EXPECT_EQ(*ParseDate("115.7.1"), DateFromCivil(2026, 7, 1));
+  EXPECT_EQ(*ParseDate("2026.07.01"), DateFromCivil(2026, 7, 1));
+  const char* bad_dates[] = {"115.13.01", "2026.02.30", "115..01", "115.07.01.", "1.2.3.4", "07.01.2026"};
+  for (const char* b : bad_dates) EXPECT_FALSE(ParseDate(b)) << b;
+}
+
 TEST(DateTime, RocFormatsAndWeekday) {
   Date d = DateFromCivil(2026, 11, 25);
   EXPECT_EQ(FormatRocDate(d), "115年11月25日");
