@@ -1,6 +1,12 @@
 #include "ingest/columns.h"
 
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <mutex>
+
 #include "core/text.h"
+#include "ingest/header_aliases_data.h"
 
 namespace liaudit::ingest {
 namespace {
@@ -55,10 +61,151 @@ const std::vector<ColumnSpec> kCalendar = {
     {"備註", "note", N::kOptional},
 };
 
-// Header cell -> comparable key: trimmed, half-width, ASCII lower-case.
-std::string HeaderKey(std::string_view cell) { return AsciiLower(NormalizeCode(cell)); }
+// Header cell -> comparable key: without no-break (U+00A0) and zero-width (U+200B, U+FEFF)
+// spaces, trimmed, half-width, ASCII lower-case.
+std::string HeaderKey(std::string_view cell) {
+  std::string s(cell);
+  for (std::string_view junk : {std::string_view("\xC2\xA0"), std::string_view("\xE2\x80\x8B"),
+                                std::string_view("\xEF\xBB\xBF")}) {
+    for (size_t p = s.find(junk); p != std::string::npos; p = s.find(junk, p)) s.replace(p, junk.size(), " ");
+  }
+  return AsciiLower(NormalizeCode(s));
+}
+
+struct AliasTable {
+  std::vector<HeaderAlias> rows;
+  std::string problems;  // CheckHeaderAliases
+};
+
+const AliasTable& Aliases() {
+  static const AliasTable* table = [] {
+    auto* t = new AliasTable;
+    std::string_view text = kHeaderAliasesTsv;
+    int line = 0;
+    while (!text.empty()) {
+      size_t nl = text.find('\n');
+      std::string_view l = text.substr(0, nl);
+      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+      ++line;
+      if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+      if (Trim(l).empty() || Trim(l)[0] == '#') continue;
+      size_t t1 = l.find('\t'), t2 = t1 == std::string_view::npos ? t1 : l.find('\t', t1 + 1);
+      if (t2 == std::string_view::npos || l.find('\t', t2 + 1) != std::string_view::npos) {
+        t->problems += "header_aliases.tsv:" + std::to_string(line) + ": expected kind<TAB>spelling<TAB>canonical; ";
+        continue;
+      }
+      t->rows.push_back({std::string(Trim(l.substr(0, t1))), std::string(Trim(l.substr(t1 + 1, t2 - t1 - 1))),
+                         std::string(Trim(l.substr(t2 + 1))), line});
+    }
+    return t;
+  }();
+  return *table;
+}
+
+constexpr InputKind kAllKinds[] = {InputKind::kPlatform, InputKind::kPermissions, InputKind::kRegistrations,
+                                   InputKind::kRequests, InputKind::kStaff,    InputKind::kCalendar};
+
+// Field of `kind` whose canonical name or alias has this key, -1 if none.
+int FieldForKey(InputKind kind, const std::string& key) {
+  const auto& cols = ColumnsFor(kind);
+  for (size_t f = 0; f < cols.size(); ++f)
+    if (key == HeaderKey(cols[f].canonical) || key == HeaderKey(cols[f].alias)) return static_cast<int>(f);
+  return -1;
+}
+
+// key of a spelling -> field, per kind; built once from the table.
+const std::map<std::string, int>& SpellingsFor(InputKind kind) {
+  static std::once_flag once;
+  static std::map<std::string, int> by_kind[std::size(kAllKinds)];
+  std::call_once(once, [] {
+    for (size_t k = 0; k < std::size(kAllKinds); ++k) {
+      for (const HeaderAlias& a : Aliases().rows) {
+        if (a.kind != "*" && a.kind != InputKindName(kAllKinds[k])) continue;
+        int f = FieldForKey(kAllKinds[k], HeaderKey(a.canonical));
+        if (f >= 0) by_kind[k].emplace(HeaderKey(a.spelling), f);
+      }
+    }
+  });
+  return by_kind[static_cast<size_t>(std::find(std::begin(kAllKinds), std::end(kAllKinds), kind) - std::begin(kAllKinds))];
+}
+
+// "X (Y)" or "X（Y）" -> X and Y; false if the cell is not of that form.
+bool SplitParenthesised(const std::string& key, std::string* outer, std::string* inner) {
+  static const std::string_view kOpen[] = {"(", "\xEF\xBC\x88"}, kClose[] = {")", "\xEF\xBC\x89"};
+  for (size_t i = 0; i < 2; ++i) {
+    if (key.size() < kClose[i].size() || key.compare(key.size() - kClose[i].size(), kClose[i].size(), kClose[i]) != 0)
+      continue;
+    size_t open = key.rfind(kOpen[i]);
+    if (open == std::string::npos || open == 0) continue;
+    *outer = std::string(Trim(std::string_view(key).substr(0, open)));
+    *inner = std::string(Trim(std::string_view(key).substr(open + kOpen[i].size(),
+                                                          key.size() - kClose[i].size() - open - kOpen[i].size())));
+    return !outer->empty();
+  }
+  return false;
+}
+
+// The field a header cell names, through the spellings table where needed (*via_alias).
+int FieldForCell(InputKind kind, std::string_view cell, bool* via_alias) {
+  *via_alias = false;
+  const std::string key = HeaderKey(cell);
+  int f = FieldForKey(kind, key);
+  if (f >= 0) return f;
+  const auto& spellings = SpellingsFor(kind);
+  auto lookup = [&](const std::string& k) {
+    if (int g = FieldForKey(kind, k); g >= 0) return g;
+    auto it = spellings.find(k);
+    if (it == spellings.end()) return -1;
+    *via_alias = true;
+    return it->second;
+  };
+  std::string outer, inner;
+  if (SplitParenthesised(key, &outer, &inner)) {
+    const int fo = lookup(outer), fi = lookup(inner);
+    if (fo >= 0 && fi >= 0 && fo != fi) return -1;  // both parts name a column: it must be the same one
+    *via_alias = fo >= 0 || fi >= 0;                 // reported: the file spells the column its own way
+    return fo >= 0 ? fo : fi;
+  }
+  return lookup(key);
+}
 
 }  // namespace
+
+const std::vector<HeaderAlias>& HeaderAliases() { return Aliases().rows; }
+
+Status CheckHeaderAliases() {
+  std::string problems = Aliases().problems;
+  for (const HeaderAlias& a : Aliases().rows) {
+    bool kind_ok = a.kind == "*";
+    bool used = false;
+    for (InputKind k : kAllKinds) {
+      if (a.kind != "*" && a.kind != InputKindName(k)) continue;
+      kind_ok = true;
+      int f = FieldForKey(k, HeaderKey(a.canonical));
+      if (f < 0) continue;
+      used = true;
+      // The spelling must not be a name of another column of this kind, nor of two.
+      int g = FieldForKey(k, HeaderKey(a.spelling));
+      if (g >= 0 && g != f)
+        problems += "header_aliases.tsv:" + std::to_string(a.line) + ": " + a.spelling + " is already the name of " +
+                    ColumnLabel(k, g) + " in " + InputKindName(k) + " files; ";
+      for (const HeaderAlias& b : Aliases().rows) {
+        if (b.line <= a.line || HeaderKey(b.spelling) != HeaderKey(a.spelling)) continue;
+        if (b.kind != "*" && b.kind != InputKindName(k)) continue;
+        int h = FieldForKey(k, HeaderKey(b.canonical));
+        if (h >= 0 && h != f)
+          problems += "header_aliases.tsv:" + std::to_string(a.line) + " and " + std::to_string(b.line) + ": " +
+                      a.spelling + " would mean two columns of " + InputKindName(k) + " files; ";
+      }
+    }
+    if (!kind_ok) problems += "header_aliases.tsv:" + std::to_string(a.line) + ": unknown kind " + a.kind + "; ";
+    else if (!used)
+      problems += "header_aliases.tsv:" + std::to_string(a.line) + ": " + a.canonical + " is no column of " +
+                  (a.kind == "*" ? std::string("any kind") : a.kind) + "; ";
+  }
+  if (problems.empty()) return Status::OK();
+  return Status::InvalidInput(problems.substr(0, problems.size() - 2));
+}
 
 const std::vector<ColumnSpec>& ColumnsFor(InputKind kind) {
   switch (kind) {
@@ -84,17 +231,11 @@ Status MapHeader(InputKind kind, const std::vector<std::string_view>& cells, Hea
   map->column_of.assign(cols.size(), -1);
   map->width = static_cast<int>(cells.size());
   map->unknown.clear();
-  std::vector<std::string> keys_c, keys_a;
-  for (const auto& c : cols) {
-    keys_c.push_back(HeaderKey(c.canonical));
-    keys_a.push_back(HeaderKey(c.alias));
-  }
+  map->aliases.clear();
   std::string problems;
   for (size_t k = 0; k < cells.size(); ++k) {
-    std::string key = HeaderKey(cells[k]);
-    int found = -1;
-    for (size_t f = 0; f < cols.size(); ++f)
-      if (key == keys_c[f] || key == keys_a[f]) found = static_cast<int>(f);
+    bool via_alias = false;
+    int found = FieldForCell(kind, cells[k], &via_alias);
     if (found < 0) {
       map->unknown.emplace_back(Trim(cells[k]));
       continue;
@@ -107,6 +248,8 @@ Status MapHeader(InputKind kind, const std::vector<std::string_view>& cells, Hea
       continue;
     }
     slot = static_cast<int>(k);
+    if (via_alias)
+      map->aliases.push_back(std::string(Trim(cells[k])) + " → " + cols[static_cast<size_t>(found)].canonical);
   }
   std::string missing;
   for (size_t f = 0; f < cols.size(); ++f) {

@@ -1,8 +1,13 @@
 // Header mapping (inputs.md §1-6): every input kind's columns, found by their Chinese
 // canonical name or English alias, in any order.
 //
-// Header cells are compared after trimming (ASCII spaces, U+3000), full-width to
-// half-width, and ASCII case folding, so "TXN_ID", "ｔｘｎ＿ｉｄ" and " 交易序號 " all match.
+// Header cells are compared after trimming (ASCII spaces, U+3000, no-break and zero-width
+// spaces), full-width to half-width, and ASCII case folding, so "TXN_ID", "ｔｘｎ＿ｉｄ" and
+// " 交易序號 " all match. A cell "canonical (alias)" (half- or full-width parentheses, as
+// the program's own messages and templates write it) matches when either part does. A cell
+// that is none of these is looked up in the table of known spellings
+// (pipeline/ingest/header_aliases.tsv: 身份證字號 for 身分證字號, 帳號 for E政府帳號, ...);
+// every cell matched that way is reported in HeaderMap::aliases.
 // A missing kRequired column rejects the file; kConditional columns may be absent from the
 // header (a row that needs one is then rejected, naming it); two header cells naming the
 // same column reject the file (which one to believe would be a guess).
@@ -60,7 +65,23 @@ struct HeaderMap {
   std::vector<int> column_of;  // field index -> 0-based CSV column, -1 if absent
   int width = 0;               // number of header cells
   std::vector<std::string> unknown;  // header cells that name no column (kept in raw only)
+  // Cells matched through another spelling, as "身份證字號 → 身分證字號" (the cell as the file
+  // has it, trimmed, then the canonical name), in header order.
+  std::vector<std::string> aliases;
 };
+
+// One line of the table of known spellings.
+struct HeaderAlias {
+  std::string kind;       // InputKindName(), or "*"
+  std::string spelling;   // as files write it
+  std::string canonical;  // the column it means
+  int line = 0;           // in header_aliases.tsv
+};
+// The table, parsed once. A malformed line, a canonical name that no kind has, or a spelling
+// that would mean two columns of one kind is reported by CheckHeaderAliases (a unit test
+// runs it; a bad table never reaches a build that passes its tests).
+const std::vector<HeaderAlias>& HeaderAliases();
+Status CheckHeaderAliases();
 
 // Maps a header record. Non-OK (InvalidInput, message without the file name) when a
 // required column is missing (all missing ones are named) or a column appears twice.

@@ -300,7 +300,9 @@ std::string NeitherEncodingMessage(const std::string& name, int64_t utf8_bad, un
 
 std::string Utf16Hint(std::string_view b) {
   if (b.substr(0, 2) == "\xFF\xFE" || b.substr(0, 2) == "\xFE\xFF")
-    return " (it looks like UTF-16, e.g. Excel's \"Unicode text\": save it as \"CSV UTF-8\" or Big5 CSV)";
+    return " (it is UTF-16: it starts with a UTF-16 byte-order mark, as Excel's \"Unicode text\" (Unicode 文字) "
+           "files do, which are also tab-separated; liaudit reads comma-separated CSV: save it as \"CSV UTF-8 (comma "
+           "delimited)\" (CSV UTF-8（逗號分隔）) or as Big5 CSV)";
   return "";
 }
 

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -242,11 +244,6 @@ Status Dispatch(InputKind kind, RowParser* p, const CsvRecord& rec, Sink* sink, 
   return Status::Internal("unknown input kind");
 }
 
-bool EndsWithCsv(const std::string& name) {
-  if (name.size() <= 4) return false;
-  std::string ext = AsciiLower(name.substr(name.size() - 4));
-  return ext == ".csv";
-}
 
 }  // namespace
 
@@ -266,32 +263,102 @@ Status Sha256File(const std::string& path, std::string* hex) {
   return FinishSha256(path, ctx.get(), hex);
 }
 
-std::optional<InputKind> KindForPath(const std::string& input_dir, const std::string& path) {
+InputFile ClassifyInputPath(const std::string& input_dir, const std::string& path) {
   namespace fs = std::filesystem;
+  InputFile out;
   std::error_code ec;
   fs::path dir = fs::absolute(fs::path(input_dir), ec).lexically_normal();
-  if (ec) return std::nullopt;
+  if (ec) return out;
   fs::path p = fs::absolute(fs::path(path), ec).lexically_normal();
-  if (ec) return std::nullopt;
+  if (ec) return out;
   fs::path rel = p.lexically_relative(dir);
   std::vector<std::string> parts;
   for (const auto& part : rel) parts.push_back(part.string());
-  if (parts.size() != 2 || parts[0] == ".." || parts[0] == ".") return std::nullopt;
-  const std::string& name = parts[1];
-  if (!EndsWithCsv(name)) return std::nullopt;
-  if (parts[0] == "platform") return InputKind::kPlatform;
-  if (parts[0] == "calendar") return InputKind::kCalendar;
-  if (parts[0] == "registers") {
-    std::string lower = AsciiLower(name);
-    if (lower == "permissions.csv") return InputKind::kPermissions;
-    if (lower == "registrations.csv") return InputKind::kRegistrations;
-    if (lower == "requests.csv") return InputKind::kRequests;
-    if (lower == "staff.csv") return InputKind::kStaff;
+  if (parts.empty() || parts[0] == ".." || parts[0] == ".") return out;
+  out.in_input_folder = true;
+  static const char kWhere[] = " (liaudit reads platform/*.csv, registers/{permissions,registrations,requests,staff}.csv "
+                               "and calendar/*.csv)";
+  const bool known_folder = parts[0] == "platform" || parts[0] == "registers" || parts[0] == "calendar";
+  if (parts.size() == 1) {
+    out.ignore = std::string("not in platform/, registers/ or calendar/: not read") + kWhere;
+    return out;
   }
-  return std::nullopt;
+  if (!known_folder) {
+    out.ignore = "in a folder liaudit does not read (" + parts[0] + "/): not read" + kWhere;
+    return out;
+  }
+  out.in_known_folder = true;
+  if (parts.size() > 2) {
+    out.ignore = "in a sub-folder of " + parts[0] + "/: not read; put input files directly in " + parts[0] + "/";
+    return out;
+  }
+  const std::string& name = parts[1];
+  const std::string lower = AsciiLower(name);
+  const size_t dot = lower.rfind('.');
+  const std::string stem = dot == std::string::npos ? lower : lower.substr(0, dot);
+  const std::string ext = dot == std::string::npos ? std::string() : lower.substr(dot + 1);
+  std::optional<InputKind> kind;
+  if (parts[0] == "platform") kind = InputKind::kPlatform;
+  else if (parts[0] == "calendar") kind = InputKind::kCalendar;
+  else if (stem == "permissions") kind = InputKind::kPermissions;
+  else if (stem == "registrations") kind = InputKind::kRegistrations;
+  else if (stem == "requests") kind = InputKind::kRequests;
+  else if (stem == "staff") kind = InputKind::kStaff;
+  if (StartsWith(name, "~$") || StartsWith(name, ".~lock.")) {
+    out.ignore = "a spreadsheet program's lock file (the workbook is open somewhere): not read";
+    return out;
+  }
+  if (ext == "csv") {
+    if (!kind) {
+      out.ignore = "not a register name: not read; a register is permissions.csv, registrations.csv, requests.csv or "
+                   "staff.csv";
+      return out;
+    }
+    out.kind = kind;
+    return out;
+  }
+  static const char* kSpreadsheets[] = {"xlsx", "xlsm", "xlsb", "xls", "ods", "fods", "numbers", "tsv", "txt"};
+  const bool spreadsheet = std::find(std::begin(kSpreadsheets), std::end(kSpreadsheets), ext) != std::end(kSpreadsheets);
+  if (kind && spreadsheet) {
+    out.kind = kind;
+    const std::string csv_name = parts[0] == "registers" ? stem + ".csv" : name.substr(0, dot) + ".csv";
+    out.refuse = "a ." + ext + " file where liaudit reads CSV: it is not read. Open it in Excel or LibreOffice and save it "
+                 "as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) named " + csv_name + " in " + parts[0] +
+                 "/, then remove this file";
+    return out;
+  }
+  out.ignore = ext.empty() ? std::string("not a .csv file: not read") : "not a .csv file (." + ext + "): not read";
+  return out;
+}
+
+std::optional<InputKind> KindForPath(const std::string& input_dir, const std::string& path) {
+  InputFile f = ClassifyInputPath(input_dir, path);
+  if (!f.refuse.empty()) return std::nullopt;
+  return f.kind;
 }
 
 namespace {
+
+// Why a header did not map, when the file's format is the likely cause: a file saved by
+// Excel as 「Unicode 文字」 (UTF-16, tab-separated), or with ';' as the list separator. One
+// message for the whole file instead of a reject per row.
+std::string FormatHint(const CsvRecord& header) {
+  const std::string_view raw = header.raw;
+  static const char kSave[] = ": save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) or as Big5 CSV";
+  if (raw.find('\0') != std::string_view::npos)
+    return " (the file holds NUL bytes: it looks like UTF-16 without a byte-order mark, e.g. Excel's \"Unicode text\" "
+           "(Unicode 文字), which is also tab-separated" + std::string(kSave) + ")";
+  if (header.fields.size() > 2) return "";
+  const size_t tabs = static_cast<size_t>(std::count(raw.begin(), raw.end(), '\t'));
+  const size_t semis = static_cast<size_t>(std::count(raw.begin(), raw.end(), ';'));
+  if (tabs >= 2 && tabs >= semis)
+    return " (the header line has no commas but " + std::to_string(tabs) + " tabs: the file is tab-separated, e.g. " +
+           "Excel's \"Text (Tab delimited)\"; liaudit reads comma-separated CSV" + kSave + ")";
+  if (semis >= 2)
+    return " (the header line has no commas but " + std::to_string(semis) + " semicolons: the file is " +
+           "semicolon-separated (a PC whose list separator is ';'); liaudit reads comma-separated CSV" + kSave + ")";
+  return "";
+}
 
 // Everything after decoding: header, rows, sink. Shared by ParseFile and ParseBuffer.
 Status ParseText(TextSource* text, const std::string& path, InputKind kind, Sink* sink, SourceInfo* info) {
@@ -309,10 +376,10 @@ Status ParseText(TextSource* text, const std::string& path, InputKind kind, Sink
   if (!have_header) return Status::InvalidInput(path + ": empty file: no header line");
   info->header_raw.assign(rec.raw);
   if (rec.malformed())
-    return Status::AtInput(path, rec.line, rec.error_column, "malformed header line: " + rec.error);
+    return Status::AtInput(path, rec.line, rec.error_column, "malformed header line: " + rec.error + FormatHint(rec));
   HeaderMap map;
   Status hs = MapHeader(kind, rec.fields, &map);
-  if (!hs.ok()) return Status::AtInput(path, rec.line, 0, hs.message());
+  if (!hs.ok()) return Status::AtInput(path, rec.line, 0, hs.message() + FormatHint(rec));
 
   sink->OnHeader(map);
   RowParser parser(map);

@@ -68,6 +68,20 @@ Status ParseFile(const std::string& path, InputKind kind, Sink* sink, SourceInfo
 // the path in messages and rejects. Loads the decoded text whole, so not for big files.
 Status ParseBuffer(std::string_view bytes, const std::string& name, InputKind kind, Sink* sink, SourceInfo* info);
 
+// What a file found under the input folder is to ingest.
+struct InputFile {
+  std::optional<InputKind> kind;  // the kind it is (or, for `refuse`, the kind it stands for)
+  std::string refuse;   // non-empty: a register or export saved in a form liaudit does not read
+                        // (registrations.xlsx, liq_0701.ods): reject it whole with this message
+  std::string ignore;   // non-empty: not an input file (why; for the log and the manifest)
+  bool in_input_folder = false;  // under input_dir at all
+  bool in_known_folder = false;  // under platform/, registers/ or calendar/ (ignoring such a file is a warning)
+};
+// Classifies a path under input_dir: an input file of a kind (kind set), a spreadsheet where a
+// CSV belongs (refuse), or something else (ignore: other names, extensions, folders, Excel's
+// ~$ lock files). Paths are compared lexically (no symlink resolution); extensions without case.
+InputFile ClassifyInputPath(const std::string& input_dir, const std::string& path);
+
 // Which kind a path under the input folder is: input/platform/*.csv -> kPlatform,
 // input/registers/permissions.csv, registrations.csv, requests.csv, staff.csv, input/calendar/*.csv.
 // Anything else (other names, other extensions, outside input_dir) -> nullopt. The ".csv"

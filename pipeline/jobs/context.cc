@@ -44,11 +44,13 @@ Status CheckPdfComplete(const std::string& path) {
 
 }  // namespace
 
-std::string SafeFileName(const std::string& s) {
-  std::string out;
-  for (char c : s) out.push_back(c == '/' || c == '\\' || c == '\0' || c == ':' ? '_' : c);
-  if (out.empty() || out[0] == '.') out.insert(out.begin(), '_');
-  return out;
+std::string JobContext::NameFile(const std::string& dir, const std::string& prefix, const std::string& value,
+                                 const std::string& extension) {
+  FileNamer& namer = namers_[dir];
+  std::string name = namer.Name(prefix, value, extension);
+  std::string path = (fs::path(dir) / name).string();
+  if (namer.renamed().count(name)) renamed_[path] = value;
+  return path;
 }
 
 JobContext::JobContext(const JobOptions& o, std::string k, std::string w)
@@ -133,6 +135,13 @@ Status JobContext::Ingest(LocalTime as_of) {
   for (const auto& f : ingest.files) {
     if (f.already_ingested) ++skipped;
     if (!f.error.empty()) warnings.push_back("input file rejected: " + f.error);
+    for (const auto& a : f.header_aliases) log.Line(f.path + ": header " + a);
+  }
+  // A file liaudit does not read is named in the log and the manifest (inputs_not_read);
+  // inside platform/, registers/ or calendar/ it is also a warning (it was meant as input).
+  for (const auto& f : ingest.ignored) {
+    log.Line("not read: " + f.path + ": " + f.reason);
+    if (f.in_input_folders) warnings.push_back("input file not read: " + f.path + ": " + f.reason);
   }
   log.Done(std::to_string(ingest.files.size()) + " files (" + std::to_string(skipped) + " already ingested), taken " +
            std::to_string(ingest.taken) + ", duplicates " + std::to_string(ingest.duplicates) + ", conflicts " +
@@ -314,9 +323,13 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
                       {"taken", f.taken},    {"duplicates", f.duplicates}, {"conflicts", f.conflicts},
                       {"rejected", f.rejected}, {"already_ingested", f.already_ingested}};
     if (!f.error.empty()) i["error"] = f.error;
+    if (!f.header_aliases.empty()) i["header_aliases"] = f.header_aliases;
     inputs.push_back(i);
   }
   m["inputs"] = inputs;
+  ordered_json ignored = ordered_json::array();
+  for (const auto& f : ingest.ignored) ignored.push_back({{"path", f.path}, {"reason", f.reason}});
+  m["inputs_not_read"] = ignored;
 
   ordered_json counts;
   counts["rows_taken"] = ingest.taken;
@@ -354,7 +367,14 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   std::vector<OutputFile> outputs;
   LIAUDIT_RETURN_IF_ERROR(folder->ListOutputs(&outputs));
   ordered_json outs = ordered_json::array();
-  for (const auto& o : outputs) outs.push_back({{"path", o.path}, {"sha256", o.sha256}, {"bytes", o.bytes}});
+  std::map<std::string, std::string> stands_for;  // relative path -> input value (NameFile)
+  for (const auto& [path, value] : renamed_)
+    stands_for[fs::path(path).lexically_relative(folder->temp_dir()).generic_string()] = value;
+  for (const auto& o : outputs) {
+    ordered_json e = {{"path", o.path}, {"sha256", o.sha256}, {"bytes", o.bytes}};
+    if (auto it = stands_for.find(o.path); it != stands_for.end()) e["for"] = it->second;
+    outs.push_back(e);
+  }
   m["outputs"] = outs;
 
   // Replace, never throw: a text that is not UTF-8 must not fail a finished job.

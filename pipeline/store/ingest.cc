@@ -1400,6 +1400,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
   cur_.encoding = info.encoding;
   cur_.bytes = info.bytes;
   cur_.rows_read = info.rows_read;
+  cur_.header_aliases = header_.aliases;
   if (ps.ok()) {
     switch (kind) {
       case InputKind::kPermissions: ps = ApplyPermissions(); break;
@@ -1499,7 +1500,7 @@ Status Ingester::RecordRejectedFile(const std::string& msg) {
 }
 
 Status Store::IngestFiles(const std::vector<std::pair<std::string, InputKind>>& files, LocalTime as_of,
-                          IngestReport* report) {
+                          IngestReport* report, const std::map<std::string, std::string>& refused) {
   *report = IngestReport();
   sqlite3* db = impl_->db;
   // A first bulk load (no queries yet) runs with a rollback journal instead of WAL:
@@ -1536,9 +1537,10 @@ Status Store::IngestFiles(const std::vector<std::pair<std::string, InputKind>>& 
     // The one named as inputs.md names it is taken (else the first in order); the others
     // are rejected whole, every run, until removed.
     std::map<InputKind, size_t> chosen;
+    for (const auto& [path, why] : refused) ing.Refuse(path, ingest::DisplayPath(path) + ": " + why);
     for (size_t i = 0; i < files.size(); ++i) {
       const InputKind k = files[i].second;
-      if (k == InputKind::kPlatform || k == InputKind::kCalendar) continue;
+      if (k == InputKind::kPlatform || k == InputKind::kCalendar || refused.count(files[i].first)) continue;
       auto [it, added] = chosen.emplace(k, i);
       if (added) continue;
       auto canonical = [&](size_t j) {
@@ -1570,19 +1572,27 @@ Status Store::IngestDirectory(const std::string& input_dir, LocalTime as_of, Ing
   std::error_code ec;
   if (!fs::is_directory(input_dir, ec)) return Status::NotFound("input folder " + input_dir + " does not exist");
   std::vector<std::pair<std::string, InputKind>> files;
+  std::map<std::string, std::string> refused;
+  std::vector<IngestReport::Ignored> ignored;
   for (fs::recursive_directory_iterator it(input_dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
     std::string p = it->path().string();
-    if (auto kind = ingest::KindForPath(input_dir, p)) files.emplace_back(p, *kind);
+    ingest::InputFile f = ingest::ClassifyInputPath(input_dir, p);
+    if (f.kind) files.emplace_back(p, *f.kind);
+    if (!f.refuse.empty()) refused[p] = f.refuse;
+    if (!f.ignore.empty()) ignored.push_back({ingest::DisplayPath(p), f.ignore, f.in_known_folder});
   }
   if (ec) return Status::IoError("reading input folder " + input_dir + ": " + ec.message());
+  std::sort(ignored.begin(), ignored.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   // Registers before platform rows (nothing depends on it, but reports read better),
   // each kind in path order so a run is deterministic.
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
     if (a.second != b.second) return static_cast<int>(a.second) > static_cast<int>(b.second);
     return a.first < b.first;
   });
-  return IngestFiles(files, as_of, report);
+  Status st = IngestFiles(files, as_of, report, refused);
+  report->ignored = std::move(ignored);
+  return st;
 }
 
 }  // namespace liaudit::store

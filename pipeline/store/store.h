@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,7 @@ struct FileResult {
   long rejected = 0;     // rows quarantined by the parser or the store (incl. conflicts and inconsistent requests)
   bool already_ingested = false;  // same SHA-256 already taken: skipped, nothing changed
   std::string error;     // whole-file rejection message ("" if the file was taken)
+  std::vector<std::string> header_aliases;  // header cells read through another spelling ("身份證字號 → 身分證字號")
 };
 
 struct IngestReport {
@@ -47,6 +49,13 @@ struct IngestReport {
   std::vector<Reject> rejects;
   long taken = 0, duplicates = 0, conflicts = 0, rejected = 0;
   long withdrawn = 0;  // register keys newly marked withdrawn by this run's snapshots
+  // Files in the input folder that are not read. Spreadsheets saved as .xlsx or .ods where a
+  // CSV belongs are rejected whole instead (they are in `files` and `rejects`).
+  struct Ignored {
+    std::string path, reason;
+    bool in_input_folders = false;  // under platform/, registers/ or calendar/: meant as input
+  };
+  std::vector<Ignored> ignored;
 };
 
 struct JobRecord {
@@ -110,16 +119,20 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Ingests every input file under input_dir (platform/*.csv, registers/{permissions,
-  // registrations,requests,staff}.csv, calendar/*.csv; other files are ignored) in one
+  // registrations,requests,staff}.csv, calendar/*.csv) in one
   // transaction. `as_of` is the job's as-of time (rules.md "First seen"). Register files
   // are full snapshots; a file whose SHA-256 was already taken (for a register: equal to
   // its latest snapshot) is skipped with already_ingested. A whole-file rejection is
   // reported in FileResult::error and as a line-0 reject; it does not fail the run.
+  // A register or export saved as a spreadsheet (registrations.xlsx, platform/x.ods) is
+  // rejected whole, naming the file and how to save it as CSV; every other file under
+  // input_dir is listed in IngestReport::ignored with the reason (ingest::ClassifyInputPath).
   // Non-OK only for store/IO failures (then nothing of the run is kept).
   Status IngestDirectory(const std::string& input_dir, LocalTime as_of, IngestReport* report);
-  // Same for an explicit list of (path, kind) files, in the order given.
+  // Same for an explicit list of (path, kind) files, in the order given. A file in
+  // `refused` (path -> message) is rejected whole with that message instead of being read.
   Status IngestFiles(const std::vector<std::pair<std::string, InputKind>>& files, LocalTime as_of,
-                     IngestReport* report);
+                     IngestReport* report, const std::map<std::string, std::string>& refused = {});
 
   // Fills the Dataset the rules read (core/dataset.h) for `period`:
   // - queries: kept (first) version of every 交易序號 with time in [context_start, period.end()),

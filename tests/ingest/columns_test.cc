@@ -83,3 +83,61 @@ TEST(ColumnsTest, UnknownCellsAreListed) {
 
 }  // namespace
 }  // namespace liaudit::ingest
+
+namespace liaudit::ingest {
+namespace {
+
+TEST(HeaderAliasesTest, TheTableIsConsistent) {
+  Status st = CheckHeaderAliases();
+  EXPECT_TRUE(st.ok()) << st.message();
+  EXPECT_GT(HeaderAliases().size(), 20u);
+}
+
+// Regression: a register whose header said 身份證字號 (the common spelling) was rejected whole.
+TEST(HeaderAliasesTest, KnownSpellingsMapAndAreReported) {
+  std::vector<std::string> reg = {"編號",     "申請日期", "姓名",     "身份證字號", "查調項目", "查調事由",
+                                  "需要資料者", "帳號",     "單位 ",    "核章時間"};
+  HeaderMap map;
+  Status st = MapHeader(InputKind::kRegistrations, Cells(reg), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(map.column_of[registration_col::kSubjectId], 3);
+  EXPECT_EQ(map.column_of[registration_col::kAccount], 7);
+  EXPECT_EQ(map.column_of[registration_col::kUnit], 8);
+  EXPECT_EQ(map.column_of[registration_col::kApprovedAt], 9);
+  EXPECT_EQ(map.aliases, (std::vector<std::string>{"身份證字號 → 身分證字號", "帳號 → 資料查詢者帳號",
+                                                   "核章時間 → 主管核章時間"}));
+
+  // The same spelling means the column of its own kind.
+  std::vector<std::string> perm = {"表單編號", "申請日期", "申請單位", "姓名", "身份證字號", "帳號", "申請事項", "審核結果"};
+  st = MapHeader(InputKind::kPermissions, Cells(perm), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(map.column_of[permission_col::kNationalId], 4);
+  EXPECT_EQ(map.column_of[permission_col::kAccount], 5);
+}
+
+TEST(HeaderAliasesTest, ParenthesesNoBreakSpacesAndBothNames) {
+  std::vector<std::string> cells = {"交易序號（txn_id）", "查詢時間 (query_time)", "查詢者帳號\xC2\xA0", "服務代碼\xE2\x80\x8B",
+                                    "被查詢人身份證字號"};
+  HeaderMap map;
+  Status st = MapHeader(InputKind::kPlatform, Cells(cells), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(map.column_of[platform_col::kTxnId], 0);
+  EXPECT_EQ(map.column_of[platform_col::kQueryTime], 1);
+  EXPECT_EQ(map.column_of[platform_col::kAccount], 2);
+  EXPECT_EQ(map.column_of[platform_col::kServiceCode], 3);
+  EXPECT_EQ(map.column_of[platform_col::kSubjectId], 4);
+  EXPECT_EQ(map.aliases.size(), 3u);  // the two parenthesised cells and 被查詢人身份證字號
+  // Parts naming two different columns are not a guess.
+  std::vector<std::string> two = {"交易序號(query_time)", "查詢時間", "查詢者帳號", "服務代碼", "被查詢人統號"};
+  st = MapHeader(InputKind::kPlatform, Cells(two), &map);
+  EXPECT_FALSE(st.ok());
+  // A spelling and the canonical name in one header: the column appears twice.
+  std::vector<std::string> dup = {"編號", "申請日期", "姓名", "身分證字號", "身份證字號", "查調項目", "查調事由",
+                                  "需要資料者", "資料查詢者帳號", "單位"};
+  st = MapHeader(InputKind::kRegistrations, Cells(dup), &map);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("appears twice"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace liaudit::ingest

@@ -37,7 +37,7 @@ TEST(EncodingTest, DetectAndDecodeTable) {
       {"truncated cp950", "\xA4\xA4\xA4", false, Encoding::kUtf8, "", "at offset 2 as CP950"},
       {"neither", "abc\xFF\x30", false, Encoding::kUtf8, "", "offset 3 (0xFF) as UTF-8, at offset 3 as CP950"},
       {"overlong utf8 then bad cp950", "ok\xC0\xAF\xFF", false, Encoding::kUtf8, "", "offset 2 (0xC0) as UTF-8"},
-      {"utf-16le", std::string("\xFF\xFE" "a\0,\0", 6), false, Encoding::kUtf8, "", "it looks like UTF-16"},
+      {"utf-16le", std::string("\xFF\xFE" "a\0,\0", 6), false, Encoding::kUtf8, "", "it is UTF-16"},
       {"surrogate", "\xED\xA0\x80", false, Encoding::kUtf8, "", "offset 0 (0xED) as UTF-8"},
   };
   for (const auto& c : cases) {
