@@ -15,6 +15,7 @@ PACKAGES=(
   libboost-program-options-dev libgtest-dev libssl-dev openssl nlohmann-json3-dev libfontconfig-dev
   fonts-cns11643-kai fonts-noto-cjk fonts-dejavu-core
   poppler-utils qpdf python3 python3-openpyxl python3-pil python3-reportlab
+  libreoffice-calc-nogui
   clang libclang-rt-14-dev
 )
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/datetime.h"
+#include "core/text.h"
 #include "jobs/runner.h"
 #include "liaudit_version.h"
 
@@ -67,7 +68,7 @@ po::options_description CommonOptions() {
 
 // Settings: the names are INI "section.key"; on the command line --section.key VALUE.
 po::options_description SettingOptions() {
-  po::options_description d("Settings (INI sections [rules] [output] [audit] [signing] [render] [retention])");
+  po::options_description d("Settings (INI sections [rules] [output] [audit] [signing] [render] [retention] [ingest])");
   RuleOptions r;
   OutputOptions o;
   jobs::SigningOptions s;
@@ -96,7 +97,9 @@ po::options_description SettingOptions() {
       ("signing.location", po::value<std::string>()->default_value(s.location), "signature location")
       ("render.fonts", po::value<std::string>(), "font configuration (default: fonts/fonts.conf)")
       ("render.templates", po::value<std::string>(), "templates folder (default: templates)")
-      ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records");
+      ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records")
+      ("ingest.required_registers", po::value<std::string>()->default_value("permissions,registrations,requests"),
+       "registers a report job refuses to run without (comma-separated; empty: none)");
   return d;
 }
 
@@ -221,6 +224,14 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   out.auditor = vm.count("auditor") ? vm["auditor"].as<std::string>() : vm["audit.auditor"].as<std::string>();
   out.audit_unit = vm.count("audit-unit") ? vm["audit-unit"].as<std::string>() : vm["audit.audit_unit"].as<std::string>();
   out.audit_unit_phone = vm["audit.audit_unit_phone"].as<std::string>();
+
+  o->required_registers.clear();
+  for (const std::string& reg : SplitList(vm["ingest.required_registers"].as<std::string>())) {
+    if (reg != "permissions" && reg != "registrations" && reg != "requests" && reg != "staff")
+      return Status::Usage("ingest.required_registers: '" + reg +
+                           "' is not a register (permissions, registrations, requests, staff)");
+    o->required_registers.push_back(reg);
+  }
 
   jobs::SigningOptions& s = o->signing;
   s.enabled = !vm["unsigned"].as<bool>();

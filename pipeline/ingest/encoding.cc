@@ -1,5 +1,6 @@
 #include "ingest/encoding.h"
 
+#include <algorithm>
 #include <errno.h>
 #include <iconv.h>
 
@@ -299,10 +300,20 @@ std::string NeitherEncodingMessage(const std::string& name, int64_t utf8_bad, un
 }
 
 std::string Utf16Hint(std::string_view b) {
+  static const char kSave[] = "; liaudit reads comma-separated CSV: save it as \"CSV UTF-8 (comma delimited)\" "
+                              "(CSV UTF-8（逗號分隔）) or as Big5 CSV)";
   if (b.substr(0, 2) == "\xFF\xFE" || b.substr(0, 2) == "\xFE\xFF")
-    return " (it is UTF-16: it starts with a UTF-16 byte-order mark, as Excel's \"Unicode text\" (Unicode 文字) "
-           "files do, which are also tab-separated; liaudit reads comma-separated CSV: save it as \"CSV UTF-8 (comma "
-           "delimited)\" (CSV UTF-8（逗號分隔）) or as Big5 CSV)";
+    return std::string(" (it is UTF-16: it starts with a UTF-16 byte-order mark, as Excel's \"Unicode text\" "
+                       "(Unicode 文字) files do, which are also tab-separated") + kSave;
+  // Without a byte-order mark: text in UTF-16 has a NUL in every other byte where it is
+  // ASCII (digits, commas, tabs, line ends); neither UTF-8 nor Big5 text has NULs.
+  size_t nul_even = 0, nul_odd = 0, n = std::min<size_t>(b.size(), 512);
+  for (size_t i = 0; i < n; ++i)
+    if (b[i] == '\0') ++(i % 2 ? nul_odd : nul_even);
+  if (n >= 16 && std::max(nul_even, nul_odd) * 5 >= n)
+    return std::string(" (it looks like UTF-16") + (nul_odd > nul_even ? " little-endian" : " big-endian") +
+           " without a byte-order mark: every other byte is NUL; e.g. Excel's \"Unicode text\" (Unicode 文字), which "
+           "is also tab-separated" + kSave;
   return "";
 }
 

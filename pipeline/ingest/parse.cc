@@ -143,10 +143,10 @@ Status Inspect(int fd, const std::string& path, SourceInfo* info, Encoding* enc)
   }
   if (cp_ok) cp_ok = d.Finish();
   if (!cp_ok) {
-    unsigned char head[2] = {0, 0};
-    const bool got2 = ::pread(fd, head, 2, 0) == 2;
+    char head[512];
+    const ssize_t got = ::pread(fd, head, sizeof head, 0);
     return Status::InvalidInput(NeitherEncodingMessage(path, v.bad_offset(), bad_byte, d.bad_offset()) +
-                                (got2 ? Utf16Hint(std::string_view(reinterpret_cast<char*>(head), 2)) : ""));
+                                (got > 0 ? Utf16Hint(std::string_view(head, static_cast<size_t>(got))) : ""));
   }
   *enc = Encoding::kCp950;
   info->encoding = EncodingName(*enc);
@@ -317,8 +317,11 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
     out.kind = kind;
     return out;
   }
-  static const char* kSpreadsheets[] = {"xlsx", "xlsm", "xlsb", "xls", "ods", "fods", "numbers", "tsv", "txt"};
-  const bool spreadsheet = std::find(std::begin(kSpreadsheets), std::end(kSpreadsheets), ext) != std::end(kSpreadsheets);
+  // A workbook where a CSV belongs, or a register saved as text (Excel's 「Unicode 文字」 is
+  // registrations.txt): rejected whole and loudly. Any other .txt (a README) is only listed.
+  static const char* kSpreadsheets[] = {"xlsx", "xlsm", "xlsb", "xls", "ods", "fods", "numbers"};
+  const bool spreadsheet = std::find(std::begin(kSpreadsheets), std::end(kSpreadsheets), ext) != std::end(kSpreadsheets) ||
+                           (parts[0] == "registers" && (ext == "txt" || ext == "tsv"));
   if (kind && spreadsheet) {
     out.kind = kind;
     const std::string csv_name = parts[0] == "registers" ? stem + ".csv" : name.substr(0, dot) + ".csv";

@@ -65,7 +65,7 @@ std::optional<LocalTime> ParseTimestampFast(std::string_view s) {
   auto d = ParseDate(s.substr(0, sp));
   if (!d) return std::nullopt;
   auto c = ParseClock(s.substr(rest));
-  if (!c) return std::nullopt;
+  if (!c) return ParseTimestamp(s);  // 上午/下午 or AM/PM: the library's full form
   return StartOf(*d) + *c;
 }
 

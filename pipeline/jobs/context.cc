@@ -146,6 +146,7 @@ Status JobContext::Ingest(LocalTime as_of) {
   log.Done(std::to_string(ingest.files.size()) + " files (" + std::to_string(skipped) + " already ingested), taken " +
            std::to_string(ingest.taken) + ", duplicates " + std::to_string(ingest.duplicates) + ", conflicts " +
            std::to_string(ingest.conflicts) + ", rejected " + std::to_string(ingest.rejected));
+  if (kind != "ingest") LIAUDIT_RETURN_IF_ERROR(CheckRegisters());
   // Where each input problem is (outputs.md): `ingest` prints every one itself; a report
   // job names the first ones here and leaves the full list to its rejects.csv.
   if (kind != "ingest") {
@@ -157,6 +158,51 @@ Status JobContext::Ingest(LocalTime as_of) {
     if (ingest.rejects.size() > kShown)
       log.Line("... and " + std::to_string(ingest.rejects.size() - kShown) +
                " more rejected rows: rejects.csv in the output folder lists every one");
+  }
+  return Status::OK();
+}
+
+namespace {
+
+const char* RegisterLabelZh(InputKind k) {
+  switch (k) {
+    case InputKind::kPermissions: return "資料查詢者權限申請表（附表1）";
+    case InputKind::kRegistrations: return "查調資料登記表（附表2）";
+    case InputKind::kRequests: return "查調資料申請表（附表3）";
+    case InputKind::kStaff: return "人員異動名冊";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+Status JobContext::CheckRegisters() {
+  for (InputKind k : {InputKind::kPermissions, InputKind::kRegistrations, InputKind::kRequests, InputKind::kStaff}) {
+    const std::string name = InputKindName(k);
+    store::Store::RegisterHistory h;
+    LIAUDIT_RETURN_IF_ERROR(store->RegisterHistoryOf(k, &h));
+    const bool required = std::find(opts.required_registers.begin(), opts.required_registers.end(), name) !=
+                          opts.required_registers.end();
+    if (required && h.files_taken == 0) {
+      std::string why;
+      for (const auto& f : ingest.files)
+        if (f.kind == name && !f.error.empty()) why += "; this run rejected it: " + f.error;
+      return Status::InvalidInput(
+          "the " + name + " register has never been ingested: put it in " +
+          (fs::path(opts.input_dir) / "registers" / (name + ".csv")).string() + " (inputs.md)" + why +
+          ". Without it this job would report every query against a register it has not seen. To run without it on "
+          "purpose, leave it out of ingest.required_registers");
+    }
+    // A snapshot that lost more than half of its rows is most likely a file cut short or an
+    // export of one unit only: every report says so on its first page until the next one.
+    if (h.previous_rows > 0 && h.latest_rows * 2 < h.previous_rows) {
+      warnings.push_back("the " + name + " register shrank by more than half since its previous snapshot (" +
+                         std::to_string(h.previous_rows) + " rows, then " + std::to_string(h.latest_rows) + " in " +
+                         h.latest_path + "): check that the file is complete");
+      notices_zh.push_back(std::string(RegisterLabelZh(k)) + "最新快照（" + h.latest_path + "）僅 " +
+                           std::to_string(h.latest_rows) + " 列，較前次快照之 " + std::to_string(h.previous_rows) +
+                           " 列減少逾半；請確認該檔案是否完整，以免本報告依不完整之登記資料判斷。");
+    }
   }
   return Status::OK();
 }

@@ -82,6 +82,7 @@ class JobContext {
   StoreLock lock_;
   std::unique_ptr<render::Engine> engine_;
   std::vector<std::unique_ptr<render::Engine>> worker_engines_;
+  Status CheckRegisters();  // required registers present; a register that shrank by half (Ingest)
   std::mutex warnings_mu_;
   std::map<std::string, FileNamer> namers_;        // folder -> the names given in it
   std::map<std::string, std::string> renamed_;     // full path -> the input value it stands for

@@ -225,6 +225,7 @@ Status BuildReviewModel(JobContext& ctx, const std::string& quarter, reports::Re
   m->generated_at = NowLocal();
   m->total_findings = static_cast<long>(ctx.checked.findings.size());
   m->rejected_rows = static_cast<long>(ctx.ingest.rejects.size());
+  m->notices = ctx.notices_zh;
   // Rows quarantined by the period's nightlies too, not only by this run's own ingest (which
   // finds the period's files already taken).
   LIAUDIT_RETURN_IF_ERROR(ctx.store->CountQuarantined(StartOf(ds.period.from), NowLocal(), &m->rejected_rows_period));

@@ -34,6 +34,10 @@ struct JobOptions {
   int lock_wait_seconds = 60;          // how long to wait for another job on the same store
   bool progress = true;                // progress lines on a terminal
   int retention_years = 5;             // retention.years: purge never removes records younger than this
+  // ingest.required_registers: registers a nightly, quarterly or audit refuses to run without
+  // (exit 1) while none of their files has ever been taken: without 附表2 every query would be
+  // reported as R01. inputs.md names the roster and the calendar optional; the others not.
+  std::vector<std::string> required_registers = {"permissions", "registrations", "requests"};
 };
 
 // Audit parameters (outputs.md: audit --from --to [--account ...] [--unit U]).

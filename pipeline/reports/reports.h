@@ -103,6 +103,7 @@ struct ReviewReport {
   std::vector<FollowUpLine> followups;     // open and recently changed
   std::vector<FollowUpLine> overdue;       // review reports past due
   std::vector<std::string> skipped_checks;
+  std::vector<std::string> notices;        // zh-TW lines shown on the cover, below the facts (e.g. a register cut short)
   Stamp stamp;
 };
 

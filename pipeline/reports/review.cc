@@ -53,6 +53,10 @@ void Cover(render::Flow* flow, render::Document* doc, const ReportText& words, c
           {"產製時間", generated.empty() ? "—" : generated},
       },
       w * 0.22, w * 0.78, 11.5));
+  if (!r.notices.empty()) {
+    flow->Space(6);
+    flow->AddTable(layout::NoticeTable(w, r.notices));
+  }
   flow->Space(10);
   flow->Paragraph(words.review_privacy_note, layout::NoteStyle());
   flow->NewPage();

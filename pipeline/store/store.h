@@ -157,6 +157,16 @@ class Store {
   // One inner vector per 申請單編號 (order 申請日期, 申請單編號; rows in file order).
   Status RequestsAppliedBetween(Date from, Date to, std::vector<std::vector<RequestRow>>* out);
   Status Staff(std::vector<StaffRecord>* out);  // current roster, order account
+
+  // The snapshots a register has had: how many of its files were taken (not rejected
+  // whole), and the data rows of the newest and the one before it (-1 if none).
+  struct RegisterHistory {
+    long files_taken = 0;
+    long latest_rows = -1, previous_rows = -1;
+    std::string latest_path, previous_path;
+    LocalTime latest_ingested = kNoTime;
+  };
+  Status RegisterHistoryOf(InputKind kind, RegisterHistory* out);
   // Work day per the calendar where covered, else Monday-Friday (inputs.md §6).
   Status IsWorkDay(Date d, bool* workday);
 

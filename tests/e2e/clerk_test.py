@@ -1,0 +1,289 @@
+#!/usr/bin/python3
+"""End-to-end tests of files as the bureau's staff make them, on small hand-made inputs:
+formula injection in every CSV (checked with LibreOffice), dates and headers as Excel
+(zh-TW) writes them, spreadsheets and other files in the input folders, UTF-16 and
+semicolon files, file names from long or odd values, missing and shrunken registers.
+
+Run by ctest with LIAUDIT_BIN and LIAUDIT_SRC set. Jobs run --unsigned (signing is tested
+elsewhere); every check reads what a user gets: the CSV in LibreOffice, the workbook with
+openpyxl, the PDF with pdftotext, the manifest and the exit status."""
+import csv
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+import zipfile
+
+import e2e_common
+from e2e_common import BIN
+from tiny_input import (PLATFORM_COLS, REGISTRATION_COLS, csv_text, make_id, permission, query, registration, write,
+                        write_inputs)
+
+SOFFICE = shutil.which("soffice")
+
+
+def liaudit(work, *args, check=True):
+    return e2e_common.run([BIN] + list(args) + ["--unsigned", "--no-progress"], work, check)
+
+
+def manifest(folder):
+    with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def pdf_text(path):
+    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+
+
+class Work(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="liaudit-clerk-")
+
+    def tearDown(self):
+        if not os.environ.get("LIAUDIT_KEEP_E2E"):
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    def path(self, *p):
+        return os.path.join(self.work, *p)
+
+
+def formula_cells(csv_path, profile):
+    """Opens csv_path in LibreOffice Calc (headless) as a user would and returns the formulas
+    of the sheet it makes (table:formula attributes of the flat ODF it saves)."""
+    out = os.path.dirname(csv_path)
+    subprocess.run([SOFFICE, "-env:UserInstallation=file://" + profile, "--headless", "--infilter=CSV:44,34,76,1",
+                    "--convert-to", "fods", "--outdir", out, csv_path], capture_output=True, check=True, timeout=120)
+    fods = os.path.splitext(csv_path)[0] + ".fods"
+    with open(fods, encoding="utf-8") as fh:
+        return re.findall(r'table:formula="([^"]*)"', fh.read())
+
+
+PAYLOADS = ["=1+1", "+cmd|' /c calc'!A0", "-2+3", "@SUM(1,2)", "=HYPERLINK(\"http://127.0.0.1/\",\"x\")"]
+
+
+class FormulaInjection(Work):
+    """OWASP CSV injection: text from input files must never become a formula."""
+
+    def setUp(self):
+        super().setUp()
+        s = make_id(11)
+        queries = [query("GSP1150701%06d" % i, "2026-07-01 09:%02d" % i, s, account=p)
+                   for i, p in enumerate(PAYLOADS)]
+        regs = [registration("SA115-0001", s, name="=1+1"), dict(registration("SA115-0002", s), 查調事由="-1+1")]
+        write_inputs(self.work, queries=queries, registrations=regs)
+        # A row the parser rejects, starting with a formula: its raw text goes to rejects.csv.
+        with open(self.path("input", "platform", "liq_20260701.csv"), "a", encoding="utf-8", newline="") as fh:
+            fh.write("=HYPERLINK(\"http://127.0.0.1/\"),2026-07-01 25:00,x,y,z,C0101,E1,成功,,\r\n")
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        self.folder = self.path("output", "nightly", "2026-07-01")
+
+    @unittest.skipUnless(SOFFICE, "LibreOffice (libreoffice-calc-nogui) is not installed")
+    def test_no_cell_of_any_csv_becomes_a_formula_in_libreoffice(self):
+        profile = self.path("lo-profile")
+        # The check itself: the same payload written as is does become a formula.
+        control = self.path("control.csv")
+        with open(control, "w", encoding="utf-8", newline="") as fh:
+            fh.write("a,b\r\n=1+1,x\r\n")
+        self.assertEqual(formula_cells(control, profile), ["of:=1+1"])
+        findings = read_csv(os.path.join(self.folder, "findings.csv"))
+        accounts = {f["account"] for f in findings}
+        for p in PAYLOADS:
+            self.assertIn("'" + p.lower(), accounts)  # accounts are stored lower-case
+        rejects = read_csv(os.path.join(self.folder, "rejects.csv"))
+        self.assertTrue(any(r["raw"].startswith("'=HYPERLINK") for r in rejects), rejects)
+        for name in ("findings.csv", "rejects.csv"):
+            copy = self.path(name)
+            shutil.copy(os.path.join(self.folder, name), copy)
+            self.assertEqual(formula_cells(copy, profile), [], name)
+
+    def test_workbooks_hold_text_cells_only(self):
+        import openpyxl
+        wb = openpyxl.load_workbook(os.path.join(self.folder, "exceptions.xlsx"))
+        seen = set()
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    self.assertNotEqual(c.data_type, "f", "%s!%s is a formula: %r" % (ws.title, c.coordinate, c.value))
+                    if isinstance(c.value, str):
+                        seen.add(c.value)
+        self.assertIn("=1+1", seen)  # the account is there, as text
+
+
+class ExcelTaiwanFiles(Work):
+    def test_dates_as_excel_writes_them_are_taken(self):
+        s = make_id(21)
+        regs = [registration("SA115-0001", s, applied="115.07.01", approved="2026/7/1 上午 08:05:00"),
+                registration("SA115-0002", make_id(22), applied="2026/7/1", approved="2026/7/1 下午 12:10")]
+        queries = [query("GSP1150701000001", "2026/7/1 下午 02:30", s),
+                   query("GSP1150701000002", "2026/7/1 上午 09:05:00", make_id(22))]
+        write_inputs(self.work, queries=queries, registrations=regs)
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        folder = self.path("output", "nightly", "2026-07-01")
+        self.assertEqual(read_csv(os.path.join(folder, "rejects.csv")), [])
+        rules = [f["rule_id"] for f in read_csv(os.path.join(folder, "findings.csv"))]
+        self.assertNotIn("R01", rules)
+        # 下午 12:10 is noon: approved after the 09:05 query, so that one is R02 (approval late).
+        self.assertEqual(rules, ["R02"])
+
+    def test_header_spellings_are_taken_and_reported(self):
+        s = make_id(31)
+        cols = ["編號", "申請日期", "姓名", "身份證字號 ", "查調項目", "查調事由", "需要資料者", "帳號", "單位",
+                "主管核章時間"]
+        reg = registration("SA115-0001", s)
+        reg["身份證字號 "] = reg["身分證字號"]
+        reg["帳號"] = reg["資料查詢者帳號"]
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)], registrations=[])
+        write(self.path("input", "registers", "registrations.csv"), csv_text(cols, [reg]))
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        folder = self.path("output", "nightly", "2026-07-01")
+        self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])
+        inputs = {os.path.basename(i["path"]): i for i in manifest(folder)["inputs"]}
+        self.assertEqual(inputs["registrations.csv"]["header_aliases"],
+                         ["身份證字號 → 身分證字號", "帳號 → 資料查詢者帳號"])
+        with open(os.path.join(folder, "job.log"), encoding="utf-8") as fh:
+            self.assertIn("header 身份證字號 → 身分證字號", fh.read())
+
+    def test_a_register_saved_as_xlsx_is_refused_loudly(self):
+        s = make_id(41)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)], registrations=[])
+        os.remove(self.path("input", "registers", "registrations.csv"))
+        with zipfile.ZipFile(self.path("input", "registers", "registrations.xlsx"), "w") as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("registrations register has never been ingested", p.stderr)
+        self.assertIn("registrations.xlsx", p.stderr)
+        self.assertIn("CSV UTF-8", p.stderr)
+        self.assertFalse(os.path.exists(self.path("output", "nightly", "2026-07-01")))
+
+    def test_files_not_read_are_named_in_log_and_manifest(self):
+        s = make_id(42)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        with zipfile.ZipFile(self.path("input", "registers", "registrations.xlsx"), "w") as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+        write(self.path("input", "platform", "說明.txt"), "notes")
+        write(self.path("input", "registers", "~$registrations.xlsx"), "lock")
+        write(self.path("input", "platform", "old", "liq_20260630.csv"), csv_text(PLATFORM_COLS, []))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01")
+        folder = self.path("output", "nightly", "2026-07-01")
+        m = manifest(folder)
+        not_read = {os.path.relpath(i["path"], self.path("input")) if os.path.isabs(i["path"]) else
+                    i["path"].split("input/", 1)[1]: i["reason"] for i in m["inputs_not_read"]}
+        self.assertIn("platform/說明.txt", not_read)
+        self.assertIn("registers/~$registrations.xlsx", not_read)
+        self.assertIn("platform/old/liq_20260630.csv", not_read)
+        rejected = [i for i in m["inputs"] if i["path"].endswith("registrations.xlsx")]
+        self.assertEqual(len(rejected), 1)
+        self.assertIn("save it as \"CSV UTF-8", rejected[0]["error"])
+        self.assertTrue(any("說明.txt" in w for w in m["warnings"]), m["warnings"])
+        self.assertIn("說明.txt", p.stderr)
+        self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])  # the CSV register was taken
+
+    def test_utf16_and_semicolon_files_get_one_message_naming_the_format(self):
+        s = make_id(51)
+        rows = [query("GSP115070200%04d" % i, "2026-07-02 09:00", s) for i in range(50)]
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        write(self.path("input", "platform", "unicode.csv"), csv_text(PLATFORM_COLS, rows, sep="\t"), encoding="utf-16")
+        write(self.path("input", "platform", "unicode-nobom.csv"), csv_text(PLATFORM_COLS, rows, sep="\t"),
+              encoding="utf-16-le")
+        write(self.path("input", "platform", "semicolon.csv"), csv_text(PLATFORM_COLS, rows, sep=";"))
+        write(self.path("input", "platform", "tabs.csv"), csv_text(PLATFORM_COLS, rows, sep="\t"))
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        rejects = read_csv(self.path("output", "nightly", "2026-07-01", "rejects.csv"))
+        by_file = {}
+        for r in rejects:
+            by_file.setdefault(os.path.basename(r["file"]), []).append(r)
+        self.assertEqual(sorted(by_file), ["semicolon.csv", "tabs.csv", "unicode-nobom.csv", "unicode.csv"])
+        for name, rs in by_file.items():
+            self.assertEqual(len(rs), 1, (name, rs))  # the file, not a flood of rows
+            self.assertEqual(rs[0]["line"], "0" if name.startswith("unicode.") else rs[0]["line"])
+        self.assertIn("UTF-16", by_file["unicode.csv"][0]["reason"])
+        self.assertIn("UTF-16", by_file["unicode-nobom.csv"][0]["reason"])
+        self.assertIn("semicolon-separated", by_file["semicolon.csv"][0]["reason"])
+        self.assertIn("tab-separated", by_file["tabs.csv"][0]["reason"])
+
+
+class OddValues(Work):
+    def test_long_and_odd_unit_names_make_safe_unique_files(self):
+        long_unit = "社會救助科" * 30  # 450 bytes
+        units = [long_unit + "甲", long_unit + "乙", "社工/督導", "..", "ABC科", "abc科"]
+        regs, queries, perms = [], [], []
+        for i, u in enumerate(units):
+            s = make_id(60 + i)
+            acct = "ksw%04d" % (10 + i)
+            perms.append(permission(account=acct, unit=u, form_no="F115-%04d" % i, n=i))
+            regs.append(registration("SA115-%04d" % i, s, account=acct, unit=u))
+            queries.append(query("GSP1150701%06d" % i, "2026-07-01 09:%02d" % i, s, account=acct))
+        write_inputs(self.work, queries=queries, registrations=regs, permissions=perms)
+        liaudit(self.work, "quarterly", "--quarter", "2026Q3")
+        folder = self.path("output", "quarterly", "2026Q3")
+        form2 = sorted(os.listdir(os.path.join(folder, "form2")))
+        pdfs = [f for f in form2 if f.endswith(".pdf")]
+        self.assertEqual(len(pdfs), len(units), form2)
+        for f in pdfs:
+            self.assertLessEqual(len(f.encode()), 255, f)
+            self.assertNotIn("/", f)
+        self.assertEqual(len({f.lower() for f in pdfs}), len(units))
+        stands_for = {o["path"]: o.get("for") for o in manifest(folder)["outputs"] if o["path"].startswith("form2/")}
+        self.assertIn(long_unit + "甲", stands_for.values())
+        self.assertIn("社工/督導", stands_for.values())
+        # The document shows the unit (shortened with … where its cell is too narrow: docs/ingest.md);
+        # the form's workbook holds the full name.
+        named = [p for p, v in stands_for.items() if v == long_unit + "乙"][0]
+        text = re.sub(r"\s+", "", pdf_text(os.path.join(folder, named)))
+        self.assertIn("單位：" + long_unit[:40], text)
+        import openpyxl
+        wb = openpyxl.load_workbook(os.path.join(folder, "form2", "form2.xlsx"), read_only=True)
+        cells = {c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row}
+        for u in units:
+            self.assertIn(u, cells)
+
+
+class Registers(Work):
+    def test_a_job_without_the_registrations_register_fails(self):
+        s = make_id(71)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)], registrations=[])
+        os.remove(self.path("input", "registers", "registrations.csv"))
+        for cmd in (["nightly", "--date", "2026-07-01"], ["quarterly", "--quarter", "2026Q3"]):
+            p = liaudit(self.work, *cmd, check=False)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("registrations register has never been ingested", p.stderr)
+        self.assertEqual(glob.glob(self.path("output", "nightly", "*")) + glob.glob(self.path("output", "quarterly", "*")),
+                         [])
+        # On purpose: allowed by the setting.
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", "--ingest.required_registers=permissions,requests")
+        rules = [f["rule_id"] for f in read_csv(self.path("output", "nightly", "2026-07-01", "findings.csv"))]
+        self.assertEqual(rules, ["R01"])
+
+    def test_a_register_that_shrank_by_half_is_warned_on_page_one(self):
+        subjects = [make_id(80 + i) for i in range(10)]
+        regs = [registration("SA115-%04d" % i, s) for i, s in enumerate(subjects)]
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", subjects[0])], registrations=regs)
+        liaudit(self.work, "ingest")
+        write(self.path("input", "registers", "registrations.csv"), csv_text(REGISTRATION_COLS, regs[:4]))
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        folder = self.path("output", "nightly", "2026-07-01")
+        self.assertTrue(any("registrations register shrank" in w for w in manifest(folder)["warnings"]))
+        page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", os.path.join(folder, "exceptions.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        self.assertIn("減少逾半", re.sub(r"\s+", "", page1))
+        liaudit(self.work, "quarterly", "--quarter", "2026Q3")
+        page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1",
+                                self.path("output", "quarterly", "2026Q3", "review.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        self.assertIn("減少逾半", re.sub(r"\s+", "", page1))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
