@@ -50,6 +50,26 @@ def tearDownModule():
         shutil.rmtree(WORK, ignore_errors=True)
 
 
+def copy_workspace(name, with_output=False):
+    """A copy of the fixture's store (and, with_output, of its whole output folder) under
+    WORK/name: tests that change the store leave the fixture's job chain alone. Returns
+    (output folder, store path)."""
+    out = os.path.join(WORK, name, "output")
+    if with_output:
+        shutil.copytree(os.path.join(WORK, "output"), out, symlinks=True)
+    else:
+        os.makedirs(out)
+        for suffix in ["", "-wal", "-shm"]:
+            src = os.path.join(WORK, "output/liaudit.sqlite" + suffix)
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(out, "liaudit.sqlite" + suffix))
+    return out, os.path.join(out, "liaudit.sqlite")
+
+
+def pdf_text(pdf):
+    return "".join(run(["pdftotext", pdf, "-"]).stdout.split())
+
+
 def all_pdfs(folder):
     return sorted(glob.glob(os.path.join(folder, "**", "*.pdf"), recursive=True))
 
@@ -353,6 +373,38 @@ class CommandLine(unittest.TestCase):
                 "--fixed-clock", "2027-01-20 10:00:00")
         txt = run(["pdftotext", os.path.join(out, "quarterly/2026Q3/form4/附表4-%s.pdf" % account), "-"]).stdout
         self.assertIn("%d年%d月%d日前提具" % (y - 1911, m, d), txt.replace("\n", ""), key)
+
+    def test_form4_never_asks_for_a_report_before_its_audit_date(self):
+        # Regression (issue 17): an audit after the due date an earlier audit set asked for
+        # the review report "by" that past date; findings whose report was received or that
+        # were closed were still asked for. Now: the earlier due date is worded as owed,
+        # received / closed findings show their state and are not asked for.
+        import re
+        out, db = copy_workspace("form4-dates")
+        common = ["--db", db, "--output", out]
+        keys = {}
+        for line in liaudit("followup", "list", *common).stdout.splitlines():
+            cols = line.split("\t")
+            if len(cols) > 3 and cols[1] == "open":
+                keys.setdefault(cols[3], []).append(cols[0])
+        mixed = [a for a, k in sorted(keys.items()) if len(k) >= 2][0]  # one received, one still open
+        done = [a for a, k in sorted(keys.items()) if a != mixed][0]     # every one closed
+        liaudit("followup", "received", keys[mixed][0], "--by", "權限管理者", *common)
+        for k in keys[done]:
+            liaudit("followup", "close", k, "--by", "權限管理者", *common)
+        p = liaudit("audit", "--from", "2026-07-01", "--to", "2026-09-30", "--account", mixed, "--account", done,
+                    "--fixed-clock", "2027-01-20 10:00:00", "--unsigned", "--no-progress", *common)
+        folder = p.stdout.split("output: ")[1].strip()
+        txt = pdf_text(os.path.join(folder, "form4", "附表4-%s.pdf" % mixed))
+        self.assertIn("116年1月20日", txt)  # the audit date
+        for y, m, d in re.findall(r"請立即改正，並於(\d+)年(\d+)月(\d+)日前提具", txt):
+            self.assertGreaterEqual((int(y), int(m), int(d)), (116, 1, 20), txt)
+        self.assertIn("依前次稽核，應於", txt)
+        self.assertIn("迄今尚未收到（已逾期）", txt)
+        self.assertIn("已收檢討報告1件", txt)
+        txt = pdf_text(os.path.join(folder, "form4", "附表4-%s.pdf" % done))
+        self.assertNotIn("前提具", txt)
+        self.assertIn("已結案", txt)
 
     def test_a_work_day_without_queries_says_its_export_may_be_late(self):
         # A nightly for a work day with no platform query completes, but says so (a late
