@@ -51,6 +51,10 @@ std::string SafeFileName(const std::string& s) {
   return out;
 }
 
+std::string JobContext::InternalMask() const {
+  return leaves_bureau || opts.output.mask_internal ? opts.output.id_mask : "";
+}
+
 JobContext::JobContext(const JobOptions& o, std::string k, std::string w)
     : opts(o), log(k), kind(std::move(k)), what(std::move(w)) {}
 
@@ -282,7 +286,7 @@ Status JobContext::SignPdf(const std::string& path, const render::PdfResult& r, 
 Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   const std::vector<Finding>& findings = checked.findings;
   LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("findings.csv"), FindingsCsv(findings, opts.output.id_mask)));
-  LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("rejects.csv"), RejectsCsv(ingest.rejects)));
+  LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("rejects.csv"), RejectsCsv(ingest.rejects, InternalMask())));
 
   if (checked_run) {
     log.Begin("store findings");

@@ -69,7 +69,12 @@ class JobContext {
   std::vector<std::string> notices_zh;    // for the first page of the job's report (reports::*::notices)
   long queries_checked = 0;
   bool checked_run = false;
-  std::string subject_mask;               // mask for documents of this job's findings.csv
+  // The job's documents leave the bureau (the quarterly package for 勞工局): no full ID in
+  // any of its files, forms and rejects.csv included, whatever output.mask_internal says.
+  bool leaves_bureau = false;
+  // The mask for IDs in this job's internal-use documents (forms, rejects.csv): "" (in
+  // full) unless output.mask_internal or leaves_bureau.
+  std::string InternalMask() const;
 
  private:
   StoreLock lock_;

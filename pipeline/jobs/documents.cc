@@ -58,17 +58,18 @@ std::string WhenText(const Finding& f) {
   return "";
 }
 
-// Forms and their workbooks are for internal use: IDs in full unless output.mask_internal.
+// Forms and their workbooks are for internal use: IDs in full unless output.mask_internal,
+// or the quarterly package they are part of leaves the bureau.
 forms::FormOptions InternalFormOptions(const JobContext& ctx) {
   forms::FormOptions fo;
-  fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
+  fo.id_mask = ctx.InternalMask();
   fo.organisation = ctx.opts.output.organisation;
   if (ctx.signer) fo.signed_note = "已數位簽章（" + FormatRocTime(NowLocal()) + "）";
   return fo;
 }
 
 std::string InternalId(const JobContext& ctx, const std::string& id) {
-  return ctx.opts.output.mask_internal ? MaskId(id, ctx.opts.output.id_mask) : id;
+  return MaskId(id, ctx.InternalMask());
 }
 
 }  // namespace

@@ -128,6 +128,7 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
                          FormatIsoDate(std::max(from, today - 1)) + "`");
   }
   JobContext ctx(opts, "quarterly", "quarterly " + q);
+  ctx.leaves_bureau = true;  // 要點第七點: the package goes to 勞工局
   std::string params = ordered_json{{"quarter", q}, {"from", FormatIsoDate(from)}, {"to", FormatIsoDate(to)}}.dump();
   return Guard(ctx, [&]() -> Status {
     LIAUDIT_RETURN_IF_ERROR(ctx.Start(params));

@@ -293,6 +293,61 @@ class DocumentTexts(unittest.TestCase):
         shutil.rmtree(work)
 
 
+class Package(unittest.TestCase):
+    def test_the_quarterly_package_holds_no_full_id_number(self):
+        # Regression (issue 17): the package for 勞工局 held full ID numbers — rejects.csv kept
+        # the raw rows (review.pdf points the reader to it) and 附表1-3 printed them in full.
+        # Every file of a quarterly whose own ingest quarantined rows (a fresh store) is read
+        # as its reader would (PDF text, XLSX cells, CSV / JSON / log text) for any ID the
+        # input holds. The store and the nightly (internal) keep the full rows.
+        import re
+        import sqlite3
+        import openpyxl
+        id_re = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][12890A-Da-d][0-9]{8}(?![0-9])")
+        fold = {c + 0xFEE0: c for c in range(0x21, 0x7F)}  # full-width forms
+
+        def ids_in(text):
+            return {m.upper() for m in id_re.findall(text.translate(fold))}
+
+        ids = set()
+        for path in glob.glob(os.path.join(WORK, "input", "**", "*.csv"), recursive=True):
+            with open(path, "rb") as fh:
+                raw = fh.read()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("cp950", errors="replace")
+            ids |= ids_in(text)
+        self.assertGreater(len(ids), 100)
+        out = os.path.join(WORK, "package-out")
+        liaudit("quarterly", "--quarter", "2026Q3", "--output", out, "--no-progress")
+        folder = os.path.join(out, "quarterly/2026Q3")
+        self.assertTrue(read_csv(os.path.join(folder, "rejects.csv")))
+        files = [p for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True) if os.path.isfile(p)]
+        kinds = {os.path.splitext(p)[1] for p in files}
+        self.assertTrue({".pdf", ".xlsx", ".csv", ".json", ".log", ".p7s"} <= kinds, kinds)
+        for path in files:
+            if path.endswith(".pdf"):
+                text = run(["pdftotext", path, "-"]).stdout
+            elif path.endswith(".xlsx"):
+                wb = openpyxl.load_workbook(path, read_only=True)
+                text = "\n".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row
+                                 if v is not None)
+                wb.close()
+            else:
+                with open(path, "rb") as fh:
+                    text = fh.read().decode("utf-8", errors="replace")
+            full = ids_in(text) & ids
+            self.assertFalse(full, "%s holds %d full ID(s)" % (os.path.relpath(path, folder), len(full)))
+        # The store keeps the quarantined rows verbatim; the nightly (internal) shows them.
+        db = sqlite3.connect(os.path.join(out, "liaudit.sqlite"))
+        raws = "\n".join(r[0] for r in db.execute("SELECT raw FROM quarantine"))
+        db.close()
+        self.assertTrue(ids_in(raws) & ids)
+        with open(os.path.join(WORK, "first-rejects.csv"), encoding="utf-8-sig") as fh:
+            self.assertTrue(ids_in(fh.read()) & ids)
+
+
 class Manifest(unittest.TestCase):
     def test_manifest_lists_inputs_and_outputs_with_hashes(self):
         import hashlib
