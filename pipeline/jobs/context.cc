@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -188,6 +189,22 @@ Status JobContext::Check(const Period& period) {
                          "以下「本期無異常」及各規則件數為 0，不代表本日查調均屬正常；"
                          "請於匯出檔送達後重新執行本日檢查。");
   }
+  // The same for every day of a longer period: a document must not certify days whose
+  // queries it never saw (the 附表4 opinion and the manifest name them).
+  days_without_export.clear();
+  std::set<Date> covered;
+  for (const DsQuery& q : ds.queries)
+    if (ds.InPeriod(q)) covered.insert(DateOf(q.time));
+  for (Date d = period.from; d <= period.to; ++d)
+    if (!covered.count(d) && rules::IsWorkDay(ds, d)) days_without_export.push_back(d);
+  if (period.kind != JobKind::kNightly && !days_without_export.empty()) {
+    std::string days;
+    for (size_t i = 0; i < days_without_export.size() && i < 5; ++i)
+      days += (i ? ", " : "") + FormatIsoDate(days_without_export[i]);
+    if (days_without_export.size() > 5) days += ", ...";
+    warnings.push_back("no platform export covers " + std::to_string(days_without_export.size()) +
+                       " work day(s) of the period (" + days + "): their queries were not checked");
+  }
   checked_run = true;
 
   std::vector<PermissionRecord> perms;
@@ -340,6 +357,9 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   ordered_json notes = ordered_json::array();
   for (const auto& s : checked.notes) notes.push_back({{"rule", s.rule_id}, {"note", s.reason}});
   m["check_notes"] = notes;
+  ordered_json uncovered = ordered_json::array();
+  for (Date d : days_without_export) uncovered.push_back(FormatIsoDate(d));
+  m["days_without_platform_export"] = uncovered;
   std::sort(warnings.begin(), warnings.end());  // documents are rendered in parallel
   m["warnings"] = warnings;
   m["signing"] = {{"signed", signer != nullptr},

@@ -67,6 +67,9 @@ class JobContext {
   std::map<std::string, Person> people;   // account -> name, unit
   std::vector<std::string> warnings;
   std::vector<std::string> notices_zh;    // for the first page of the job's report (reports::*::notices)
+  // Work days of the checked period that no platform export covers (not one query of that
+  // day in the store, whoever queried): nothing of them was checked (set by Check).
+  std::vector<Date> days_without_export;
   long queries_checked = 0;
   bool checked_run = false;
   // The job's documents leave the bureau (the quarterly package for 勞工局): no full ID in

@@ -636,6 +636,17 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     if (f.rule_id != "R16") cases.emplace(f.account, 0);
   }
 
+  // Work days no platform export covers were not audited: the opinion says so, and does
+  // not certify the period as a whole.
+  std::string uncovered;
+  if (!ctx.days_without_export.empty()) {
+    const auto& days = ctx.days_without_export;
+    std::vector<std::string> shown;
+    for (size_t i = 0; i < days.size() && i < 6; ++i) shown.push_back(FormatRocDate(days[i]));
+    uncovered = "惟稽核期間內下列工作日無平臺查詢匯出資料，未能查核：" + Join(shown, "、") +
+                (days.size() > shown.size() ? "等" : "") + "，共 " + std::to_string(days.size()) + " 日。";
+  }
+
   const forms::FormOptions fo = InternalFormOptions(ctx);
   fs::create_directories(dir);
   std::unique_ptr<xlsx::Workbook> wb;
@@ -664,9 +675,11 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     d.cases = static_cast<int>(n);
     auto fr = by_rule.find(account);
     if (fr == by_rule.end()) {
-      d.opinion = "經查核本期間之查調紀錄，未發現違反本要點之情事。";
+      d.opinion = uncovered.empty() ? "經查核本期間之查調紀錄，未發現違反本要點之情事。"
+                                    : "經查核本期間有平臺匯出資料之查調紀錄，未發現違反本要點之情事；" + uncovered;
     } else {
-      std::string op = "經查核本期間之查調紀錄，發現下列情事：";
+      std::string op = uncovered.empty() ? "經查核本期間之查調紀錄，發現下列情事："
+                                         : "經查核本期間有平臺匯出資料之查調紀錄，發現下列情事：";
       for (const auto& [rule, tally] : fr->second) {
         const rules::RuleInfo* info = rules::FindRule(rule);
         op += "\n" + rule + " " + (info ? info->name_zh : "") + "（" + (info ? SeverityNameZh(info->severity) : "") +
@@ -684,6 +697,7 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
       } else {
         op += "\n請注意改善。";
       }
+      if (!uncovered.empty()) op += "\n" + uncovered;
       d.opinion = op;
     }
     data.push_back(std::move(d));

@@ -461,6 +461,47 @@ class CommandLine(unittest.TestCase):
         self.assertNotIn("前提具", txt)
         self.assertIn("已結案", txt)
 
+    def test_an_audit_of_an_account_or_unit_nothing_names_is_refused(self):
+        # Regression (issue 17): `audit --account X` for an account no export or register
+        # names exited 0 and signed a 附表4 certifying 「未發現違反本要點之情事」.
+        out, db = copy_workspace("audit-unknown")
+        common = ["--from", "2026-07-01", "--to", "2026-09-30", "--db", db, "--output", out, "--unsigned",
+                  "--no-progress"]
+        p = liaudit("audit", "--account", "KSW99999", *common, check=False)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("audit --account ksw99999: no platform export or register names this account", p.stderr)
+        self.assertIn("ksw0999", p.stderr.split("nearest known: ")[1])
+        p = liaudit("audit", "--unit", "社會救助課", *common, check=False)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("audit --unit 社會救助課: no register names this unit; the nearest known: 社會救助科", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(out, "audit")))
+        # One unknown account among known ones is refused too.
+        p = liaudit("audit", "--account", "ksw0999", "--account", "ksw0998x", *common, check=False)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("ksw0998x", p.stderr)
+
+    def test_an_audit_names_the_work_days_no_platform_export_covers(self):
+        # Regression (issue 17): an audit reaching past the last export certified the days
+        # without any platform export as clean. 附表4 and the manifest name them.
+        out, db = copy_workspace("audit-uncovered")
+        p = liaudit("audit", "--from", "2026-09-28", "--to", "2026-10-06", "--unit", "社會救助科", "--db", db,
+                    "--output", out, "--unsigned", "--no-progress")
+        self.assertIn("no platform export covers 4 work day(s) of the period", p.stderr)
+        folder = p.stdout.split("output: ")[1].strip()
+        with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as fh:
+            m = json.load(fh)
+        self.assertEqual(m["days_without_platform_export"], ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06"])
+        pdfs = glob.glob(os.path.join(folder, "form4", "*.pdf"))
+        self.assertTrue(pdfs)
+        for pdf in pdfs:
+            txt = pdf_text(pdf)
+            self.assertIn("下列工作日無平臺查詢匯出資料，未能查核：115年10月1日、115年10月2日、115年10月5日、"
+                          "115年10月6日，共4日", txt)
+            self.assertNotIn("經查核本期間之查調紀錄", txt)
+        # A period every work day of which has its export names none.
+        with open(os.path.join(WORK, "output/quarterly/2026Q3/manifest.json"), encoding="utf-8") as fh:
+            self.assertEqual(json.load(fh)["days_without_platform_export"], [])
+
     def test_a_work_day_without_queries_says_its_export_may_be_late(self):
         # A nightly for a work day with no platform query completes, but says so (a late
         # export must not pass as a quiet day); a weekend day without queries stays quiet.
