@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/twid.h"
+#include "jobs/chain.h"
 #include "jobs/csv_out.h"
 #include "jobs/progress.h"
 #include "liaudit_version.h"
@@ -310,6 +311,13 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
     LIAUDIT_RETURN_IF_ERROR(store->SaveFindings(job.id, findings));
     log.Done(std::to_string(findings.size()));
   }
+  // The manifest records the findings as the store now holds them (read back, so that
+  // `verify --chain` compares like with like) and the follow-up log's head: a later hand
+  // edit of either shows against the signed manifest.
+  std::vector<Finding> saved;
+  LIAUDIT_RETURN_IF_ERROR(store->LoadFindings(job.id, &saved));
+  store::Store::LogHead followup_log;
+  LIAUDIT_RETURN_IF_ERROR(store->FollowUpLogHead(&followup_log));
 
   ordered_json m;
   m["liaudit_version"] = LIAUDIT_VERSION;
@@ -350,6 +358,8 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   for (const auto& f : findings) by_rule[f.rule_id] = by_rule.value(f.rule_id, 0) + 1;
   counts["findings_by_rule"] = by_rule;
   m["counts"] = counts;
+  m["findings_sha256"] = FindingsDigest(saved);
+  m["followup_log"] = {{"entries", followup_log.entries}, {"sha256", followup_log.sha256}};
 
   ordered_json skipped = ordered_json::array();
   for (const auto& s : checked.skipped) skipped.push_back({{"rule", s.rule_id}, {"reason", s.reason}});
@@ -404,6 +414,10 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
                       " (the next job records it)");
   }
   finished_ = true;
+  // The chain's head outside the store: removing this job (its row and folder) is noticed.
+  ChainHead head;
+  if (Status st = CurrentChainHead(store.get(), &head); st.ok()) WriteChainHead(opts.output_dir, head, &log);
+  else log.Line("chain head: " + st.message() + " (the next job writes it)");
   return Status::OK();
 }
 

@@ -392,6 +392,71 @@ class Manifest(unittest.TestCase):
         self.assertIn("chain: 1 problem(s)", p.stdout)
         self.assertRegex(p.stdout, r"OK +\S+nightly")
 
+    def test_chain_notices_findings_and_follow_ups_edited_in_the_store(self):
+        # Regression (issue 17): findings deleted and follow-ups closed with sqlite3 left
+        # `verify --chain` at "intact". Findings are checked against the signed manifests,
+        # follow-ups against their append-only, hash-chained log.
+        import sqlite3
+        out, db = copy_workspace("edited-store", with_output=True)
+        chain = ["verify", "--chain", out, "--db", db]
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        con = sqlite3.connect(db)
+        job = con.execute("SELECT max(job_id) FROM findings WHERE job_id IN (SELECT id FROM jobs WHERE kind = 'quarterly'"
+                          " AND status = 'ok')").fetchone()[0]
+        ids = [r[0] for r in con.execute("SELECT id FROM findings WHERE job_id = ? ORDER BY id LIMIT 2", (job,))]
+        con.execute("DELETE FROM finding_evidence WHERE finding_id IN (?, ?)", ids)
+        con.execute("DELETE FROM findings WHERE id IN (?, ?)", ids)
+        key = con.execute("SELECT key FROM followups WHERE state = 'open' ORDER BY key LIMIT 1").fetchone()[0]
+        con.execute("UPDATE followups SET state = 'closed', updated_by = '權限管理者' WHERE key = ?", (key,))
+        con.commit()
+        with self.assertRaises(sqlite3.DatabaseError) as refused:  # the log itself is append-only
+            con.execute("DELETE FROM followup_log")
+        self.assertIn("append-only", str(refused.exception))
+        con.close()
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r"CHANGED +\S+quarterly/2026Q3: the store holds \d+ finding\(s\) of job %d, its "
+                                   r"signed manifest lists \d+" % job)
+        self.assertIn("FOLLOWUP follow-up %s differs from its log (state closed, the log says open" % key, p.stdout)
+
+    def test_chain_notices_the_newest_job_removed_with_its_folder(self):
+        # Regression (issue 17): deleting the newest job's row and its folder left a chain
+        # that verified. Its head is kept outside the store (chain-head, liaudit.log).
+        import sqlite3
+        out, db = copy_workspace("removed-job", with_output=True)
+        p = liaudit("audit", "--from", "2026-09-01", "--to", "2026-09-30", "--unit", "社會救助科", "--db", db,
+                    "--output", out, "--unsigned", "--no-progress")
+        folder = p.stdout.split("output: ")[1].strip()
+        with open(os.path.join(out, "chain-head"), encoding="utf-8") as fh:
+            head = json.load(fh)
+        self.assertEqual(os.stat(os.path.join(out, "chain-head")).st_mode & 0o077, 0)
+        with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as fh:
+            m = json.load(fh)
+        self.assertEqual(head["job_id"], m["job"]["id"])
+        with open(os.path.join(out, "liaudit.log"), encoding="utf-8") as fh:
+            self.assertIn("chain head: job %d (audit) manifest %s" % (head["job_id"], head["manifest_sha256"]), fh.read())
+        chain = ["verify", "--chain", out, "--db", db]
+        self.assertEqual(liaudit(*chain, check=False).returncode, 0)
+        con = sqlite3.connect(db)
+        con.execute("DELETE FROM finding_evidence WHERE finding_id IN (SELECT id FROM findings WHERE job_id = ?)",
+                    (head["job_id"],))
+        con.execute("DELETE FROM findings WHERE job_id = ?", (head["job_id"],))
+        con.execute("DELETE FROM jobs WHERE id = ?", (head["job_id"],))
+        con.commit()
+        con.close()
+        shutil.rmtree(folder)
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("REMOVED  job %d (audit, " % head["job_id"], p.stdout)
+        self.assertIn("chain-head names it as the newest job, but the store no longer has it", p.stdout)
+        # Removing chain-head too: liaudit.log still names the job, and the file is missed.
+        os.remove(os.path.join(out, "chain-head"))
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("liaudit.log names it as the newest job", p.stdout)
+        self.assertIn("chain-head: the chain's head is not recorded", p.stdout)
+
     def test_chain_verifies_after_the_workspace_moved(self):
         # The store records absolute folder paths; a workspace restored elsewhere, where a
         # job is then run again (replacing its folder), still verifies.
