@@ -64,14 +64,28 @@ Status RunFollowup(const JobOptions& opts, const FollowupParams& p, std::ostream
   LIAUDIT_RETURN_IF_ERROR(st->SetFollowUpState(p.key, to, p.by, NowLocal(), p.note));
   out << p.key << ": " << StateZh(to) << " (by " << p.by << ")\n";
   // The change is in the follow-up log; its new head goes outside the store too, so that
-  // removing it from the store is noticed (docs/signing.md "The chain's head").
-  JobLog log("followup");
+  // removing it from the store is noticed (docs/signing.md "The chain's head"). Not over
+  // the head of another store's chain: `followup --db COPY` without --output names the
+  // default output folder, whose chain-head names jobs COPY may not have.
+  ChainHead head, there;
+  std::string unreadable;
   std::error_code ec;
-  if (fs::is_directory(opts.output_dir, ec)) log.TeeTo((fs::path(opts.output_dir) / "liaudit.log").string());
+  if (!CurrentChainHead(st.get(), &head).ok() || !fs::is_directory(opts.output_dir, ec)) return Status::OK();
+  if (ReadChainHead(opts.output_dir, &there, &unreadable) && there.job_id > 0) {
+    std::vector<store::JobRecord> jobs;
+    LIAUDIT_RETURN_IF_ERROR(st->ListJobs(&jobs));
+    bool ours = false;
+    for (const auto& j : jobs) ours |= j.id == there.job_id && j.manifest_sha256 == there.manifest_sha256;
+    if (!ours) {
+      out << "note: " << (fs::path(opts.output_dir) / "chain-head").string()
+          << " belongs to another store's jobs: not updated (give --output for this store's folder)\n";
+      return Status::OK();
+    }
+  }
+  JobLog log("followup");
+  log.TeeTo((fs::path(opts.output_dir) / "liaudit.log").string());
   log.Line("followup " + MaskIdsInText(p.key) + ": " + StateZh(to) + " (by " + p.by + ")");
-  ChainHead head;
-  if (Status hs = CurrentChainHead(st.get(), &head); hs.ok() && fs::is_directory(opts.output_dir, ec))
-    WriteChainHead(opts.output_dir, head, &log);
+  WriteChainHead(opts.output_dir, head, &log);
   return Status::OK();
 }
 

@@ -399,6 +399,14 @@ class Manifest(unittest.TestCase):
         import sqlite3
         out, db = copy_workspace("edited-store", with_output=True)
         chain = ["verify", "--chain", out, "--db", db]
+        # A change made with liaudit moves the chain's head (chain-head, liaudit.log) along.
+        with open(os.path.join(out, "chain-head"), encoding="utf-8") as fh:
+            entries = json.load(fh)["followup_log_entries"]
+        listing = liaudit("followup", "list", "--db", db, "--output", out).stdout.splitlines()
+        received = [l.split("\t")[0] for l in listing if "\topen\t" in l][-1]
+        liaudit("followup", "received", received, "--by", "權限管理者", "--db", db, "--output", out)
+        with open(os.path.join(out, "chain-head"), encoding="utf-8") as fh:
+            self.assertEqual(json.load(fh)["followup_log_entries"], entries + 1)
         p = liaudit(*chain, check=False)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         con = sqlite3.connect(db)
@@ -419,6 +427,18 @@ class Manifest(unittest.TestCase):
         self.assertRegex(p.stdout, r"CHANGED +\S+quarterly/2026Q3: the store holds \d+ finding\(s\) of job %d, its "
                                    r"signed manifest lists \d+" % job)
         self.assertIn("FOLLOWUP follow-up %s differs from its log (state closed, the log says open" % key, p.stdout)
+        # Undoing the last change by hand, log entry and row alike, past the triggers: the
+        # log still chains, but it is shorter than its head outside the store.
+        con = sqlite3.connect(db)
+        con.executescript("DROP TRIGGER followup_log_no_delete;"
+                          "DELETE FROM followup_log WHERE id = (SELECT max(id) FROM followup_log);"
+                          "UPDATE followups SET state = 'open', updated_by = '', updated_at = NULL, note = ''"
+                          " WHERE key = '%s';" % received)
+        con.close()
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("REMOVED  follow-up log: chain-head records %d entries, the store holds %d" % (entries + 1, entries),
+                      p.stdout)
 
     def test_chain_notices_the_newest_job_removed_with_its_folder(self):
         # Regression (issue 17): deleting the newest job's row and its folder left a chain
