@@ -144,11 +144,11 @@ class Store {
   // One inner vector per 申請單編號 (order 申請日期, 申請單編號; rows in file order).
   Status RequestsAppliedBetween(Date from, Date to, std::vector<std::vector<RequestRow>>* out);
   Status Staff(std::vector<StaffRecord>* out);  // current roster, order account
+  // Work day per the calendar where covered, else Monday-Friday (inputs.md §6).
+  Status IsWorkDay(Date d, bool* workday);
   // Every querier account (lower-case) and every unit any platform export or register has
   // named, in any version (withdrawn ones too), sorted: what an audit may be asked about.
   Status KnownAccountsAndUnits(std::vector<std::string>* accounts, std::vector<std::string>* units);
-  // Work day per the calendar where covered, else Monday-Friday (inputs.md §6).
-  Status IsWorkDay(Date d, bool* workday);
 
   // Streams kept platform queries with query_time in [from, to) in (time, txn_id) order.
   // A non-OK Status from fn stops the walk and is returned.
