@@ -37,6 +37,10 @@ std::vector<char32_t> ToCodePoints(std::string_view s);
 // characters count 2, everything else 1.
 int DisplayWidth(std::string_view s);
 
+// Levenshtein distance in code points (insert, delete, substitute one): how far a name
+// given on the command line is from a known one.
+size_t EditDistance(std::string_view a, std::string_view b);
+
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool Contains(std::string_view s, std::string_view needle);
 

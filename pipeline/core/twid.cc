@@ -1,5 +1,7 @@
 #include "core/twid.h"
 
+#include <vector>
+
 #include "core/text.h"
 
 namespace liaudit {
@@ -68,6 +70,43 @@ std::string MaskId(std::string_view id, std::string_view pattern) {
     if (rule != '*') out.append(id.substr(start, i - start));
     else out.push_back('*');
   }
+  return out;
+}
+
+std::string MaskIdsInText(std::string_view text, std::string_view pattern) {
+  if (pattern.empty()) return std::string(text);
+  // Each code point with its byte range and its half-width ASCII fold ('\0' for others).
+  struct Cp {
+    size_t begin, end;
+    char ascii;
+  };
+  std::vector<Cp> cps;
+  for (size_t i = 0; i < text.size();) {
+    const size_t begin = i;
+    char32_t c = NextCodePoint(text, &i);
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width forms (inputs.md: folded on ingest)
+    char a = c < 0x80 ? static_cast<char>(c) : '\0';
+    if (a >= 'a' && a <= 'z') a = static_cast<char>(a - 'a' + 'A');
+    cps.push_back({begin, i, a});
+  }
+  auto letter = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto alnum = [&](char c) { return letter(c) || IsDigit(c); };
+  std::string out;
+  size_t copied = 0;  // bytes of text already in out
+  for (size_t k = 0; k + 10 <= cps.size(); ++k) {
+    if (!letter(cps[k].ascii) || (k > 0 && alnum(cps[k - 1].ascii))) continue;
+    const char second = cps[k + 1].ascii;
+    if (!IsDigit(second) && !(second >= 'A' && second <= 'D')) continue;
+    bool digits = true;
+    for (size_t j = k + 2; j < k + 10 && digits; ++j) digits = IsDigit(cps[j].ascii);
+    if (!digits || (k + 10 < cps.size() && IsDigit(cps[k + 10].ascii))) continue;
+    const size_t b = cps[k].begin, e = cps[k + 9].end;
+    out.append(text.substr(copied, b - copied));
+    out += MaskId(text.substr(b, e - b), pattern);
+    copied = e;
+    k += 9;
+  }
+  out.append(text.substr(copied));
   return out;
 }
 

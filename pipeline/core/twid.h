@@ -20,6 +20,14 @@ inline bool IsValidId(std::string_view id) { return ClassifyId(id) != IdKind::kI
 // pattern's end, so no whole ID shows. An empty pattern masks nothing.
 std::string MaskId(std::string_view id, std::string_view pattern = "XXXXXX****");
 
+// Masks, with MaskId(token, pattern), every token of `text` that looks like an ID — a
+// letter, a digit or A-D, eight digits (either case, half- or full-width), not glued to a
+// letter or digit before it nor to a digit after it (a 交易序號 GSP1150728000696 is not
+// one) — wherever it stands: for a raw input row whose columns may be shifted, so no known
+// column can be trusted to hold the IDs. Checksums are not required: a mistyped ID is still
+// someone's. An empty pattern masks nothing.
+std::string MaskIdsInText(std::string_view text, std::string_view pattern = "XXXXXX****");
+
 // For logs: never a full ID. Shows the first two characters, masks the rest.
 std::string LogSafeId(std::string_view id);
 

@@ -278,12 +278,27 @@ Status Form4(render::Engine& engine, const FormOptions& opts, const Form4Data* d
 }  // namespace
 
 std::string Form4Opinion(const Form4Data& data) {
-  std::string op = data.opinion;
-  if (data.review_due != kNoDate) {
-    // 要點第八點: "應要求其立即改正，並於十日內提具相關檢討報告".
-    op += (op.empty() ? "" : "\n") + std::string("請立即改正，並於") + FormatRocDate(data.review_due) +
-          "前提具相關檢討報告（要點第八點）。";
+  Date fresh = data.review_due, owed = data.owed_due;
+  // A due date before the audit date was set by an earlier audit: never ask anew for it.
+  if (fresh != kNoDate && data.audit_date != kNoDate && fresh < data.audit_date) {
+    owed = owed == kNoDate ? fresh : std::min(owed, fresh);
+    fresh = kNoDate;
   }
+  const bool late = owed != kNoDate && data.audit_date != kNoDate && owed < data.audit_date;
+  std::string sentence;
+  if (fresh != kNoDate) {
+    // 要點第八點: "應要求其立即改正，並於十日內提具相關檢討報告".
+    sentence = "請立即改正，並於" + FormatRocDate(fresh) + "前提具相關檢討報告（要點第八點）";
+    if (owed != kNoDate)
+      sentence += "；前次稽核要求之報告（期限" + FormatRocDate(owed) + (late ? "，已逾期" : "") +
+                  "）尚未收到，請一併提具";
+    sentence += "。";
+  } else if (owed != kNoDate) {
+    sentence = "依前次稽核，應於" + FormatRocDate(owed) + "前提具相關檢討報告（要點第八點），" +
+               (late ? "迄今尚未收到（已逾期），請儘速提具。" : "尚未收到。");
+  }
+  std::string op = data.opinion;
+  if (!sentence.empty()) op += (op.empty() ? "" : "\n") + sentence;
   return op;
 }
 

@@ -46,7 +46,12 @@ Status WriteForm3(render::Engine& engine, const FormOptions& opts,
 struct Form4Data {
   Date period_from = kNoDate, period_to = kNoDate, audit_date = kNoDate;
   Date documents_deadline = kNoDate;  // 稽核文件截止日期
-  Date review_due = kNoDate;          // 檢討報告 due date (要點第八點: ten days), kNoDate = none
+  // 檢討報告 (要點第八點: within ten days of the audit). review_due: a report this audit asks
+  // for; owed_due: one an earlier audit (or follow-up) asked for, not received yet, due then.
+  // kNoDate = none. The form never asks for a report by a day before the audit date: a
+  // review_due before audit_date is worded as owed (Form4Opinion).
+  Date review_due = kNoDate;
+  Date owed_due = kNoDate;
   std::string querier, querier_account, querier_unit;
   std::string audit_unit, audit_unit_phone, auditor;
   int cases = 0;                      // 稽核案件數
@@ -54,8 +59,10 @@ struct Form4Data {
                                       // due-date sentence, which Form4Opinion adds from review_due
 };
 // The 稽核意見 as printed on the form (and to be shown wherever the form's opinion is
-// repeated, e.g. form4.xlsx): data.opinion, then, when review_due is set, the one sentence
-// asking for the review report by that date (要點第八點).
+// repeated, e.g. form4.xlsx): data.opinion, then one sentence about the review report
+// (要點第八點) when one is asked for or owed: "請立即改正，並於<review_due>前提具…" for a new
+// one; "依前次稽核，應於<owed_due>前提具…，迄今尚未收到（已逾期）…" for one already owed (已逾期
+// when owed_due is before the audit date); both in one sentence when both apply.
 std::string Form4Opinion(const Form4Data& data);
 Status WriteForm4(render::Engine& engine, const FormOptions& opts, const Form4Data& data,
                   const std::string& path, render::PdfResult* result);

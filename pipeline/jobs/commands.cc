@@ -7,6 +7,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/twid.h"
+#include "jobs/chain.h"
 #include "jobs/job_folder.h"
 #include "jobs/lock.h"
 #include "jobs/runner.h"
@@ -61,6 +63,29 @@ Status RunFollowup(const JobOptions& opts, const FollowupParams& p, std::ostream
   if (p.by.empty()) return Status::Usage("followup " + p.action + ": say who records it with --by NAME");
   LIAUDIT_RETURN_IF_ERROR(st->SetFollowUpState(p.key, to, p.by, NowLocal(), p.note));
   out << p.key << ": " << StateZh(to) << " (by " << p.by << ")\n";
+  // The change is in the follow-up log; its new head goes outside the store too, so that
+  // removing it from the store is noticed (docs/signing.md "The chain's head"). Not over
+  // the head of another store's chain: `followup --db COPY` without --output names the
+  // default output folder, whose chain-head names jobs COPY may not have.
+  ChainHead head, there;
+  std::string unreadable;
+  std::error_code ec;
+  if (!CurrentChainHead(st.get(), &head).ok() || !fs::is_directory(opts.output_dir, ec)) return Status::OK();
+  if (ReadChainHead(opts.output_dir, &there, &unreadable) && there.job_id > 0) {
+    std::vector<store::JobRecord> jobs;
+    LIAUDIT_RETURN_IF_ERROR(st->ListJobs(&jobs));
+    bool ours = false;
+    for (const auto& j : jobs) ours |= j.id == there.job_id && j.manifest_sha256 == there.manifest_sha256;
+    if (!ours) {
+      out << "note: " << (fs::path(opts.output_dir) / "chain-head").string()
+          << " belongs to another store's jobs: not updated (give --output for this store's folder)\n";
+      return Status::OK();
+    }
+  }
+  JobLog log("followup");
+  log.TeeTo((fs::path(opts.output_dir) / "liaudit.log").string());
+  log.Line("followup " + MaskIdsInText(p.key) + ": " + StateZh(to) + " (by " + p.by + ")");
+  WriteChainHead(opts.output_dir, head, &log);
   return Status::OK();
 }
 
@@ -69,7 +94,44 @@ namespace {
 struct ChainEntry {
   std::string dir, sha256, previous, kind;
   int64_t job_id = 0;
+  // What the manifest says of the job's findings and of the follow-up log at its end
+  // (findings = -1, findings_sha256 / log_sha256 "" when an older manifest does not say).
+  long findings = -1;
+  std::map<std::string, long> findings_by_rule;
+  std::string findings_sha256;
+  long log_entries = 0;
+  std::string log_sha256;
 };
+
+// Where the store's findings of a job and its follow-up log differ from what the job's
+// signed manifest recorded ("" when they agree). Purge never removes findings or log
+// entries, so any difference is an edit outside liaudit.
+std::string StoreProblems(store::Store* st, const ChainEntry& e) {
+  std::vector<Finding> saved;
+  if (Status s = st->LoadFindings(e.job_id, &saved); !s.ok()) return s.message();
+  const std::string job = "job " + std::to_string(e.job_id);
+  std::string why;
+  if (e.findings >= 0 && static_cast<long>(saved.size()) != e.findings) {
+    why = "the store holds " + std::to_string(saved.size()) + " finding(s) of " + job + ", its signed manifest lists " +
+          std::to_string(e.findings) + " (findings removed or added outside liaudit)";
+  } else if (!e.findings_sha256.empty() && FindingsDigest(saved) != e.findings_sha256) {
+    why = "the store's findings of " + job + " differ from those its signed manifest lists (changed outside liaudit)";
+  } else if (e.findings_sha256.empty() && e.findings >= 0) {
+    std::map<std::string, long> by_rule;  // an older manifest: its counts by rule
+    for (const Finding& f : saved) ++by_rule[f.rule_id];
+    if (by_rule != e.findings_by_rule)
+      why = "the store's findings of " + job + " by rule differ from its signed manifest's counts (changed outside liaudit)";
+  }
+  if (e.log_entries > 0) {
+    std::string sha;
+    if (Status s = st->FollowUpLogEntryHash(e.log_entries, &sha); !s.ok()) return s.message();
+    if (sha != e.log_sha256)
+      why += std::string(why.empty() ? "" : "; ") + "the follow-up log no longer holds entry " +
+             std::to_string(e.log_entries) + " as " + job + "'s signed manifest recorded it (follow-up history "
+             "changed outside liaudit)";
+  }
+  return why;
+}
 
 // What differs between a job folder and its manifest.json: files missing, altered or added
 // ("" when every listed file is there with its SHA-256 and nothing else is). Signatures are
@@ -111,7 +173,11 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
       fs::path m = d.path() / "manifest.json";
       if (!fs::exists(m, ec)) {
         out << "BROKEN   " << d.path().string() << ": no manifest.json\n";
-        entries.push_back({d.path().string(), "", "", kind, -1});
+        ChainEntry broken;
+        broken.dir = d.path().string();
+        broken.kind = kind;
+        broken.job_id = -1;
+        entries.push_back(broken);
         continue;
       }
       ChainEntry e;
@@ -123,6 +189,18 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
         auto j = nlohmann::json::parse(in);
         e.job_id = j.at("job").at("id").get<int64_t>();
         e.previous = j.value("previous_manifest_sha256", "");
+        if (j.contains("counts") && j["counts"].contains("findings")) {
+          e.findings = j["counts"]["findings"].get<long>();
+          const auto& counts = j["counts"];
+          if (counts.contains("findings_by_rule") && counts["findings_by_rule"].is_object())
+            for (auto r = counts["findings_by_rule"].begin(); r != counts["findings_by_rule"].end(); ++r)
+              e.findings_by_rule[r.key()] = r.value().get<long>();
+        }
+        e.findings_sha256 = j.value("findings_sha256", "");
+        if (j.contains("followup_log")) {
+          e.log_entries = j["followup_log"].value("entries", 0L);
+          e.log_sha256 = j["followup_log"].value("sha256", "");
+        }
       } catch (const std::exception& ex) {
         out << "BROKEN   " << m.string() << ": unreadable manifest (" << ex.what() << ")\n";
         e.job_id = -1;
@@ -171,6 +249,9 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
         ++problems;
       } else if (altered(e)) {
         ++problems;
+      } else if (const std::string why = StoreProblems(st.get(), e); !why.empty()) {
+        out << "CHANGED  " << e.dir << ": " << why << "\n";
+        ++problems;
       } else {
         out << "OK       " << e.dir << " (job " << e.job_id << ")\n";
       }
@@ -191,6 +272,63 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
         if (id2 > id && place(j2->output_dir) == place(j->output_dir)) superseded = true;
       if (superseded) continue;
       out << "MISSING  " << j->output_dir << ": job " << id << " (" << j->kind << ") has no folder\n";
+      ++problems;
+    }
+    // The follow-up log: its hash chain, and the followups table against what it replays to.
+    std::vector<std::string> log_problems;
+    store::Store::LogHead log_head;
+    if (Status s = st->VerifyFollowUpLog(&log_problems, &log_head); !s.ok()) log_problems.push_back(s.message());
+    for (const std::string& lp : log_problems) out << "FOLLOWUP " << lp << "\n";
+    problems += static_cast<int>(log_problems.size());
+    // The chain's head as recorded outside the store, in chain-head and in liaudit.log: the
+    // job it names must still be in the store with that manifest, and the follow-up log must
+    // still reach the head it names. A store ahead of it is a job that ended before writing
+    // it (the next one does), not a problem.
+    auto check_head = [&](const ChainHead& h, const char* where) {
+      auto it = by_id.find(h.job_id);
+      if (h.job_id > 0 && it == by_id.end()) {
+        out << "REMOVED  job " << h.job_id << " (" << h.kind << ", " << h.output_dir << "): " << where
+            << " names it as the newest job, but the store no longer has it\n";
+        ++problems;
+      } else if (h.job_id > 0 && it->second->manifest_sha256 != h.manifest_sha256) {
+        out << "ALTERED  job " << h.job_id << ": its manifest hash in the store differs from the one " << where
+            << " recorded\n";
+        ++problems;
+      } else if (h.job_id > 0 && h.job_id < (by_id.empty() ? 0 : by_id.rbegin()->first)) {
+        out << "note: the store has jobs newer than " << where << " (job " << h.job_id
+            << "): a job ended before writing it; the next job does\n";
+      }
+      std::string sha;
+      if (h.followup_log_entries > log_head.entries) {
+        out << "REMOVED  follow-up log: " << where << " records " << h.followup_log_entries
+            << " entries, the store holds " << log_head.entries << "\n";
+        ++problems;
+      } else if (h.followup_log_entries > 0 && st->FollowUpLogEntryHash(h.followup_log_entries, &sha).ok() &&
+                 sha != h.followup_log_sha256) {
+        out << "ALTERED  follow-up log: entry " << h.followup_log_entries << " differs from the one " << where
+            << " recorded\n";
+        ++problems;
+      }
+    };
+    ChainHead head, logged;
+    std::string head_error;
+    const bool have_head = ReadChainHead(p.path, &head, &head_error);
+    if (!head_error.empty()) {
+      out << "BROKEN   " << head_error << "\n";
+      ++problems;
+    }
+    if (have_head) check_head(head, "chain-head");
+    const bool have_logged = LastLoggedChainHead(p.path, &logged);
+    if (have_logged && (!have_head || logged.job_id != head.job_id || logged.manifest_sha256 != head.manifest_sha256 ||
+                        logged.followup_log_entries != head.followup_log_entries))
+      check_head(logged, "liaudit.log");
+    // Manifests that record the follow-up log were written by a liaudit that also writes
+    // chain-head: without it, the newest job may have been removed with it.
+    const bool heads_expected =
+        std::any_of(entries.begin(), entries.end(), [](const ChainEntry& e) { return !e.findings_sha256.empty(); });
+    if (!have_head && head_error.empty() && heads_expected) {
+      out << "MISSING  " << (fs::path(p.path) / "chain-head").string()
+          << ": the chain's head is not recorded (removed?); the newest job cannot be checked\n";
       ++problems;
     }
   } else {

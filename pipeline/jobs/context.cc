@@ -4,10 +4,12 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 #include <nlohmann/json.hpp>
 
 #include "core/twid.h"
+#include "jobs/chain.h"
 #include "jobs/csv_out.h"
 #include "jobs/progress.h"
 #include "liaudit_version.h"
@@ -51,6 +53,10 @@ std::string JobContext::NameFile(const std::string& dir, const std::string& pref
   std::string path = (fs::path(dir) / name).string();
   if (namer.renamed().count(name)) renamed_[path] = value;
   return path;
+}
+
+std::string JobContext::InternalMask() const {
+  return leaves_bureau || opts.output.mask_internal ? opts.output.id_mask : "";
 }
 
 JobContext::JobContext(const JobOptions& o, std::string k, std::string w)
@@ -239,6 +245,22 @@ Status JobContext::Check(const Period& period) {
                          "以下「本期無異常」及各規則件數為 0，不代表本日查調均屬正常；"
                          "請於匯出檔送達後重新執行本日檢查。");
   }
+  // The same for every day of a longer period: a document must not certify days whose
+  // queries it never saw (the 附表4 opinion and the manifest name them).
+  days_without_export.clear();
+  std::set<Date> covered;
+  for (const DsQuery& q : ds.queries)
+    if (ds.InPeriod(q)) covered.insert(DateOf(q.time));
+  for (Date d = period.from; d <= period.to; ++d)
+    if (!covered.count(d) && rules::IsWorkDay(ds, d)) days_without_export.push_back(d);
+  if (period.kind != JobKind::kNightly && !days_without_export.empty()) {
+    std::string days;
+    for (size_t i = 0; i < days_without_export.size() && i < 5; ++i)
+      days += (i ? ", " : "") + FormatIsoDate(days_without_export[i]);
+    if (days_without_export.size() > 5) days += ", ...";
+    warnings.push_back("no platform export covers " + std::to_string(days_without_export.size()) +
+                       " work day(s) of the period (" + days + "): their queries were not checked");
+  }
   checked_run = true;
 
   std::vector<PermissionRecord> perms;
@@ -337,13 +359,20 @@ Status JobContext::SignPdf(const std::string& path, const render::PdfResult& r, 
 Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   const std::vector<Finding>& findings = checked.findings;
   LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("findings.csv"), FindingsCsv(findings, opts.output.id_mask)));
-  LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("rejects.csv"), RejectsCsv(ingest.rejects)));
+  LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("rejects.csv"), RejectsCsv(ingest.rejects, InternalMask())));
 
   if (checked_run) {
     log.Begin("store findings");
     LIAUDIT_RETURN_IF_ERROR(store->SaveFindings(job.id, findings));
     log.Done(std::to_string(findings.size()));
   }
+  // The manifest records the findings as the store now holds them (read back, so that
+  // `verify --chain` compares like with like) and the follow-up log's head: a later hand
+  // edit of either shows against the signed manifest.
+  std::vector<Finding> saved;
+  LIAUDIT_RETURN_IF_ERROR(store->LoadFindings(job.id, &saved));
+  store::Store::LogHead followup_log;
+  LIAUDIT_RETURN_IF_ERROR(store->FollowUpLogHead(&followup_log));
 
   ordered_json m;
   m["liaudit_version"] = LIAUDIT_VERSION;
@@ -388,6 +417,8 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   for (const auto& f : findings) by_rule[f.rule_id] = by_rule.value(f.rule_id, 0) + 1;
   counts["findings_by_rule"] = by_rule;
   m["counts"] = counts;
+  m["findings_sha256"] = FindingsDigest(saved);
+  m["followup_log"] = {{"entries", followup_log.entries}, {"sha256", followup_log.sha256}};
 
   ordered_json skipped = ordered_json::array();
   for (const auto& s : checked.skipped) skipped.push_back({{"rule", s.rule_id}, {"reason", s.reason}});
@@ -395,6 +426,9 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   ordered_json notes = ordered_json::array();
   for (const auto& s : checked.notes) notes.push_back({{"rule", s.rule_id}, {"note", s.reason}});
   m["check_notes"] = notes;
+  ordered_json uncovered = ordered_json::array();
+  for (Date d : days_without_export) uncovered.push_back(FormatIsoDate(d));
+  m["days_without_platform_export"] = uncovered;
   std::sort(warnings.begin(), warnings.end());  // documents are rendered in parallel
   m["warnings"] = warnings;
   m["signing"] = {{"signed", signer != nullptr},
@@ -446,6 +480,10 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
                       " (the next job records it)");
   }
   finished_ = true;
+  // The chain's head outside the store: removing this job (its row and folder) is noticed.
+  ChainHead head;
+  if (Status st = CurrentChainHead(store.get(), &head); st.ok()) WriteChainHead(opts.output_dir, head, &log);
+  else log.Line("chain head: " + st.message() + " (the next job writes it)");
   return Status::OK();
 }
 

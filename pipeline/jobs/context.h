@@ -68,9 +68,17 @@ class JobContext {
   std::map<std::string, Person> people;   // account -> name, unit
   std::vector<std::string> warnings;
   std::vector<std::string> notices_zh;    // for the first page of the job's report (reports::*::notices)
+  // Work days of the checked period that no platform export covers (not one query of that
+  // day in the store, whoever queried): nothing of them was checked (set by Check).
+  std::vector<Date> days_without_export;
   long queries_checked = 0;
   bool checked_run = false;
-  std::string subject_mask;               // mask for documents of this job's findings.csv
+  // The job's documents leave the bureau (the quarterly package for 勞工局): no full ID in
+  // any of its files, forms and rejects.csv included, whatever output.mask_internal says.
+  bool leaves_bureau = false;
+  // The mask for IDs in this job's internal-use documents (forms, rejects.csv): "" (in
+  // full) unless output.mask_internal or leaves_bureau.
+  std::string InternalMask() const;
 
   // The path of a file in `dir` named from an input value (file_names.h): safe, bounded and
   // unique in `dir`; a name that is not prefix + value + extension is listed in the

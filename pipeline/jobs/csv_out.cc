@@ -56,12 +56,12 @@ std::string FindingsCsv(const std::vector<Finding>& findings, const std::string&
   return out;
 }
 
-std::string RejectsCsv(const std::vector<Reject>& rejects) {
+std::string RejectsCsv(const std::vector<Reject>& rejects, const std::string& id_mask) {
   std::string out = kBom;
   out += "file,line,column,reason,raw\r\n";
   for (const Reject& r : rejects) {
-    out += CsvField(r.file) + "," + std::to_string(r.line) + "," + std::to_string(r.column) + "," +
-           CsvField(r.reason) + "," + CsvField(r.raw) + "\r\n";
+    out += CsvField(MaskIdsInText(r.file, id_mask)) + "," + std::to_string(r.line) + "," + std::to_string(r.column) +
+           "," + CsvField(MaskIdsInText(r.reason, id_mask)) + "," + CsvField(MaskIdsInText(r.raw, id_mask)) + "\r\n";
   }
   return out;
 }

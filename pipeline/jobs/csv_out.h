@@ -24,7 +24,9 @@ std::string CsvField(const std::string& s);
 // findings.csv: rule_id,severity,account,query_time,txn_id,service_code,subject_id,
 // reg_no,request_no,date,detail. subject_id masked with `id_mask`.
 std::string FindingsCsv(const std::vector<Finding>& findings, const std::string& id_mask);
-// rejects.csv: file,line,column,reason,raw.
-std::string RejectsCsv(const std::vector<Reject>& rejects);
+// rejects.csv: file,line,column,reason,raw. With an `id_mask`, every ID-looking token of
+// every field is masked (MaskIdsInText: a bad row's columns may be shifted); the full rows
+// stay in the store's quarantine.
+std::string RejectsCsv(const std::vector<Reject>& rejects, const std::string& id_mask = "");
 
 }  // namespace liaudit::jobs

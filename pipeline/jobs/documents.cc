@@ -58,17 +58,18 @@ std::string WhenText(const Finding& f) {
   return "";
 }
 
-// Forms and their workbooks are for internal use: IDs in full unless output.mask_internal.
+// Forms and their workbooks are for internal use: IDs in full unless output.mask_internal,
+// or the quarterly package they are part of leaves the bureau.
 forms::FormOptions InternalFormOptions(const JobContext& ctx) {
   forms::FormOptions fo;
-  fo.id_mask = ctx.opts.output.mask_internal ? ctx.opts.output.id_mask : "";
+  fo.id_mask = ctx.InternalMask();
   fo.organisation = ctx.opts.output.organisation;
   if (ctx.signer) fo.signed_note = "已數位簽章（" + FormatRocTime(NowLocal()) + "）";
   return fo;
 }
 
 std::string InternalId(const JobContext& ctx, const std::string& id) {
-  return ctx.opts.output.mask_internal ? MaskId(id, ctx.opts.output.id_mask) : id;
+  return MaskId(id, ctx.InternalMask());
 }
 
 }  // namespace
@@ -595,31 +596,55 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     if (ds.InPeriod(q) && in_scope(q.account)) ++cases[ds.syms.Name(q.account)];
   for (const auto& a : only) cases.emplace(a, 0);
 
-  // The review report is due from the audit that first found a finding (its follow-up,
-  // opened before this form is written): a re-run of the period re-issues the form with the
-  // same due date as the follow-up list and review.pdf, not a later one.
+  // Each serious finding's follow-up (opened before this form is written) says what the
+  // querier owes: a report this audit asks for (a follow-up this job opened), one an earlier
+  // audit asked for and that is still awaited (its due date stays, worded as owed: a re-run
+  // never asks anew by a day before its audit date), or none because the report was
+  // received or the finding closed (its state is shown instead).
   std::vector<store::FollowUp> followups;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->ListFollowUps(&followups));
-  std::map<std::string, Date> due_of_key;
-  for (const auto& fu : followups) due_of_key[fu.key] = fu.due;
+  std::map<std::string, const store::FollowUp*> followup_of_key;
+  for (const auto& fu : followups) followup_of_key[fu.key] = &fu;
   const Date due = audit_date + ctx.opts.rules.review_report_days;
 
-  std::map<std::string, std::map<std::string, long>> by_rule;  // account -> rule -> count
-  std::map<std::string, Date> review_due;                        // account -> earliest due
+  struct RuleTally {
+    long count = 0, received = 0, closed = 0;
+  };
+  struct Owed {
+    Date fresh = kNoDate, earlier = kNoDate;
+  };
+  auto earliest = [](Date* d, Date v) { *d = *d == kNoDate ? v : std::min(*d, v); };
+  std::map<std::string, std::map<std::string, RuleTally>> by_rule;  // account -> rule -> tally
+  std::map<std::string, Owed> owed;                                  // account -> reports owed
   for (const auto& f : ctx.checked.findings) {
     if (f.account.empty()) continue;
-    ++by_rule[f.account][f.rule_id];
+    RuleTally& tally = by_rule[f.account][f.rule_id];
+    ++tally.count;
     if (f.severity >= Severity::kHigh) {
-      auto k = due_of_key.find(f.key);
-      const Date d = k != due_of_key.end() && k->second != kNoDate ? k->second : due;
-      auto [it, added] = review_due.emplace(f.account, d);
-      if (!added) it->second = std::min(it->second, d);
+      auto k = followup_of_key.find(f.key);
+      const store::FollowUp* fu = k != followup_of_key.end() ? k->second : nullptr;
+      if (fu && fu->state == store::FollowUpState::kReportReceived) ++tally.received;
+      else if (fu && fu->state == store::FollowUpState::kClosed) ++tally.closed;
+      else if (!fu || fu->due == kNoDate) earliest(&owed[f.account].fresh, due);
+      else if (fu->first_job == ctx.job.id && fu->due >= audit_date) earliest(&owed[f.account].fresh, fu->due);
+      else earliest(&owed[f.account].earlier, fu->due);
     }
     // 附表4 is per querier active in the period (outputs.md): queries, or a finding about
     // what the querier did (a registration without its query, R14; a change not filed,
     // R06). A dormant account (R16) is by definition not active: it is listed in the
     // report's R16 findings, with no audit record of 0 cases.
     if (f.rule_id != "R16") cases.emplace(f.account, 0);
+  }
+
+  // Work days no platform export covers were not audited: the opinion says so, and does
+  // not certify the period as a whole.
+  std::string uncovered;
+  if (!ctx.days_without_export.empty()) {
+    const auto& days = ctx.days_without_export;
+    std::vector<std::string> shown;
+    for (size_t i = 0; i < days.size() && i < 6; ++i) shown.push_back(FormatRocDate(days[i]));
+    uncovered = "惟稽核期間內下列工作日無平臺查詢匯出資料，未能查核：" + Join(shown, "、") +
+                (days.size() > shown.size() ? "等" : "") + "，共 " + std::to_string(days.size()) + " 日。";
   }
 
   const forms::FormOptions fo = InternalFormOptions(ctx);
@@ -650,18 +675,29 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     d.cases = static_cast<int>(n);
     auto fr = by_rule.find(account);
     if (fr == by_rule.end()) {
-      d.opinion = "經查核本期間之查調紀錄，未發現違反本要點之情事。";
+      d.opinion = uncovered.empty() ? "經查核本期間之查調紀錄，未發現違反本要點之情事。"
+                                    : "經查核本期間有平臺匯出資料之查調紀錄，未發現違反本要點之情事；" + uncovered;
     } else {
-      std::string op = "經查核本期間之查調紀錄，發現下列情事：";
-      for (const auto& [rule, count] : fr->second) {
+      std::string op = uncovered.empty() ? "經查核本期間之查調紀錄，發現下列情事："
+                                         : "經查核本期間有平臺匯出資料之查調紀錄，發現下列情事：";
+      for (const auto& [rule, tally] : fr->second) {
         const rules::RuleInfo* info = rules::FindRule(rule);
         op += "\n" + rule + " " + (info ? info->name_zh : "") + "（" + (info ? SeverityNameZh(info->severity) : "") +
-              "）" + std::to_string(count) + " 件";
+              "）" + std::to_string(tally.count) + " 件";
+        std::vector<std::string> state;
+        if (tally.received) state.push_back("已收檢討報告 " + std::to_string(tally.received) + " 件");
+        if (tally.closed) state.push_back("已結案 " + std::to_string(tally.closed) + " 件");
+        if (!state.empty()) op += "（" + Join(state, "、") + "）";
       }
       // A serious finding owes a review report: the form words that sentence from review_due
-      // (forms::Form4Opinion), so it is not written here as well.
-      if (auto rd = review_due.find(account); rd != review_due.end()) d.review_due = rd->second;
-      else op += "\n請注意改善。";
+      // and owed_due (forms::Form4Opinion), so it is not written here as well.
+      if (auto o = owed.find(account); o != owed.end()) {
+        d.review_due = o->second.fresh;
+        d.owed_due = o->second.earlier;
+      } else {
+        op += "\n請注意改善。";
+      }
+      if (!uncovered.empty()) op += "\n" + uncovered;
       d.opinion = op;
     }
     data.push_back(std::move(d));
@@ -680,7 +716,8 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
     LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({Cell::OfDate(from), Cell::OfDate(to), Cell::OfDate(audit_date), d.querier,
                                            d.querier_account, d.querier_unit, d.audit_unit, d.audit_unit_phone,
                                            d.auditor, Cell::OfDate(d.documents_deadline), static_cast<long>(d.cases),
-                                           forms::Form4Opinion(d), Cell::OfDate(d.review_due)}));
+                                           forms::Form4Opinion(d),
+                                           Cell::OfDate(d.review_due != kNoDate ? d.review_due : d.owed_due)}));
   ctx.log.Line("form4: " + std::to_string(cases.size()) + " queriers");
   return wb->Close();
 }

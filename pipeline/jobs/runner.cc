@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <filesystem>
 #include <iostream>
+#include <thread>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
@@ -14,6 +15,7 @@
 #include "jobs/documents.h"
 #include "reports/reports.h"
 #include "sign/verify.h"
+#include "store/store.h"
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
@@ -37,6 +39,33 @@ Status Guard(JobContext& ctx, F&& body) {
   Status st = body();
   if (!st.ok()) ctx.Fail(st);
   return st;
+}
+
+// The known values nearest to `value` (edit distance, then name), at most `n` of them.
+std::string NearestKnown(const std::string& value, const std::vector<std::string>& known, size_t n) {
+  std::vector<std::pair<size_t, const std::string*>> by_distance;
+  for (const std::string& k : known) by_distance.push_back({EditDistance(value, k), &k});
+  std::sort(by_distance.begin(), by_distance.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.first, *a.second) < std::tie(b.first, *b.second); });
+  std::string out;
+  for (size_t i = 0; i < by_distance.size() && i < n; ++i) out += (i ? ", " : "") + *by_distance[i].second;
+  return out.empty() ? "none (nothing has been ingested)" : out;
+}
+
+// An audit of an account or unit nothing names would certify it clean (要點第八點: 未發現
+// 違反本要點之情事) on the strength of no data at all: refused, naming the nearest known.
+Status CheckAuditScope(store::Store* st, const std::vector<std::string>& accounts, const std::string& unit) {
+  std::vector<std::string> known_accounts, known_units;
+  LIAUDIT_RETURN_IF_ERROR(st->KnownAccountsAndUnits(&known_accounts, &known_units));
+  for (const std::string& a : accounts) {
+    if (!std::binary_search(known_accounts.begin(), known_accounts.end(), a))
+      return Status::Usage("audit --account " + a + ": no platform export or register names this account; the nearest "
+                           "known: " + NearestKnown(a, known_accounts, 3));
+  }
+  if (!unit.empty() && !std::binary_search(known_units.begin(), known_units.end(), unit))
+    return Status::Usage("audit --unit " + unit + ": no register names this unit; the nearest known: " +
+                         NearestKnown(unit, known_units, 3));
+  return Status::OK();
 }
 
 }  // namespace
@@ -128,6 +157,7 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
                          FormatIsoDate(std::max(from, today - 1)) + "`");
   }
   JobContext ctx(opts, "quarterly", "quarterly " + q);
+  ctx.leaves_bureau = true;  // 要點第七點: the package goes to 勞工局
   std::string params = ordered_json{{"quarter", q}, {"from", FormatIsoDate(from)}, {"to", FormatIsoDate(to)}}.dump();
   return Guard(ctx, [&]() -> Status {
     LIAUDIT_RETURN_IF_ERROR(ctx.Start(params));
@@ -206,6 +236,7 @@ Status RunAuditJob(const JobOptions& opts, const AuditParams& a, JobOutcome* out
   return Guard(ctx, [&]() -> Status {
     LIAUDIT_RETURN_IF_ERROR(ctx.Start(params));
     LIAUDIT_RETURN_IF_ERROR(ctx.Ingest(now));
+    LIAUDIT_RETURN_IF_ERROR(CheckAuditScope(ctx.store.get(), accounts, a.unit));
     Period p;
     p.kind = JobKind::kAudit;
     p.from = a.from;

@@ -429,6 +429,27 @@ Status Store::Staff(std::vector<StaffRecord>* out) {
   return Status::OK();
 }
 
+Status Store::KnownAccountsAndUnits(std::vector<std::string>* accounts, std::vector<std::string>* units) {
+  accounts->clear();
+  units->clear();
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db,
+                                    "SELECT account FROM accounts UNION SELECT account FROM permissions"
+                                    " UNION SELECT account FROM registrations UNION SELECT account FROM staff"
+                                    " ORDER BY 1"));
+  LIAUDIT_FOR_EACH_ROW(s) {
+    if (!s.View(0).empty()) accounts->push_back(s.Text(0));
+  }
+  Stmt u;
+  LIAUDIT_RETURN_IF_ERROR(u.Prepare(impl_->db,
+                                    "SELECT unit FROM permissions UNION SELECT unit FROM staff"
+                                    " UNION SELECT unit FROM registrations UNION SELECT unit FROM requests ORDER BY 1"));
+  LIAUDIT_FOR_EACH_ROW(u) {
+    if (!u.View(0).empty()) units->push_back(u.Text(0));
+  }
+  return Status::OK();
+}
+
 Status Store::IsWorkDay(Date d, bool* workday) {
   Stmt s;
   LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, "SELECT workday FROM calendar WHERE date = ?"));

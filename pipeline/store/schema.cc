@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/db.h"
+#include "store/store_impl.h"
 #include "store/store.h"
 
 namespace liaudit::store::internal {
@@ -297,7 +298,56 @@ CREATE TABLE file_stats(
 ) WITHOUT ROWID;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
+// Version 6: follow-up history becomes an append-only, hash-chained log (docs/store.md
+// "followup_log"): every opening and every state change of a follow-up, each entry holding
+// the SHA-256 of the one before; the followups table is what the log replays to, and
+// `verify --chain` checks that it is. The old history moves in (a follow-up's opening
+// first, then its changes; where the followups row says more than its history, one entry
+// records that state as the upgrade found it); SealFollowUpLog then hashes the entries.
+// An entry is written unsealed (sha256 '') and sealed once: triggers refuse changing a
+// sealed entry and deleting any.
+const char kV6[] = R"sql(
+CREATE TABLE followup_log(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  event TEXT NOT NULL,
+  from_state TEXT NOT NULL DEFAULT '',
+  to_state TEXT NOT NULL,
+  rule_id TEXT NOT NULL DEFAULT '',
+  account TEXT NOT NULL DEFAULT '',
+  severity INTEGER NOT NULL DEFAULT 0,
+  job_id INTEGER,
+  due INTEGER,
+  detail TEXT NOT NULL DEFAULT '',
+  by TEXT NOT NULL DEFAULT '',
+  at INTEGER,
+  note TEXT NOT NULL DEFAULT '',
+  prev_sha256 TEXT NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX followup_log_key ON followup_log(key, id);
+INSERT INTO followup_log(key, event, to_state, rule_id, account, severity, job_id, due, detail)
+  SELECT key, 'open', 'open', rule_id, account, severity, first_job, due, detail FROM followups
+  ORDER BY first_job, key;
+INSERT INTO followup_log(key, event, from_state, to_state, by, at, note)
+  SELECT key, 'state', from_state, to_state, by, at, note FROM followup_history ORDER BY id;
+INSERT INTO followup_log(key, event, from_state, to_state, by, at, note)
+  SELECT f.key, 'state',
+         COALESCE((SELECT h.to_state FROM followup_history h WHERE h.key = f.key ORDER BY h.id DESC LIMIT 1), 'open'),
+         f.state, f.updated_by, f.updated_at, f.note
+  FROM followups f
+  WHERE f.state IS NOT COALESCE((SELECT h.to_state FROM followup_history h WHERE h.key = f.key ORDER BY h.id DESC LIMIT 1), 'open')
+     OR f.updated_by IS NOT COALESCE((SELECT h.by FROM followup_history h WHERE h.key = f.key ORDER BY h.id DESC LIMIT 1), '')
+     OR f.note IS NOT COALESCE((SELECT h.note FROM followup_history h WHERE h.key = f.key ORDER BY h.id DESC LIMIT 1), '')
+  ORDER BY f.key;
+DROP TABLE followup_history;
+CREATE TRIGGER followup_log_no_update BEFORE UPDATE ON followup_log WHEN OLD.sha256 <> ''
+BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: a sealed entry is kept unchanged'); END;
+CREATE TRIGGER followup_log_no_delete BEFORE DELETE ON followup_log
+BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: entries are never deleted'); END;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6};
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
@@ -324,6 +374,7 @@ Status Migrate(sqlite3* db, const std::string& path) {
   }
   for (int i = v; st.ok() && i < kMigrationCount; ++i) {
     st = Exec(db, kMigrations[i]);
+    if (st.ok() && i + 1 == 6) st = SealFollowUpLog(db);  // the moved history gets its hashes
     if (st.ok()) st = Exec(db, ("PRAGMA user_version = " + std::to_string(i + 1)).c_str());
     if (!st.ok()) st.Prepend(path + ": migrating store to schema version " + std::to_string(i + 1));
   }

@@ -279,6 +279,8 @@ Status Store::LoadFindings(int64_t job_id, std::vector<Finding>* out) {
 }
 
 Status Store::OpenFollowUp(const Finding& f, int64_t job_id, Date due) {
+  Transaction tx(impl_->db);
+  LIAUDIT_RETURN_IF_ERROR(tx.Begin());
   Stmt s;
   LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db,
                                     "INSERT INTO followups(key, rule_id, account, severity, first_job, due, state,"
@@ -290,7 +292,20 @@ Status Store::OpenFollowUp(const Finding& f, int64_t job_id, Date due) {
   if (job_id > 0) s.Bind(5, job_id); else s.BindNull(5);
   s.BindOpt(6, due, kNoDate);
   s.Bind(7, std::string_view(f.detail));
-  return s.Run();
+  LIAUDIT_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(impl_->db) == 0) return Status::OK();  // already open: left as it is
+  internal::FollowUpLogEntry e;
+  e.key = f.key;
+  e.event = "open";
+  e.to_state = "open";
+  e.rule_id = f.rule_id;
+  e.account = f.account;
+  e.severity = static_cast<int>(f.severity);
+  e.job_id = job_id;
+  e.due = due;
+  e.detail = f.detail;
+  LIAUDIT_RETURN_IF_ERROR(internal::AppendFollowUpLog(impl_->db, e));
+  return tx.Commit();
 }
 
 Status Store::SetFollowUpState(const std::string& key, FollowUpState state, const std::string& by, LocalTime when,
@@ -306,7 +321,7 @@ Status Store::SetFollowUpState(const std::string& key, FollowUpState state, cons
   std::string from = get.Text(0);
   get.Reset();
   std::string_view to = FollowUpStateName(state);
-  Stmt upd, hist;
+  Stmt upd;
   LIAUDIT_RETURN_IF_ERROR(
       upd.Prepare(impl_->db, "UPDATE followups SET state=?, updated_by=?, updated_at=?, note=? WHERE key=?"));
   upd.Bind(1, to);
@@ -315,15 +330,15 @@ Status Store::SetFollowUpState(const std::string& key, FollowUpState state, cons
   upd.Bind(4, std::string_view(note));
   upd.Bind(5, std::string_view(key));
   LIAUDIT_RETURN_IF_ERROR(upd.Run());
-  LIAUDIT_RETURN_IF_ERROR(hist.Prepare(
-      impl_->db, "INSERT INTO followup_history(key, from_state, to_state, by, at, note) VALUES(?,?,?,?,?,?)"));
-  hist.Bind(1, std::string_view(key));
-  hist.Bind(2, std::string_view(from));
-  hist.Bind(3, to);
-  hist.Bind(4, std::string_view(by));
-  hist.Bind(5, when == kNoTime ? NowLocal() : when);
-  hist.Bind(6, std::string_view(note));
-  LIAUDIT_RETURN_IF_ERROR(hist.Run());
+  internal::FollowUpLogEntry e;
+  e.key = key;
+  e.event = "state";
+  e.from_state = from;
+  e.to_state = std::string(to);
+  e.by = by;
+  e.at = when == kNoTime ? NowLocal() : when;
+  e.note = note;
+  LIAUDIT_RETURN_IF_ERROR(internal::AppendFollowUpLog(impl_->db, e));
   return tx.Commit();
 }
 
@@ -356,7 +371,7 @@ Status Store::FollowUpHistory(const std::string& key, std::vector<FollowUpChange
   out->clear();
   Stmt s;
   LIAUDIT_RETURN_IF_ERROR(s.Prepare(
-      impl_->db, "SELECT from_state, to_state, by, at, note FROM followup_history WHERE key=? ORDER BY id"));
+      impl_->db, "SELECT from_state, to_state, by, at, note FROM followup_log WHERE key=? AND event='state' ORDER BY id"));
   s.Bind(1, std::string_view(key));
   LIAUDIT_FOR_EACH_ROW(s) {
     FollowUpChange c;

@@ -27,7 +27,7 @@ namespace liaudit::store {
 
 // The schema version this code writes (PRAGMA user_version). Older stores are
 // upgraded in place by Open; a newer one is refused.
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 // What happened to one source file in an ingest run.
 struct FileResult {
@@ -169,6 +169,9 @@ class Store {
   Status RegisterHistoryOf(InputKind kind, RegisterHistory* out);
   // Work day per the calendar where covered, else Monday-Friday (inputs.md §6).
   Status IsWorkDay(Date d, bool* workday);
+  // Every querier account (lower-case) and every unit any platform export or register has
+  // named, in any version (withdrawn ones too), sorted: what an audit may be asked about.
+  Status KnownAccountsAndUnits(std::vector<std::string>* accounts, std::vector<std::string>* units);
 
   // Streams kept platform queries with query_time in [from, to) in (time, txn_id) order.
   // A non-OK Status from fn stops the walk and is returned.
@@ -200,6 +203,21 @@ class Store {
   Status SetFollowUpState(const std::string& key, FollowUpState s, const std::string& by, LocalTime when,
                           const std::string& note);
   Status ListFollowUps(std::vector<FollowUp>* out);  // all, ordered by due, key
+  // The follow-up log (docs/store.md "followup_log"): every opening and state change, in
+  // order, append-only (triggers refuse changing or deleting an entry), each entry holding
+  // the SHA-256 of the one before. Its head: how many entries and the newest one's hash.
+  struct LogHead {
+    long entries = 0;
+    std::string sha256;  // "" when the log is empty
+  };
+  Status FollowUpLogHead(LogHead* out);
+  // The hash of the log's n-th entry (1-based); "" if the log has fewer entries.
+  Status FollowUpLogEntryHash(long n, std::string* sha256);
+  // Recomputes every entry's hash and link, replays the log and compares what it gives with
+  // the followups table (state, due, opening job, rule, account, severity, who changed it
+  // last and the note). One English sentence per problem (keys with IDs masked); none when
+  // the log and the table agree.
+  Status VerifyFollowUpLog(std::vector<std::string>* problems, LogHead* head);
   Status FollowUpHistory(const std::string& key, std::vector<FollowUpChange>* out);  // oldest first
 
   // Retention (檔案法, 個資法; docs/store.md "Retention"). Removes platform queries with

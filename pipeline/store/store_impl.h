@@ -35,6 +35,21 @@ inline int64_t AccountTime(int64_t account_id, LocalTime t) {
   return account_id * 4294967296ll + clamped;
 }
 
+// The follow-up log (followup_log.cc). Appends one entry (its hash filled in by sealing)
+// inside the caller's transaction; SealFollowUpLog hashes every unsealed entry in id order.
+struct FollowUpLogEntry {
+  std::string key, event;  // event: "open" or "state"
+  std::string from_state, to_state, rule_id, account;
+  int severity = 0;
+  int64_t job_id = 0;      // "open": the job that opened it (0 = none)
+  Date due = kNoDate;
+  std::string detail, by;
+  LocalTime at = kNoTime;
+  std::string note;
+};
+Status AppendFollowUpLog(sqlite3* db, const FollowUpLogEntry& e);
+Status SealFollowUpLog(sqlite3* db);
+
 // A transaction that rolls back unless committed.
 class Transaction {
  public:

@@ -64,5 +64,15 @@ TEST(Text, CodePointsAndWidth) {
   EXPECT_EQ(DisplayWidth("ab王"), 4);
 }
 
+TEST(Text, EditDistance) {
+  EXPECT_EQ(EditDistance("", ""), 0u);
+  EXPECT_EQ(EditDistance("ksw0231", "ksw0231"), 0u);
+  EXPECT_EQ(EditDistance("ksw0231", "ksw0213"), 2u);
+  EXPECT_EQ(EditDistance("ksw0231", "ksw023"), 1u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+  EXPECT_EQ(EditDistance("社會救助課", "社會救助科"), 1u);  // code points, not bytes
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+}
+
 }  // namespace
 }  // namespace liaudit

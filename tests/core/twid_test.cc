@@ -39,5 +39,20 @@ TEST(TwId, Masking) {
   EXPECT_EQ(MaskId("王小明", "XX*"), "王小*");
 }
 
+// Issue 17: a rejected raw row keeps its IDs wherever the columns put them.
+TEST(TwId, MaskIdsInText) {
+  EXPECT_EQ(MaskIdsInText("GSP1150728000696,2026-07-28 09:01:02,ksw0231,C0101,A123456789,1"),
+            "GSP1150728000696,2026-07-28 09:01:02,ksw0231,C0101,A12345****,1");
+  // Shifted columns, lower case, full-width, resident IDs, a bad checksum, two in one cell.
+  EXPECT_EQ(MaskIdsInText("x,a123456789,\"AC01234567\",Ａ１２３４５６７８９,A123456788;B223456781"),
+            "x,a12345****,\"AC0123****\",Ａ１２３４５****,A12345****;B22345****");
+  EXPECT_EQ(MaskIdsInText("統號 F131104093 格式錯誤", "XXX*******"), "統號 F13******* 格式錯誤");
+  // Not IDs: part of a longer number or code, too short, no letter first.
+  EXPECT_EQ(MaskIdsInText("A1234567890,XA123456789,A12345678,1123456789"),
+            "A1234567890,XA123456789,A12345678,1123456789");
+  EXPECT_EQ(MaskIdsInText("A123456789", ""), "A123456789");
+  EXPECT_EQ(MaskIdsInText(""), "");
+}
+
 }  // namespace
 }  // namespace liaudit

@@ -50,6 +50,26 @@ def tearDownModule():
         shutil.rmtree(WORK, ignore_errors=True)
 
 
+def copy_workspace(name, with_output=False):
+    """A copy of the fixture's store (and, with_output, of its whole output folder) under
+    WORK/name: tests that change the store leave the fixture's job chain alone. Returns
+    (output folder, store path)."""
+    out = os.path.join(WORK, name, "output")
+    if with_output:
+        shutil.copytree(os.path.join(WORK, "output"), out, symlinks=True)
+    else:
+        os.makedirs(out)
+        for suffix in ["", "-wal", "-shm"]:
+            src = os.path.join(WORK, "output/liaudit.sqlite" + suffix)
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(out, "liaudit.sqlite" + suffix))
+    return out, os.path.join(out, "liaudit.sqlite")
+
+
+def pdf_text(pdf):
+    return "".join(run(["pdftotext", pdf, "-"]).stdout.split())
+
+
 def all_pdfs(folder):
     return sorted(glob.glob(os.path.join(folder, "**", "*.pdf"), recursive=True))
 
@@ -273,6 +293,61 @@ class DocumentTexts(unittest.TestCase):
         shutil.rmtree(work)
 
 
+class Package(unittest.TestCase):
+    def test_the_quarterly_package_holds_no_full_id_number(self):
+        # Regression (issue 17): the package for 勞工局 held full ID numbers — rejects.csv kept
+        # the raw rows (review.pdf points the reader to it) and 附表1-3 printed them in full.
+        # Every file of a quarterly whose own ingest quarantined rows (a fresh store) is read
+        # as its reader would (PDF text, XLSX cells, CSV / JSON / log text) for any ID the
+        # input holds. The store and the nightly (internal) keep the full rows.
+        import re
+        import sqlite3
+        import openpyxl
+        id_re = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][12890A-Da-d][0-9]{8}(?![0-9])")
+        fold = {c + 0xFEE0: c for c in range(0x21, 0x7F)}  # full-width forms
+
+        def ids_in(text):
+            return {m.upper() for m in id_re.findall(text.translate(fold))}
+
+        ids = set()
+        for path in glob.glob(os.path.join(WORK, "input", "**", "*.csv"), recursive=True):
+            with open(path, "rb") as fh:
+                raw = fh.read()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("cp950", errors="replace")
+            ids |= ids_in(text)
+        self.assertGreater(len(ids), 100)
+        out = os.path.join(WORK, "package-out")
+        liaudit("quarterly", "--quarter", "2026Q3", "--output", out, "--no-progress")
+        folder = os.path.join(out, "quarterly/2026Q3")
+        self.assertTrue(read_csv(os.path.join(folder, "rejects.csv")))
+        files = [p for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True) if os.path.isfile(p)]
+        kinds = {os.path.splitext(p)[1] for p in files}
+        self.assertTrue({".pdf", ".xlsx", ".csv", ".json", ".log", ".p7s"} <= kinds, kinds)
+        for path in files:
+            if path.endswith(".pdf"):
+                text = run(["pdftotext", path, "-"]).stdout
+            elif path.endswith(".xlsx"):
+                wb = openpyxl.load_workbook(path, read_only=True)
+                text = "\n".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row
+                                 if v is not None)
+                wb.close()
+            else:
+                with open(path, "rb") as fh:
+                    text = fh.read().decode("utf-8", errors="replace")
+            full = ids_in(text) & ids
+            self.assertFalse(full, "%s holds %d full ID(s)" % (os.path.relpath(path, folder), len(full)))
+        # The store keeps the quarantined rows verbatim; the nightly (internal) shows them.
+        db = sqlite3.connect(os.path.join(out, "liaudit.sqlite"))
+        raws = "\n".join(r[0] for r in db.execute("SELECT raw FROM quarantine"))
+        db.close()
+        self.assertTrue(ids_in(raws) & ids)
+        with open(os.path.join(WORK, "first-rejects.csv"), encoding="utf-8-sig") as fh:
+            self.assertTrue(ids_in(fh.read()) & ids)
+
+
 class Manifest(unittest.TestCase):
     def test_manifest_lists_inputs_and_outputs_with_hashes(self):
         import hashlib
@@ -317,6 +392,91 @@ class Manifest(unittest.TestCase):
         self.assertIn("chain: 1 problem(s)", p.stdout)
         self.assertRegex(p.stdout, r"OK +\S+nightly")
 
+    def test_chain_notices_findings_and_follow_ups_edited_in_the_store(self):
+        # Regression (issue 17): findings deleted and follow-ups closed with sqlite3 left
+        # `verify --chain` at "intact". Findings are checked against the signed manifests,
+        # follow-ups against their append-only, hash-chained log.
+        import sqlite3
+        out, db = copy_workspace("edited-store", with_output=True)
+        chain = ["verify", "--chain", out, "--db", db]
+        # A change made with liaudit moves the chain's head (chain-head, liaudit.log) along.
+        with open(os.path.join(out, "chain-head"), encoding="utf-8") as fh:
+            entries = json.load(fh)["followup_log_entries"]
+        listing = liaudit("followup", "list", "--db", db, "--output", out).stdout.splitlines()
+        received = [l.split("\t")[0] for l in listing if "\topen\t" in l][-1]
+        liaudit("followup", "received", received, "--by", "權限管理者", "--db", db, "--output", out)
+        with open(os.path.join(out, "chain-head"), encoding="utf-8") as fh:
+            self.assertEqual(json.load(fh)["followup_log_entries"], entries + 1)
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        con = sqlite3.connect(db)
+        job = con.execute("SELECT max(job_id) FROM findings WHERE job_id IN (SELECT id FROM jobs WHERE kind = 'quarterly'"
+                          " AND status = 'ok')").fetchone()[0]
+        ids = [r[0] for r in con.execute("SELECT id FROM findings WHERE job_id = ? ORDER BY id LIMIT 2", (job,))]
+        con.execute("DELETE FROM finding_evidence WHERE finding_id IN (?, ?)", ids)
+        con.execute("DELETE FROM findings WHERE id IN (?, ?)", ids)
+        key = con.execute("SELECT key FROM followups WHERE state = 'open' ORDER BY key LIMIT 1").fetchone()[0]
+        con.execute("UPDATE followups SET state = 'closed', updated_by = '權限管理者' WHERE key = ?", (key,))
+        con.commit()
+        with self.assertRaises(sqlite3.DatabaseError) as refused:  # the log itself is append-only
+            con.execute("DELETE FROM followup_log")
+        self.assertIn("append-only", str(refused.exception))
+        con.close()
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r"CHANGED +\S+quarterly/2026Q3: the store holds \d+ finding\(s\) of job %d, its "
+                                   r"signed manifest lists \d+" % job)
+        self.assertIn("FOLLOWUP follow-up %s differs from its log (state closed, the log says open" % key, p.stdout)
+        # Undoing the last change by hand, log entry and row alike, past the triggers: the
+        # log still chains, but it is shorter than its head outside the store.
+        con = sqlite3.connect(db)
+        con.executescript("DROP TRIGGER followup_log_no_delete;"
+                          "DELETE FROM followup_log WHERE id = (SELECT max(id) FROM followup_log);"
+                          "UPDATE followups SET state = 'open', updated_by = '', updated_at = NULL, note = ''"
+                          " WHERE key = '%s';" % received)
+        con.close()
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("REMOVED  follow-up log: chain-head records %d entries, the store holds %d" % (entries + 1, entries),
+                      p.stdout)
+
+    def test_chain_notices_the_newest_job_removed_with_its_folder(self):
+        # Regression (issue 17): deleting the newest job's row and its folder left a chain
+        # that verified. Its head is kept outside the store (chain-head, liaudit.log).
+        import sqlite3
+        out, db = copy_workspace("removed-job", with_output=True)
+        p = liaudit("audit", "--from", "2026-09-01", "--to", "2026-09-30", "--unit", "社會救助科", "--db", db,
+                    "--output", out, "--unsigned", "--no-progress")
+        folder = p.stdout.split("output: ")[1].strip()
+        with open(os.path.join(out, "chain-head"), encoding="utf-8") as fh:
+            head = json.load(fh)
+        self.assertEqual(os.stat(os.path.join(out, "chain-head")).st_mode & 0o077, 0)
+        with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as fh:
+            m = json.load(fh)
+        self.assertEqual(head["job_id"], m["job"]["id"])
+        with open(os.path.join(out, "liaudit.log"), encoding="utf-8") as fh:
+            self.assertIn("chain head: job %d (audit) manifest %s" % (head["job_id"], head["manifest_sha256"]), fh.read())
+        chain = ["verify", "--chain", out, "--db", db]
+        self.assertEqual(liaudit(*chain, check=False).returncode, 0)
+        con = sqlite3.connect(db)
+        con.execute("DELETE FROM finding_evidence WHERE finding_id IN (SELECT id FROM findings WHERE job_id = ?)",
+                    (head["job_id"],))
+        con.execute("DELETE FROM findings WHERE job_id = ?", (head["job_id"],))
+        con.execute("DELETE FROM jobs WHERE id = ?", (head["job_id"],))
+        con.commit()
+        con.close()
+        shutil.rmtree(folder)
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("REMOVED  job %d (audit, " % head["job_id"], p.stdout)
+        self.assertIn("chain-head names it as the newest job, but the store no longer has it", p.stdout)
+        # Removing chain-head too: liaudit.log still names the job, and the file is missed.
+        os.remove(os.path.join(out, "chain-head"))
+        p = liaudit(*chain, check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("liaudit.log names it as the newest job", p.stdout)
+        self.assertIn("chain-head: the chain's head is not recorded", p.stdout)
+
     def test_chain_verifies_after_the_workspace_moved(self):
         # The store records absolute folder paths; a workspace restored elsewhere, where a
         # job is then run again (replacing its folder), still verifies.
@@ -353,6 +513,79 @@ class CommandLine(unittest.TestCase):
                 "--fixed-clock", "2027-01-20 10:00:00")
         txt = run(["pdftotext", os.path.join(out, "quarterly/2026Q3/form4/附表4-%s.pdf" % account), "-"]).stdout
         self.assertIn("%d年%d月%d日前提具" % (y - 1911, m, d), txt.replace("\n", ""), key)
+
+    def test_form4_never_asks_for_a_report_before_its_audit_date(self):
+        # Regression (issue 17): an audit after the due date an earlier audit set asked for
+        # the review report "by" that past date; findings whose report was received or that
+        # were closed were still asked for. Now: the earlier due date is worded as owed,
+        # received / closed findings show their state and are not asked for.
+        import re
+        out, db = copy_workspace("form4-dates")
+        common = ["--db", db, "--output", out]
+        keys = {}
+        for line in liaudit("followup", "list", *common).stdout.splitlines():
+            cols = line.split("\t")
+            if len(cols) > 3 and cols[1] == "open":
+                keys.setdefault(cols[3], []).append(cols[0])
+        mixed = [a for a, k in sorted(keys.items()) if len(k) >= 2][0]  # one received, one still open
+        done = [a for a, k in sorted(keys.items()) if a != mixed][0]     # every one closed
+        liaudit("followup", "received", keys[mixed][0], "--by", "權限管理者", *common)
+        for k in keys[done]:
+            liaudit("followup", "close", k, "--by", "權限管理者", *common)
+        p = liaudit("audit", "--from", "2026-07-01", "--to", "2026-09-30", "--account", mixed, "--account", done,
+                    "--fixed-clock", "2027-01-20 10:00:00", "--unsigned", "--no-progress", *common)
+        folder = p.stdout.split("output: ")[1].strip()
+        txt = pdf_text(os.path.join(folder, "form4", "附表4-%s.pdf" % mixed))
+        self.assertIn("116年1月20日", txt)  # the audit date
+        for y, m, d in re.findall(r"請立即改正，並於(\d+)年(\d+)月(\d+)日前提具", txt):
+            self.assertGreaterEqual((int(y), int(m), int(d)), (116, 1, 20), txt)
+        self.assertIn("依前次稽核，應於", txt)
+        self.assertIn("迄今尚未收到（已逾期）", txt)
+        self.assertIn("已收檢討報告1件", txt)
+        txt = pdf_text(os.path.join(folder, "form4", "附表4-%s.pdf" % done))
+        self.assertNotIn("前提具", txt)
+        self.assertIn("已結案", txt)
+
+    def test_an_audit_of_an_account_or_unit_nothing_names_is_refused(self):
+        # Regression (issue 17): `audit --account X` for an account no export or register
+        # names exited 0 and signed a 附表4 certifying 「未發現違反本要點之情事」.
+        out, db = copy_workspace("audit-unknown")
+        common = ["--from", "2026-07-01", "--to", "2026-09-30", "--db", db, "--output", out, "--unsigned",
+                  "--no-progress"]
+        p = liaudit("audit", "--account", "KSW99999", *common, check=False)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("audit --account ksw99999: no platform export or register names this account", p.stderr)
+        self.assertIn("ksw0999", p.stderr.split("nearest known: ")[1])
+        p = liaudit("audit", "--unit", "社會救助課", *common, check=False)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("audit --unit 社會救助課: no register names this unit; the nearest known: 社會救助科", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(out, "audit")))
+        # One unknown account among known ones is refused too.
+        p = liaudit("audit", "--account", "ksw0999", "--account", "ksw0998x", *common, check=False)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("ksw0998x", p.stderr)
+
+    def test_an_audit_names_the_work_days_no_platform_export_covers(self):
+        # Regression (issue 17): an audit reaching past the last export certified the days
+        # without any platform export as clean. 附表4 and the manifest name them.
+        out, db = copy_workspace("audit-uncovered")
+        p = liaudit("audit", "--from", "2026-09-28", "--to", "2026-10-06", "--unit", "社會救助科", "--db", db,
+                    "--output", out, "--unsigned", "--no-progress")
+        self.assertIn("no platform export covers 4 work day(s) of the period", p.stderr)
+        folder = p.stdout.split("output: ")[1].strip()
+        with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as fh:
+            m = json.load(fh)
+        self.assertEqual(m["days_without_platform_export"], ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06"])
+        pdfs = glob.glob(os.path.join(folder, "form4", "*.pdf"))
+        self.assertTrue(pdfs)
+        for pdf in pdfs:
+            txt = pdf_text(pdf)
+            self.assertIn("下列工作日無平臺查詢匯出資料，未能查核：115年10月1日、115年10月2日、115年10月5日、"
+                          "115年10月6日，共4日", txt)
+            self.assertNotIn("經查核本期間之查調紀錄", txt)
+        # A period every work day of which has its export names none.
+        with open(os.path.join(WORK, "output/quarterly/2026Q3/manifest.json"), encoding="utf-8") as fh:
+            self.assertEqual(json.load(fh)["days_without_platform_export"], [])
 
     def test_a_work_day_without_queries_says_its_export_may_be_late(self):
         # A nightly for a work day with no platform query completes, but says so (a late

@@ -526,6 +526,10 @@ class Purge(unittest.TestCase):
         self.assertEqual(self.q("SELECT count(*) FROM destruction_records")[0][0], 2)
         quarterly(self.out)  # the job still runs on what is left
         no_half_written(self, self.out, "after purge")
+        # A purge keeps findings and the follow-up log: the chain (with its findings and
+        # follow-up checks, issue 17) still verifies.
+        v = liaudit("verify", "--chain", self.out, "--db", db_of(self.out), check=False)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
 
     def test_4_a_killed_purge_is_all_or_nothing(self):
         out = "purgekill"

@@ -317,6 +317,27 @@ TEST(FormsTest, Form4OpinionAsksForTheReviewReportOnce) {
   EXPECT_EQ(Form4Opinion(d), "請立即改正，並於115年12月7日前提具相關檢討報告（要點第八點）。");
 }
 
+// Regression (issue 17): an audit of 115/12/20 asked for the review report 「於115年12月16日前」
+// (the due date an earlier audit set), before its own date. A report an earlier audit asked
+// for is worded as owed, with that date; a new one is never due before the audit date.
+TEST(FormsTest, Form4OpinionNeverAsksForAReportBeforeTheAuditDate) {
+  Form4Data d;
+  d.audit_date = DateFromCivil(2026, 12, 20);
+  d.owed_due = DateFromCivil(2026, 12, 16);
+  EXPECT_EQ(Form4Opinion(d), "依前次稽核，應於115年12月16日前提具相關檢討報告（要點第八點），迄今尚未收到（已逾期），請儘速提具。");
+  d.owed_due = DateFromCivil(2026, 12, 26);  // asked for by an audit a few days before: not late yet
+  EXPECT_EQ(Form4Opinion(d), "依前次稽核，應於115年12月26日前提具相關檢討報告（要點第八點），尚未收到。");
+  d.owed_due = DateFromCivil(2026, 12, 16);
+  d.review_due = DateFromCivil(2026, 12, 30);
+  EXPECT_EQ(Form4Opinion(d), "請立即改正，並於115年12月30日前提具相關檢討報告（要點第八點）；前次稽核要求之報告"
+                             "（期限115年12月16日，已逾期）尚未收到，請一併提具。");
+  // A review_due before the audit date (a caller's mistake) is not asked for anew either.
+  d.owed_due = kNoDate;
+  d.review_due = DateFromCivil(2026, 12, 16);
+  EXPECT_EQ(Form4Opinion(d).find("請立即改正"), std::string::npos) << Form4Opinion(d);
+  EXPECT_NE(Form4Opinion(d).find("依前次稽核，應於115年12月16日前提具"), std::string::npos) << Form4Opinion(d);
+}
+
 TEST(FormsTest, BlankForms) {
   std::vector<render::PdfResult> rs;
   Status st = WriteBlankForms(TheEngine(), FormOptions(), OutDir(), &rs);
