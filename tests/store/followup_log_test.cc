@@ -10,13 +10,6 @@
 namespace liaudit::store {
 namespace {
 
-std::unique_ptr<Store> OpenOrDie(const std::string& path) {
-  std::unique_ptr<Store> s;
-  Status st = Store::Open(path, &s);
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  return s;
-}
-
 Finding HighFinding(const std::string& key) {
   Finding f;
   f.rule_id = "R01";

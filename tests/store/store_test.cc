@@ -17,13 +17,6 @@
 namespace liaudit::store {
 namespace {
 
-std::unique_ptr<Store> OpenOrDie(const std::string& path) {
-  std::unique_ptr<Store> s;
-  Status st = Store::Open(path, &s);
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  return s;
-}
-
 const char kPlatformHeader[] = "txn_id,query_time,account,service_code,subject_id,source_ip\n";
 const char kRegHeader[] = "reg_no,applied_on,subject_name,subject_id,items,reason,requester,account,unit,approved_at\n";
 

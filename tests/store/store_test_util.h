@@ -10,11 +10,21 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "core/datetime.h"
+#include "store/store.h"
 
 namespace liaudit::store {
+
+// Opens (or creates) the store at path; a failure fails the test and returns null.
+inline std::unique_ptr<Store> OpenOrDie(const std::string& path) {
+  std::unique_ptr<Store> s;
+  Status st = Store::Open(path, &s);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return s;
+}
 
 class TempDir {
  public:
