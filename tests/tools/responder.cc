@@ -774,6 +774,7 @@ class Responder {
       ok = ok && obj && TS_RESP_CTX_add_policy(ctx.get(), obj.get());
     }
     if (!ok) return internal_error("TSA setup (is tsa.crt a time-stamping certificate?): " + openssl_errors());
+    TS_RESP_CTX_add_flags(ctx.get(), TS_TSA_NAME);  // tsa: the TSA certificate's subject
     TsaSerialState serial{&tsa_serial_, opt_.tsa_status_rejection};
     TS_RESP_CTX_set_serial_cb(ctx.get(), tsa_serial_cb, &serial);
 
