@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/datetime.h"
+#include "sign/sign.h"
 #include "core/text.h"
 #include "jobs/runner.h"
 #include "liaudit_version.h"
@@ -34,6 +35,7 @@ const Command kCommands[] = {
     {"audit", "an ad hoc audit over a date range, optionally for some queriers or one unit"},
     {"forms", "write the four forms, empty, ready to print (--blank)"},
     {"verify", "check the signatures and manifest of an output folder or one PDF"},
+    {"extend", "add fresh revocation data and a new document timestamp to signed PDFs or job folders"},
     {"followup", "list follow-ups, or record a received review report / close a finding"},
     {"purge", "remove queries and register history older than the retention period (--before)"},
 };
@@ -95,6 +97,22 @@ po::options_description SettingOptions() {
       ("signing.subfilter", po::value<std::string>()->default_value(s.subfilter), "cades (ETSI.CAdES.detached) or pkcs7 (adbe.pkcs7.detached)")
       ("signing.trust_anchors", po::value<std::string>(), "PEM file of trusted certificates for verify")
       ("signing.location", po::value<std::string>()->default_value(s.location), "signature location")
+      ("signing.pkcs11_module", po::value<std::string>(), "PKCS#11 module (.so) of the card or HSM holding the key")
+      ("signing.pkcs11_token", po::value<std::string>(), "token label (default: the only token present)")
+      ("signing.pkcs11_key", po::value<std::string>(), "key label, or id:<hex> (default: the only key)")
+      ("signing.pin_env", po::value<std::string>()->default_value(s.pin_env), "environment variable holding the token PIN")
+      ("signing.pin_file", po::value<std::string>(), "file (owner-only) holding the token PIN")
+      ("signing.chain_file", po::value<std::string>(), "PEM file of issuing certificates not held with the key")
+      ("signing.level", po::value<std::string>()->default_value(s.level), "PAdES level: B-B, B-T, B-LT or B-LTA")
+      ("signing.tsa_url", po::value<std::string>(), "RFC 3161 time-stamping authority URL (B-T and above)")
+      ("signing.tsa_ca_file", po::value<std::string>(), "PEM trust anchors for the TSA's certificate")
+      ("signing.tsa_auth_file", po::value<std::string>(), "file (owner-only) with user:password for the TSA")
+      ("signing.tsa_policy", po::value<std::string>(), "TSA policy OID to ask for")
+      ("signing.tsa_attempts", po::value<int>()->default_value(s.tsa_attempts), "tries per timestamp before the job fails")
+      ("signing.http_timeout", po::value<int>()->default_value(s.http_timeout), "seconds per request to the TSA, OCSP and CRL servers")
+      ("signing.crl_files", po::value<std::string>(), "local CRL files (DER or PEM), comma-separated, for a closed network")
+      ("signing.on_tsa_failure", po::value<std::string>()->default_value(s.on_tsa_failure), "fail, or B-B: sign without a timestamp and warn")
+      ("signing.on_revocation_failure", po::value<std::string>()->default_value(s.on_revocation_failure), "fail, or B-T: sign without revocation data and warn")
       ("render.fonts", po::value<std::string>(), "font configuration (default: fonts/fonts.conf)")
       ("render.templates", po::value<std::string>(), "templates folder (default: templates)")
       ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records")
@@ -123,7 +141,10 @@ po::options_description CommandOptions(const std::string& cmd) {
     d.add_options()
         ("path", po::value<std::string>(), "a PDF, a job folder, or (with --chain) the output folder")
         ("json", po::bool_switch(), "machine-readable output")
-        ("chain", po::bool_switch(), "walk every job folder under PATH and check the manifest hash chain");
+        ("chain", po::bool_switch(), "walk every job folder under PATH and check the manifest hash chain")
+        ("at", po::value<std::string>(), "judge the certificates as at this time (YYYY-MM-DD or 'YYYY-MM-DD HH:MM', Taipei) instead of now");
+  } else if (cmd == "extend") {
+    d.add_options()("path", po::value<std::vector<std::string>>(), "signed PDFs and/or job folders");
   } else if (cmd == "followup") {
     d.add_options()
         ("action", po::value<std::string>(), "list | received | close | reopen")
@@ -243,6 +264,49 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
     return Status::Usage("signing.subfilter: expected 'cades' or 'pkcs7'");
   if (vm.count("signing.trust_anchors")) s.trust_anchors = vm["signing.trust_anchors"].as<std::string>();
   s.location = vm["signing.location"].as<std::string>();
+  auto opt = [&](const char* key, std::string* into) {
+    if (vm.count(key)) *into = vm[key].as<std::string>();
+  };
+  opt("signing.pkcs11_module", &s.pkcs11_module);
+  opt("signing.pkcs11_token", &s.pkcs11_token);
+  opt("signing.pkcs11_key", &s.pkcs11_key);
+  opt("signing.pin_env", &s.pin_env);
+  opt("signing.pin_file", &s.pin_file);
+  opt("signing.chain_file", &s.chain_file);
+  opt("signing.level", &s.level);
+  opt("signing.tsa_url", &s.tsa_url);
+  opt("signing.tsa_ca_file", &s.tsa_ca_file);
+  opt("signing.tsa_auth_file", &s.tsa_auth_file);
+  opt("signing.tsa_policy", &s.tsa_policy);
+  opt("signing.on_tsa_failure", &s.on_tsa_failure);
+  opt("signing.on_revocation_failure", &s.on_revocation_failure);
+  s.tsa_attempts = vm["signing.tsa_attempts"].as<int>();
+  s.http_timeout = vm["signing.http_timeout"].as<int>();
+  if (s.tsa_attempts < 1 || s.tsa_attempts > 10) return Status::Usage("signing.tsa_attempts: expected 1 to 10");
+  if (s.http_timeout < 1 || s.http_timeout > 300) return Status::Usage("signing.http_timeout: expected 1 to 300 seconds");
+  sign::Level level;
+  if (!sign::ParseLevel(s.level, &level)) return Status::Usage("signing.level: expected B-B, B-T, B-LT or B-LTA");
+  s.level = sign::LevelName(level);
+  if (level >= sign::Level::kB_T && s.tsa_url.empty() && s.enabled)
+    return Status::Usage("signing.level " + s.level + " needs a time-stamping authority: set signing.tsa_url");
+  if (s.on_tsa_failure != "fail" && s.on_tsa_failure != "B-B")
+    return Status::Usage("signing.on_tsa_failure: expected 'fail' or 'B-B'");
+  if (s.on_revocation_failure != "fail" && s.on_revocation_failure != "B-T")
+    return Status::Usage("signing.on_revocation_failure: expected 'fail' or 'B-T'");
+  if (vm.count("signing.crl_files")) {
+    std::string list = vm["signing.crl_files"].as<std::string>();
+    std::string item;
+    for (size_t i = 0; i <= list.size(); ++i) {
+      if (i == list.size() || list[i] == ',') {
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        size_t b = item.find_first_not_of(' ');
+        if (b != std::string::npos) s.crl_files.push_back(item.substr(b));
+        item.clear();
+      } else {
+        item += list[i];
+      }
+    }
+  }
   return Status::OK();
 }
 
@@ -310,7 +374,24 @@ int RunCommand(const std::string& cmd, const po::variables_map& vm, const jobs::
     p.path = vm["path"].as<std::string>();
     p.json = vm["json"].as<bool>();
     p.chain = vm["chain"].as<bool>();
+    if (vm.count("at")) {
+      std::string at = vm["at"].as<std::string>();
+      LocalTime t = kNoTime;
+      if (at.size() == 10) {
+        if (auto d = ParseDate(at)) t = static_cast<LocalTime>(*d) * kSecondsPerDay + 12 * 3600;
+      } else if (at.size() >= 16 && at[10] == ' ') {
+        if (auto d = ParseDate(at.substr(0, 10))) {
+          int h = std::atoi(at.substr(11, 2).c_str()), m = std::atoi(at.substr(14, 2).c_str());
+          if (at[13] == ':' && h >= 0 && h < 24 && m >= 0 && m < 60) t = static_cast<LocalTime>(*d) * kSecondsPerDay + h * 3600 + m * 60;
+        }
+      }
+      if (t == kNoTime) return ExitFor(Status::Usage("--at: expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (Taipei time)"));
+      p.at_utc = static_cast<long long>(t - kTaipeiUtcOffsetSeconds);
+    }
     return jobs::RunVerify(opts, p, std::cout, std::cerr);
+  } else if (cmd == "extend") {
+    if (!vm.count("path")) return ExitFor(Status::Usage("extend needs one or more PATHs (signed PDFs or job folders)"));
+    return jobs::RunExtend(opts, vm["path"].as<std::vector<std::string>>(), std::cout, std::cerr);
   } else if (cmd == "followup") {
     jobs::FollowupParams p;
     p.action = vm.count("action") ? vm["action"].as<std::string>() : "list";
@@ -366,6 +447,7 @@ int LiauditMain(int argc, char** argv) {
   all.add(specific).add(common).add(settings);
   po::positional_options_description pos;
   if (cmd == "verify") pos.add("path", 1);
+  if (cmd == "extend") pos.add("path", -1);
   if (cmd == "followup") pos.add("action", 1).add("key", 1);
 
   po::variables_map vm;

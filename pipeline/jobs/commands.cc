@@ -1,5 +1,6 @@
 // The sub-commands that are not batch jobs: followup and verify.
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "core/twid.h"
 #include "jobs/chain.h"
+#include "jobs/context.h"
 #include "jobs/job_folder.h"
 #include "jobs/lock.h"
 #include "jobs/runner.h"
@@ -355,6 +357,7 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
 int RunVerify(const JobOptions& opts, const VerifyParams& p, std::ostream& out, std::ostream& err) {
   sign::VerifyOptions vo;
   vo.trust_anchors = opts.signing.trust_anchors;
+  vo.at_utc = p.at_utc;
   std::error_code ec;
   if (!fs::exists(p.path, ec)) {
     err << "liaudit: verify: " << p.path << ": no such file or folder\n";
@@ -379,6 +382,87 @@ int RunVerify(const JobOptions& opts, const VerifyParams& p, std::ostream& out, 
     verdict.pdfs.push_back(v);
   }
   return sign::PrintVerdicts(verdict, p.json, out);
+}
+
+int RunExtend(const JobOptions& opts, const std::vector<std::string>& paths, std::ostream& out, std::ostream& err) {
+  sign::SignerConfig sc = SignerConfigFrom(opts.signing);
+  if (sc.tsa.url.empty()) {
+    err << "liaudit: extend needs a time-stamping authority (signing.tsa_url)\n";
+    return 2;
+  }
+  std::unique_ptr<sign::Extender> extender;
+  if (Status st = sign::Extender::Create(sc, &extender); !st.ok()) {
+    err << "liaudit: extend: " << st.message() << "\n";
+    return 1;
+  }
+  int failed = 0, done = 0;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    std::vector<std::string> pdfs;
+    const bool folder = fs::is_directory(path, ec);
+    if (folder) {
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        std::string ext = it->path().extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (it->is_regular_file(ec) && ext == ".pdf") pdfs.push_back(it->path().string());
+      }
+      std::sort(pdfs.begin(), pdfs.end());
+    } else if (fs::is_regular_file(path, ec)) {
+      pdfs.push_back(path);
+    } else {
+      err << "liaudit: extend: " << path << ": no such file or folder\n";
+      ++failed;
+      continue;
+    }
+    nlohmann::ordered_json entry;
+    entry["extended_at"] = FormatIsoTime(static_cast<LocalTime>(std::time(nullptr)) + kTaipeiUtcOffsetSeconds) + "+08:00";
+    entry["tsa"] = sc.tsa.url;
+    entry["files"] = nlohmann::ordered_json::array();
+    for (const std::string& pdf : pdfs) {
+      sign::ExtendResult r;
+      Status st = extender->Extend(pdf, &r);
+      if (!st.ok()) {
+        err << "liaudit: extend: " << st.message() << "\n";
+        ++failed;
+        continue;
+      }
+      ++done;
+      out << "extended " << pdf << " (" << r.signatures << " signature(s) before; document timestamp " << r.timestamp << ")\n";
+      std::string rel = folder ? fs::path(pdf).lexically_relative(path).generic_string() : pdf;
+      entry["files"].push_back({{"path", rel}, {"timestamp", r.timestamp}, {"revocation", r.revocation_sources}});
+    }
+    // A job folder keeps manifest.json as the job wrote it (its hash is in the store's
+    // chain and manifest.json.p7s signs it); what extend did goes to manifest.history.json.
+    if (folder && fs::exists(fs::path(path) / "manifest.json", ec) && !entry["files"].empty()) {
+      const std::string hist = (fs::path(path) / sign::kManifestHistoryFile).string();
+      nlohmann::ordered_json h = nlohmann::ordered_json::array();
+      if (std::ifstream in(hist); in) {
+        h = nlohmann::ordered_json::parse(in, nullptr, false);
+        if (!h.is_array()) h = nlohmann::ordered_json::array();
+      }
+      h.push_back(entry);
+      const std::string tmp = hist + ".tmp";
+      {
+        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+        o << h.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+        if (!o) {
+          err << "liaudit: extend: cannot write " << tmp << "\n";
+          ++failed;
+          continue;
+        }
+      }
+      fs::rename(tmp, hist, ec);
+      if (ec) {
+        err << "liaudit: extend: cannot write " << hist << ": " << ec.message() << "\n";
+        ++failed;
+      }
+    }
+  }
+  sign::SignerStats stats = extender->Stats();
+  out << "extend: " << done << " PDF(s) extended, " << failed << " failed; " << stats.tsa_requests
+      << " timestamp request(s)\n";
+  return failed == 0 ? 0 : 1;
 }
 
 }  // namespace liaudit::jobs

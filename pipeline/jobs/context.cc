@@ -59,6 +59,32 @@ std::string JobContext::InternalMask() const {
   return leaves_bureau || opts.output.mask_internal ? opts.output.id_mask : "";
 }
 
+sign::SignerConfig SignerConfigFrom(const SigningOptions& s) {
+  sign::SignerConfig sc;
+  sc.pkcs12_path = s.pkcs12;
+  sc.password_env = s.password_env;
+  sc.password_file = s.password_file;
+  sc.cades = s.subfilter != "pkcs7";
+  sc.token.module = s.pkcs11_module;
+  sc.token.token = s.pkcs11_token;
+  sc.token.key = s.pkcs11_key;
+  sc.token.pin_env = s.pin_env;
+  sc.token.pin_file = s.pin_file;
+  sc.chain_file = s.chain_file;
+  if (!sign::ParseLevel(s.level, &sc.level)) sc.level = sign::Level::kB_B;
+  sc.tsa.url = s.tsa_url;
+  sc.tsa.ca_file = s.tsa_ca_file.empty() ? s.trust_anchors : s.tsa_ca_file;
+  sc.tsa.auth_file = s.tsa_auth_file;
+  sc.tsa.policy = s.tsa_policy;
+  sc.tsa.attempts = s.tsa_attempts;
+  sc.http_timeout_seconds = s.http_timeout;
+  sc.crl_files = s.crl_files;
+  sc.anchor_files = {s.trust_anchors, s.tsa_ca_file};
+  sc.tsa_fallback = s.on_tsa_failure == "B-B";
+  sc.revocation_fallback = s.on_revocation_failure == "B-T";
+  return sc;
+}
+
 JobContext::JobContext(const JobOptions& o, std::string k, std::string w)
     : opts(o), log(k), kind(std::move(k)), what(std::move(w)) {}
 
@@ -71,18 +97,18 @@ Status JobContext::Start(const std::string& params_json) {
   log.Line("start " + what);
 
   if (opts.signing.enabled && kind != "ingest") {
-    if (opts.signing.pkcs12.empty())
-      return Status::Usage("no signing certificate configured (signing.pkcs12 in liaudit.ini or --signing.pkcs12); "
-                           "pass --unsigned to write unsigned documents on purpose");
-    sign::SignerConfig sc;
-    sc.pkcs12_path = opts.signing.pkcs12;
-    sc.password_env = opts.signing.password_env;
-    sc.password_file = opts.signing.password_file;
-    sc.cades = opts.signing.subfilter != "pkcs7";
+    if (opts.signing.pkcs12.empty() && opts.signing.pkcs11_module.empty())
+      return Status::Usage("no signing key configured (signing.pkcs11_module for a card or HSM, or signing.pkcs12, "
+                           "in liaudit.ini or on the command line); pass --unsigned to write unsigned documents on purpose");
     log.Begin("load signer");
-    Status st = sign::Signer::Load(sc, &signer);
+    Status st = sign::Signer::Load(SignerConfigFrom(opts.signing), &signer);
     if (!st.ok()) return st.Prepend("signing certificate");
-    log.Done("signer " + signer->SubjectCommonName());
+    log.Done("signer " + signer->SubjectCommonName() + ", " + signer->KeySource() + ", PAdES " +
+             sign::LevelName(signer->level()));
+    for (const std::string& w : signer->warnings()) {
+      log.Line("warning: " + w);
+      warnings.push_back("signing: " + w);
+    }
   }
 
   LIAUDIT_RETURN_IF_ERROR(lock_.Acquire(opts.db_path, what, opts.lock_wait_seconds));
@@ -435,6 +461,17 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
                   {"signer", signer ? signer->SubjectCommonName() : std::string()},
                   {"subfilter", signer ? (opts.signing.subfilter == "pkcs7" ? "adbe.pkcs7.detached" : "ETSI.CAdES.detached") : ""},
                   {"manifest_signature", signer ? sign::kManifestSignatureFile : ""}};
+  if (signer) {
+    sign::SignerStats st = signer->Stats();
+    m["signing"]["level"] = sign::LevelName(signer->level());
+    m["signing"]["level_asked"] = opts.signing.level;
+    m["signing"]["key"] = signer->KeySource();
+    m["signing"]["tsa"] = signer->TsaUrl();
+    m["signing"]["revocation"] = signer->RevocationSources();
+    m["signing"]["warnings"] = signer->warnings();
+    m["signing"]["token_logins"] = st.token_logins;
+    m["signing"]["token_reopens"] = st.token_reopens;
+  }
 
   std::string previous;
   LIAUDIT_RETURN_IF_ERROR(store->LastManifestHash(&previous));

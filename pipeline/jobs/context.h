@@ -26,6 +26,9 @@ struct Person {
   std::string name, unit;
 };
 
+// The signer's settings as the sign stage takes them.
+sign::SignerConfig SignerConfigFrom(const SigningOptions& s);
+
 class JobContext {
  public:
   JobContext(const JobOptions& opts, std::string kind, std::string what);

@@ -18,6 +18,17 @@ struct SigningOptions {
   std::string subfilter = "cades";              // "cades" (ETSI.CAdES.detached) or "pkcs7" (adbe.pkcs7.detached)
   std::string trust_anchors;                    // PEM bundle `verify` trusts
   std::string location = "高雄市";
+  // The key on a PKCS#11 token (wins over pkcs12 when pkcs11_module is set).
+  std::string pkcs11_module, pkcs11_token, pkcs11_key;
+  std::string pin_env = "LIAUDIT_PIN", pin_file;
+  std::string chain_file;                       // PEM issuing certificates not held with the key
+  std::string level = "B-B";                    // B-B, B-T, B-LT or B-LTA (docs/signing.md)
+  std::string tsa_url, tsa_ca_file, tsa_auth_file, tsa_policy;
+  int tsa_attempts = 3;
+  int http_timeout = 15;                        // seconds per request to the TSA / OCSP / CRL servers
+  std::vector<std::string> crl_files;           // local CRLs for a closed network
+  std::string on_tsa_failure = "fail";          // fail | B-B
+  std::string on_revocation_failure = "fail";   // fail | B-T
 };
 
 struct JobOptions {

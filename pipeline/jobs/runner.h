@@ -39,9 +39,17 @@ struct VerifyParams {
   std::string path;     // a PDF, a job folder, or with chain=true the output folder
   bool json = false;
   bool chain = false;
+  long long at_utc = 0;  // --at: judge certificates at this time (UTC seconds); 0 = now
 };
 // Returns the process exit code: 0 only when everything verifies.
 int RunVerify(const JobOptions& opts, const VerifyParams& params, std::ostream& out, std::ostream& err);
+
+// liaudit extend PATH...: each signed PDF (of a job folder: every PDF in it) gets fresh
+// revocation data and a new document timestamp (sign::Extender), every earlier byte
+// kept. A job folder's manifest.json stays as the job wrote it (its hash is in the
+// chain, manifest.json.p7s signs it); each run is recorded in manifest.history.json.
+// Returns the exit code: 0 when every file was extended.
+int RunExtend(const JobOptions& opts, const std::vector<std::string>& paths, std::ostream& out, std::ostream& err);
 
 // liaudit purge (issue 6, retention): removes platform queries and register history
 // older than `before` (see store::Store::Purge). `before` later than today minus the

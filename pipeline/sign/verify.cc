@@ -5,11 +5,13 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -23,7 +25,11 @@
 #include <utility>
 #include <vector>
 
+#include <podofo/podofo.h>
+
+#include "sign/pdf_sigs.h"
 #include "sign/sign.h"
+#include "sign/tsa.h"
 
 namespace liaudit::sign {
 namespace {
@@ -58,13 +64,6 @@ std::string Sha256Hex(const std::string& data) {
   unsigned int n = 0;
   EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
   return Hex(md, n);
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 bool IsPdfSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0'; }
@@ -130,54 +129,6 @@ Status LoadTrust(const VerifyOptions& o, Trust* t) {
   return Status::OK();
 }
 
-// Where the last signature of a PDF sits.
-struct SigLocation {
-  long long range[4] = {0, 0, 0, 0};
-  std::string dict;  // text of the signature dictionary's object (for /SubFilter, /M)
-};
-
-bool FindLastSignature(const std::string& pdf, SigLocation* loc, std::string* why) {
-  size_t pos = pdf.rfind("/ByteRange");
-  if (pos == std::string::npos) {
-    *why = "no signature found (the PDF has no /ByteRange)";
-    return false;
-  }
-  size_t i = pos + 10;
-  while (i < pdf.size() && IsPdfSpace(pdf[i])) ++i;
-  if (i >= pdf.size() || pdf[i] != '[') {
-    *why = "the signature's /ByteRange is not an array";
-    return false;
-  }
-  ++i;
-  for (long long& v : loc->range) {
-    while (i < pdf.size() && IsPdfSpace(pdf[i])) ++i;
-    size_t start = i;
-    v = 0;
-    while (i < pdf.size() && std::isdigit(static_cast<unsigned char>(pdf[i])) && i - start < 15) v = v * 10 + (pdf[i++] - '0');
-    if (i == start) {
-      *why = "the signature's /ByteRange does not hold four numbers";
-      return false;
-    }
-  }
-  size_t obj = pdf.rfind("obj", pos);
-  size_t end = pdf.find("endobj", pos);
-  size_t from = obj == std::string::npos ? (pos > 4096 ? pos - 4096 : 0) : obj;
-  size_t to = end == std::string::npos ? pdf.size() : end;
-  loc->dict = pdf.substr(from, std::min<size_t>(to - from, 1 << 20));
-  return true;
-}
-
-std::string NameAfter(const std::string& dict, const std::string& key) {
-  size_t p = dict.find(key);
-  if (p == std::string::npos) return {};
-  p += key.size();
-  while (p < dict.size() && IsPdfSpace(dict[p])) ++p;
-  if (p >= dict.size() || dict[p] != '/') return {};
-  size_t e = p + 1;
-  while (e < dict.size() && !IsPdfSpace(dict[e]) && std::strchr("/<>[]()", dict[e]) == nullptr) ++e;
-  return dict.substr(p + 1, e - p - 1);
-}
-
 std::string LiteralAfter(const std::string& dict, const std::string& key) {
   size_t p = dict.find(key);
   if (p == std::string::npos) return {};
@@ -235,7 +186,7 @@ void TakeCmsCheck(CmsCheck&& c, Verdict* v) {
 // Checks the detached CMS in `der` against `target.content`: the digest, the
 // signature over the signed attributes, the signer, the signing time and, with a
 // store of trust anchors, the certificate chain at the signing time.
-void CheckCms(const CmsTarget& target, const std::string& der, X509_STORE* store, CmsCheck* v) {
+void CheckCms(const CmsTarget& target, const std::string& der, X509_STORE* store, long long chain_time, CmsCheck* v) {
   ERR_clear_error();
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
   CMS_ContentInfo* cms = d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size()));
@@ -327,7 +278,10 @@ void CheckCms(const CmsTarget& target, const std::string& der, X509_STORE* store
       X509_STORE_CTX_init(ctx, store, signer, certs);
       // Judge the certificate at the time it signed, not today: an archived report
       // stays valid after the certificate expires.
-      if (const ASN1_TYPE* t = SignedAttr(si, NID_pkcs9_signingTime); t != nullptr) {
+      // A proven time (a timestamp's) or the --at moment wins over the signer's own claim.
+      if (chain_time != 0) {
+        X509_STORE_CTX_set_time(ctx, 0, static_cast<time_t>(chain_time));
+      } else if (const ASN1_TYPE* t = SignedAttr(si, NID_pkcs9_signingTime); t != nullptr) {
         struct tm tm {};
         if (ASN1_TIME_to_tm(t->value.utctime, &tm) == 1) X509_STORE_CTX_set_time(ctx, 0, timegm(&tm));
       }
@@ -344,63 +298,398 @@ void CheckCms(const CmsTarget& target, const std::string& der, X509_STORE* store
   CMS_ContentInfo_free(cms);
 }
 
-Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STORE* store, PdfVerdict* v) {
+std::string TaipeiOf(long long utc) {
+  time_t t = static_cast<time_t>(utc);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  return TaipeiString(tm);
+}
+
+// The signature value and the signature-time-stamp token (if any) of a CMS.
+void SignatureParts(const std::string& der, std::string* value, std::string* token) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  CMS_ContentInfo* cms = d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size()));
+  if (cms == nullptr) {
+    ERR_clear_error();
+    return;
+  }
+  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
+  if (infos != nullptr && sk_CMS_SignerInfo_num(infos) == 1) {
+    CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+    ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
+    value->assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sig)), static_cast<size_t>(ASN1_STRING_length(sig)));
+    int a = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+    ASN1_TYPE* t = a >= 0 ? X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, a), 0) : nullptr;
+    if (t != nullptr && t->type == V_ASN1_SEQUENCE) {
+      token->assign(reinterpret_cast<const char*>(t->value.sequence->data), static_cast<size_t>(t->value.sequence->length));
+    }
+  }
+  CMS_ContentInfo_free(cms);
+}
+
+// The DER of a /Contents string: the structure, then zero padding only.
+bool StripPadding(const std::string& contents, std::string* der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(contents.data());
+  ASN1_TYPE* any = d2i_ASN1_TYPE(nullptr, &p, static_cast<long>(contents.size()));
+  if (any == nullptr) {
+    ERR_clear_error();
+    *der = contents;
+    return true;  // let the structure's own parser report it
+  }
+  ASN1_TYPE_free(any);
+  size_t used = static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(contents.data()));
+  *der = contents.substr(0, used);
+  return std::all_of(contents.begin() + static_cast<std::ptrdiff_t>(used), contents.end(), [](char c) { return c == 0; });
+}
+
+// What the /DSS holds, read with PoDoFo; `signer_vri` is the VRI key of the signature.
+struct DssCheck {
+  bool present = false, has_vri = false;
+  std::vector<std::string> certs, ocsps, crls;  // DER
+  std::vector<std::string> problems;
+};
+
+void ReadDss(const std::string& pdf, const std::string& vri_key, DssCheck* d) {
+  try {
+    PoDoFo::PdfVecObjects objs;
+    objs.SetAutoDelete(true);
+    PoDoFo::PdfParser parser(&objs);
+    parser.ParseFile(pdf.data(), static_cast<long>(pdf.size()), true);
+    const PoDoFo::PdfObject* trailer = parser.GetTrailer();
+    auto resolve = [&](const PoDoFo::PdfObject* o) -> PoDoFo::PdfObject* {
+      auto* x = const_cast<PoDoFo::PdfObject*>(o);
+      for (int hops = 0; x != nullptr && x->IsReference() && hops < 8; ++hops) x = objs.GetObject(x->GetReference());
+      return x;
+    };
+    PoDoFo::PdfObject* root = trailer != nullptr ? resolve(trailer->GetDictionary().GetKey("Root")) : nullptr;
+    PoDoFo::PdfObject* dss = root != nullptr && root->IsDictionary() ? resolve(root->GetDictionary().GetKey("DSS")) : nullptr;
+    if (dss == nullptr || !dss->IsDictionary()) return;
+    d->present = true;
+    auto read = [&](const char* key, std::vector<std::string>* out) {
+      PoDoFo::PdfObject* arr = resolve(dss->GetDictionary().GetKey(key));
+      if (arr == nullptr || !arr->IsArray()) return;
+      for (const PoDoFo::PdfObject& o : arr->GetArray()) {
+        PoDoFo::PdfObject* st = resolve(&o);
+        if (st == nullptr || !st->HasStream()) {
+          d->problems.push_back(std::string("/DSS /") + key + " holds something that is not a stream");
+          continue;
+        }
+        char* buf = nullptr;
+        PoDoFo::pdf_long len = 0;
+        st->GetStream()->GetFilteredCopy(&buf, &len);
+        out->emplace_back(buf, static_cast<size_t>(len));
+        PoDoFo::podofo_free(buf);
+      }
+    };
+    read("Certs", &d->certs);
+    read("OCSPs", &d->ocsps);
+    read("CRLs", &d->crls);
+    PoDoFo::PdfObject* vri = resolve(dss->GetDictionary().GetKey("VRI"));
+    d->has_vri = vri != nullptr && vri->IsDictionary() && vri->GetDictionary().HasKey(PoDoFo::PdfName(vri_key));
+  } catch (const PoDoFo::PdfError& e) {
+    d->problems.push_back(std::string("the /DSS cannot be read (PoDoFo: ") + PoDoFo::PdfError::ErrorMessage(e.GetError()) + ")");
+  }
+}
+
+std::string VriKeyOf(const std::string& contents) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(contents.data(), contents.size(), md, &n, EVP_sha1(), nullptr);
+  std::string s = Hex(md, n);
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
+}
+
+// Revocation data in the DSS for `signer_der`: each OCSP response and CRL must parse
+// and verify (signed by a DSS certificate); one of them must cover the signer and none
+// may say it is revoked. Returns whether the signer is covered.
+bool CheckRevocation(const DssCheck& d, X509* signer, std::vector<std::string>* problems) {
+  STACK_OF(X509)* certs = sk_X509_new_null();
+  for (const std::string& c : d.certs) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(c.data());
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(c.size()));
+    if (x == nullptr) {
+      problems->push_back("a certificate in the /DSS is corrupt");
+      continue;
+    }
+    sk_X509_push(certs, x);
+  }
+  X509* issuer = nullptr;
+  for (int i = 0; signer != nullptr && i < sk_X509_num(certs); ++i) {
+    if (X509_check_issued(sk_X509_value(certs, i), signer) == X509_V_OK) issuer = sk_X509_value(certs, i);
+  }
+  bool covered = false;
+  for (const std::string& o : d.ocsps) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(o.data());
+    OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(o.size()));
+    OCSP_BASICRESP* bs = resp != nullptr ? OCSP_response_get1_basic(resp) : nullptr;
+    X509_STORE* store = X509_STORE_new();
+    for (int i = 0; i < sk_X509_num(certs); ++i) X509_STORE_add_cert(store, sk_X509_value(certs, i));
+    X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+    if (bs == nullptr || OCSP_basic_verify(bs, certs, store, OCSP_NOCHECKS) != 1) {
+      problems->push_back("an OCSP response in the /DSS is corrupt or its signature does not verify");
+    } else if (signer != nullptr && issuer != nullptr) {
+      OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), signer, issuer);
+      int status = -1, reason = -1;
+      ASN1_GENERALIZEDTIME *rev = nullptr, *thisupd = nullptr, *nextupd = nullptr;
+      if (id != nullptr && OCSP_resp_find_status(bs, id, &status, &reason, &rev, &thisupd, &nextupd) == 1) {
+        if (status == V_OCSP_CERTSTATUS_REVOKED) problems->push_back("the /DSS OCSP response says the signer's certificate is REVOKED");
+        if (status == V_OCSP_CERTSTATUS_GOOD) covered = true;
+      }
+      OCSP_CERTID_free(id);
+    }
+    ERR_clear_error();
+    X509_STORE_free(store);
+    OCSP_BASICRESP_free(bs);
+    OCSP_RESPONSE_free(resp);
+  }
+  for (const std::string& c : d.crls) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(c.data());
+    X509_CRL* crl = d2i_X509_CRL(nullptr, &p, static_cast<long>(c.size()));
+    X509* by = nullptr;
+    for (int i = 0; crl != nullptr && i < sk_X509_num(certs); ++i) {
+      if (X509_NAME_cmp(X509_get_subject_name(sk_X509_value(certs, i)), X509_CRL_get_issuer(crl)) == 0) by = sk_X509_value(certs, i);
+    }
+    if (crl == nullptr || by == nullptr || X509_CRL_verify(crl, X509_get0_pubkey(by)) != 1) {
+      problems->push_back("a CRL in the /DSS is corrupt or its signature does not verify");
+    } else if (signer != nullptr && issuer == by) {
+      X509_REVOKED* entry = nullptr;
+      if (X509_CRL_get0_by_cert(crl, &entry, signer) == 1) {
+        problems->push_back("the /DSS CRL lists the signer's certificate as REVOKED");
+      } else {
+        covered = true;
+      }
+    }
+    ERR_clear_error();
+    X509_CRL_free(crl);
+  }
+  sk_X509_pop_free(certs, X509_free);
+  return covered;
+}
+
+// Bytes after the last signed range must only add validation data: new streams, a DSS
+// and VRI dictionaries, cross-reference data, and the catalog with /DSS added.
+void CheckUncoveredTail(const std::string& pdf, size_t covered_end, std::vector<std::string>* problems) {
+  try {
+    PoDoFo::PdfVecObjects before, after;
+    before.SetAutoDelete(true);
+    after.SetAutoDelete(true);
+    std::string prefix = pdf.substr(0, covered_end);
+    PoDoFo::PdfParser pb(&before), pa(&after);
+    pb.ParseFile(prefix.data(), static_cast<long>(prefix.size()), true);
+    pa.ParseFile(pdf.data(), static_cast<long>(pdf.size()), true);
+    const PoDoFo::PdfObject* root_ref = pa.GetTrailer()->GetDictionary().GetKey("Root");
+    const PoDoFo::PdfObject* root_before = pb.GetTrailer()->GetDictionary().GetKey("Root");
+    if (root_ref == nullptr || root_before == nullptr || !root_ref->IsReference() ||
+        root_ref->GetReference() != root_before->GetReference()) {
+      problems->push_back("the update after the last signature replaces the document catalog");
+      return;
+    }
+    // A real incremental update: it ends with %%EOF, and the final catalog has a /DSS.
+    size_t eof = pdf.rfind("%%EOF");
+    bool ends_well = eof != std::string::npos && eof >= covered_end &&
+                     pdf.find_first_not_of("\r\n \t", eof + 5) == std::string::npos;
+    PoDoFo::PdfObject* cat = after.GetObject(root_ref->GetReference());
+    if (!ends_well || cat == nullptr || !cat->IsDictionary() || !cat->GetDictionary().HasKey("DSS")) {
+      problems->push_back("what follows the last signature is not a validation-data update");
+      return;
+    }
+    // Object numbers defined in the tail ("N G obj").
+    std::set<unsigned long> nums;
+    for (size_t pos = pdf.find(" obj", covered_end); pos != std::string::npos; pos = pdf.find(" obj", pos + 4)) {
+      size_t b = pos;
+      while (b > covered_end && (std::isdigit(static_cast<unsigned char>(pdf[b - 1])) || pdf[b - 1] == ' ')) --b;
+      unsigned long num = 0, gen = 0;
+      if (std::sscanf(pdf.c_str() + b, "%lu %lu", &num, &gen) == 2) nums.insert(num);
+    }
+    for (unsigned long num : nums) {
+      PoDoFo::PdfObject* now = after.GetObject(PoDoFo::PdfReference(static_cast<PoDoFo::pdf_objnum>(num), 0));
+      PoDoFo::PdfObject* was = before.GetObject(PoDoFo::PdfReference(static_cast<PoDoFo::pdf_objnum>(num), 0));
+      if (now == nullptr) continue;
+      std::string why;
+      if (num == root_ref->GetReference().ObjectNumber()) {
+        if (was == nullptr || !was->IsDictionary() || !now->IsDictionary()) {
+          why = "the catalog";
+        } else {
+          PoDoFo::PdfDictionary a = was->GetDictionary(), b = now->GetDictionary();
+          a.RemoveKey("DSS");
+          b.RemoveKey("DSS");
+          std::string sa, sb;
+          PoDoFo::PdfObject(a).ToString(sa, PoDoFo::ePdfWriteMode_Compact);
+          PoDoFo::PdfObject(b).ToString(sb, PoDoFo::ePdfWriteMode_Compact);
+          if (sa != sb) why = "the catalog beyond its /DSS";
+        }
+      } else if (was != nullptr) {
+        why = "object " + std::to_string(num) + ", which the signed document already had";
+      } else if (now->IsDictionary()) {
+        const PoDoFo::PdfObject* type = now->GetDictionary().GetKey("Type");
+        std::string t = type != nullptr && type->IsName() ? type->GetName().GetName() : "";
+        bool plain_stream = now->HasStream() && t.empty();
+        bool validation = t == "DSS" || t == "XRef" || plain_stream;
+        if (!validation && t.empty()) {
+          // A VRI entry: only /Cert /OCSP /CRL /TU /TS keys.
+          validation = true;
+          for (const auto& kv : now->GetDictionary().GetKeys()) {
+            const std::string k = kv.first.GetName();
+            if (k != "Cert" && k != "OCSP" && k != "CRL" && k != "TU" && k != "TS") validation = false;
+          }
+        }
+        if (!validation) why = "object " + std::to_string(num) + " (/Type /" + t + ")";
+      } else {
+        why = "object " + std::to_string(num);
+      }
+      if (!why.empty()) problems->push_back("the update after the last signature changes the document (" + why + ")");
+    }
+  } catch (const PoDoFo::PdfError& e) {
+    problems->push_back(std::string("the update after the last signature cannot be read (PoDoFo: ") +
+                        PoDoFo::PdfError::ErrorMessage(e.GetError()) + ")");
+  }
+}
+
+Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STORE* store, long long at_utc,
+                     PdfVerdict* v) {
   *v = PdfVerdict();
   v->path = shown;
   std::string pdf;
   if (!ReadWholeFile(path, &pdf)) return Status::IoError("verify: cannot read " + path);
-  SigLocation loc;
-  std::string why;
   if (pdf.compare(0, 5, "%PDF-") != 0) {
     v->problems.push_back("not a PDF file");
     return Status::OK();
   }
-  if (!FindLastSignature(pdf, &loc, &why)) {
-    v->problems.push_back(why);
+  std::vector<SigSpot> spots = FindSignatures(pdf);
+  if (spots.empty()) {
+    v->problems.push_back("no signature found (the PDF has no /ByteRange)");
     return Status::OK();
   }
-  v->subfilter = NameAfter(loc.dict, "/SubFilter");
+  for (const SigSpot& s : spots) {
+    if (!s.problem.empty()) {
+      v->problems.push_back(s.problem);
+      return Status::OK();
+    }
+  }
   const long long size = static_cast<long long>(pdf.size());
-  const long long* r = loc.range;
-  if (r[0] != 0 || r[1] <= 0 || r[2] <= r[1] + 1 || r[3] < 0) {
-    v->problems.push_back("the signature's /ByteRange is malformed [" + std::to_string(r[0]) + " " +
-                          std::to_string(r[1]) + " " + std::to_string(r[2]) + " " + std::to_string(r[3]) + "]");
+  // The last approval signature is the one reported; earlier ones (a document signed
+  // twice) must verify too, and the later signature covers what they do not.
+  const SigSpot* approval = nullptr;
+  std::vector<const SigSpot*> earlier;
+  for (const SigSpot& s : spots) {
+    if (s.doc_timestamp) continue;
+    if (approval != nullptr) earlier.push_back(approval);
+    approval = &s;
+  }
+  for (size_t i = 0; i < earlier.size(); ++i) {
+    const SigSpot& e = *earlier[i];
+    if (e.range[2] + e.range[3] > size) continue;
+    CmsTarget t;
+    t.content = {{pdf.data(), static_cast<size_t>(e.range[1])}, {pdf.data() + e.range[2], static_cast<size_t>(e.range[3])}};
+    t.zero_padding = true;
+    t.cades = PdfNameAfter(e.dict, "/SubFilter") == "ETSI.CAdES.detached";
+    t.changed = "the document was changed after signing";
+    t.digest_of = "the digest of the signed byte ranges";
+    CmsCheck c;
+    CheckCms(t, e.contents, store, at_utc, &c);
+    for (const std::string& p : c.problems) v->problems.push_back("signature " + std::to_string(i + 1) + ": " + p);
+    if (!c.digest_ok && c.problems.empty()) v->problems.push_back("signature " + std::to_string(i + 1) + " does not verify");
+  }
+  if (approval == nullptr) {
+    v->problems.push_back("the PDF holds document timestamps but no signature");
     return Status::OK();
   }
+  const long long* r = approval->range;
+  v->subfilter = PdfNameAfter(approval->dict, "/SubFilter");
   if (r[2] + r[3] > size) {
     v->problems.push_back("the file is shorter than its signed byte range (" + std::to_string(r[2] + r[3] - size) +
                           " bytes missing: truncated after signing)");
     return Status::OK();
   }
-  v->covers_whole_file = r[2] + r[3] == size;
+
+  // Document timestamps after the signature, oldest first: each over its own byte range.
+  // The TSA of each is judged at the time of the next one (it was still valid when the
+  // next one froze the evidence), the newest at the --at moment (or now).
+  struct DocTs {
+    const SigSpot* spot;
+    TokenCheck check;
+  };
+  std::vector<DocTs> doc_ts;
+  for (const SigSpot& s : spots) {
+    if (!s.doc_timestamp || s.range[1] < r[2] + r[3]) continue;
+    if (s.range[2] + s.range[3] > size) {
+      v->problems.push_back("the file is shorter than a document timestamp's byte range (truncated)");
+      continue;
+    }
+    doc_ts.push_back({&s, TokenCheck()});
+  }
+  for (size_t i = 0; i < doc_ts.size(); ++i) {
+    const SigSpot& s = *doc_ts[i].spot;
+    std::string der;
+    if (!StripPadding(s.contents, &der)) v->problems.push_back("a document timestamp's contents were altered (non-zero bytes after the token)");
+    CheckTimestampToken(der, {{pdf.data(), static_cast<size_t>(s.range[1])},
+                              {pdf.data() + s.range[2], static_cast<size_t>(s.range[3])}},
+                        nullptr, 0, &doc_ts[i].check);
+  }
+  // Chain checks, newest first, now that every token's time is known.
+  long long next_time = at_utc;
+  for (size_t i = doc_ts.size(); i-- > 0;) {
+    TokenCheck& c = doc_ts[i].check;
+    if (store != nullptr && c.parsed) {
+      TokenCheck chained;
+      std::string der;
+      StripPadding(doc_ts[i].spot->contents, &der);
+      const SigSpot& s = *doc_ts[i].spot;
+      CheckTimestampToken(der, {{pdf.data(), static_cast<size_t>(s.range[1])},
+                                {pdf.data() + s.range[2], static_cast<size_t>(s.range[3])}},
+                          store, next_time, &chained);
+      c = std::move(chained);
+    }
+    for (const std::string& p : c.problems) v->problems.push_back("document timestamp: " + p);
+    if (c.parsed) next_time = c.gen_time;
+  }
+  bool doc_ts_ok = !doc_ts.empty();
+  for (const DocTs& d : doc_ts) doc_ts_ok = doc_ts_ok && d.check.problems.empty() && d.check.imprint_ok && d.check.signature_ok;
+  if (doc_ts_ok) {
+    v->document_timestamps = static_cast<int>(doc_ts.size());
+    v->last_timestamp_time = TaipeiOf(doc_ts.back().check.gen_time);
+  }
+  // The earliest document timestamp's time is when the signature's own timestamp's TSA
+  // must have been valid; without one, the --at moment.
+  const long long after_sig = !doc_ts.empty() && doc_ts.front().check.parsed ? doc_ts.front().check.gen_time : at_utc;
+
+  // Coverage: the last signed range must reach the end of the file; bytes after the
+  // approval signature must be covered by a document timestamp or only add validation data.
+  const SigSpot& last = spots.back();
+  v->covers_whole_file = last.range[2] + last.range[3] == size;
+  const long long approval_end = r[2] + r[3];
   if (!v->covers_whole_file) {
-    v->problems.push_back(std::to_string(size - r[2] - r[3]) +
-                          " bytes were appended after the signed range (the file was changed after signing)");
+    long long covered = std::max(approval_end, doc_ts.empty() ? 0 : doc_ts.back().spot->range[2] + doc_ts.back().spot->range[3]);
+    if (covered < size) {
+      std::vector<std::string> tail_problems;
+      CheckUncoveredTail(pdf, static_cast<size_t>(covered), &tail_problems);
+      if (!tail_problems.empty()) {
+        for (std::string& p : tail_problems) v->problems.push_back(std::move(p));
+        v->problems.push_back(std::to_string(size - covered) +
+                              " bytes were appended after the signed range (the file was changed after signing)");
+      } else {
+        v->covers_whole_file = true;  // only validation data follows
+      }
+    }
   }
-  // The unsigned gap must be exactly the /Contents hex string.
-  if (pdf[static_cast<size_t>(r[1])] != '<' || pdf[static_cast<size_t>(r[2] - 1)] != '>') {
-    v->problems.push_back("the unsigned gap of /ByteRange is not the signature's /Contents string");
-    return Status::OK();
-  }
+
   std::string der;
-  der.reserve(static_cast<size_t>(r[2] - r[1]) / 2);
-  int hi = -1;
-  for (long long i = r[1] + 1; i < r[2] - 1; ++i) {
-    char c = pdf[static_cast<size_t>(i)];
-    if (IsPdfSpace(c)) continue;
-    int h = HexValue(c);
-    if (h < 0) {
-      v->problems.push_back("the signature contents were altered (not hexadecimal at byte " + std::to_string(i) + ")");
-      return Status::OK();
-    }
-    if (hi < 0) {
-      hi = h;
-    } else {
-      der += static_cast<char>(hi * 16 + h);
-      hi = -1;
+  StripPadding(approval->contents, &der);  // CheckCms reports bytes after the structure
+  // The signature timestamp: over the signature value, its TSA judged as above.
+  std::string sig_value, token;
+  SignatureParts(der, &sig_value, &token);
+  long long proven = 0;
+  if (!token.empty()) {
+    TokenCheck tc;
+    CheckTimestampToken(token, {{sig_value.data(), sig_value.size()}}, store, after_sig, &tc);
+    for (const std::string& p : tc.problems) v->problems.push_back("signature timestamp: " + p);
+    if (tc.problems.empty() && tc.imprint_ok && tc.signature_ok) {
+      proven = tc.gen_time;
+      v->timestamp_time = TaipeiOf(tc.gen_time);
+      v->timestamp_tsa = tc.tsa;
     }
   }
-  if (hi >= 0) der += static_cast<char>(hi * 16);
   CmsTarget target;
   target.content = {{pdf.data(), static_cast<size_t>(r[1])}, {pdf.data() + r[2], static_cast<size_t>(r[3])}};
   target.zero_padding = true;
@@ -408,12 +697,49 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
   target.changed = "the document was changed after signing";
   target.digest_of = "the digest of the signed byte ranges";
   CmsCheck check;
-  CheckCms(target, der, store, &check);
+  const long long chain_time = proven != 0 ? proven : at_utc;
+  CheckCms(target, approval->contents, store, chain_time, &check);
   TakeCmsCheck(std::move(check), v);
   if (v->signing_time.empty()) {
-    std::string m = LiteralAfter(loc.dict, "/M");
+    std::string m = LiteralAfter(approval->dict, "/M");
     if (!m.empty()) v->signing_time = PdfDateString(m);
   }
+  if (store != nullptr) {
+    v->judged_at = proven != 0 ? TaipeiOf(proven) + " (the signature timestamp)"
+                   : at_utc != 0 ? TaipeiOf(at_utc) + " (--at)"
+                                 : v->signing_time + " (the signer's own signing time: no timestamp)";
+  }
+
+  // Revocation data in the DSS.
+  DssCheck dss;
+  ReadDss(pdf, VriKeyOf(approval->contents), &dss);
+  for (const std::string& p : dss.problems) v->problems.push_back(p);
+  if (dss.present) {
+    X509* signer_cert = nullptr;
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    if (CMS_ContentInfo* cms = d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size()))) {
+      STACK_OF(X509)* certs = CMS_get1_certs(cms);
+      STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
+      CMS_SignerInfo* si = infos != nullptr && sk_CMS_SignerInfo_num(infos) == 1 ? sk_CMS_SignerInfo_value(infos, 0) : nullptr;
+      for (int i = 0; si != nullptr && certs != nullptr && i < sk_X509_num(certs); ++i) {
+        if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, i)) == 0) {
+          signer_cert = sk_X509_value(certs, i);
+          X509_up_ref(signer_cert);
+        }
+      }
+      sk_X509_pop_free(certs, X509_free);
+      CMS_ContentInfo_free(cms);
+    }
+    ERR_clear_error();
+    bool covered = CheckRevocation(dss, signer_cert, &v->problems);
+    X509_free(signer_cert);
+    v->revocation_embedded = covered && dss.has_vri;
+    if (covered && !dss.has_vri) v->problems.push_back("the /DSS has no /VRI entry for the signature");
+  }
+  v->level = v->timestamp_time.empty() ? "B-B"
+             : !v->revocation_embedded ? "B-T"
+             : v->document_timestamps == 0 ? "B-LT"
+                                           : "B-LTA";
   v->ok = v->problems.empty() && v->digest_ok && v->covers_whole_file && (store == nullptr || v->chain_ok);
   return Status::OK();
 }
@@ -438,7 +764,7 @@ Status VerifyManifestSignature(const std::string& dir, const std::string& manife
   target.changed = "manifest.json was changed after signing";
   target.digest_of = "its digest";
   CmsCheck check;
-  CheckCms(target, der, store, &check);
+  CheckCms(target, der, store, 0, &check);
   TakeCmsCheck(std::move(check), v);
   v->ok = v->problems.empty() && v->digest_ok && (store == nullptr || v->chain_ok);
   return Status::OK();
@@ -456,7 +782,7 @@ bool EndsWithPdf(const std::string& name) {
 Status VerifyPdf(const std::string& path, const VerifyOptions& options, PdfVerdict* out) {
   Trust trust;
   LIAUDIT_RETURN_IF_ERROR(LoadTrust(options, &trust));
-  return VerifyPdfWith(path, path, trust.store, out);
+  return VerifyPdfWith(path, path, trust.store, options.at_utc, out);
 }
 
 Status VerifyFolder(const std::string& dir, const VerifyOptions& options, FolderVerdict* out) {
@@ -468,7 +794,7 @@ Status VerifyFolder(const std::string& dir, const VerifyOptions& options, Folder
   if (ec || !fs::exists(st)) return Status::NotFound("verify: " + dir + " does not exist");
   if (fs::is_regular_file(st)) {
     PdfVerdict v;
-    LIAUDIT_RETURN_IF_ERROR(VerifyPdfWith(dir, dir, trust.store, &v));
+    LIAUDIT_RETURN_IF_ERROR(VerifyPdfWith(dir, dir, trust.store, options.at_utc, &v));
     out->ok = v.ok;
     out->pdfs.push_back(std::move(v));
     return Status::OK();
@@ -486,7 +812,7 @@ Status VerifyFolder(const std::string& dir, const VerifyOptions& options, Folder
   for (const std::string& rel : present) {
     if (!options.signatures || !EndsWithPdf(rel)) continue;
     PdfVerdict v;
-    LIAUDIT_RETURN_IF_ERROR(VerifyPdfWith((fs::path(dir) / rel).string(), rel, trust.store, &v));
+    LIAUDIT_RETURN_IF_ERROR(VerifyPdfWith((fs::path(dir) / rel).string(), rel, trust.store, options.at_utc, &v));
     out->pdfs.push_back(std::move(v));
   }
 
@@ -540,11 +866,27 @@ Status VerifyFolder(const std::string& dir, const VerifyOptions& options, Folder
         std::transform(want.begin(), want.end(), want.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         bool size_ok = !e.contains("bytes") || !e["bytes"].is_number_unsigned() ||
                        e["bytes"].get<unsigned long long>() == data.size();
-        if (!size_ok || Sha256Hex(data) != want) out->altered.push_back(rel);
+        if (!size_ok || Sha256Hex(data) != want) {
+          // Extended later (liaudit extend): the listed bytes intact, then validation
+          // data only, which the PDF's own verification (a document timestamp over the
+          // whole file, or a DSS-only tail) vouches for.
+          bool extended = false;
+          if (EndsWithPdf(rel) && e.contains("bytes") && e["bytes"].is_number_unsigned()) {
+            size_t listed_bytes = static_cast<size_t>(e["bytes"].get<unsigned long long>());
+            if (listed_bytes < data.size() && Sha256Hex(data.substr(0, listed_bytes)) == want) {
+              PdfVerdict pv;
+              LIAUDIT_RETURN_IF_ERROR(VerifyPdfWith((fs::path(dir) / rel).string(), rel, nullptr, options.at_utc, &pv));
+              extended = pv.ok && pv.covers_whole_file;
+            }
+          }
+          (extended ? out->extended : out->altered).push_back(rel);
+        }
       }
       for (const std::string& rel : present) {
         // manifest.json.p7s cannot be listed in the manifest it signs.
-        if (rel != "manifest.json" && rel != kManifestSignatureFile && listed.count(rel) == 0) out->extra.push_back(rel);
+        if (rel != "manifest.json" && rel != kManifestSignatureFile && rel != kManifestHistoryFile && listed.count(rel) == 0) {
+          out->extra.push_back(rel);
+        }
       }
     }
   }
@@ -594,6 +936,13 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
       nlohmann::json pdf = SignatureJson(v);
       pdf["covers_whole_file"] = v.covers_whole_file;
       pdf["subfilter"] = v.subfilter;
+      pdf["level"] = v.level;
+      pdf["timestamp_time"] = v.timestamp_time;
+      pdf["timestamp_tsa"] = v.timestamp_tsa;
+      pdf["revocation_embedded"] = v.revocation_embedded;
+      pdf["document_timestamps"] = v.document_timestamps;
+      pdf["last_timestamp_time"] = v.last_timestamp_time;
+      pdf["judged_at"] = v.judged_at;
       j["pdfs"].push_back(std::move(pdf));
     }
     const ManifestSignatureVerdict& ms = f.manifest_signature;
@@ -606,6 +955,7 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
     j["missing"] = f.missing;
     j["extra"] = f.extra;
     j["altered"] = f.altered;
+    j["extended"] = f.extended;
     j["problems"] = f.problems;
     out << j.dump(2, ' ', false, decltype(j)::error_handler_t::replace) << "\n";
     return f.ok ? 0 : 1;
@@ -615,6 +965,16 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
     if (!v.ok) ++bad_pdfs;
     PrintSignature(v, v.path, v.subfilter,
                    v.covers_whole_file ? "signature intact, covers the whole file" : "signature intact", true, out);
+    if (!v.level.empty()) {
+      out << "      PAdES " << v.level;
+      if (!v.timestamp_time.empty()) out << "; signature timestamp " << v.timestamp_time << " by " << v.timestamp_tsa;
+      out << "; revocation data " << (v.revocation_embedded ? "embedded" : "not embedded");
+      if (v.document_timestamps > 0) {
+        out << "; " << v.document_timestamps << " document timestamp(s), newest " << v.last_timestamp_time;
+      }
+      if (!v.judged_at.empty()) out << "\n      certificate judged at " << v.judged_at;
+      out << "\n";
+    }
   }
   const ManifestSignatureVerdict& ms = f.manifest_signature;
   if (ms.checked) {
@@ -624,6 +984,10 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
   for (const std::string& m : f.missing) out << "MISSING " << m << " (listed in manifest.json, not present)\n";
   for (const std::string& m : f.extra) out << "EXTRA   " << m << " (present, not listed in manifest.json)\n";
   for (const std::string& m : f.altered) out << "ALTERED " << m << " (SHA-256 or size differs from manifest.json)\n";
+  for (const std::string& m : f.extended) {
+    out << "EXTENDED " << m << " (the bytes manifest.json lists are intact; validation data was added later, see "
+        << kManifestHistoryFile << ")\n";
+  }
   for (const std::string& p : f.problems) out << "PROBLEM " << p << "\n";
   if (f.ok) {
     out << "Everything verifies: " << (ms.checked ? "manifest.json signed, " : "") << f.pdfs.size()

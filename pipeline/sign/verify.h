@@ -25,6 +25,16 @@ struct PdfVerdict {
   std::string signer;              // signer certificate's CN, UTF-8
   std::string signing_time;        // "YYYY-MM-DD HH:MM:SS +08:00" (Taipei) from the CMS or /M
   std::string subfilter;           // ETSI.CAdES.detached / adbe.pkcs7.detached
+  // PAdES baseline level reached: B-B (signature only), B-T (+ a valid signature
+  // timestamp), B-LT (+ revocation data for the signer in the /DSS), B-LTA (+ a valid
+  // document timestamp over the DSS).
+  std::string level;
+  std::string timestamp_time;      // the signature timestamp's time (Taipei), or ""
+  std::string timestamp_tsa;       // its TSA's certificate CN
+  bool revocation_embedded = false;  // /DSS holds OCSP or CRL data and a /VRI entry for the signature
+  int document_timestamps = 0;     // valid document timestamps after the signature
+  std::string last_timestamp_time; // the newest document timestamp's time (Taipei), or ""
+  std::string judged_at;           // when the signer's certificate was judged (Taipei) and why
   std::vector<std::string> problems;  // plain English, one per problem; empty when ok
 };
 
@@ -49,6 +59,9 @@ struct FolderVerdict {
   std::vector<std::string> missing;   // listed in manifest.json, absent (relative paths)
   std::vector<std::string> extra;     // present, not listed (manifest.json and manifest.json.p7s excluded)
   std::vector<std::string> altered;   // SHA-256 or size differs from manifest.json
+  // PDFs whose bytes listed in manifest.json are intact, followed by valid extensions
+  // (DSS, document timestamps) added by `liaudit extend` or B-LT/B-LTA signing later.
+  std::vector<std::string> extended;
   std::vector<std::string> problems;  // folder-level problems (no/bad manifest.json, ...)
 };
 
@@ -59,6 +72,11 @@ struct VerifyOptions {
   // false: VerifyFolder compares the files with manifest.json only, and checks no signature
   // (`verify --chain`, which leaves signatures to `verify FOLDER`).
   bool signatures = true;
+  // `verify --at`: the moment the checks stand at (UTC seconds; 0 = now). A signature
+  // with a valid timestamp is judged at the timestamp's time; the newest timestamp's
+  // TSA certificate at this moment; a signature without a timestamp at this moment
+  // when given, else at its own (claimed) signing time.
+  long long at_utc = 0;
 };
 
 // Status is an error only when the check itself could not run (unreadable file,

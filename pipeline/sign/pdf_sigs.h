@@ -1,0 +1,22 @@
+// Finding the signatures of a signed PDF in its bytes (shared by verify and extend).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace liaudit::sign {
+
+struct SigSpot {
+  long long range[4] = {0, 0, 0, 0};  // /ByteRange
+  std::string dict;                   // text of the signature dictionary's object
+  std::string contents;               // the /Contents string's bytes (DER plus zero padding)
+  bool doc_timestamp = false;         // /Type /DocTimeStamp or /SubFilter /ETSI.RFC3161
+  std::string problem;                // why it could not be read; empty when it could
+};
+
+// Every signature dictionary (every /ByteRange), in file order.
+std::vector<SigSpot> FindSignatures(const std::string& pdf);
+
+// The value of a /Name key (`key` includes the slash), or "".
+std::string PdfNameAfter(const std::string& dict, const std::string& key);
+
+}  // namespace liaudit::sign

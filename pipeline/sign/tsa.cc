@@ -1,0 +1,348 @@
+#include "sign/tsa.h"
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pkcs7.h>
+#include <openssl/rand.h>
+#include <openssl/ts.h>
+#include <openssl/x509_vfy.h>
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "sign/secret.h"
+
+namespace liaudit::sign {
+namespace {
+
+std::string SslError() {
+  std::string all;
+  unsigned long e;
+  while ((e = ERR_get_error()) != 0) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!all.empty()) all += "; ";
+    all += buf;
+  }
+  return all.empty() ? "no detail" : all;
+}
+
+std::string Cn(X509* cert) {
+  X509_NAME* name = X509_get_subject_name(cert);
+  int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (i < 0) return {};
+  unsigned char* utf8 = nullptr;
+  int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+  if (n < 0) return {};
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+std::string Der(X509* c) {
+  unsigned char* buf = nullptr;
+  int n = i2d_X509(c, &buf);
+  std::string s = n > 0 ? std::string(reinterpret_cast<char*>(buf), static_cast<size_t>(n)) : std::string();
+  OPENSSL_free(buf);
+  return s;
+}
+
+// A store holding `base`'s certificates, judging at `at` (0 = now); `extra` are
+// trusted too (the token's own certificate, for an integrity-only check).
+X509_STORE* StoreAt(X509_STORE* base, X509* extra, long long at) {
+  X509_STORE* s = X509_STORE_new();
+  if (s == nullptr) return nullptr;
+  if (base != nullptr) {
+    STACK_OF(X509)* certs = X509_STORE_get1_all_certs(base);
+    for (int i = 0; certs != nullptr && i < sk_X509_num(certs); ++i) X509_STORE_add_cert(s, sk_X509_value(certs, i));
+    sk_X509_pop_free(certs, X509_free);
+  }
+  if (extra != nullptr) X509_STORE_add_cert(s, extra);
+  X509_STORE_set_flags(s, X509_V_FLAG_PARTIAL_CHAIN);  // an anchor may be an issuing CA
+  if (at != 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(s), static_cast<time_t>(at));
+  return s;
+}
+
+// Verifies the token's signature and signer (ESS certificate binding, timeStamping
+// purpose) against `store`; the context takes a reference to the store.
+bool VerifyTokenSignature(PKCS7* p7, X509_STORE* store, std::string* why) {
+  TS_VERIFY_CTX* ctx = TS_VERIFY_CTX_new();
+  if (ctx == nullptr) return false;
+  X509_STORE_up_ref(store);
+  TS_VERIFY_CTX_set_store(ctx, store);
+  TS_VERIFY_CTX_set_flags(ctx, TS_VFY_SIGNATURE | TS_VFY_SIGNER);
+  ERR_clear_error();
+  bool ok = TS_RESP_verify_token(ctx, p7) == 1;
+  if (!ok && why != nullptr) *why = SslError();
+  ERR_clear_error();
+  TS_VERIFY_CTX_free(ctx);
+  return ok;
+}
+
+X509* TokenSigner(PKCS7* p7) {
+  STACK_OF(PKCS7_SIGNER_INFO)* infos = PKCS7_get_signer_info(p7);
+  if (infos == nullptr || sk_PKCS7_SIGNER_INFO_num(infos) != 1) return nullptr;
+  PKCS7_ISSUER_AND_SERIAL* ias = sk_PKCS7_SIGNER_INFO_value(infos, 0)->issuer_and_serial;
+  STACK_OF(X509)* certs = p7->d.sign->cert;
+  for (int i = 0; certs != nullptr && i < sk_X509_num(certs); ++i) {
+    X509* c = sk_X509_value(certs, i);
+    if (X509_NAME_cmp(X509_get_issuer_name(c), ias->issuer) == 0 &&
+        ASN1_INTEGER_cmp(X509_get0_serialNumber(c), ias->serial) == 0) {
+      return c;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+struct Tsa::Impl {
+  TsaConfig config;
+  HttpClient* http = nullptr;
+  X509_STORE* store = nullptr;
+  Secret auth;
+  mutable std::mutex mu;
+  mutable std::vector<std::string> certs_der;  // from the last token
+  mutable long requests = 0;
+  ~Impl() { X509_STORE_free(store); }
+};
+
+Tsa::Tsa(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Tsa::~Tsa() = default;
+
+Status Tsa::Create(const TsaConfig& config, HttpClient* http, std::unique_ptr<Tsa>* out) {
+  out->reset();
+  if (config.url.empty()) return Status::InvalidInput("signing: no time-stamping authority configured (signing.tsa_url)");
+  if (config.ca_file.empty()) {
+    return Status::InvalidInput("signing: no trust anchors for the time-stamping authority's answers "
+                                "(signing.tsa_ca_file, a PEM file of the TSA's root and issuing certificates)");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  impl->http = http;
+  if (!config.auth_file.empty()) {
+    LIAUDIT_RETURN_IF_ERROR(ReadOwnerOnlyFile(config.auth_file, "TSA credentials", &impl->auth));
+  }
+  impl->store = X509_STORE_new();
+  ERR_clear_error();
+  if (impl->store == nullptr || X509_STORE_load_file(impl->store, config.ca_file.c_str()) != 1) {
+    ERR_clear_error();
+    return Status::InvalidInput("signing: cannot read the TSA trust anchors " + config.ca_file +
+                                " (expected a PEM file of certificates)");
+  }
+  X509_STORE_set_flags(impl->store, X509_V_FLAG_PARTIAL_CHAIN);
+  out->reset(new Tsa(std::move(impl)));
+  return Status::OK();
+}
+
+Status Tsa::Stamp(const std::string& digest, std::string* token) const {
+  const TsaConfig& c = impl_->config;
+  ERR_clear_error();
+  // The request: SHA-256 imprint, a fresh 64-bit nonce, the TSA's certificate asked for.
+  TS_REQ* req = TS_REQ_new();
+  TS_MSG_IMPRINT* mi = TS_MSG_IMPRINT_new();
+  X509_ALGOR* alg = X509_ALGOR_new();
+  BIGNUM* bn = BN_new();
+  ASN1_INTEGER* nonce = nullptr;
+  ASN1_OBJECT* policy = c.policy.empty() ? nullptr : OBJ_txt2obj(c.policy.c_str(), 1);
+  std::string body;
+  Status st;
+  if (req == nullptr || mi == nullptr || alg == nullptr || bn == nullptr ||
+      X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, nullptr) != 1 ||
+      TS_MSG_IMPRINT_set_algo(mi, alg) != 1 ||
+      TS_MSG_IMPRINT_set_msg(mi, reinterpret_cast<unsigned char*>(const_cast<char*>(digest.data())),
+                             static_cast<int>(digest.size())) != 1 ||
+      TS_REQ_set_version(req, 1) != 1 || TS_REQ_set_msg_imprint(req, mi) != 1 ||
+      BN_rand(bn, 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 || (nonce = BN_to_ASN1_INTEGER(bn, nullptr)) == nullptr ||
+      TS_REQ_set_nonce(req, nonce) != 1 || TS_REQ_set_cert_req(req, 1) != 1 ||
+      (!c.policy.empty() && (policy == nullptr || TS_REQ_set_policy_id(req, policy) != 1))) {
+    st = c.policy.empty() || policy != nullptr
+             ? Status::Internal("signing: cannot build a timestamp request: " + SslError())
+             : Status::InvalidInput("signing: signing.tsa_policy \"" + c.policy + "\" is not an OID");
+  } else {
+    unsigned char* der = nullptr;
+    int n = i2d_TS_REQ(req, &der);
+    if (n > 0) body.assign(reinterpret_cast<char*>(der), static_cast<size_t>(n));
+    OPENSSL_free(der);
+  }
+  X509_ALGOR_free(alg);
+  TS_MSG_IMPRINT_free(mi);
+  BN_free(bn);
+  ASN1_INTEGER_free(nonce);
+  ASN1_OBJECT_free(policy);
+
+  // Transport errors and HTTP 5xx are retried a bounded number of times; any other
+  // answer is final.
+  HttpResponse r;
+  const int attempts = std::max(1, c.attempts);
+  for (int attempt = 1; st.ok(); ++attempt) {
+    Status sent = impl_->http->Post(c.url, "application/timestamp-query", body, impl_->auth.value, &r);
+    {
+      std::lock_guard<std::mutex> lock(impl_->mu);
+      ++impl_->requests;
+    }
+    bool retry = !sent.ok() || r.status >= 500;
+    if (!retry) break;
+    if (attempt >= attempts) {
+      st = Status::IoError("signing: the time-stamping authority " + c.url + " did not answer after " +
+                           std::to_string(attempts) + " attempts (" +
+                           (sent.ok() ? "HTTP " + std::to_string(r.status) : sent.message()) + ")");
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250 * attempt));
+  }
+  if (st.ok() && r.status != 200) {
+    st = Status::IoError("signing: the time-stamping authority " + c.url + " answered HTTP " + std::to_string(r.status));
+  }
+  TS_RESP* resp = nullptr;
+  if (st.ok()) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(r.body.data());
+    resp = d2i_TS_RESP(nullptr, &p, static_cast<long>(r.body.size()));
+    if (resp == nullptr) {
+      ERR_clear_error();
+      st = Status::IoError("signing: the answer of the time-stamping authority " + c.url +
+                           " is not a timestamp response (content type " + r.content_type + ")");
+    }
+  }
+  if (st.ok()) {
+    TS_STATUS_INFO* info = TS_RESP_get_status_info(resp);
+    long status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(info));
+    if (status != 0 && status != 1) {  // granted, grantedWithMods
+      std::string text;
+      const STACK_OF(ASN1_UTF8STRING)* texts = TS_STATUS_INFO_get0_text(info);
+      for (int i = 0; texts != nullptr && i < sk_ASN1_UTF8STRING_num(texts); ++i) {
+        const ASN1_UTF8STRING* s = sk_ASN1_UTF8STRING_value(texts, i);
+        text += (text.empty() ? ": " : "; ") + std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                                          static_cast<size_t>(ASN1_STRING_length(s)));
+      }
+      st = Status::IoError("signing: the time-stamping authority " + c.url + " refused the request (status " +
+                           std::to_string(status) + text + ")");
+    }
+  }
+  if (st.ok()) {
+    // Version, nonce, imprint and policy as asked; signature, ESS certificate binding
+    // and the critical timeStamping purpose against the TSA trust anchors.
+    TS_VERIFY_CTX* ctx = TS_REQ_to_TS_VERIFY_CTX(req, nullptr);
+    X509_STORE_up_ref(impl_->store);
+    TS_VERIFY_CTX_set_store(ctx, impl_->store);
+    TS_VERIFY_CTX_add_flags(ctx, TS_VFY_SIGNATURE | TS_VFY_SIGNER);
+    ERR_clear_error();
+    if (TS_RESP_verify_response(ctx, resp) != 1) {
+      st = Status::IoError("signing: the answer of the time-stamping authority " + c.url + " does not check out (" +
+                           SslError() + "); no document was timestamped with it");
+    }
+    TS_VERIFY_CTX_free(ctx);
+  }
+  if (st.ok()) {
+    PKCS7* p7 = TS_RESP_get_token(resp);
+    unsigned char* der = nullptr;
+    int n = i2d_PKCS7(p7, &der);
+    if (n <= 0) {
+      st = Status::Internal("signing: cannot encode the timestamp token");
+    } else {
+      token->assign(reinterpret_cast<char*>(der), static_cast<size_t>(n));
+    }
+    OPENSSL_free(der);
+    std::vector<std::string> certs;
+    X509* signer = TokenSigner(p7);
+    if (signer != nullptr) certs.push_back(Der(signer));
+    STACK_OF(X509)* all = p7->d.sign->cert;
+    for (int i = 0; all != nullptr && i < sk_X509_num(all); ++i) {
+      if (sk_X509_value(all, i) != signer) certs.push_back(Der(sk_X509_value(all, i)));
+    }
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->certs_der = std::move(certs);
+  }
+  TS_RESP_free(resp);
+  TS_REQ_free(req);
+  return st;
+}
+
+std::vector<X509*> Tsa::Certificates() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::vector<X509*> out;
+  for (const std::string& d : impl_->certs_der) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(d.data());
+    if (X509* c = d2i_X509(nullptr, &p, static_cast<long>(d.size()))) out.push_back(c);
+  }
+  return out;
+}
+
+const std::string& Tsa::url() const { return impl_->config.url; }
+long Tsa::requests() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->requests;
+}
+
+void CheckTimestampToken(const std::string& token, const std::vector<std::pair<const char*, size_t>>& data,
+                         X509_STORE* store, long long at, TokenCheck* out) {
+  *out = TokenCheck();
+  ERR_clear_error();
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(token.data());
+  PKCS7* p7 = d2i_PKCS7(nullptr, &p, static_cast<long>(token.size()));
+  TS_TST_INFO* tst = p7 != nullptr ? PKCS7_to_TS_TST_INFO(p7) : nullptr;
+  if (tst == nullptr) {
+    ERR_clear_error();
+    out->problems.push_back("the timestamp token is not a valid RFC 3161 token (altered or corrupt)");
+    PKCS7_free(p7);
+    return;
+  }
+  out->parsed = true;
+  const ASN1_GENERALIZEDTIME* gt = TS_TST_INFO_get_time(tst);
+  struct tm tm {};
+  if (gt != nullptr && ASN1_TIME_to_tm(gt, &tm) == 1) out->gen_time = static_cast<long long>(timegm(&tm));
+
+  TS_MSG_IMPRINT* mi = TS_TST_INFO_get_msg_imprint(tst);
+  const ASN1_OBJECT* oid = nullptr;
+  X509_ALGOR_get0(&oid, nullptr, nullptr, TS_MSG_IMPRINT_get_algo(mi));
+  const EVP_MD* md = oid != nullptr ? EVP_get_digestbyobj(oid) : nullptr;
+  if (md == nullptr) {
+    out->problems.push_back("the timestamp token uses an unknown digest algorithm");
+  } else {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, md, nullptr);
+    for (const auto& piece : data) EVP_DigestUpdate(ctx, piece.first, piece.second);
+    EVP_DigestFinal_ex(ctx, digest, &n);
+    EVP_MD_CTX_free(ctx);
+    ASN1_OCTET_STRING* msg = TS_MSG_IMPRINT_get_msg(mi);
+    out->imprint_ok = static_cast<unsigned>(ASN1_STRING_length(msg)) == n &&
+                      std::memcmp(ASN1_STRING_get0_data(msg), digest, n) == 0;
+    if (!out->imprint_ok) out->problems.push_back("the timestamp token is not over this data (its message imprint differs)");
+  }
+  X509* signer = TokenSigner(p7);
+  if (signer == nullptr) {
+    out->problems.push_back("the timestamp token does not include the TSA's certificate");
+  } else {
+    out->tsa = Cn(signer);
+    std::string why;
+    X509_STORE* own = StoreAt(nullptr, signer, signer != nullptr ? out->gen_time : 0);
+    out->signature_ok = own != nullptr && VerifyTokenSignature(p7, own, &why);
+    X509_STORE_free(own);
+    if (!out->signature_ok) out->problems.push_back("the timestamp token's signature does not verify (" + why + ")");
+    if (store != nullptr) {
+      out->chain_checked = true;
+      X509_STORE* s = StoreAt(store, nullptr, at);
+      why.clear();
+      out->chain_ok = s != nullptr && VerifyTokenSignature(p7, s, &why);
+      X509_STORE_free(s);
+      if (out->signature_ok && !out->chain_ok) {
+        out->problems.push_back("the TSA's certificate (" + out->tsa + ") does not chain to a trust anchor" +
+                                (at != 0 ? " at the time it is judged" : "") + " (" + why + ")");
+      }
+    }
+  }
+  STACK_OF(X509)* all = p7->d.sign->cert;
+  for (int i = 0; all != nullptr && i < sk_X509_num(all); ++i) out->certs_der.push_back(Der(sk_X509_value(all, i)));
+  TS_TST_INFO_free(tst);
+  PKCS7_free(p7);
+}
+
+}  // namespace liaudit::sign
