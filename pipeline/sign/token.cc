@@ -145,8 +145,6 @@ Status TokenKey::Impl::Connect() {
     LIAUDIT_RETURN_IF_ERROR(ReadSecret(config.pin_file, config.pin_env, what, &pin));
     if (PKCS11_login(slot, 0, pin.value.c_str()) != 0) {
       std::string why = LastError();
-      // The token's flags after the failed attempt say whether the PIN is now locked.
-      PKCS11_update_slots(ctx, &slots, &nslots);
       return Status::InvalidInput("signing: login to token \"" + token_label + "\" failed: wrong PIN, or the PIN is "
                                   "locked (" + why + "); nothing was signed");
     }

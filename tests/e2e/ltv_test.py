@@ -1,0 +1,291 @@
+#!/usr/bin/python3
+"""End-to-end tests of official-grade signatures: the key on a real PKCS#11 token
+(SoftHSM2, through opensc's pkcs11-spy to count logins), RFC 3161 timestamps, OCSP and
+CRL revocation data from a test TSA/OCSP/CRL server on 127.0.0.1 (liaudit-responder,
+with a certificate hierarchy made by scripts/make-test-pki.sh), PAdES B-LTA, tampering,
+`liaudit extend`, and `verify --at` after the signer's certificate expired.
+
+Run by ctest with LIAUDIT_BIN, LIAUDIT_SRC and LIAUDIT_RESPONDER set. With the argument
+"small" (the sanitizer build) the token job is the blank forms instead of the quarterly."""
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import e2e_common
+from e2e_common import BIN, SRC
+
+RESPONDER = os.environ.get("LIAUDIT_RESPONDER", "build/tests/tools/liaudit-responder")
+SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
+SPY = "/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so"
+SMALL = "small" in sys.argv[1:]
+PIN = "4321"
+W = None  # the shared workspace
+
+
+def run(args, check=True, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    return e2e_common.run(args, W.dir, check, env=e)
+
+
+def liaudit(*args, check=True, ini="liaudit.ini", env=None):
+    return run([BIN] + list(args) + ["--config", ini, "--no-progress"], check=check, env=env)
+
+
+def read(path, mode="rb"):
+    with open(path, mode) as fh:
+        return fh.read()
+
+
+def load_json(path):
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def pdfsig(path):
+    return subprocess.run(["pdfsig", path], capture_output=True, text=True).stdout
+
+
+class Workspace:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="liaudit-ltv-")
+        self.responder = subprocess.Popen(
+            [RESPONDER, "--port", "0", "--port-file", self.p("port"), "--stats-file", self.p("stats.json"),
+             "--pki", self.p("pki"), "--max-seconds", "900"], stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            if os.path.exists(self.p("port")):
+                break
+            time.sleep(0.02)
+        self.port = int(read(self.p("port"), "r"))
+        subprocess.run(["bash", os.path.join(SRC, "scripts", "make-test-pki.sh"), self.p("pki"), str(self.port)],
+                       check=True, capture_output=True)
+        for label, key in (("ltv-token", "signer-rsa"), ("short-token", "signer-short"), ("revoked-token", "signer-revoked"),
+                           ("ec-token", "signer-ec")):
+            subprocess.run(["bash", os.path.join(SRC, "scripts", "make-token.sh"), self.p("hsm"), label, PIN,
+                            self.p("pki", key + ".p8.pem"), self.p("pki", key + ".crt")], check=True, capture_output=True)
+        self.env = {"SOFTHSM2_CONF": self.p("hsm", "softhsm2.conf"), "PKCS11SPY": SOFTHSM,
+                    "PKCS11SPY_OUTPUT": self.p("spy.log"), "LTV_PIN": PIN}
+        os.environ.update(self.env)
+        self.ini("liaudit.ini", "ltv-token")
+
+    def p(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def ini(self, name, token, level="B-LTA", extra="", module=SPY, tsa=None):
+        tsa = tsa or "http://127.0.0.1:%d/tsa" % self.port
+        with open(self.p(name), "w", encoding="utf-8") as fh:
+            fh.write("[signing]\npkcs11_module = %s\npkcs11_token = %s\npin_env = LTV_PIN\nchain_file = pki/chain.pem\n"
+                     "level = %s\ntsa_url = %s\ntsa_ca_file = pki/anchors.pem\ntrust_anchors = pki/anchors.pem\n%s"
+                     "[audit]\nauditor = 測試稽核員\n" % (module, token, level, tsa, extra))
+        return name
+
+    def stats(self):
+        return load_json(self.p("stats.json"))
+
+    def close(self):
+        self.responder.send_signal(signal.SIGTERM)
+        self.responder.wait(timeout=10)
+        if not os.environ.get("LIAUDIT_KEEP_E2E"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def setUpModule():
+    global W
+    W = Workspace()
+    if not SMALL:
+        e2e_common.gen_demo(W.dir)
+
+
+def tearDownModule():
+    W.close()
+
+
+def folder_pdfs(folder):
+    return sorted(glob.glob(os.path.join(folder, "**", "*.pdf"), recursive=True))
+
+
+class TokenJob(unittest.TestCase):
+    """The whole job signs through one token login, at B-LTA, over one TSA connection."""
+
+    @classmethod
+    def setUpClass(cls):
+        if os.path.exists(W.p("spy.log")):
+            os.remove(W.p("spy.log"))
+        before = W.stats()
+        if SMALL:
+            cls.proc = liaudit("forms", "--blank", "--output", "out-token")
+            cls.folder = W.p("out-token", "forms", "blank")
+        else:
+            cls.proc = liaudit("quarterly", "--quarter", "2026Q3", "--output", "out-token", "--input", "input")
+            cls.folder = W.p("out-token", "quarterly", "2026Q3")
+        after = W.stats()
+        cls.connections = after["connections"] - before["connections"]
+        cls.tsa_requests = after["tsa"] - before["tsa"]
+        with open(W.p("spy.log"), errors="replace") as fh:
+            cls.spy = fh.read()
+
+    def test_one_login_for_the_whole_job(self):
+        logins = len(re.findall(r"^\d+: C_Login\b", self.spy, re.M))
+        self.assertEqual(logins, 1, "C_Login calls in pkcs11-spy's log")
+        self.assertNotIn(PIN, self.proc.stdout + self.proc.stderr)
+
+    def test_every_pdf_is_b_lta_and_verifies(self):
+        pdfs = folder_pdfs(self.folder)
+        self.assertGreater(len(pdfs), 3)
+        v = liaudit("verify", self.folder, "--json")
+        verdict = json.loads(v.stdout)
+        self.assertTrue(verdict["ok"])
+        self.assertEqual(len(verdict["pdfs"]), len(pdfs))
+        for p in verdict["pdfs"]:
+            self.assertEqual(p["level"], "B-LTA", p["path"])
+            self.assertTrue(p["revocation_embedded"])
+            self.assertTrue(p["chain_ok"])
+            self.assertTrue(p["timestamp_time"])
+        m = load_json(os.path.join(self.folder, "manifest.json"))
+        self.assertEqual(m["signing"]["level"], "B-LTA")
+        self.assertEqual(m["signing"]["token_logins"], 1)
+        self.assertIn("PKCS#11", m["signing"]["key"])
+        # Two timestamps per PDF (signature and document), the trial and the manifest's.
+        self.assertEqual(self.tsa_requests, 2 * len(pdfs) + 2)
+        self.assertLessEqual(self.connections, 2, "TCP connections to the TSA/OCSP/CRL server for one job")
+
+    def test_pdfsig_accepts_the_approval_signature_and_the_timestamp_covers_the_file(self):
+        for path in folder_pdfs(self.folder)[:6]:
+            out = pdfsig(path)
+            first, _, rest = out.partition("Signature #2:")
+            self.assertIn("Signature is Valid.", first, out)
+            self.assertIn("Total document signed", rest, out)
+            self.assertIn("ETSI.CAdES.detached", first)
+            q = subprocess.run(["qpdf", "--check", path], capture_output=True, text=True)
+            self.assertIn("No syntax or stream encoding errors", q.stdout)
+
+
+class Tampering(unittest.TestCase):
+    """A flipped byte in the signature timestamp token or in the DSS is caught by
+    liaudit verify, though pdfsig still calls the approval signature valid."""
+
+    @classmethod
+    def setUpClass(cls):
+        liaudit("forms", "--blank", "--output", "out-tamper")
+        cls.pdf = W.p("out-tamper", "forms", "blank", "form1.pdf")
+        with open(cls.pdf, "rb") as fh:
+            cls.data = fh.read()
+
+    def check(self, data, expect):
+        path = W.p("tampered.pdf")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        v = liaudit("verify", path, check=False)
+        self.assertEqual(v.returncode, 1, v.stdout)
+        self.assertIn(expect, v.stdout)
+        return path
+
+    def test_signature_timestamp_token(self):
+        # The TSA's name inside the token's certificate, in the approval signature's hex.
+        first_contents = self.data.index(b"/Contents<")
+        name_hex = "liaudit Test TSA".encode().hex().encode()
+        at = self.data.index(name_hex, first_contents)
+        assert at < self.data.index(b">", first_contents)
+        bad = bytearray(self.data)
+        bad[at + 1] = ord("0") if bad[at + 1] != ord("0") else ord("1")
+        path = self.check(bytes(bad), "timestamp")
+        self.assertIn("Signature is Valid.", pdfsig(path).partition("Signature #2:")[0])
+
+    def test_dss_stream(self):
+        dss = self.data.rindex(b"/Type/DSS")
+        stream = self.data.index(b"stream\n", self.data.rindex(b"/Length", 0, dss)) + 7
+        bad = bytearray(self.data)
+        bad[stream + 40] ^= 0x01
+        self.check(bytes(bad), "document timestamp")
+
+    def test_last_update_byte(self):
+        bad = bytearray(self.data)
+        at = self.data.rindex(b"/Type/DocTimeStamp")
+        bad[at + 6] = ord("X")
+        self.check(bytes(bad), "FAIL")
+
+
+class Extend(unittest.TestCase):
+    def test_extend_keeps_every_byte_and_verify_still_passes(self):
+        liaudit("forms", "--blank", "--output", "out-extend")
+        folder = W.p("out-extend", "forms", "blank")
+        before = {p: read(p) for p in folder_pdfs(folder)}
+        liaudit("extend", folder)
+        for p, old in before.items():
+            new = read(p)
+            self.assertTrue(new.startswith(old), p)
+            self.assertGreater(len(new), len(old))
+            self.assertIn("Signature #3", pdfsig(p))
+        v = liaudit("verify", folder)
+        self.assertIn("EXTENDED", v.stdout)
+        self.assertIn("2 document timestamp(s)", v.stdout)
+        liaudit("verify", "--chain", W.p("out-extend"))
+        hist = load_json(os.path.join(folder, "manifest.history.json"))
+        self.assertEqual(len(hist), 1)
+        self.assertEqual(len(hist[0]["files"]), len(before))
+
+
+class Expiry(unittest.TestCase):
+    """A certificate that expires two hours from now: a timestamped signature still
+    verifies two days later (verify --at); one without a timestamp does not."""
+
+    def test_timestamp_keeps_the_signature_valid_after_expiry(self):
+        later = time.strftime("%Y-%m-%d %H:%M", time.gmtime(time.time() + 8 * 3600 + 2 * 86400))
+        liaudit("forms", "--blank", "--output", "out-bt", ini=W.ini("short-bt.ini", "short-token", "B-T"))
+        liaudit("forms", "--blank", "--output", "out-bb", ini=W.ini("short-bb.ini", "short-token", "B-B"))
+        bt = liaudit("verify", W.p("out-bt", "forms", "blank"), "--at", later, check=False)
+        self.assertEqual(bt.returncode, 0, bt.stdout)
+        self.assertIn("PAdES B-T", bt.stdout)
+        bb = liaudit("verify", W.p("out-bb", "forms", "blank", "form1.pdf"), "--at", later, check=False)
+        self.assertEqual(bb.returncode, 1, bb.stdout)
+        self.assertIn("expired", bb.stdout)
+        # Today both verify.
+        liaudit("verify", W.p("out-bb", "forms", "blank"))
+
+
+class Failures(unittest.TestCase):
+    def test_revoked_certificate_fails_before_anything_is_written(self):
+        p = liaudit("forms", "--blank", "--output", "out-revoked", ini=W.ini("revoked.ini", "revoked-token"), check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("REVOKED", p.stderr)
+        self.assertFalse(glob.glob(W.p("out-revoked", "forms", "*")))
+
+    def test_tsa_down_fails_with_its_url_or_falls_back_by_setting(self):
+        dead = "http://127.0.0.1:9/tsa"
+        p = liaudit("forms", "--blank", "--output", "out-dead", ini=W.ini("dead.ini", "ltv-token", tsa=dead), check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(dead, p.stderr)
+        self.assertFalse(glob.glob(W.p("out-dead", "forms", "*")))
+        liaudit("forms", "--blank", "--output", "out-fallback",
+                ini=W.ini("fallback.ini", "ltv-token", tsa=dead, extra="on_tsa_failure = B-B\n"))
+        m = load_json(W.p("out-fallback", "forms", "blank", "manifest.json"))
+        self.assertEqual(m["signing"]["level"], "B-B")
+        self.assertEqual(m["signing"]["level_asked"], "B-LTA")
+        self.assertTrue(any(dead in w for w in m["warnings"]))
+
+    def test_wrong_pin_and_unknown_token_are_named(self):
+        p = liaudit("forms", "--blank", "--output", "out-pin", env={"LTV_PIN": "0000"}, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("wrong PIN", p.stderr)
+        self.assertNotIn("0000", p.stderr)
+        p = liaudit("forms", "--blank", "--output", "out-pin", ini=W.ini("nosuch.ini", "no-such-token"), check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no-such-token", p.stderr)
+        self.assertIn("ltv-token", p.stderr)  # what is present
+
+    def test_ec_key_signs_too(self):
+        liaudit("forms", "--blank", "--output", "out-ec", ini=W.ini("ec.ini", "ec-token", "B-LT", module=SOFTHSM))
+        v = liaudit("verify", W.p("out-ec", "forms", "blank"))
+        self.assertIn("PAdES B-LT", v.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]], verbosity=2)
