@@ -182,7 +182,8 @@ for p in "${pids[@]}"; do
 done
 rm -f "$LOG".*
 
-O="/C=TW/O=liaudit TEST PKI (not for real use)"
+# TEST_PKI_ORG names the hierarchy (the demo sets a DEMO name).
+O="/C=TW/O=${TEST_PKI_ORG:-liaudit TEST PKI (not for real use)}"
 # csr NAME CN
 csr() { q openssl req -new -utf8 -config "$CNF" -key "$DIR/$1.key" -subj "$O/CN=$2" -out "$CA/$1.csr"; }
 # issue NAME EXTENSIONS [openssl ca options...]
@@ -200,7 +201,7 @@ csr issuing "liaudit Test Issuing CA"
 q openssl ca -batch -notext -utf8 -config "$CNF" -name root_ca -extensions v3_issuing -days 3649 \
   -in "$CA/issuing.csr" -out "$DIR/issuing.crt"
 
-csr signer-rsa "測試機關 Test Signer RSA"
+csr signer-rsa "${TEST_PKI_SIGNER_CN:-測試機關 Test Signer RSA}"
 issue signer-rsa v3_signer -days 730
 csr signer-ec "測試機關 Test Signer EC"
 issue signer-ec v3_signer -days 730

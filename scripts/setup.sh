@@ -16,6 +16,7 @@ PACKAGES=(
   fonts-cns11643-kai fonts-noto-cjk fonts-dejavu-core
   poppler-utils qpdf python3 python3-openpyxl python3-pil python3-reportlab
   libreoffice-calc-nogui
+  libp11-dev libp11-kit-dev libcurl4-openssl-dev softhsm2 opensc opensc-pkcs11 curl
   clang libclang-rt-14-dev
 )
 
