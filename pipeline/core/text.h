@@ -7,8 +7,18 @@
 
 namespace liaudit {
 
-// Trims ASCII white space and U+3000 (ideographic space) from both ends.
+// White space as the bureau's files hold it: ASCII white space (line breaks included),
+// U+3000 (ideographic space), U+00A0 (no-break space), U+2000-U+200A and U+202F, U+205F
+// (other spaces), the zero-width U+200B-U+200D, U+2060 (word joiner) and U+FEFF (a stray
+// byte-order mark). Each is invisible or looks like a plain space in a spreadsheet cell.
+// The byte length of such a character at s[i] (0 if there is none).
+size_t SpaceAt(std::string_view s, size_t i);
+// The same for the character that ends at s[end) (0 if it is not one of them).
+size_t SpaceBefore(std::string_view s, size_t end);
+// Trims every SpaceAt character from both ends.
 std::string_view Trim(std::string_view s);
+// Removes every SpaceAt character, wherever it stands ("E 政府帳號" -> "E政府帳號").
+std::string RemoveSpaces(std::string_view s);
 // Full-width ASCII (U+FF01..U+FF5E) to half-width, U+3000 to ' '. Other characters kept.
 std::string ToHalfWidth(std::string_view s);
 std::string AsciiUpper(std::string_view s);

@@ -45,12 +45,16 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Trim, but without the call when the edges are plainly not white space (most cells).
+// Trim, but without the call when the edges are plainly not white space (most cells). The
+// characters Trim removes (core/text.h SpaceAt) begin with a byte <= ' ', C2, E2, E3 or EF
+// and end with a byte <= ' ', 80-8D, 9F, A0, AF or BF.
 inline std::string_view QuickTrim(std::string_view s) {
   if (s.empty()) return s;
   const unsigned char f = static_cast<unsigned char>(s.front()), b = static_cast<unsigned char>(s.back());
-  const bool edge_maybe_space = f <= ' ' || f == 0xE3 || b <= ' ' || b == 0x80;
-  return edge_maybe_space ? Trim(s) : s;
+  const bool front_maybe_space = f <= ' ' || f == 0xC2 || f == 0xE2 || f == 0xE3 || f == 0xEF;
+  const bool back_maybe_space =
+      b <= ' ' || (b >= 0x80 && b <= 0x8D) || b == 0x9F || b == 0xA0 || b == 0xAF || b == 0xBF;
+  return front_maybe_space || back_maybe_space ? Trim(s) : s;
 }
 
 // ParseTimestamp's own split (first ' ' or 'T', then the first non-space), done with a plain

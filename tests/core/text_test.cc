@@ -11,6 +11,18 @@ TEST(Text, TrimAsciiAndIdeographicSpace) {
   EXPECT_EQ(Trim("\xE3\x80\x80"), "");
 }
 
+// Regression (issue 15): a value with a no-break or zero-width space at its edge (copied from
+// a web page or a Word table) kept it, and an account or a unit no longer matched its register.
+TEST(Text, TrimNoBreakAndZeroWidthSpaces) {
+  EXPECT_EQ(Trim("\xC2\xA0ksw0001\xE2\x80\x8B"), "ksw0001");
+  EXPECT_EQ(Trim("\xEF\xBB\xBF\xE2\x81\xA0 社會救助科\xE2\x80\xAF\xE2\x80\x8D\r\n"), "社會救助科");
+  EXPECT_EQ(Trim("\xC2\xA0"), "");
+  EXPECT_EQ(Trim("王\xC2\xA0小明"), "王\xC2\xA0小明");  // inside: kept
+  EXPECT_EQ(Trim("\xC2\xA9"), "\xC2\xA9");              // (c) is no space
+  EXPECT_EQ(Trim("社"), "社");                             // E7 A4 BE: ends in a byte a space could end in
+  EXPECT_EQ(RemoveSpaces("E 政府\xE3\x80\x80帳號\n\xC2\xA0"), "E政府帳號");
+}
+
 TEST(Text, FullWidthToHalfWidth) {
   EXPECT_EQ(ToHalfWidth("Ａ１２３４５６７８９"), "A123456789");
   EXPECT_EQ(ToHalfWidth("ｋｓｗ０２３１＠ｍａｉｌ．ｇｏｖ"), "ksw0231@mail.gov");

@@ -56,6 +56,21 @@ TEST(RowsTest, Normalisers) {
   EXPECT_EQ(r, QueryResult::kUnknown);
 }
 
+// Regression (issue 15): a no-break or zero-width space around a value (pasted from a web
+// page or a Word table) stayed in it: the account no longer matched its permission.
+TEST(RowsTest, NoBreakAndZeroWidthSpacesAroundValuesAreTrimmed) {
+  std::string o;
+  NormalizeAccountInto("\xC2\xA0KSW0001\xE2\x80\x8B", &o);
+  EXPECT_EQ(o, "ksw0001");
+  NormalizeUpperInto("\xEF\xBB\xBFａ１２３４５６７８９\xE2\x81\xA0", &o);
+  EXPECT_EQ(o, "A123456789");
+  NormalizeTextInto("\xE2\x80\x8B社會救助科\xC2\xA0", &o);
+  EXPECT_EQ(o, "社會救助科");
+  NormalizeTextInto("王\xC2\xA0小明", &o);  // inside a name: kept
+  EXPECT_EQ(o, "王\xC2\xA0小明");
+  EXPECT_EQ(NormalizeItems("C0101\xC2\xA0、B0201"), (std::vector<std::string>{"C0101", "B0201"}));
+}
+
 const std::string kPlatformHeader = "交易序號,查詢時間,查詢者帳號,服務代碼,被查詢人統號,查詢結果";
 
 struct TimeCase {
