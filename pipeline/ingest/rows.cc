@@ -67,7 +67,7 @@ std::optional<LocalTime> ParseTimestampFast(std::string_view s) {
   while (rest < s.size() && s[rest] == ' ') ++rest;
   if (rest == s.size()) return std::nullopt;
   auto d = ParseDate(s.substr(0, sp));
-  if (!d) return std::nullopt;
+  if (!d) return ParseTimestamp(s);  // "民國 115年7月1日 09:05": the library's own split
   auto c = ParseClock(s.substr(rest));
   if (!c) return ParseTimestamp(s);  // 上午/下午 or AM/PM: the library's full form
   return StartOf(*d) + *c;
@@ -227,7 +227,11 @@ class RowParser::Row {
       return true;
     }
     NormalizeCodeInto(v, tmp);
-    auto d = ParseDate(*tmp);
+    bool has_time = false;
+    auto d = ParseDateCell(*tmp, &has_time);
+    if (!d && has_time)
+      return Fail(field, Quoted(*tmp) + " has a time of day where a date is expected (only 00:00, as Excel writes a "
+                                        "date, is taken as the date)");
     if (!d) return Fail(field, Quoted(*tmp) + " is not a valid date");
     *out = *d;
     return true;
