@@ -34,6 +34,13 @@ void CanonicalIpInPlace(std::string* ip);
 // Splits a list field on ';' '、' ',' '；' '，' and white space; drops empty items.
 std::vector<std::string> SplitList(std::string_view s);
 
+// Text for one line of a log, the terminal or a tab-separated listing: each control character
+// (U+0000-U+001F, U+007F, U+0080-U+009F) and line or paragraph separator (U+2028, U+2029) is
+// written as an escape, \n \r \t, else \xHH (\u0085 for U+0085 and the like), and so is each
+// byte that is not UTF-8: a value read from a file cannot start a line of its own, forge one
+// (a "chain head:" line), split a field or send a terminal an escape sequence.
+std::string EscapeControls(std::string_view s);
+
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos if valid.
 // A truncated sequence at the end is invalid.
 size_t FindInvalidUtf8(std::string_view s);

@@ -86,5 +86,15 @@ TEST(Text, EditDistance) {
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
 }
 
+// A value read from a file never makes a line of its own in a log or a listing (issue 15).
+TEST(Text, EscapeControls) {
+  EXPECT_EQ(EscapeControls("主管核章\n時間"), "主管核章\\n時間");
+  EXPECT_EQ(EscapeControls("a\r\nchain head: job 9\t\x1B[2J\x7F"), "a\\r\\nchain head: job 9\\t\\x1B[2J\\x7F");
+  EXPECT_EQ(EscapeControls(std::string("nul\0x", 5)), "nul\\x00x");
+  EXPECT_EQ(EscapeControls("\xC2\x85\xE2\x80\xA8\xE2\x80\xA9"), "\\u0085\\u2028\\u2029");
+  EXPECT_EQ(EscapeControls("bad \xFF\xC3"), "bad \\xFF\\xC3");
+  EXPECT_EQ(EscapeControls("王\xF0\xA0\xAE\x9F\xEE\x80\x80 ok, \"quoted\""), "王\xF0\xA0\xAE\x9F\xEE\x80\x80 ok, \"quoted\"");
+}
+
 }  // namespace
 }  // namespace liaudit

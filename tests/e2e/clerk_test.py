@@ -285,5 +285,37 @@ class Registers(Work):
         self.assertIn("減少逾半", re.sub(r"\s+", "", page1))
 
 
+class LogsShowNoFullId(Work):
+    """Regression (issue 15): a reject's reason quoting a shifted value printed a whole ID
+    number on the terminal and in liaudit.log / job.log."""
+
+    def test_rejects_quoting_ids_are_masked_in_logs_and_on_the_terminal(self):
+        s, shifted, shifted2 = make_id(91), make_id(92), make_id(93)
+        regs = [registration("SA115-0001", s), dict(registration("SA115-0002", s), 申請日期=shifted)]
+        queries = [query("GSP1150701000001", "2026-07-01 09:00", s), query("GSP1150701000002", shifted2, s)]
+        write_inputs(self.work, queries=queries, registrations=regs)
+        # `ingest` prints every reject (in a copy: the nightly then takes the same files itself).
+        shutil.copytree(self.path("input"), self.path("copy", "input"))
+        p = liaudit(self.path("copy"), "ingest")
+        said = p.stdout + p.stderr
+        self.assertIn("rejected", p.stderr)
+        for cmd in (["nightly", "--date", "2026-07-01"], ["quarterly", "--quarter", "2026Q3"]):
+            p = liaudit(self.work, *cmd)
+            said += p.stdout + p.stderr
+        self.assertIn('"%s****" is not a valid date' % shifted[:6], said)
+        self.assertIn('"%s****" is not a valid timestamp' % shifted2[:6], said)
+        logs = [self.path("copy", "output", "liaudit.log"), self.path("output", "liaudit.log"),
+                self.path("output", "nightly", "2026-07-01", "job.log"),
+                self.path("output", "quarterly", "2026Q3", "job.log")]
+        for name in logs:
+            with open(name, encoding="utf-8") as fh:
+                said += fh.read()
+        for full in (s, shifted, shifted2):
+            self.assertNotIn(full, said)
+        # The internal rejects.csv keeps the raw row as it was (the store's quarantine too).
+        rejects = read_csv(self.path("output", "nightly", "2026-07-01", "rejects.csv"))
+        self.assertTrue(any(shifted in r["raw"] for r in rejects), rejects)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
