@@ -317,5 +317,33 @@ class LogsShowNoFullId(Work):
         self.assertTrue(any(shifted in r["raw"] for r in rejects), rejects)
 
 
+class FollowupList(Work):
+    """Regression (issue 15): `followup list` printed accounts and keys from input as they were."""
+
+    def test_followup_list_holds_no_formula_and_no_line_break_from_input(self):
+        s = make_id(95)
+        queries = [query("GSP1150701000001", "2026-07-01 09:00", s, account="=1+1"),
+                   query("GSP1150701000002", "2026-07-01 09:01", s, account="ksw\n0002"),
+                   query("GSP115070\x1b[2J0003", "2026-07-01 09:02", s, account="-2+3"),
+                   query("GSP1150701000004", "2026-07-01 09:03", s, account="@SUM(1,2)")]
+        write_inputs(self.work, queries=queries, registrations=[registration("SA115-0001", s)])
+        liaudit(self.work, "quarterly", "--quarter", "2026Q3")
+        p = e2e_common.run([BIN, "followup", "list"], self.work)
+        lines = p.stdout.split("\n")
+        self.assertEqual(lines[-1], "")
+        self.assertRegex(lines[-2], r"^\d+ follow-up\(s\)$")
+        entries = [l.split("\t") for l in lines[:-2]]
+        self.assertEqual(len(entries), int(lines[-2].split()[0]))
+        self.assertGreaterEqual(len(entries), 4, p.stdout)
+        for e in entries:
+            self.assertEqual(len(e), 5, e)  # key, state, due, account, rule: a value makes no field of its own
+            for field in e:
+                self.assertNotRegex(field, r"^[=+\-@]", e)
+        self.assertNotRegex(p.stdout, "[\x00-\x08\x0b-\x1f\x7f]")
+        accounts = {e[3] for e in entries}
+        self.assertTrue({"'=1+1", "'-2+3", "'@sum(1,2)", "ksw\\n0002"} <= accounts, accounts)
+        self.assertTrue(any("GSP115070\\x1B[2J0003" in e[0] for e in entries), entries)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
