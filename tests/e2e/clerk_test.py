@@ -266,6 +266,54 @@ class Registers(Work):
         rules = [f["rule_id"] for f in read_csv(self.path("output", "nightly", "2026-07-01", "findings.csv"))]
         self.assertEqual(rules, ["R01"])
 
+    def test_a_register_of_a_header_alone_fails_the_job(self):
+        # Regression (issue 15): a required register with a header and no rows (a template
+        # never filled in) passed silently, and every query became R01.
+        s = make_id(72)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)], registrations=[])
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("the registrations register has never been ingested with a data row", p.stderr)
+        self.assertIn("registrations.csv has a header and no rows", p.stderr)
+        self.assertEqual(glob.glob(self.path("output", "nightly", "*")), [])
+        # Every row rejected says nothing either; the rejected rows are named first.
+        write(self.path("input", "registers", "registrations.csv"),
+              csv_text(REGISTRATION_COLS, [registration("SA115-0001", s, applied="115/02/30")]))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("has 1 rows and every one was rejected", p.stderr)
+        self.assertLess(p.stderr.index('"115/02/30" is not a valid date'), p.stderr.index("never been ingested"))
+        # Once it held rows, an empty snapshot is a warning on page 1, not a failure.
+        write(self.path("input", "registers", "registrations.csv"),
+              csv_text(REGISTRATION_COLS, [registration("SA115-0001", s)]))
+        liaudit(self.work, "ingest")
+        write(self.path("input", "registers", "registrations.csv"), csv_text(REGISTRATION_COLS, []))
+        liaudit(self.work, "ingest")
+        write(self.path("input", "registers", "registrations.csv"), csv_text(REGISTRATION_COLS, []) + "\r\n")
+        liaudit(self.work, "nightly", "--date", "2026-07-01")  # newest 0 rows, the one before 0 rows too
+        folder = self.path("output", "nightly", "2026-07-01")
+        self.assertTrue(any("registrations register has no data rows in its newest snapshot" in w
+                            for w in manifest(folder)["warnings"]), manifest(folder)["warnings"])
+        page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", os.path.join(folder, "exceptions.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        self.assertIn("無任何資料列", re.sub(r"\s+", "", page1))
+
+    def test_every_missing_register_is_named_in_one_message(self):
+        # Regression (issue 15): only the first missing register was named; the clerk fixed
+        # it, ran again, and learnt of the next one.
+        s = make_id(73)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)], requests=[])
+        os.remove(self.path("input", "registers", "permissions.csv"))
+        os.remove(self.path("input", "registers", "registrations.csv"))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("3 required registers are missing", p.stderr)
+        self.assertIn("the permissions register has never been ingested", p.stderr)
+        self.assertIn("the registrations register has never been ingested", p.stderr)
+        self.assertIn("the requests register has never been ingested with a data row", p.stderr)
+        self.assertEqual(len([l for l in p.stderr.splitlines() if l.startswith("liaudit: ")]), 1, p.stderr)
+
     def test_a_register_that_shrank_by_half_is_warned_on_page_one(self):
         subjects = [make_id(80 + i) for i in range(10)]
         regs = [registration("SA115-%04d" % i, s) for i, s in enumerate(subjects)]
