@@ -15,6 +15,7 @@
 #include "core/datetime.h"
 #include "sign/sign.h"
 #include "core/text.h"
+#include "jobs/log.h"
 #include "jobs/runner.h"
 #include "liaudit_version.h"
 
@@ -315,12 +316,14 @@ void PrintOutcome(const std::string& what, const jobs::JobOutcome& r) {
             << r.conflicts << ", rejected " << r.rejects;
   if (!r.folder.empty()) std::cout << ", findings " << r.findings << "\n  output: " << r.folder;
   std::cout << "\n";
-  for (const std::string& w : r.warnings) std::cerr << "liaudit: warning: " << w << "\n";
+  // Warnings and errors may quote input text (a rejected file's reason, a value): no full ID
+  // and no line break from a file reaches the terminal (jobs::LogSafe).
+  for (const std::string& w : r.warnings) std::cerr << "liaudit: warning: " << jobs::LogSafe(w) << "\n";
 }
 
 int ExitFor(const Status& st) {
   if (st.ok()) return 0;
-  std::cerr << "liaudit: " << st.message() << "\n";
+  std::cerr << "liaudit: " << jobs::LogSafe(st.message()) << "\n";
   return st.code() == Status::Code::kUsage ? 2 : 1;
 }
 

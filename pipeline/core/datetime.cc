@@ -39,15 +39,29 @@ bool Split3(std::string_view s, char sep, std::string_view* a, std::string_view*
   return AllDigits(*a) && AllDigits(*b) && AllDigits(*c) && b->size() <= 2 && c->size() <= 2;
 }
 
-// Year field: 4 digits = Gregorian; 2-3 digits = ROC (民國) year.
-std::optional<int> YearOf(std::string_view y) {
-  if (y.size() == 4) return ToInt(y);
+// Year field: 4 digits = Gregorian; 2-3 digits = ROC (民國) year. After a 民國 prefix only
+// an ROC year is one: 民國2026年 contradicts itself.
+std::optional<int> YearOf(std::string_view y, bool roc_only) {
+  if (y.size() == 4) return roc_only ? std::nullopt : std::optional<int>(ToInt(y));
   if (y.size() == 2 || y.size() == 3) {
     int roc = ToInt(y);
     if (roc < 1) return std::nullopt;
     return roc + 1911;
   }
   return std::nullopt;
+}
+
+// "中華民國" or "民國" before an ROC date ("民國115年7月1日", "中華民國115.07.01"), with or
+// without spaces after it: removed; true when there was one.
+bool TakeRocPrefix(std::string_view* s) {
+  for (std::string_view p : {std::string_view("\xE4\xB8\xAD\xE8\x8F\xAF\xE6\xB0\x91\xE5\x9C\x8B"),  // 中華民國
+                             std::string_view("\xE6\xB0\x91\xE5\x9C\x8B")}) {                          // 民國
+    if (s->substr(0, p.size()) != p) continue;
+    s->remove_prefix(p.size());
+    while (!s->empty() && s->front() == ' ') s->remove_prefix(1);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -93,10 +107,11 @@ int Weekday(Date d) {
 }
 
 std::optional<Date> ParseDate(std::string_view s) {
+  const bool roc = TakeRocPrefix(&s);
   if (s.empty()) return std::nullopt;
   std::string_view a, b, c;
   if (Split3(s, '-', &a, &b, &c) || Split3(s, '/', &a, &b, &c) || Split3(s, '.', &a, &b, &c)) {
-    auto y = YearOf(a);
+    auto y = YearOf(a, roc);
     if (!y) return std::nullopt;
     return Make(*y, ToInt(b), ToInt(c));
   }
@@ -113,16 +128,38 @@ std::optional<Date> ParseDate(std::string_view s) {
     c = rest.substr(0, rest.size() - kRi.size());
     if (!AllDigits(a) || !AllDigits(b) || !AllDigits(c) || b.size() > 2 || c.size() > 2)
       return std::nullopt;
-    auto y = YearOf(a);
+    auto y = YearOf(a, roc);
     if (!y) return std::nullopt;
     return Make(*y, ToInt(b), ToInt(c));
   }
   if (AllDigits(s)) {
     if (s.size() == 7) return Make(ToInt(s.substr(0, 3)) + 1911, ToInt(s.substr(3, 2)), ToInt(s.substr(5, 2)));
-    if (s.size() == 8) return Make(ToInt(s.substr(0, 4)), ToInt(s.substr(4, 2)), ToInt(s.substr(6, 2)));
+    if (s.size() == 8 && !roc) return Make(ToInt(s.substr(0, 4)), ToInt(s.substr(4, 2)), ToInt(s.substr(6, 2)));
   }
   return std::nullopt;
 }
+
+namespace {
+
+// "09時05分" or "09時05分30秒" (Excel's zh-TW time formats hh"時"mm"分" and
+// hh"時"mm"分"ss"秒"). Each part is named by its character, so one digit is not a cut-off
+// value here: 9時5分 is 09:05. The minutes are required ("09時" alone is not a time).
+std::optional<int> ParseChineseClock(std::string_view s) {
+  static const std::string_view kShi = "\xE6\x99\x82", kFen = "\xE5\x88\x86", kMiao = "\xE7\xA7\x92";
+  auto part = [&s](std::string_view mark) -> int {
+    const size_t p = s.find(mark);
+    if (p == std::string_view::npos || p == 0 || p > 2 || !AllDigits(s.substr(0, p))) return -1;
+    const int v = ToInt(s.substr(0, p));
+    s.remove_prefix(p + mark.size());
+    return v;
+  };
+  const int h = part(kShi), m = h < 0 ? -1 : part(kFen);
+  const int sec = m < 0 || s.empty() ? 0 : part(kMiao);
+  if (h < 0 || m < 0 || sec < 0 || !s.empty() || h > 23 || m > 59 || sec > 59) return std::nullopt;
+  return h * 3600 + m * 60 + sec;
+}
+
+}  // namespace
 
 std::optional<int> ParseClock(std::string_view s) {
   // The hour may have one digit (9:05, as Excel writes it); minutes and seconds have two:
@@ -132,7 +169,7 @@ std::optional<int> ParseClock(std::string_view s) {
     return ToInt(v);
   };
   size_t p1 = s.find(':');
-  if (p1 == std::string_view::npos) return std::nullopt;
+  if (p1 == std::string_view::npos) return ParseChineseClock(s);
   size_t p2 = s.find(':', p1 + 1);
   int h = digits(s.substr(0, p1), 1);
   int m = digits(p2 == std::string_view::npos ? s.substr(p1 + 1) : s.substr(p1 + 1, p2 - p1 - 1), 2);
@@ -175,7 +212,9 @@ bool TakeMeridiem(std::string_view* rest, bool* pm) {
 }  // namespace
 
 std::optional<LocalTime> ParseTimestamp(std::string_view s) {
-  size_t sp = s.find_first_of(" T");
+  std::string_view body = s;
+  TakeRocPrefix(&body);  // "民國 115年7月1日 09:05": the date's own space is not the separator
+  size_t sp = s.find_first_of(" T", s.size() - body.size());
   if (sp == std::string_view::npos) return std::nullopt;
   size_t rest = s.find_first_not_of(' ', sp + 1);
   if (rest == std::string_view::npos) return std::nullopt;
@@ -195,6 +234,18 @@ std::optional<LocalTime> ParseTimestamp(std::string_view s) {
     if (pm) *c += 12 * 3600;
   }
   return StartOf(*d) + *c;
+}
+
+std::optional<Date> ParseDateCell(std::string_view s, bool* has_time) {
+  if (has_time) *has_time = false;
+  if (auto d = ParseDate(s)) return d;
+  auto t = ParseTimestamp(s);
+  if (!t) return std::nullopt;
+  if (SecondOfDay(*t) != 0) {
+    if (has_time) *has_time = true;
+    return std::nullopt;
+  }
+  return DateOf(*t);
 }
 
 std::string FormatIsoDate(Date d) {

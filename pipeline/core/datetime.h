@@ -42,16 +42,26 @@ inline int SecondOfDay(LocalTime t) { return static_cast<int>(t - StartOf(DateOf
 // Parses every date form of inputs.md: 2026-11-25, 2026/11/25, 115/11/25 (ROC year,
 // 2-3 digits), 115年11月25日, 1151125 (7-digit ROC compact), and YYYYMMDD (8 digits,
 // used by the open-data calendar); also the dotted forms typed by hand, 115.07.01 and
-// 2026.7.1 (docs/ingest.md lists every accepted form). Input must already be trimmed and half-width.
+// 2026.7.1, the Gregorian 2026年7月1日, and a 民國 or 中華民國 prefix before an ROC date
+// (民國115年7月1日, 中華民國115.07.01; 民國2026年 is a contradiction: nullopt).
+// docs/ingest.md lists every accepted form. Input must already be trimmed and half-width.
 // Impossible dates (month 13, Feb 30) give nullopt, never a guess.
 std::optional<Date> ParseDate(std::string_view s);
-// A date as above, one or more spaces (or 'T'), then HH:MM or HH:MM:SS, hour 0-23; or a
-// 12-hour time as Excel (zh-TW) writes it, with 上午/下午 (or AM/PM) before or after it:
-// "2026/7/1 上午 09:05:00", "2026/7/1 下午 02:30", "115/07/01 2:30 PM". With a marker the hour
-// is 1-12 (上午 12 = 00, 下午 12 = 12); 上午 0:30 or 下午 14:30 contradict themselves: nullopt.
+// A date as above, one or more spaces (or 'T'), then a time of day as ParseClock reads it,
+// hour 0-23; or a 12-hour time as Excel (zh-TW) writes it, with 上午/下午 (or AM/PM) before
+// or after it: "2026/7/1 上午 09:05:00", "2026/7/1 下午 02:30", "115/07/01 2:30 PM",
+// "2026/7/1 下午 02時30分". With a marker the hour is 1-12 (上午 12 = 00, 下午 12 = 12);
+// 上午 0:30 or 下午 14:30 contradict themselves: nullopt.
 std::optional<LocalTime> ParseTimestamp(std::string_view s);
+// A date-only cell: a date as ParseDate reads it, or a date and a time of day of exactly
+// midnight ("2026/7/1 00:00:00", "2026/7/1 上午 12:00:00"), which is how Excel writes a date
+// cell whose format shows a time. Any other time of day is not a date: nullopt, with
+// *has_time (when given) set so that a message can say why.
+std::optional<Date> ParseDateCell(std::string_view s, bool* has_time = nullptr);
 // "HH:MM" or "HH:MM:SS" -> seconds of day. The hour may be one digit (9:05); minutes and
-// seconds must be two (09:0 and 09:00:7 are rejected, not guessed).
+// seconds must be two (09:0 and 09:00:7 are rejected, not guessed). Also "09時05分" and
+// "09時05分30秒" (Excel's zh-TW time formats), where each part is named and may have one
+// digit (9時5分 is 09:05); the minutes are required.
 std::optional<int> ParseClock(std::string_view s);
 
 std::string FormatIsoDate(Date d);            // 2026-11-25

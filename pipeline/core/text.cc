@@ -13,18 +13,63 @@ const std::string_view kIdeoSpace = "\xE3\x80\x80";
 
 }  // namespace
 
+namespace {
+
+// The code point of the two- or three-byte sequence at s[i], or 0 when there is none.
+char32_t SpaceCandidate(std::string_view s, size_t i, size_t len) {
+  if (i + len > s.size()) return 0;
+  const unsigned char c0 = static_cast<unsigned char>(s[i]);
+  if (len == 2 && c0 != 0xC2) return 0;
+  if (len == 3 && c0 != 0xE2 && c0 != 0xE3 && c0 != 0xEF) return 0;
+  char32_t cp = c0 & (len == 2 ? 0x1F : 0x0F);
+  for (size_t k = 1; k < len; ++k) {
+    const unsigned char c = static_cast<unsigned char>(s[i + k]);
+    if ((c & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  return cp;
+}
+
+bool IsSpaceLike(char32_t cp) {
+  return cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200D) || cp == 0x202F || cp == 0x205F || cp == 0x2060 ||
+         cp == 0x3000 || cp == 0xFEFF;
+}
+
+}  // namespace
+
+size_t SpaceAt(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  if (IsAsciiSpace(static_cast<unsigned char>(s[i]))) return 1;
+  for (size_t len : {size_t{2}, size_t{3}})
+    if (IsSpaceLike(SpaceCandidate(s, i, len))) return len;
+  return 0;
+}
+
+size_t SpaceBefore(std::string_view s, size_t end) {
+  if (end == 0 || end > s.size()) return 0;
+  if (IsAsciiSpace(static_cast<unsigned char>(s[end - 1]))) return 1;
+  for (size_t len : {size_t{2}, size_t{3}})
+    if (end >= len && IsSpaceLike(SpaceCandidate(s, end - len, len))) return len;
+  return 0;
+}
+
 std::string_view Trim(std::string_view s) {
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    else if (s.substr(0, 3) == kIdeoSpace) s.remove_prefix(3);
-    else break;
-  }
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    else if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeoSpace) s.remove_suffix(3);
-    else break;
-  }
+  while (size_t n = SpaceAt(s, 0)) s.remove_prefix(n);
+  while (size_t n = SpaceBefore(s, s.size())) s.remove_suffix(n);
   return s;
+}
+
+std::string RemoveSpaces(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (size_t n = SpaceAt(s, i)) {
+      i += n;
+      continue;
+    }
+    out.push_back(s[i++]);
+  }
+  return out;
 }
 
 std::string ToHalfWidth(std::string_view s) {
@@ -186,6 +231,44 @@ size_t EditDistance(std::string_view a, std::string_view b) {
     }
   }
   return row[y.size()];
+}
+
+std::string EscapeControls(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) {
+      if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || i + len > s.size() || FindInvalidUtf8(s.substr(i, len)) != std::string_view::npos) {
+      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    const char32_t cp = NextCodePoint(s, &j);
+    if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029) {
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(cp >> shift) & 15]);
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
 }
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }

@@ -7,8 +7,18 @@
 
 namespace liaudit {
 
-// Trims ASCII white space and U+3000 (ideographic space) from both ends.
+// White space as the bureau's files hold it: ASCII white space (line breaks included),
+// U+3000 (ideographic space), U+00A0 (no-break space), U+2000-U+200A and U+202F, U+205F
+// (other spaces), the zero-width U+200B-U+200D, U+2060 (word joiner) and U+FEFF (a stray
+// byte-order mark). Each is invisible or looks like a plain space in a spreadsheet cell.
+// The byte length of such a character at s[i] (0 if there is none).
+size_t SpaceAt(std::string_view s, size_t i);
+// The same for the character that ends at s[end) (0 if it is not one of them).
+size_t SpaceBefore(std::string_view s, size_t end);
+// Trims every SpaceAt character from both ends.
 std::string_view Trim(std::string_view s);
+// Removes every SpaceAt character, wherever it stands ("E 政府帳號" -> "E政府帳號").
+std::string RemoveSpaces(std::string_view s);
 // Full-width ASCII (U+FF01..U+FF5E) to half-width, U+3000 to ' '. Other characters kept.
 std::string ToHalfWidth(std::string_view s);
 std::string AsciiUpper(std::string_view s);
@@ -23,6 +33,13 @@ void CanonicalIpInPlace(std::string* ip);
 
 // Splits a list field on ';' '、' ',' '；' '，' and white space; drops empty items.
 std::vector<std::string> SplitList(std::string_view s);
+
+// Text for one line of a log, the terminal or a tab-separated listing: each control character
+// (U+0000-U+001F, U+007F, U+0080-U+009F) and line or paragraph separator (U+2028, U+2029) is
+// written as an escape, \n \r \t, else \xHH (\u0085 for U+0085 and the like), and so is each
+// byte that is not UTF-8: a value read from a file cannot start a line of its own, forge one
+// (a "chain head:" line), split a field or send a terminal an escape sequence.
+std::string EscapeControls(std::string_view s);
 
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos if valid.
 // A truncated sequence at the end is invalid.

@@ -73,12 +73,19 @@ std::string MaskId(std::string_view id, std::string_view pattern) {
   return out;
 }
 
-std::string MaskIdsInText(std::string_view text, std::string_view pattern) {
+namespace {
+
+// A run of this many lower-case hexadecimal digits or more is a digest the program prints
+// (SHA-1 has 40, SHA-256 64), never an ID someone typed.
+constexpr size_t kMinDigestRun = 40;
+
+std::string MaskIds(std::string_view text, std::string_view pattern, bool keep_digests) {
   if (pattern.empty()) return std::string(text);
   // Each code point with its byte range and its half-width ASCII fold ('\0' for others).
   struct Cp {
     size_t begin, end;
     char ascii;
+    bool in_digest;  // inside a run of kMinDigestRun lower-case hex digits (keep_digests)
   };
   std::vector<Cp> cps;
   for (size_t i = 0; i < text.size();) {
@@ -87,14 +94,27 @@ std::string MaskIdsInText(std::string_view text, std::string_view pattern) {
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width forms (inputs.md: folded on ingest)
     char a = c < 0x80 ? static_cast<char>(c) : '\0';
     if (a >= 'a' && a <= 'z') a = static_cast<char>(a - 'a' + 'A');
-    cps.push_back({begin, i, a});
+    cps.push_back({begin, i, a, false});
+  }
+  if (keep_digests) {
+    auto hex = [&](size_t k) {
+      const char c = text[cps[k].begin];
+      return cps[k].end - cps[k].begin == 1 && (IsDigit(c) || (c >= 'a' && c <= 'f'));
+    };
+    for (size_t k = 0; k < cps.size();) {
+      size_t e = k;
+      while (e < cps.size() && hex(e)) ++e;
+      if (e - k >= kMinDigestRun)
+        for (size_t j = k; j < e; ++j) cps[j].in_digest = true;
+      k = e == k ? k + 1 : e;
+    }
   }
   auto letter = [](char c) { return c >= 'A' && c <= 'Z'; };
   auto alnum = [&](char c) { return letter(c) || IsDigit(c); };
   std::string out;
   size_t copied = 0;  // bytes of text already in out
   for (size_t k = 0; k + 10 <= cps.size(); ++k) {
-    if (!letter(cps[k].ascii) || (k > 0 && alnum(cps[k - 1].ascii))) continue;
+    if (!letter(cps[k].ascii) || (k > 0 && alnum(cps[k - 1].ascii)) || cps[k].in_digest) continue;
     const char second = cps[k + 1].ascii;
     if (!IsDigit(second) && !(second >= 'A' && second <= 'D')) continue;
     bool digits = true;
@@ -109,6 +129,12 @@ std::string MaskIdsInText(std::string_view text, std::string_view pattern) {
   out.append(text.substr(copied));
   return out;
 }
+
+}  // namespace
+
+std::string MaskIdsInText(std::string_view text, std::string_view pattern) { return MaskIds(text, pattern, false); }
+
+std::string MaskIdsForLog(std::string_view text) { return MaskIds(text, "XXXXXX****", true); }
 
 std::string LogSafeId(std::string_view id) {
   std::string out;

@@ -28,6 +28,12 @@ std::string MaskId(std::string_view id, std::string_view pattern = "XXXXXX****")
 // someone's. An empty pattern masks nothing.
 std::string MaskIdsInText(std::string_view text, std::string_view pattern = "XXXXXX****");
 
+// For a line of the log or the terminal that may quote input text (a reject's reason, an
+// error naming a value): MaskIdsInText with the default pattern (A12345****), except that a
+// run of 40 or more lower-case hexadecimal digits (a SHA-256 the line names, as the chain
+// head's line in liaudit.log does) is left as it is.
+std::string MaskIdsForLog(std::string_view text);
+
 // For logs: never a full ID. Shows the first two characters, masks the rest.
 std::string LogSafeId(std::string_view id);
 

@@ -61,15 +61,20 @@ const std::vector<ColumnSpec> kCalendar = {
     {"備註", "note", N::kOptional},
 };
 
-// Header cell -> comparable key: without no-break (U+00A0) and zero-width (U+200B, U+FEFF)
-// spaces, trimmed, half-width, ASCII lower-case.
-std::string HeaderKey(std::string_view cell) {
-  std::string s(cell);
-  for (std::string_view junk : {std::string_view("\xC2\xA0"), std::string_view("\xE2\x80\x8B"),
-                                std::string_view("\xEF\xBB\xBF")}) {
-    for (size_t p = s.find(junk); p != std::string::npos; p = s.find(junk, p)) s.replace(p, junk.size(), " ");
-  }
-  return AsciiLower(NormalizeCode(s));
+// Header cell -> comparable key: without any white space or invisible character, wherever it
+// stands (core/text.h SpaceAt: ASCII white space and line breaks, U+3000, no-break and
+// zero-width spaces, a stray U+FEFF), half-width, ASCII lower-case. A header typed
+// "E 政府帳號", "姓　名" or wrapped inside its cell ("主管核章\n時間") names its column: no
+// column name has a space in it, so nothing is lost.
+std::string HeaderKey(std::string_view cell) { return AsciiLower(ToHalfWidth(RemoveSpaces(cell))); }
+
+// A header cell as messages and the log show it: trimmed, each line break or other control
+// character inside written as one space (a log line stays one line).
+std::string ShownCell(std::string_view cell) {
+  std::string s(Trim(cell));
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  return s;
 }
 
 struct AliasTable {
@@ -237,7 +242,7 @@ Status MapHeader(InputKind kind, const std::vector<std::string_view>& cells, Hea
     bool via_alias = false;
     int found = FieldForCell(kind, cells[k], &via_alias);
     if (found < 0) {
-      map->unknown.emplace_back(Trim(cells[k]));
+      map->unknown.push_back(ShownCell(cells[k]));
       continue;
     }
     int& slot = map->column_of[static_cast<size_t>(found)];
@@ -249,7 +254,7 @@ Status MapHeader(InputKind kind, const std::vector<std::string_view>& cells, Hea
     }
     slot = static_cast<int>(k);
     if (via_alias)
-      map->aliases.push_back(std::string(Trim(cells[k])) + " → " + cols[static_cast<size_t>(found)].canonical);
+      map->aliases.push_back(ShownCell(cells[k]) + " → " + cols[static_cast<size_t>(found)].canonical);
   }
   std::string missing;
   for (size_t f = 0; f < cols.size(); ++f) {

@@ -1,9 +1,10 @@
 // Header mapping (inputs.md §1-6): every input kind's columns, found by their Chinese
 // canonical name or English alias, in any order.
 //
-// Header cells are compared after trimming (ASCII spaces, U+3000, no-break and zero-width
-// spaces), full-width to half-width, and ASCII case folding, so "TXN_ID", "ｔｘｎ＿ｉｄ" and
-// " 交易序號 " all match. A cell "canonical (alias)" (half- or full-width parentheses, as
+// Header cells are compared without any space anywhere in them (ASCII spaces and line
+// breaks, U+3000, no-break and zero-width spaces: core/text.h SpaceAt), full-width to
+// half-width, and ASCII case folding, so "TXN_ID", "ｔｘｎ＿ｉｄ", " 交易序號 ", "E 政府帳號"
+// and "主管核章\n時間" (a line break inside the cell) all match. A cell "canonical (alias)" (half- or full-width parentheses, as
 // the program's own messages and templates write it) matches when either part does. A cell
 // that is none of these is looked up in the table of known spellings
 // (pipeline/ingest/header_aliases.tsv: 身份證字號 for 身分證字號, 帳號 for E政府帳號, ...);
@@ -66,7 +67,8 @@ struct HeaderMap {
   int width = 0;               // number of header cells
   std::vector<std::string> unknown;  // header cells that name no column (kept in raw only)
   // Cells matched through another spelling, as "身份證字號 → 身分證字號" (the cell as the file
-  // has it, trimmed, then the canonical name), in header order.
+  // has it, trimmed, a line break inside shown as a space, then the canonical name), in
+  // header order.
   std::vector<std::string> aliases;
 };
 

@@ -45,12 +45,16 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Trim, but without the call when the edges are plainly not white space (most cells).
+// Trim, but without the call when the edges are plainly not white space (most cells). The
+// characters Trim removes (core/text.h SpaceAt) begin with a byte <= ' ', C2, E2, E3 or EF
+// and end with a byte <= ' ', 80-8D, 9F, A0, AF or BF.
 inline std::string_view QuickTrim(std::string_view s) {
   if (s.empty()) return s;
   const unsigned char f = static_cast<unsigned char>(s.front()), b = static_cast<unsigned char>(s.back());
-  const bool edge_maybe_space = f <= ' ' || f == 0xE3 || b <= ' ' || b == 0x80;
-  return edge_maybe_space ? Trim(s) : s;
+  const bool front_maybe_space = f <= ' ' || f == 0xC2 || f == 0xE2 || f == 0xE3 || f == 0xEF;
+  const bool back_maybe_space =
+      b <= ' ' || (b >= 0x80 && b <= 0x8D) || b == 0x9F || b == 0xA0 || b == 0xAF || b == 0xBF;
+  return front_maybe_space || back_maybe_space ? Trim(s) : s;
 }
 
 // ParseTimestamp's own split (first ' ' or 'T', then the first non-space), done with a plain
@@ -63,7 +67,7 @@ std::optional<LocalTime> ParseTimestampFast(std::string_view s) {
   while (rest < s.size() && s[rest] == ' ') ++rest;
   if (rest == s.size()) return std::nullopt;
   auto d = ParseDate(s.substr(0, sp));
-  if (!d) return std::nullopt;
+  if (!d) return ParseTimestamp(s);  // "民國 115年7月1日 09:05": the library's own split
   auto c = ParseClock(s.substr(rest));
   if (!c) return ParseTimestamp(s);  // 上午/下午 or AM/PM: the library's full form
   return StartOf(*d) + *c;
@@ -223,7 +227,11 @@ class RowParser::Row {
       return true;
     }
     NormalizeCodeInto(v, tmp);
-    auto d = ParseDate(*tmp);
+    bool has_time = false;
+    auto d = ParseDateCell(*tmp, &has_time);
+    if (!d && has_time)
+      return Fail(field, Quoted(*tmp) + " has a time of day where a date is expected (only 00:00, as Excel writes a "
+                                        "date, is taken as the date)");
     if (!d) return Fail(field, Quoted(*tmp) + " is not a valid date");
     *out = *d;
     return true;

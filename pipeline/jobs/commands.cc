@@ -11,7 +11,9 @@
 #include "core/twid.h"
 #include "jobs/chain.h"
 #include "jobs/context.h"
+#include "jobs/csv_out.h"
 #include "jobs/job_folder.h"
+#include "jobs/log.h"
 #include "jobs/lock.h"
 #include "jobs/runner.h"
 #include "sign/verify.h"
@@ -47,9 +49,12 @@ Status RunFollowup(const JobOptions& opts, const FollowupParams& p, std::ostream
     for (const auto& f : all) {
       bool overdue = f.state == store::FollowUpState::kOpen && f.due != kNoDate && f.due < today;
       if (p.overdue_only && !overdue) continue;
-      out << f.key << "\t" << StateZh(f.state) << "\tdue " << (f.due == kNoDate ? "-" : FormatIsoDate(f.due))
-          << (overdue ? " OVERDUE" : "") << "\t" << f.account << "\t" << f.rule_id;
-      if (!f.updated_by.empty()) out << "\tby " << f.updated_by << " at " << FormatIsoTime(f.updated_at);
+      // Keys, accounts and names come from input files and users: each field is neutralised
+      // (no formula, no tab or line break of its own, no full ID), as every CSV is.
+      out << ListField(f.key) << "\t" << StateZh(f.state) << "\tdue "
+          << (f.due == kNoDate ? "-" : FormatIsoDate(f.due)) << (overdue ? " OVERDUE" : "") << "\t"
+          << ListField(f.account) << "\t" << ListField(f.rule_id);
+      if (!f.updated_by.empty()) out << "\tby " << LogSafe(f.updated_by) << " at " << FormatIsoTime(f.updated_at);
       out << "\n";
       ++shown;
     }
@@ -64,7 +69,7 @@ Status RunFollowup(const JobOptions& opts, const FollowupParams& p, std::ostream
   if (p.key.empty()) return Status::Usage("followup " + p.action + ": give the finding KEY (see followup list)");
   if (p.by.empty()) return Status::Usage("followup " + p.action + ": say who records it with --by NAME");
   LIAUDIT_RETURN_IF_ERROR(st->SetFollowUpState(p.key, to, p.by, NowLocal(), p.note));
-  out << p.key << ": " << StateZh(to) << " (by " << p.by << ")\n";
+  out << LogSafe(p.key) << ": " << StateZh(to) << " (by " << LogSafe(p.by) << ")\n";
   // The change is in the follow-up log; its new head goes outside the store too, so that
   // removing it from the store is noticed (docs/signing.md "The chain's head"). Not over
   // the head of another store's chain: `followup --db COPY` without --output names the

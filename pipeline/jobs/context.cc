@@ -178,9 +178,9 @@ Status JobContext::Ingest(LocalTime as_of) {
   log.Done(std::to_string(ingest.files.size()) + " files (" + std::to_string(skipped) + " already ingested), taken " +
            std::to_string(ingest.taken) + ", duplicates " + std::to_string(ingest.duplicates) + ", conflicts " +
            std::to_string(ingest.conflicts) + ", rejected " + std::to_string(ingest.rejected));
-  if (kind != "ingest") LIAUDIT_RETURN_IF_ERROR(CheckRegisters());
   // Where each input problem is (outputs.md): `ingest` prints every one itself; a report
-  // job names the first ones here and leaves the full list to its rejects.csv.
+  // job names the first ones here and leaves the full list to its rejects.csv. Before the
+  // registers are checked: a register refused for its rows shows why.
   if (kind != "ingest") {
     constexpr size_t kShown = 20;
     for (size_t i = 0; i < ingest.rejects.size() && i < kShown; ++i) {
@@ -191,6 +191,7 @@ Status JobContext::Ingest(LocalTime as_of) {
       log.Line("... and " + std::to_string(ingest.rejects.size() - kShown) +
                " more rejected rows: rejects.csv in the output folder lists every one");
   }
+  if (kind != "ingest") LIAUDIT_RETURN_IF_ERROR(CheckRegisters());
   return Status::OK();
 }
 
@@ -209,21 +210,34 @@ const char* RegisterLabelZh(InputKind k) {
 }  // namespace
 
 Status JobContext::CheckRegisters() {
+  // Every required register this job cannot rely on, named in one message.
+  std::vector<std::string> missing;
   for (InputKind k : {InputKind::kPermissions, InputKind::kRegistrations, InputKind::kRequests, InputKind::kStaff}) {
     const std::string name = InputKindName(k);
     store::Store::RegisterHistory h;
     LIAUDIT_RETURN_IF_ERROR(store->RegisterHistoryOf(k, &h));
     const bool required = std::find(opts.required_registers.begin(), opts.required_registers.end(), name) !=
                           opts.required_registers.end();
+    const std::string expected = (fs::path(opts.input_dir) / "registers" / (name + ".csv")).string();
     if (required && h.files_taken == 0) {
       std::string why;
       for (const auto& f : ingest.files)
         if (f.kind == name && !f.error.empty()) why += "; this run rejected it: " + f.error;
-      return Status::InvalidInput(
-          "the " + name + " register has never been ingested: put it in " +
-          (fs::path(opts.input_dir) / "registers" / (name + ".csv")).string() + " (inputs.md)" + why +
-          ". Without it this job would report every query against a register it has not seen. To run without it on "
-          "purpose, leave it out of ingest.required_registers");
+      missing.push_back("the " + name + " register has never been ingested: put it in " + expected + " (inputs.md)" +
+                        why);
+      continue;
+    }
+    // A register that has only ever been a header (or whose every row was rejected) says
+    // nothing: as good as missing, unless an earlier snapshot held rows (then it is the
+    // page-1 notice below: the register has emptied).
+    if (required && h.most_rows_held == 0) {
+      missing.push_back(
+          "the " + name + " register has never been ingested with a data row: " + h.latest_path +
+          (h.latest_rows <= 0 ? std::string(" has a header and no rows")
+                              : " has " + std::to_string(h.latest_rows) + " rows and every one was rejected (see the "
+                                "rejected rows above)") +
+          "; fill it in (inputs.md)");
+      continue;
     }
     // A snapshot that lost more than half of its rows is most likely a file cut short or an
     // export of one unit only: every report says so on its first page until the next one.
@@ -234,9 +248,24 @@ Status JobContext::CheckRegisters() {
       notices_zh.push_back(std::string(RegisterLabelZh(k)) + "最新快照（" + h.latest_path + "）僅 " +
                            std::to_string(h.latest_rows) + " 列，較前次快照之 " + std::to_string(h.previous_rows) +
                            " 列減少逾半；請確認該檔案是否完整，以免本報告依不完整之登記資料判斷。");
+    } else if (h.latest_rows == 0 && h.most_rows_held > 0) {
+      // Emptied in an earlier snapshot and still empty: no "shrink" left to see, but the same
+      // warning is due on every report until the register holds rows again.
+      warnings.push_back("the " + name + " register has no data rows in its newest snapshot (" + h.latest_path +
+                         "), though an earlier one held " + std::to_string(h.most_rows_held) +
+                         ": check that the file is complete");
+      notices_zh.push_back(std::string(RegisterLabelZh(k)) + "最新快照（" + h.latest_path + "）無任何資料列，先前快照曾有 " +
+                           std::to_string(h.most_rows_held) + " 列；請確認該檔案是否完整，以免本報告依不完整之登記資料判斷。");
     }
   }
-  return Status::OK();
+  if (missing.empty()) return Status::OK();
+  std::string msg;
+  for (const std::string& m : missing) msg += (msg.empty() ? "" : "; ") + m;
+  const bool several = missing.size() > 1;
+  return Status::InvalidInput(
+      (several ? std::to_string(missing.size()) + " required registers are missing: " : std::string()) + msg +
+      ". Without " + (several ? "them" : "it") + " this job would report every query against a register it has not "
+      "seen. To run without one on purpose, leave it out of ingest.required_registers");
 }
 
 Status JobContext::Check(const Period& period) {

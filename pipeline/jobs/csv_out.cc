@@ -2,6 +2,7 @@
 
 #include "core/datetime.h"
 #include "core/twid.h"
+#include "jobs/log.h"
 
 namespace liaudit::jobs {
 namespace {
@@ -28,6 +29,13 @@ std::string CsvField(const std::string& s) {
   }
   q += "\"";
   return q;
+}
+
+std::string ListField(std::string_view s) {
+  std::string out = LogSafe(s);
+  // After escaping, a leading tab or CR is "\t" or "\r": only = + - @ are left to neutralise.
+  if (StartsLikeFormula(out)) out.insert(0, "'");
+  return out;
 }
 
 std::string FindingsCsv(const std::vector<Finding>& findings, const std::string& id_mask) {

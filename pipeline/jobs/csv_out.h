@@ -21,6 +21,13 @@ bool StartsLikeFormula(std::string_view s);
 // Every CSV liaudit writes goes through this function.
 std::string CsvField(const std::string& s);
 
+// A field of a tab-separated listing printed for a person (`followup list`), from input or
+// from a user: control characters, tabs and line breaks escaped and ID-looking tokens masked
+// (LogSafe, log.h), and a field that StartsLikeFormula after that gets a leading apostrophe
+// as in CsvField ('=1+1), so the listing pasted or opened in a spreadsheet holds no formula
+// and each entry stays one line of fields.
+std::string ListField(std::string_view s);
+
 // findings.csv: rule_id,severity,account,query_time,txn_id,service_code,subject_id,
 // reg_no,request_no,date,detail. subject_id masked with `id_mask`.
 std::string FindingsCsv(const std::vector<Finding>& findings, const std::string& id_mask);

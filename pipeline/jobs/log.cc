@@ -3,8 +3,12 @@
 #include <iostream>
 
 #include "core/datetime.h"
+#include "core/text.h"
+#include "core/twid.h"
 
 namespace liaudit::jobs {
+
+std::string LogSafe(std::string_view text) { return MaskIdsForLog(EscapeControls(text)); }
 
 void JobLog::TeeTo(const std::string& path) {
   file_.open(path, std::ios::app);
@@ -13,7 +17,7 @@ void JobLog::TeeTo(const std::string& path) {
 
 void JobLog::Line(const std::string& msg) {
   std::lock_guard<std::mutex> lock(mu_);  // the review workbook logs from its own thread
-  std::string line = FormatIsoTime(NowLocal()) + " liaudit " + job_ + ": " + msg + "\n";
+  std::string line = FormatIsoTime(NowLocal()) + " liaudit " + job_ + ": " + LogSafe(msg) + "\n";
   text_ += line;
   std::cerr << line;
   if (file_) file_ << line << std::flush;

@@ -1,14 +1,22 @@
 // JobLog: one line per stage with its time and counts, to stderr and to the job's
-// log file. Never given a full ID or a password (callers use LogSafeId).
+// log file. Never given a password. Every line goes through LogSafe, so whatever it quotes
+// from input (a reject's reason, an error naming a value) shows no full ID and stays one line.
 #pragma once
 #include <chrono>
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace liaudit::jobs {
+
+// A line for the log or the terminal that may quote input text: control characters and
+// line breaks escaped (EscapeControls), every ID-looking token masked (MaskIdsForLog:
+// A12345****; the SHA-256 digests the program prints are kept). What liaudit.log, job.log,
+// stderr and stdout show of input goes through here.
+std::string LogSafe(std::string_view text);
 
 class JobLog {
  public:

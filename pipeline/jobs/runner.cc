@@ -76,7 +76,7 @@ Status RunIngestJob(const JobOptions& opts, JobOutcome* out) {
     LIAUDIT_RETURN_IF_ERROR(ctx.Start("{}"));
     LIAUDIT_RETURN_IF_ERROR(ctx.Ingest(NowLocal()));
     for (const Reject& r : ctx.ingest.rejects)
-      std::cerr << "liaudit: rejected " << Location(r.file, r.line, r.column) << ": " << r.reason << "\n";
+      std::cerr << "liaudit: rejected " << LogSafe(Location(r.file, r.line, r.column) + ": " + r.reason) << "\n";
     ctx.job.status = "ok";
     ctx.job.finished = NowLocal();
     LIAUDIT_RETURN_IF_ERROR(ctx.store->FinishJob(ctx.job));

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -463,16 +464,21 @@ Status Store::QueryRaw(int64_t id, std::string* file, long* line, std::string* r
 Status Store::RegisterHistoryOf(InputKind kind, RegisterHistory* out) {
   *out = RegisterHistory();
   Stmt n;
-  LIAUDIT_RETURN_IF_ERROR(n.Prepare(impl_->db, "SELECT COUNT(*) FROM source_files WHERE kind=? AND error=''"));
+  LIAUDIT_RETURN_IF_ERROR(n.Prepare(impl_->db,
+                                    "SELECT COUNT(*), COALESCE(MAX(rows_read - rows_rejected), 0) FROM source_files"
+                                    " WHERE kind=? AND error=''"));
   n.Bind(1, std::string_view(InputKindName(kind)));
   bool row = false;
   LIAUDIT_RETURN_IF_ERROR(n.Step(&row));
-  if (row) out->files_taken = static_cast<long>(n.Int(0));
+  if (row) {
+    out->files_taken = static_cast<long>(n.Int(0));
+    out->most_rows_held = std::max(0L, static_cast<long>(n.Int(1)));
+  }
   n.Reset();
   Stmt s;
   LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db,
-                                    "SELECT rows_read, path, ingested_at FROM source_files WHERE kind=? AND error=''"
-                                    " ORDER BY id DESC LIMIT 2"));
+                                    "SELECT rows_read, path, ingested_at, rows_rejected FROM source_files"
+                                    " WHERE kind=? AND error='' ORDER BY id DESC LIMIT 2"));
   s.Bind(1, std::string_view(InputKindName(kind)));
   int k = 0;
   LIAUDIT_FOR_EACH_ROW(s) {
@@ -480,6 +486,7 @@ Status Store::RegisterHistoryOf(InputKind kind, RegisterHistory* out) {
       out->latest_rows = static_cast<long>(s.Int(0));
       out->latest_path = s.Text(1);
       out->latest_ingested = s.Int(2);
+      out->latest_rejected = static_cast<long>(s.Int(3));
     } else {
       out->previous_rows = static_cast<long>(s.Int(0));
       out->previous_path = s.Text(1);

@@ -163,6 +163,10 @@ class Store {
   struct RegisterHistory {
     long files_taken = 0;
     long latest_rows = -1, previous_rows = -1;
+    long latest_rejected = 0;  // rows of the newest snapshot that were quarantined
+    // The most data rows one snapshot held that were not quarantined (0 when every snapshot
+    // was a header alone or had every row rejected: the register has never said anything).
+    long most_rows_held = 0;
     std::string latest_path, previous_path;
     LocalTime latest_ingested = kNoTime;
   };

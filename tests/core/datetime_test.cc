@@ -79,6 +79,64 @@ TEST(DateTime, ExcelTaiwanForms) {
   for (const char* b : bad_dates) EXPECT_FALSE(ParseDate(b)) << b;
 }
 
+// Regression (issue 15): dates and times as clerks and Excel (zh-TW) also write them were
+// rejected: a 民國 prefix, the Gregorian 年月日, 時/分/秒 times, and a date cell that Excel
+// wrote with its midnight time.
+TEST(DateTime, PrefixesChineseClocksAndMidnightDateCells) {
+  const Date want = DateFromCivil(2026, 7, 1);
+  for (const char* f : {"民國115年7月1日", "中華民國115.07.01", "民國115/7/1", "中華民國 115年07月01日", "民國1150701",
+                        "民國99年1月2日", "2026年7月1日", "2026年07月01日"}) {
+    auto d = ParseDate(f);
+    ASSERT_TRUE(d) << f;
+    if (std::string(f) != "民國99年1月2日") {
+      EXPECT_EQ(*d, want) << f;
+    }
+  }
+  EXPECT_EQ(*ParseDate("民國99年1月2日"), DateFromCivil(2010, 1, 2));
+  // A 民國 prefix before a Gregorian year contradicts itself; a prefix alone is no date.
+  for (const char* b : {"民國2026年7月1日", "中華民國2026.07.01", "民國20260701", "民國", "民國民國115/7/1",
+                        "115民國/7/1", "2026年7月1", "2026年13月1日", "民國115年2月30日"})
+    EXPECT_FALSE(ParseDate(b)) << b;
+
+  struct Case {
+    const char* in;
+    const char* want;
+  } times[] = {
+      {"2026/7/1 09時05分", "2026-07-01 09:05:00"},       {"2026/7/1 09時05分30秒", "2026-07-01 09:05:30"},
+      {"115年7月1日 9時5分", "2026-07-01 09:05:00"},      {"2026/7/1 下午 02時30分", "2026-07-01 14:30:00"},
+      {"2026/7/1 上午12時05分", "2026-07-01 00:05:00"},   {"民國115年7月1日 09:05", "2026-07-01 09:05:00"},
+      {"中華民國 115.07.01 23時59分59秒", "2026-07-01 23:59:59"}, {"2026年7月1日 08:00", "2026-07-01 08:00:00"},
+  };
+  for (const Case& c : times) {
+    auto t = ParseTimestamp(c.in);
+    ASSERT_TRUE(t) << c.in;
+    EXPECT_EQ(FormatIsoTime(*t), c.want) << c.in;
+  }
+  for (const char* b : {"2026/7/1 09時", "2026/7/1 09時60分", "2026/7/1 24時00分", "2026/7/1 09時05",
+                        "2026/7/1 09時05分30", "2026/7/1 09時05分30秒x", "2026/7/1 09:05分", "2026/7/1 時05分",
+                        "2026/7/1 123時05分", "2026/7/1 下午 14時30分", "民國2026/7/1 09:05"})
+    EXPECT_FALSE(ParseTimestamp(b)) << b;
+
+  // A date-only cell: a date, or a date with exactly midnight; any other time is refused.
+  for (const char* f : {"2026/7/1", "2026/7/1 00:00:00", "2026/7/1 0:00", "2026/7/1 上午 12:00:00",
+                        "2026/7/1 12:00 AM", "115/07/01 00:00", "2026-07-01T00:00:00", "2026/7/1 00時00分"}) {
+    bool has_time = true;
+    auto d = ParseDateCell(f, &has_time);
+    ASSERT_TRUE(d) << f;
+    EXPECT_EQ(*d, want) << f;
+    EXPECT_FALSE(has_time) << f;
+  }
+  for (const char* f : {"2026/7/1 00:00:01", "2026/7/1 下午 12:00:00", "2026/7/1 09:00", "2026/7/1 上午 12:01"}) {
+    bool has_time = false;
+    EXPECT_FALSE(ParseDateCell(f, &has_time)) << f;
+    EXPECT_TRUE(has_time) << f;
+  }
+  bool has_time = true;
+  EXPECT_FALSE(ParseDateCell("2026/7/1 25:00", &has_time));
+  EXPECT_FALSE(has_time);
+  EXPECT_FALSE(ParseDateCell("2026/7/32 00:00", &has_time));
+}
+
 TEST(DateTime, RocFormatsAndWeekday) {
   Date d = DateFromCivil(2026, 11, 25);
   EXPECT_EQ(FormatRocDate(d), "115年11月25日");

@@ -54,5 +54,20 @@ TEST(TwId, MaskIdsInText) {
   EXPECT_EQ(MaskIdsInText(""), "");
 }
 
+// Regression (issue 15): a reject's reason quoting a shifted value printed the whole ID to
+// liaudit.log and the terminal. The log's masking keeps the digests the log itself names.
+TEST(TwId, MaskIdsForLog) {
+  EXPECT_EQ(MaskIdsForLog("rejected registrations.csv:3:2: 申請日期 (applied_on): \"E200000018\" is not a valid date"),
+            "rejected registrations.csv:3:2: 申請日期 (applied_on): \"E20000****\" is not a valid date");
+  const std::string digest = "a123456789" + std::string(54, 'c');  // a SHA-256 that begins like an ID
+  EXPECT_EQ(MaskIdsForLog("chain head: job 3 (nightly) manifest " + digest + ", follow-up log 0 entries -"),
+            "chain head: job 3 (nightly) manifest " + digest + ", follow-up log 0 entries -");
+  EXPECT_EQ(MaskIdsInText(digest), "a12345****" + std::string(54, 'c'));  // the general one masks it
+  // Short hexadecimal runs and upper-case IDs beside a digest are still masked.
+  EXPECT_EQ(MaskIdsForLog("a123456789cc A123456789 " + digest.substr(0, 30)),
+            "a12345****cc A12345**** a12345****" + std::string(20, 'c'));
+  EXPECT_EQ(MaskIdsForLog("ksw0231 Ａ１２３４５６７８９"), "ksw0231 Ａ１２３４５****");
+}
+
 }  // namespace
 }  // namespace liaudit

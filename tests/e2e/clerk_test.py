@@ -266,6 +266,54 @@ class Registers(Work):
         rules = [f["rule_id"] for f in read_csv(self.path("output", "nightly", "2026-07-01", "findings.csv"))]
         self.assertEqual(rules, ["R01"])
 
+    def test_a_register_of_a_header_alone_fails_the_job(self):
+        # Regression (issue 15): a required register with a header and no rows (a template
+        # never filled in) passed silently, and every query became R01.
+        s = make_id(72)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)], registrations=[])
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("the registrations register has never been ingested with a data row", p.stderr)
+        self.assertIn("registrations.csv has a header and no rows", p.stderr)
+        self.assertEqual(glob.glob(self.path("output", "nightly", "*")), [])
+        # Every row rejected says nothing either; the rejected rows are named first.
+        write(self.path("input", "registers", "registrations.csv"),
+              csv_text(REGISTRATION_COLS, [registration("SA115-0001", s, applied="115/02/30")]))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("has 1 rows and every one was rejected", p.stderr)
+        self.assertLess(p.stderr.index('"115/02/30" is not a valid date'), p.stderr.index("never been ingested"))
+        # Once it held rows, an empty snapshot is a warning on page 1, not a failure.
+        write(self.path("input", "registers", "registrations.csv"),
+              csv_text(REGISTRATION_COLS, [registration("SA115-0001", s)]))
+        liaudit(self.work, "ingest")
+        write(self.path("input", "registers", "registrations.csv"), csv_text(REGISTRATION_COLS, []))
+        liaudit(self.work, "ingest")
+        write(self.path("input", "registers", "registrations.csv"), csv_text(REGISTRATION_COLS, []) + "\r\n")
+        liaudit(self.work, "nightly", "--date", "2026-07-01")  # newest 0 rows, the one before 0 rows too
+        folder = self.path("output", "nightly", "2026-07-01")
+        self.assertTrue(any("registrations register has no data rows in its newest snapshot" in w
+                            for w in manifest(folder)["warnings"]), manifest(folder)["warnings"])
+        page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", os.path.join(folder, "exceptions.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        self.assertIn("無任何資料列", re.sub(r"\s+", "", page1))
+
+    def test_every_missing_register_is_named_in_one_message(self):
+        # Regression (issue 15): only the first missing register was named; the clerk fixed
+        # it, ran again, and learnt of the next one.
+        s = make_id(73)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)], requests=[])
+        os.remove(self.path("input", "registers", "permissions.csv"))
+        os.remove(self.path("input", "registers", "registrations.csv"))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("3 required registers are missing", p.stderr)
+        self.assertIn("the permissions register has never been ingested", p.stderr)
+        self.assertIn("the registrations register has never been ingested", p.stderr)
+        self.assertIn("the requests register has never been ingested with a data row", p.stderr)
+        self.assertEqual(len([l for l in p.stderr.splitlines() if l.startswith("liaudit: ")]), 1, p.stderr)
+
     def test_a_register_that_shrank_by_half_is_warned_on_page_one(self):
         subjects = [make_id(80 + i) for i in range(10)]
         regs = [registration("SA115-%04d" % i, s) for i, s in enumerate(subjects)]
@@ -283,6 +331,66 @@ class Registers(Work):
                                 self.path("output", "quarterly", "2026Q3", "review.pdf"), "-"],
                                capture_output=True, text=True, check=True).stdout
         self.assertIn("減少逾半", re.sub(r"\s+", "", page1))
+
+
+class LogsShowNoFullId(Work):
+    """Regression (issue 15): a reject's reason quoting a shifted value printed a whole ID
+    number on the terminal and in liaudit.log / job.log."""
+
+    def test_rejects_quoting_ids_are_masked_in_logs_and_on_the_terminal(self):
+        s, shifted, shifted2 = make_id(91), make_id(92), make_id(93)
+        regs = [registration("SA115-0001", s), dict(registration("SA115-0002", s), 申請日期=shifted)]
+        queries = [query("GSP1150701000001", "2026-07-01 09:00", s), query("GSP1150701000002", shifted2, s)]
+        write_inputs(self.work, queries=queries, registrations=regs)
+        # `ingest` prints every reject (in a copy: the nightly then takes the same files itself).
+        shutil.copytree(self.path("input"), self.path("copy", "input"))
+        p = liaudit(self.path("copy"), "ingest")
+        said = p.stdout + p.stderr
+        self.assertIn("rejected", p.stderr)
+        for cmd in (["nightly", "--date", "2026-07-01"], ["quarterly", "--quarter", "2026Q3"]):
+            p = liaudit(self.work, *cmd)
+            said += p.stdout + p.stderr
+        self.assertIn('"%s****" is not a valid date' % shifted[:6], said)
+        self.assertIn('"%s****" is not a valid timestamp' % shifted2[:6], said)
+        logs = [self.path("copy", "output", "liaudit.log"), self.path("output", "liaudit.log"),
+                self.path("output", "nightly", "2026-07-01", "job.log"),
+                self.path("output", "quarterly", "2026Q3", "job.log")]
+        for name in logs:
+            with open(name, encoding="utf-8") as fh:
+                said += fh.read()
+        for full in (s, shifted, shifted2):
+            self.assertNotIn(full, said)
+        # The internal rejects.csv keeps the raw row as it was (the store's quarantine too).
+        rejects = read_csv(self.path("output", "nightly", "2026-07-01", "rejects.csv"))
+        self.assertTrue(any(shifted in r["raw"] for r in rejects), rejects)
+
+
+class FollowupList(Work):
+    """Regression (issue 15): `followup list` printed accounts and keys from input as they were."""
+
+    def test_followup_list_holds_no_formula_and_no_line_break_from_input(self):
+        s = make_id(95)
+        queries = [query("GSP1150701000001", "2026-07-01 09:00", s, account="=1+1"),
+                   query("GSP1150701000002", "2026-07-01 09:01", s, account="ksw\n0002"),
+                   query("GSP115070\x1b[2J0003", "2026-07-01 09:02", s, account="-2+3"),
+                   query("GSP1150701000004", "2026-07-01 09:03", s, account="@SUM(1,2)")]
+        write_inputs(self.work, queries=queries, registrations=[registration("SA115-0001", s)])
+        liaudit(self.work, "quarterly", "--quarter", "2026Q3")
+        p = e2e_common.run([BIN, "followup", "list"], self.work)
+        lines = p.stdout.split("\n")
+        self.assertEqual(lines[-1], "")
+        self.assertRegex(lines[-2], r"^\d+ follow-up\(s\)$")
+        entries = [l.split("\t") for l in lines[:-2]]
+        self.assertEqual(len(entries), int(lines[-2].split()[0]))
+        self.assertGreaterEqual(len(entries), 4, p.stdout)
+        for e in entries:
+            self.assertEqual(len(e), 5, e)  # key, state, due, account, rule: a value makes no field of its own
+            for field in e:
+                self.assertNotRegex(field, r"^[=+\-@]", e)
+        self.assertNotRegex(p.stdout, "[\x00-\x08\x0b-\x1f\x7f]")
+        accounts = {e[3] for e in entries}
+        self.assertTrue({"'=1+1", "'-2+3", "'@sum(1,2)", "ksw\\n0002"} <= accounts, accounts)
+        self.assertTrue(any("GSP115070\\x1B[2J0003" in e[0] for e in entries), entries)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """A tiny, hand-made input folder for end-to-end tests of one behaviour at a time: one
-querier (ksw0001, 社會救助科) with every service item since 2026-01-01, and registrations
-and queries the test chooses. Rows are dicts keyed by canonical column name; files are
+querier (ksw0001, 社會救助科) with every service item since 2026-01-01, one 附表3 request
+from 鳳山區公所, and registrations and queries the test chooses. Rows are dicts keyed by canonical column name; files are
 written UTF-8 with BOM unless the test asks for other bytes."""
 import os
 
@@ -57,18 +57,26 @@ def registration(reg_no, subject_id, account="ksw0001", unit="社會救助科", 
             "資料查詢者": "王小明", "單位": unit, "單位主管": "林主管", "主管核章時間": approved}
 
 
+def request(request_no="Q115-0001", subject_id=None, unit="鳳山區公所", applied="115/06/20"):
+    """One subject of a 附表3 request from another agency (not linked to any registration)."""
+    return {"申請單編號": request_no, "申請單位": unit, "申請日期": applied, "申請人": "周承辦", "查調事由":
+            "依社會救助法第5條辦理低收入戶資格審核", "查調筆數": "1", "姓名": "吳測試",
+            "身分證字號": subject_id or make_id(990, "T", "1"), "審核結果": "受理"}
+
+
 def query(txn, time, subject_id, account="ksw0001", service="C0101"):
     return {"交易序號": txn, "查詢時間": time, "機關代碼": "397050000E", "查詢者帳號": account, "查詢者姓名": "王小明",
             "服務代碼": service, "被查詢人統號": subject_id, "查詢結果": "成功", "來源IP": "10.1.1.1"}
 
 
 def write_inputs(work, queries=(), registrations=(), permissions=None, requests=None, staff=None, platform_name="liq_20260701.csv"):
-    """Writes work/input with the given rows; None = the default register (empty requests, one permission)."""
+    """Writes work/input with the given rows; None = the default register (one request, one permission);
+    [] = a register of a header and no rows."""
     inp = os.path.join(work, "input")
     write(os.path.join(inp, "registers", "permissions.csv"),
           csv_text(PERMISSION_COLS, [permission()] if permissions is None else permissions))
     write(os.path.join(inp, "registers", "registrations.csv"), csv_text(REGISTRATION_COLS, registrations))
-    write(os.path.join(inp, "registers", "requests.csv"), csv_text(REQUEST_COLS, requests or []))
+    write(os.path.join(inp, "registers", "requests.csv"), csv_text(REQUEST_COLS, [request()] if requests is None else requests))
     if staff is not None:
         write(os.path.join(inp, "registers", "staff.csv"), csv_text(STAFF_COLS, staff))
     if queries is not None:

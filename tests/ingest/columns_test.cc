@@ -141,3 +141,55 @@ TEST(HeaderAliasesTest, ParenthesesNoBreakSpacesAndBothNames) {
 
 }  // namespace
 }  // namespace liaudit::ingest
+
+namespace liaudit::ingest {
+namespace {
+
+// Regression (issue 15): header cells with a space, U+3000, a no-break or zero-width space or
+// a line break inside them ("E 政府帳號", "姓　名", "主管核章<line break>時間", as a clerk types
+// or wraps them in Excel) named no column, and the file was rejected whole.
+TEST(HeaderAliasesTest, SpacesAndLineBreaksInsideCellsAreIgnored) {
+  std::vector<std::string> reg = {"編號",        "申請日期",        "姓　名",         "身分證\xC2\xA0字號",
+                                  "查調\xE2\x80\x8B項目", "查調 事由", "需要資料者", "E 政府帳號",
+                                  "單\xEF\xBB\xBF位",   "主管核章\n時間",   "委託申請單\r\n編號"};
+  HeaderMap map;
+  Status st = MapHeader(InputKind::kRegistrations, Cells(reg), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  namespace r = registration_col;
+  EXPECT_EQ((std::vector<int>{map.column_of[r::kSubjectName], map.column_of[r::kSubjectId], map.column_of[r::kItems],
+                              map.column_of[r::kReason], map.column_of[r::kAccount], map.column_of[r::kUnit],
+                              map.column_of[r::kApprovedAt], map.column_of[r::kRequestNo]}),
+            (std::vector<int>{2, 3, 4, 5, 7, 8, 9, 10}));
+  // Only the cell matched through the table is reported; a line break is shown as a space.
+  EXPECT_EQ(map.aliases, (std::vector<std::string>{"E 政府帳號 → 資料查詢者帳號"}));
+
+  std::vector<std::string> perm = {"表單編號", "申請日期", "申請單位", "姓 名", "身分證字號", "E 政府帳號", "申請事項",
+                                   "審核\n結果"};
+  st = MapHeader(InputKind::kPermissions, Cells(perm), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(map.column_of[permission_col::kAccount], 5);
+  EXPECT_TRUE(map.aliases.empty());
+
+  std::vector<std::string> unknown = {"西元日期", "是否放假", "來\n源"};
+  ASSERT_TRUE(MapHeader(InputKind::kCalendar, Cells(unknown), &map).ok());
+  EXPECT_EQ(map.unknown, (std::vector<std::string>{"來 源"}));
+}
+
+TEST(HeaderAliasesTest, PlatformAndRegistrationAccountSpellings) {
+  std::vector<std::string> platform = {"交易序號", "查詢時間", "查詢者E政府帳號", "服務代碼", "被查詢人身分證號"};
+  HeaderMap map;
+  Status st = MapHeader(InputKind::kPlatform, Cells(platform), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(map.column_of[platform_col::kAccount], 2);
+  EXPECT_EQ(map.column_of[platform_col::kSubjectId], 4);
+  EXPECT_EQ(map.aliases,
+            (std::vector<std::string>{"查詢者E政府帳號 → 查詢者帳號", "被查詢人身分證號 → 被查詢人統號"}));
+  std::vector<std::string> reg = {"編號", "申請日期", "姓名", "身分證字號", "查調項目", "查調事由", "需要資料者",
+                                  "E政府帳號", "單位"};
+  st = MapHeader(InputKind::kRegistrations, Cells(reg), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(map.column_of[registration_col::kAccount], 7);
+}
+
+}  // namespace
+}  // namespace liaudit::ingest

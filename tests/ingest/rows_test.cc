@@ -56,6 +56,21 @@ TEST(RowsTest, Normalisers) {
   EXPECT_EQ(r, QueryResult::kUnknown);
 }
 
+// Regression (issue 15): a no-break or zero-width space around a value (pasted from a web
+// page or a Word table) stayed in it: the account no longer matched its permission.
+TEST(RowsTest, NoBreakAndZeroWidthSpacesAroundValuesAreTrimmed) {
+  std::string o;
+  NormalizeAccountInto("\xC2\xA0KSW0001\xE2\x80\x8B", &o);
+  EXPECT_EQ(o, "ksw0001");
+  NormalizeUpperInto("\xEF\xBB\xBFａ１２３４５６７８９\xE2\x81\xA0", &o);
+  EXPECT_EQ(o, "A123456789");
+  NormalizeTextInto("\xE2\x80\x8B社會救助科\xC2\xA0", &o);
+  EXPECT_EQ(o, "社會救助科");
+  NormalizeTextInto("王\xC2\xA0小明", &o);  // inside a name: kept
+  EXPECT_EQ(o, "王\xC2\xA0小明");
+  EXPECT_EQ(NormalizeItems("C0101\xC2\xA0、B0201"), (std::vector<std::string>{"C0101", "B0201"}));
+}
+
 const std::string kPlatformHeader = "交易序號,查詢時間,查詢者帳號,服務代碼,被查詢人統號,查詢結果";
 
 struct TimeCase {
@@ -217,6 +232,19 @@ TEST(RowsTest, RegistrationRequestStaffCalendar) {
   EXPECT_FALSE(ParseOne(InputKind::kRegistrations, rh, "r1,1151125,林,a1,C0101,事由,張三,k,科,115/11/25",
                         &RowParser::Registration, &g, &e));
   EXPECT_NE(e.reason.find("no time of day"), std::string::npos) << e.reason;
+  // Regression (issue 15): a 申請日期 that Excel wrote with its midnight time was rejected.
+  ASSERT_TRUE(ParseOne(InputKind::kRegistrations, rh, "r1,2026/11/25 上午 12:00:00,林,a1,C0101,事由,張三,k,科,",
+                       &RowParser::Registration, &g, &e))
+      << e.reason;
+  EXPECT_EQ(FormatIsoDate(g.applied_on), "2026-11-25");
+  ASSERT_TRUE(ParseOne(InputKind::kRegistrations, rh, "r1,民國115年11月25日,林,a1,C0101,事由,張三,k,科,115/11/25 08時30分",
+                       &RowParser::Registration, &g, &e))
+      << e.reason;
+  EXPECT_EQ(FormatIsoTime(g.approved_at), "2026-11-25 08:30:00");
+  EXPECT_FALSE(ParseOne(InputKind::kRegistrations, rh, "r1,2026/11/25 09:30,林,a1,C0101,事由,張三,k,科,",
+                        &RowParser::Registration, &g, &e));
+  EXPECT_EQ(e.column, 2);
+  EXPECT_NE(e.reason.find("has a time of day where a date is expected"), std::string::npos) << e.reason;
 
   RequestRow q;
   const std::string qh = "申請單編號,申請單位,申請日期,申請人,查調事由,查調筆數,姓名,身分證字號,審核結果";
@@ -277,7 +305,9 @@ TEST(RowsTest, TimestampsAgreeWithCoreParseTimestamp) {
                           "2026-11-25 09:00 x",   "T09:00",              "2026-11-25 ",          "2026-11-25T",
                           "115年11月25日 23:59:59", "1151125 00:00",       "20261125 12:00",       "2026-11-25 24:00",
                           "2026/2/29 10:00",      "2028/2/29 10:00",     "99/12/31 10:00",       "0/1/1 10:00",
-                          "2026-11-25 10:00:60",  "2026-11-25 10::00",   "2026-11-25 -1:00",     "2026-11-25 10:00:00:00"};
+                          "2026-11-25 10:00:60",  "2026-11-25 10::00",   "2026-11-25 -1:00",     "2026-11-25 10:00:00:00",
+                          "民國 115年11月25日 09:00", "中華民國115.11.25 9時5分", "民國 2026/11/25 09:00", "民國 09:00",
+                          "2026/11/25 09時05分30秒", "2026/11/25 下午 02時05分"};
   for (const char* in : inputs) {
     SCOPED_TRACE(in);
     PlatformQuery q;

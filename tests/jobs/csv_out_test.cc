@@ -61,3 +61,30 @@ TEST(CsvOutTest, FindingsAndRejectsNeutraliseInputText) {
 
 }  // namespace
 }  // namespace liaudit::jobs
+
+namespace liaudit::jobs {
+namespace {
+
+// Regression (issue 15): `followup list` printed accounts and keys from input as they were:
+// "=1+1" became a formula when the listing was pasted into a spreadsheet, and a CR, LF or
+// tab inside a value started a line or a field of its own.
+TEST(ListFieldTest, FollowupListingFieldsAreNeutralised) {
+  EXPECT_EQ(ListField("ksw0231"), "ksw0231");
+  EXPECT_EQ(ListField("R01|GSP1150701000001"), "R01|GSP1150701000001");
+  EXPECT_EQ(ListField("=1+1"), "'=1+1");
+  EXPECT_EQ(ListField("+cmd|' /c calc'!A0"), "'+cmd|' /c calc'!A0");
+  EXPECT_EQ(ListField("-2+3"), "'-2+3");
+  EXPECT_EQ(ListField("@SUM(1,2)"), "'@SUM(1,2)");
+  EXPECT_EQ(ListField("\t=1+1"), "\\t=1+1");  // no tab of its own: the field cannot shift
+  EXPECT_EQ(ListField("\r\nR01|x"), "\\r\\nR01|x");
+  EXPECT_EQ(ListField("ksw\n0001\x1B[2J"), "ksw\\n0001\\x1B[2J");
+  EXPECT_EQ(ListField("R10|A123456789"), "R10|A12345****");
+  for (const char* v : {"=1+1", "a\tb", "a\nb", "a\rb", "\x1B", "\x7F"}) {
+    const std::string f = ListField(v);
+    EXPECT_EQ(f.find_first_of("\t\r\n\x1B\x7F"), std::string::npos) << v;
+    EXPECT_FALSE(StartsLikeFormula(f)) << v;
+  }
+}
+
+}  // namespace
+}  // namespace liaudit::jobs
