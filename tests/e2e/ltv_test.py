@@ -297,6 +297,17 @@ class Failures(unittest.TestCase):
         v = liaudit("verify", W.p("out-p12", "forms", "blank"), ini="p12.ini")
         self.assertIn("PAdES B-LTA", v.stdout)
 
+    def test_always_authenticate_key_is_refused_plainly(self):
+        env = {"SOFTHSM2_CONF": W.p("hsm", "softhsm2.conf")}
+        run(["softhsm2-util", "--init-token", "--free", "--label", "always-auth", "--pin", PIN, "--so-pin", "98765432"], env=env)
+        run(["pkcs11-tool", "--module", SOFTHSM, "--token-label", "always-auth", "--login", "--pin", PIN, "--keypairgen",
+             "--key-type", "EC:prime256v1", "--id", "05", "--label", "per-signature", "--always-auth"], env=env)
+        p = liaudit("forms", "--blank", "--output", "out-always",
+                    ini=W.ini("always.ini", "always-auth", module=SOFTHSM), check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("CKA_ALWAYS_AUTHENTICATE", p.stderr)
+        self.assertIn("PIN again at every signature", p.stderr)
+
     def test_ec_key_signs_too(self):
         liaudit("forms", "--blank", "--output", "out-ec", ini=W.ini("ec.ini", "ec-token", "B-LT", module=SOFTHSM))
         v = liaudit("verify", W.p("out-ec", "forms", "blank"))
