@@ -171,6 +171,10 @@ class ExcelTaiwanFiles(Work):
                      registrations=[registration("SA115-0001", s)])
         with zipfile.ZipFile(self.path("input", "registers", "registrations.xlsx"), "w") as z:
             z.writestr("[Content_Types].xml", "<Types/>")
+        with zipfile.ZipFile(self.path("input", "platform", "liq_20260701.xlsx"), "w") as z:  # beside its CSV
+            z.writestr("[Content_Types].xml", "<Types/>")
+        with zipfile.ZipFile(self.path("input", "platform", "liq_20260702.xlsx"), "w") as z:  # no CSV of it
+            z.writestr("[Content_Types].xml", "<Types/>")
         write(self.path("input", "platform", "說明.txt"), "notes")
         write(self.path("input", "registers", "~$registrations.xlsx"), "lock")
         write(self.path("input", "platform", "old", "liq_20260630.csv"), csv_text(PLATFORM_COLS, []))
@@ -184,7 +188,14 @@ class ExcelTaiwanFiles(Work):
         self.assertIn("platform/old/liq_20260630.csv", not_read)
         rejected = [i for i in m["inputs"] if i["path"].endswith("registrations.xlsx")]
         self.assertEqual(len(rejected), 1)
-        self.assertIn("save it as \"CSV UTF-8", rejected[0]["error"])
+        # Regression (issue 15): it said "save it as registrations.csv" with registrations.csv there.
+        self.assertIn("it is ignored, because registrations.csv is there and is what liaudit reads",
+                      rejected[0]["error"])
+        self.assertNotIn("save it as", rejected[0]["error"])
+        errors = {os.path.basename(i["path"]): i.get("error", "") for i in m["inputs"]}
+        self.assertIn("is ignored, because liq_20260701.csv is there", errors["liq_20260701.xlsx"])
+        self.assertIn("save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) named liq_20260702.csv",
+                      errors["liq_20260702.xlsx"])
         self.assertTrue(any("說明.txt" in w for w in m["warnings"]), m["warnings"])
         self.assertIn("說明.txt", p.stderr)
         self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])  # the CSV register was taken
