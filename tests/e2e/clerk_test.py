@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 import unittest
 import zipfile
 
@@ -228,7 +229,9 @@ class ExcelTaiwanFiles(Work):
 class OddValues(Work):
     def test_long_and_odd_unit_names_make_safe_unique_files(self):
         long_unit = "社會救助科" * 30  # 450 bytes
-        units = [long_unit + "甲", long_unit + "乙", "社工/督導", "..", "ABC科", "abc科"]
+        # Full-width letters, and one name in NFC and in NFD (typed on Windows and on a Mac).
+        units = [long_unit + "甲", long_unit + "乙", "社工/督導", "..", "ABC科", "abc科", "ＡＢＣ科", "José科",
+                 "Jose\u0301科"]
         regs, queries, perms = [], [], []
         for i, u in enumerate(units):
             s = make_id(60 + i)
@@ -245,7 +248,8 @@ class OddValues(Work):
         for f in pdfs:
             self.assertLessEqual(len(f.encode()), 255, f)
             self.assertNotIn("/", f)
-        self.assertEqual(len({f.lower() for f in pdfs}), len(units))
+        # No two are one file on a file system that ignores case, width or normalisation (SMB, APFS).
+        self.assertEqual(len({unicodedata.normalize("NFKC", f).casefold() for f in pdfs}), len(units), pdfs)
         stands_for = {o["path"]: o.get("for") for o in manifest(folder)["outputs"] if o["path"].startswith("form2/")}
         self.assertIn(long_unit + "甲", stands_for.values())
         self.assertIn("社工/督導", stands_for.values())
