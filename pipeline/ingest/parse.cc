@@ -331,7 +331,8 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
     out.csv_name = csv_name;
     out.refuse_beside_csv = "a ." + ext + " file beside " + parts[0] + "/" + csv_name + ": it is ignored, because " +
                             csv_name + " is there and is what liaudit reads" +
-                            (parts[0] == "registers" ? " as the " + std::string(InputKindName(*kind)) + " register" : "") +
+                            (parts[0] == "registers" ? " as the " + std::string(InputKindName(*kind)) + " register"
+                                                     : std::string()) +
                             ". Remove this file; if it holds newer rows than " + csv_name + ", first save it over " +
                             csv_name + " as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）)";
     return out;
@@ -365,7 +366,9 @@ std::string FormatHint(const CsvRecord& header) {
   const size_t need = one_field ? 1 : 2;
   const size_t tabs = static_cast<size_t>(std::count(raw.begin(), raw.end(), '\t'));
   const size_t semis = static_cast<size_t>(std::count(raw.begin(), raw.end(), ';'));
-  auto count = [](size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+  auto count = [](size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
   const std::string has = one_field ? "no commas but " : "only one comma but ";
   if (tabs >= need && tabs >= semis)
     return " (the header line has " + has + count(tabs, "tab", "tabs") + ": the file is tab-separated, e.g. " +

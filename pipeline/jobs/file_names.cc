@@ -69,7 +69,8 @@ std::string FileNameKey(const std::string& name) {
   for (size_t i = 0; i < half.size();) {
     const unsigned char c = static_cast<unsigned char>(half[i]);
     size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || i + len > half.size() || FindInvalidUtf8(std::string_view(half).substr(i, len)) != std::string::npos) {
+    if (len == 0 || i + len > half.size() ||
+        FindInvalidUtf8(std::string_view(half).substr(i, len)) != std::string::npos) {
       key.push_back(half[i++]);  // Clean() has replaced such bytes already; kept as they are
       continue;
     }
@@ -77,7 +78,8 @@ std::string FileNameKey(const std::string& name) {
     char32_t cp = NextCodePoint(half, &j);
     i = j;
     if (IsCombiningMark(cp)) continue;  // e + U+0301 (NFD) is é (NFC) is e
-    if (cp >= 0xC0 && cp <= 0xFF && kLatin1Base[cp - 0xC0] != '.') cp = static_cast<unsigned char>(kLatin1Base[cp - 0xC0]);
+    if (cp >= 0xC0 && cp <= 0xFF && kLatin1Base[cp - 0xC0] != '.')
+      cp = static_cast<unsigned char>(kLatin1Base[cp - 0xC0]);
     else if (cp >= 0x100 && cp <= 0x17F && kLatinExtABase[cp - 0x100] != '.')
       cp = static_cast<unsigned char>(kLatinExtABase[cp - 0x100]);
     if (cp >= 'A' && cp <= 'Z') cp += 0x20;
