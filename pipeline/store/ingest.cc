@@ -1587,7 +1587,9 @@ Status Store::IngestDirectory(const std::string& input_dir, LocalTime as_of, Ing
   if (ec) return Status::IoError("reading input folder " + input_dir + ": " + ec.message());
   // A workbook beside the CSV it would be saved as (registrations.xlsx beside registrations.csv)
   // is not asked to be saved again: the CSV is taken, the workbook ignored, and the message says so.
-  for (const auto& [p, f] : refused_files) {
+  for (const auto& entry : refused_files) {
+    const std::string& p = entry.first;
+    const ingest::InputFile& f = entry.second;  // a lambda cannot capture a structured binding in C++17
     const fs::path dir = fs::path(p).parent_path();
     const bool register_kind = *f.kind != InputKind::kPlatform && *f.kind != InputKind::kCalendar;
     const bool csv_taken = std::any_of(files.begin(), files.end(), [&](const auto& other) {
