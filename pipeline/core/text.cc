@@ -127,14 +127,19 @@ std::vector<std::string> SplitList(std::string_view s) {
   };
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == ';' || c == ',' || IsAsciiSpace(c)) {
+    if (c == ';' || c == ',') {
       flush();
       ++i;
       continue;
     }
+    if (size_t n = SpaceAt(s, i)) {  // any space, the no-break and zero-width ones too
+      flush();
+      i += n;
+      continue;
+    }
     std::string_view three = s.substr(i, 3);
-    // 、 U+3001, ； U+FF1B, ， U+FF0C, ideographic space
-    if (three == "\xE3\x80\x81" || three == "\xEF\xBC\x9B" || three == "\xEF\xBC\x8C" || three == kIdeoSpace) {
+    // 、 U+3001, ； U+FF1B, ， U+FF0C
+    if (three == "\xE3\x80\x81" || three == "\xEF\xBC\x9B" || three == "\xEF\xBC\x8C") {
       flush();
       i += 3;
       continue;

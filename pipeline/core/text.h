@@ -31,7 +31,8 @@ std::string NormalizeCode(std::string_view s);
 // that one address written two ways compares equal. Anything else is left as it is.
 void CanonicalIpInPlace(std::string* ip);
 
-// Splits a list field on ';' '、' ',' '；' '，' and white space; drops empty items.
+// Splits a list field on ';' '、' ',' '；' '，' and white space (every SpaceAt character);
+// drops empty items.
 std::vector<std::string> SplitList(std::string_view s);
 
 // Text for one line of a log, the terminal or a tab-separated listing: each control character

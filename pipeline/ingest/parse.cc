@@ -328,6 +328,13 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
     out.refuse = "a ." + ext + " file where liaudit reads CSV: it is not read. Open it in Excel or LibreOffice and save it "
                  "as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) named " + csv_name + " in " + parts[0] +
                  "/, then remove this file";
+    out.csv_name = csv_name;
+    out.refuse_beside_csv = "a ." + ext + " file beside " + parts[0] + "/" + csv_name + ": it is ignored, because " +
+                            csv_name + " is there and is what liaudit reads" +
+                            (parts[0] == "registers" ? " as the " + std::string(InputKindName(*kind)) + " register"
+                                                     : std::string()) +
+                            ". Remove this file; if it holds newer rows than " + csv_name + ", first save it over " +
+                            csv_name + " as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）)";
     return out;
   }
   out.ignore = ext.empty() ? std::string("not a .csv file: not read") : "not a .csv file (." + ext + "): not read";
@@ -351,14 +358,23 @@ std::string FormatHint(const CsvRecord& header) {
   if (raw.find('\0') != std::string_view::npos)
     return " (the file holds NUL bytes: it looks like UTF-16 without a byte-order mark, e.g. Excel's \"Unicode text\" "
            "(Unicode 文字), which is also tab-separated" + std::string(kSave) + ")";
+  // One field (no comma at all): a single tab or semicolon already says how the columns were
+  // separated (a two-column calendar "西元日期;是否放假"). Two fields (one comma, perhaps
+  // inside a name): only when the other separator clearly dominates.
   if (header.fields.size() > 2) return "";
+  const bool one_field = header.fields.size() == 1;
+  const size_t need = one_field ? 1 : 2;
   const size_t tabs = static_cast<size_t>(std::count(raw.begin(), raw.end(), '\t'));
   const size_t semis = static_cast<size_t>(std::count(raw.begin(), raw.end(), ';'));
-  if (tabs >= 2 && tabs >= semis)
-    return " (the header line has no commas but " + std::to_string(tabs) + " tabs: the file is tab-separated, e.g. " +
+  auto count = [](size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  const std::string has = one_field ? "no commas but " : "only one comma but ";
+  if (tabs >= need && tabs >= semis)
+    return " (the header line has " + has + count(tabs, "tab", "tabs") + ": the file is tab-separated, e.g. " +
            "Excel's \"Text (Tab delimited)\"; liaudit reads comma-separated CSV" + kSave + ")";
-  if (semis >= 2)
-    return " (the header line has no commas but " + std::to_string(semis) + " semicolons: the file is " +
+  if (semis >= need)
+    return " (the header line has " + has + count(semis, "semicolon", "semicolons") + ": the file is " +
            "semicolon-separated (a PC whose list separator is ';'); liaudit reads comma-separated CSV" + kSave + ")";
   return "";
 }

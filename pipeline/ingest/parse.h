@@ -73,6 +73,9 @@ struct InputFile {
   std::optional<InputKind> kind;  // the kind it is (or, for `refuse`, the kind it stands for)
   std::string refuse;   // non-empty: a register or export saved in a form liaudit does not read
                         // (registrations.xlsx, liq_0701.ods): reject it whole with this message
+  std::string csv_name;  // with `refuse`: the CSV it should be saved as (registrations.csv, liq_0701.csv)
+  std::string refuse_beside_csv;  // with `refuse`: the message instead when that CSV is there and
+                                  // taken (the workbook is ignored; saving it again is not asked for)
   std::string ignore;   // non-empty: not an input file (why; for the log and the manifest)
   bool in_input_folder = false;  // under input_dir at all
   bool in_known_folder = false;  // under platform/, registers/ or calendar/ (ignoring such a file is a warning)

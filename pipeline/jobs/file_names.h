@@ -11,9 +11,16 @@
 //  - a value that had to be changed or shortened gets "-" and the first 8 hex digits of its
 //    SHA-256, so two long names with the same beginning stay apart and the file still
 //    shows the value it belongs to;
-//  - the name is unique in its folder compared without ASCII case, so names that differ only
-//    in case do not overwrite each other on a case-insensitive file system (the later one
-//    gets the hash suffix).
+//  - the name is unique in its folder as FileNameKey compares names: without case (ASCII,
+//    Latin-1, Greek, Cyrillic), full-width letters and digits as the ASCII ones (ＡＢＣ科 is
+//    ABC科 is abc科), and one text in NFC or NFD the same (é and e + U+0301, a Hangul
+//    syllable and its jamo), so names a case-insensitive or normalisation-insensitive file
+//    system (NTFS, SMB shares, APFS) takes for one do not overwrite each other: the later one
+//    gets the hash suffix. Limit: no Unicode library is linked (ICU is not a dependency), so
+//    normalisation is covered for Latin letters with one accent (U+00C0-U+017F), combining
+//    marks and Hangul only; CJK compatibility ideographs (U+F900-U+FAFF), which NFC maps to
+//    unified ones, and compositions of other scripts are compared as they are. Accented and
+//    plain letters compare alike too (é and e): a false match only costs a hash suffix.
 // The full value stays inside the document and in the manifest (renamed()).
 #pragma once
 #include <cstddef>
@@ -25,6 +32,9 @@ namespace liaudit::jobs {
 
 constexpr size_t kMaxFileNameBytes = 200;
 
+// The key under which FileNamer compares file names (see above); exposed for tests.
+std::string FileNameKey(const std::string& name);
+
 class FileNamer {
  public:
   // prefix and extension are the program's own ("附表2-", ".pdf"); value comes from input
@@ -34,7 +44,7 @@ class FileNamer {
   const std::map<std::string, std::string>& renamed() const { return renamed_; }
 
  private:
-  std::set<std::string> taken_;  // ASCII-lower-cased names handed out
+  std::set<std::string> taken_;  // FileNameKey of the names handed out
   std::map<std::string, std::string> renamed_;
 };
 

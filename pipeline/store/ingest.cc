@@ -28,6 +28,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/text.h"
 #include "ingest/encoding.h"
 #include "ingest/parse.h"
 #include "store/schema.h"
@@ -1574,15 +1575,30 @@ Status Store::IngestDirectory(const std::string& input_dir, LocalTime as_of, Ing
   std::vector<std::pair<std::string, InputKind>> files;
   std::map<std::string, std::string> refused;
   std::vector<IngestReport::Ignored> ignored;
+  std::map<std::string, ingest::InputFile> refused_files;
   for (fs::recursive_directory_iterator it(input_dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
     std::string p = it->path().string();
     ingest::InputFile f = ingest::ClassifyInputPath(input_dir, p);
     if (f.kind) files.emplace_back(p, *f.kind);
-    if (!f.refuse.empty()) refused[p] = f.refuse;
+    if (!f.refuse.empty()) refused_files[p] = f;
     if (!f.ignore.empty()) ignored.push_back({ingest::DisplayPath(p), f.ignore, f.in_known_folder});
   }
   if (ec) return Status::IoError("reading input folder " + input_dir + ": " + ec.message());
+  // A workbook beside the CSV it would be saved as (registrations.xlsx beside registrations.csv)
+  // is not asked to be saved again: the CSV is taken, the workbook ignored, and the message says so.
+  for (const auto& entry : refused_files) {
+    const std::string& p = entry.first;
+    const ingest::InputFile& f = entry.second;  // a lambda cannot capture a structured binding in C++17
+    const fs::path dir = fs::path(p).parent_path();
+    const bool register_kind = *f.kind != InputKind::kPlatform && *f.kind != InputKind::kCalendar;
+    const bool csv_taken = std::any_of(files.begin(), files.end(), [&](const auto& other) {
+      if (other.second != *f.kind || refused_files.count(other.first)) return false;
+      return register_kind || (fs::path(other.first).parent_path() == dir &&
+                               AsciiLower(fs::path(other.first).filename().string()) == AsciiLower(f.csv_name));
+    });
+    refused[p] = csv_taken ? f.refuse_beside_csv : f.refuse;
+  }
   std::sort(ignored.begin(), ignored.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   // Registers before platform rows (nothing depends on it, but reports read better),
   // each kind in path order so a run is deterministic.

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 import unittest
 import zipfile
 
@@ -171,6 +172,10 @@ class ExcelTaiwanFiles(Work):
                      registrations=[registration("SA115-0001", s)])
         with zipfile.ZipFile(self.path("input", "registers", "registrations.xlsx"), "w") as z:
             z.writestr("[Content_Types].xml", "<Types/>")
+        with zipfile.ZipFile(self.path("input", "platform", "liq_20260701.xlsx"), "w") as z:  # beside its CSV
+            z.writestr("[Content_Types].xml", "<Types/>")
+        with zipfile.ZipFile(self.path("input", "platform", "liq_20260702.xlsx"), "w") as z:  # no CSV of it
+            z.writestr("[Content_Types].xml", "<Types/>")
         write(self.path("input", "platform", "說明.txt"), "notes")
         write(self.path("input", "registers", "~$registrations.xlsx"), "lock")
         write(self.path("input", "platform", "old", "liq_20260630.csv"), csv_text(PLATFORM_COLS, []))
@@ -184,7 +189,14 @@ class ExcelTaiwanFiles(Work):
         self.assertIn("platform/old/liq_20260630.csv", not_read)
         rejected = [i for i in m["inputs"] if i["path"].endswith("registrations.xlsx")]
         self.assertEqual(len(rejected), 1)
-        self.assertIn("save it as \"CSV UTF-8", rejected[0]["error"])
+        # Regression (issue 15): it said "save it as registrations.csv" with registrations.csv there.
+        self.assertIn("it is ignored, because registrations.csv is there and is what liaudit reads",
+                      rejected[0]["error"])
+        self.assertNotIn("save it as", rejected[0]["error"])
+        errors = {os.path.basename(i["path"]): i.get("error", "") for i in m["inputs"]}
+        self.assertIn("is ignored, because liq_20260701.csv is there", errors["liq_20260701.xlsx"])
+        self.assertIn("save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) named liq_20260702.csv",
+                      errors["liq_20260702.xlsx"])
         self.assertTrue(any("說明.txt" in w for w in m["warnings"]), m["warnings"])
         self.assertIn("說明.txt", p.stderr)
         self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])  # the CSV register was taken
@@ -217,7 +229,9 @@ class ExcelTaiwanFiles(Work):
 class OddValues(Work):
     def test_long_and_odd_unit_names_make_safe_unique_files(self):
         long_unit = "社會救助科" * 30  # 450 bytes
-        units = [long_unit + "甲", long_unit + "乙", "社工/督導", "..", "ABC科", "abc科"]
+        # Full-width letters, and one name in NFC and in NFD (typed on Windows and on a Mac).
+        units = [long_unit + "甲", long_unit + "乙", "社工/督導", "..", "ABC科", "abc科", "ＡＢＣ科", "José科",
+                 "Jose\u0301科"]
         regs, queries, perms = [], [], []
         for i, u in enumerate(units):
             s = make_id(60 + i)
@@ -234,7 +248,8 @@ class OddValues(Work):
         for f in pdfs:
             self.assertLessEqual(len(f.encode()), 255, f)
             self.assertNotIn("/", f)
-        self.assertEqual(len({f.lower() for f in pdfs}), len(units))
+        # No two are one file on a file system that ignores case, width or normalisation (SMB, APFS).
+        self.assertEqual(len({unicodedata.normalize("NFKC", f).casefold() for f in pdfs}), len(units), pdfs)
         stands_for = {o["path"]: o.get("for") for o in manifest(folder)["outputs"] if o["path"].startswith("form2/")}
         self.assertIn(long_unit + "甲", stands_for.values())
         self.assertIn("社工/督導", stands_for.values())

@@ -146,6 +146,38 @@ TEST(ParseTest, MissingRequiredColumnRejectsWholeFile) {
   EXPECT_EQ(info.sha256.size(), 64u);  // still known for the log
 }
 
+// Regression (issue 15): a header of one field with a single semicolon in it (a two-column
+// calendar saved on a PC whose list separator is ';') got no hint, only "missing required
+// column"; "1 semicolons" read oddly.
+TEST(ParseTest, SeparatorHintsForOneFieldHeaders) {
+  struct Case {
+    InputKind kind;
+    const char* text;
+    const char* hint;  // "" = no separator hint
+  } cases[] = {
+      {InputKind::kCalendar, "西元日期;是否放假\n20260701;0\n", "has no commas but 1 semicolon: the file is semicolon-separated"},
+      {InputKind::kCalendar, "西元日期\t是否放假\n20260701\t0\n", "has no commas but 1 tab: the file is tab-separated"},
+      {InputKind::kPlatform, "交易序號;查詢時間;查詢者帳號;服務代碼;被查詢人統號\n", "has no commas but 4 semicolons"},
+      {InputKind::kPlatform, "交易序號,查詢時間;查詢者帳號;服務代碼;被查詢人統號\n",
+       "has only one comma but 3 semicolons: the file is semicolon-separated"},
+      {InputKind::kPlatform, "交易序號,查詢時間;查詢者帳號\n", ""},  // one of each: no guess
+      {InputKind::kCalendar, "西元日期\n20260701\n", ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    CollectSink sink;
+    Status s = ParseBuffer(c.text, "cal.csv", c.kind, &sink, nullptr);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("missing required column"), std::string::npos) << s.message();
+    if (*c.hint) {
+      EXPECT_NE(s.message().find(c.hint), std::string::npos) << s.message();
+    } else {
+      EXPECT_EQ(s.message().find("-separated"), std::string::npos) << s.message();
+    }
+    EXPECT_TRUE(sink.rejects.empty());
+  }
+}
+
 TEST(ParseTest, SinkErrorAborts) {
   CollectSink sink;
   sink.fail_after = 1;

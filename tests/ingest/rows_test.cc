@@ -69,6 +69,8 @@ TEST(RowsTest, NoBreakAndZeroWidthSpacesAroundValuesAreTrimmed) {
   NormalizeTextInto("王\xC2\xA0小明", &o);  // inside a name: kept
   EXPECT_EQ(o, "王\xC2\xA0小明");
   EXPECT_EQ(NormalizeItems("C0101\xC2\xA0、B0201"), (std::vector<std::string>{"C0101", "B0201"}));
+  EXPECT_EQ(NormalizeItems("C0101\xC2\xA0" "B0201\xE2\x80\x8B" "P0301"),
+            (std::vector<std::string>{"C0101", "B0201", "P0301"}));
 }
 
 const std::string kPlatformHeader = "交易序號,查詢時間,查詢者帳號,服務代碼,被查詢人統號,查詢結果";

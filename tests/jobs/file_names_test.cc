@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "core/text.h"
 
 namespace liaudit::jobs {
@@ -62,6 +64,34 @@ TEST(FileNamerTest, NamesDifferingOnlyInCaseOrCleanedAlikeDoNotCollide) {
   EXPECT_NE(c, d);
   EXPECT_NE(d, e);
   EXPECT_EQ(n.renamed().at(b), "abc科");
+}
+
+// Regression (issue 15): only ASCII case was folded, so 附表2-ＡＢＣ科.pdf and 附表2-abc科.pdf, or a
+// unit name typed on a Mac (NFD) and on Windows (NFC), could be one file on an SMB share or a
+// Mac and overwrite each other.
+TEST(FileNamerTest, FullWidthLettersAndNormalisationFormsDoNotCollide) {
+  EXPECT_EQ(FileNameKey("ＡＢＣ科"), FileNameKey("abc科"));
+  EXPECT_EQ(FileNameKey("ａｂｃ１"), FileNameKey("ABC1"));
+  EXPECT_EQ(FileNameKey("Jos\xC3\xA9"), FileNameKey("Jose\xCC\x81"));        // é NFC, NFD
+  EXPECT_EQ(FileNameKey("\xC3\x89" "cole"), FileNameKey("e\xCC\x81" "cole"));     // É, e + acute
+  EXPECT_EQ(FileNameKey("\xC5\xA0koda"), FileNameKey("S\xCC\x8Ckoda"));     // Š, S + caron
+  EXPECT_EQ(FileNameKey("\xED\x95\x9C"), FileNameKey("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB"));  // 한, its jamo
+  EXPECT_EQ(FileNameKey("\xCE\x91\xD0\x96"), FileNameKey("\xCE\xB1\xD0\xB6"));  // Greek, Cyrillic capitals
+  EXPECT_NE(FileNameKey("社會救助科"), FileNameKey("社會福利科"));
+  EXPECT_EQ(FileNameKey("社會救助科"), "社會救助科");
+
+  FileNamer n;
+  const std::string names[] = {n.Name("附表2-", "abc科", ".pdf"), n.Name("附表2-", "ＡＢＣ科", ".pdf"),
+                               n.Name("附表2-", "Ａｂｃ科", ".pdf"), n.Name("附表4-", "Jos\xC3\xA9", ".pdf"),
+                               n.Name("附表4-", "Jose\xCC\x81", ".pdf"), n.Name("附表4-", "\xED\x95\x9C", ".pdf"),
+                               n.Name("附表4-", "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB", ".pdf")};
+  std::set<std::string> keys;
+  for (const std::string& name : names) keys.insert(FileNameKey(name));
+  EXPECT_EQ(keys.size(), std::size(names));  // no two are one file where case and width do not count
+  EXPECT_EQ(names[0], "附表2-abc科.pdf");
+  EXPECT_TRUE(StartsWith(names[1], "附表2-ＡＢＣ科-")) << names[1];  // the later one carries the hash
+  EXPECT_EQ(n.renamed().at(names[1]), "ＡＢＣ科");
+  EXPECT_EQ(n.renamed().at(names[4]), "Jose\xCC\x81");
 }
 
 }  // namespace
