@@ -230,6 +230,15 @@ Status JobContext::CheckRegisters() {
     // A register that has only ever been a header (or whose every row was rejected) says
     // nothing: as good as missing, unless an earlier snapshot held rows (then it is the
     // page-1 notice below: the register has emptied).
+    // 附表3 is the exception: a header alone is a period in which no district office asked
+    // for a query, which is lawful; it gets a page-1 notice, not a failure.
+    if (required && h.most_rows_held == 0 && k == InputKind::kRequests && h.latest_rows <= 0) {
+      warnings.push_back("the requests register (" + h.latest_path + ") has a header and no rows: no district office "
+                         "request (附表3) is on record; if there were some, the file is incomplete");
+      notices_zh.push_back(std::string(RegisterLabelZh(k)) + "（" + h.latest_path +
+                           "）僅有標題列、無任何申請資料；如本期確有區公所申請，請確認該檔案是否完整。");
+      continue;
+    }
     if (required && h.most_rows_held == 0) {
       missing.push_back(
           "the " + name + " register has never been ingested with a data row: " + h.latest_path +

@@ -319,15 +319,27 @@ class Registers(Work):
         s = make_id(73)
         write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
                      registrations=[registration("SA115-0001", s)], requests=[])
-        os.remove(self.path("input", "registers", "permissions.csv"))
-        os.remove(self.path("input", "registers", "registrations.csv"))
+        requests_csv = self.path("input", "registers", "requests.csv")
+        with open(requests_csv, "rb") as fh:
+            header_only_requests = fh.read()
+        for name in ("permissions.csv", "registrations.csv", "requests.csv"):
+            os.remove(self.path("input", "registers", name))
         p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn("3 required registers are missing", p.stderr)
         self.assertIn("the permissions register has never been ingested", p.stderr)
         self.assertIn("the registrations register has never been ingested", p.stderr)
-        self.assertIn("the requests register has never been ingested with a data row", p.stderr)
+        self.assertIn("the requests register has never been ingested", p.stderr)
         self.assertEqual(len([l for l in p.stderr.splitlines() if l.startswith("liaudit: ")]), 1, p.stderr)
+        # A 附表3 register of a header alone is a period without district-office requests:
+        # lawful, so a warning and a page-1 notice, not a failure.
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)], requests=[])
+        with open(requests_csv, "wb") as fh:
+            fh.write(header_only_requests)
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        m = manifest(self.path("output", "nightly", "2026-07-01"))
+        self.assertTrue(any("no district office request" in w for w in m["warnings"]), m["warnings"])
 
     def test_a_register_that_shrank_by_half_is_warned_on_page_one(self):
         subjects = [make_id(80 + i) for i in range(10)]
