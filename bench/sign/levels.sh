@@ -58,9 +58,11 @@ mkdir -p q && cd q
 "$BIN" ingest --config "../B-B.ini" --no-progress >/dev/null 2>&1
 for level in B-B B-T B-LTA B-B B-T B-LTA; do
   before=$(/usr/bin/python3 -c 'import json;print(json.load(open("../stats.json"))["tsa"])')
-  t0=$(ms); "$BIN" quarterly --quarter 2026Q3 --config "../$level.ini" --no-progress >/dev/null 2>&1; t1=$(ms)
+  c0=$(awk '{print $14 + $15}' /proc/$PID/stat)
+  t0=$(ms); /usr/bin/time -f "%U %S" -o ../cpu.txt "$BIN" quarterly --quarter 2026Q3 --config "../$level.ini" --no-progress >/dev/null 2>&1; t1=$(ms)
+  c1=$(awk '{print $14 + $15}' /proc/$PID/stat)
   after=$(/usr/bin/python3 -c 'import json;print(json.load(open("../stats.json"))["tsa"])')
   pdfs=$(find output/quarterly/2026Q3 -name '*.pdf' | wc -l)
-  echo "  $level: job $((t1 - t0)) ms, forms stage $(stage quarterly output/quarterly/2026Q3/job.log) ms, $pdfs PDFs, $((after - before)) TSA requests"
+  echo "  $level: job $((t1 - t0)) ms wall, liaudit CPU $(awk '{printf "%.2f", $1 + $2}' ../cpu.txt) s, local TSA CPU $(awk -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", c/hz}') s, forms stage $(stage quarterly output/quarterly/2026Q3/job.log) ms, $pdfs PDFs, $((after - before)) TSA requests"
 done
 "$BIN" verify output/quarterly/2026Q3 --config ../B-LTA.ini | tail -1

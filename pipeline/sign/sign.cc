@@ -174,6 +174,7 @@ struct Signer::Impl {
   mutable std::shared_mutex key_mu;
   mutable long key_generation = 0;
   mutable long reopens = 0;
+  mutable std::string reopen_error;  // why the last attempt to find the token again failed
   ~Impl() {
     EVP_PKEY_free(key);
     X509_free(cert);
@@ -389,7 +390,7 @@ Status SignPieces(const Signer::Impl& k, const std::vector<std::pair<const char*
     {
       std::shared_lock<std::shared_mutex> lock(k.key_mu);
       generation = k.key_generation;
-      st = k.key == nullptr ? Status::IoError("signing: the token is not available")
+      st = k.key == nullptr ? Status::IoError("signing: the token is not available (" + k.reopen_error + ")")
                             : SignPiecesOnce(k, k.key, pieces, signing_time, timestamp, der, &key_failed);
     }
     if (st.ok() || !key_failed || k.token == nullptr) return st;
@@ -397,16 +398,20 @@ Status SignPieces(const Signer::Impl& k, const std::vector<std::pair<const char*
     if (k.key_generation != generation) continue;  // another thread found the token again
     if (k.reopens >= kMaxTokenReopens) {
       return Status::IoError(st.message() + "; the " + k.source + " stopped answering and was not found again after " +
-                             std::to_string(kMaxTokenReopens) + " attempts; the job stops");
+                             std::to_string(kMaxTokenReopens) + " attempts (" + k.reopen_error +
+                             "); the job stops and leaves no folder in place");
     }
     ++k.reopens;
     std::this_thread::sleep_for(std::chrono::milliseconds(kReopenPauseMs * k.reopens));
     auto& impl = const_cast<Signer::Impl&>(k);
     EVP_PKEY_free(impl.key);
     impl.key = nullptr;
-    if (impl.token->Reopen().ok()) {
+    if (Status again = impl.token->Reopen(); again.ok()) {
       impl.key = impl.token->key();
       EVP_PKEY_up_ref(impl.key);
+      impl.reopen_error.clear();
+    } else {
+      impl.reopen_error = again.message();
     }
     ++impl.key_generation;
   }

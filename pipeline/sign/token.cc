@@ -232,13 +232,22 @@ Status TokenKey::Open(const TokenConfig& config, std::unique_ptr<TokenKey>* out)
 }
 
 Status TokenKey::Reopen() {
-  // A module whose token went away may need a fresh C_Initialize: unload and load again.
+  // A module whose token went away may only see it again after a fresh C_Initialize:
+  // release everything, then load the module again in a new context (a context that was
+  // unloaded is not used again: libp11 keeps stale function pointers in it).
   impl_->Release();
-  PKCS11_CTX_unload(impl_->ctx);
+  if (impl_->ctx != nullptr) {
+    PKCS11_CTX_unload(impl_->ctx);
+    PKCS11_CTX_free(impl_->ctx);
+  }
+  impl_->ctx = PKCS11_CTX_new();
+  if (impl_->ctx == nullptr) return Status::Internal("signing: PKCS11_CTX_new failed");
   ERR_clear_error();
   if (PKCS11_CTX_load(impl_->ctx, impl_->config.module.c_str()) != 0) {
-    return Status::IoError("signing: cannot load the PKCS#11 module " + impl_->config.module + " again (" +
-                           LastError() + ")");
+    std::string why = LastError();
+    PKCS11_CTX_free(impl_->ctx);
+    impl_->ctx = nullptr;  // ~Impl and the next Reopen skip it
+    return Status::IoError("signing: cannot load the PKCS#11 module " + impl_->config.module + " again (" + why + ")");
   }
   return impl_->Connect();
 }

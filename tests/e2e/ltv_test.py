@@ -175,6 +175,50 @@ class TokenJob(unittest.TestCase):
             self.assertIn("No syntax or stream encoding errors", q.stdout)
 
 
+@unittest.skipIf(SMALL, "needs the quarterly's hundreds of signatures to pull the token in the middle")
+class TokenPulled(unittest.TestCase):
+    """The token disappears in the middle of a quarterly (its files moved away, as a card
+    pulled out): put back within the bounded retry, the job finishes with a second login;
+    gone for good, the job fails with exit 1 and leaves no folder."""
+
+    def run_pulling(self, output, away_seconds):
+        if os.path.exists(W.p("spy.log")):
+            os.remove(W.p("spy.log"))
+        job = subprocess.Popen([BIN, "quarterly", "--quarter", "2026Q3", "--config", "liaudit.ini", "--no-progress",
+                                "--output", output], cwd=W.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        tokens = W.p("hsm", "tokens")
+        deadline = time.time() + 120
+        while time.time() < deadline and job.poll() is None:
+            if os.path.exists(W.p("spy.log")) and read(W.p("spy.log"), "rb").count(b"C_Sign\n") >= 20:
+                break
+            time.sleep(0.005)
+        self.assertIsNone(job.poll(), "the job ended before the token could be pulled")
+        os.rename(tokens, tokens + ".away")
+        if away_seconds is None:  # gone until the job has ended
+            out, err = job.communicate(timeout=300)
+            os.rename(tokens + ".away", tokens)
+        else:
+            time.sleep(away_seconds)
+            os.rename(tokens + ".away", tokens)
+            out, err = job.communicate(timeout=300)
+        return job.returncode, out, err
+
+    def test_put_back_in_time_the_job_finishes_with_a_second_login(self):
+        rc, out, err = self.run_pulling("out-pulled", 0.3)
+        self.assertEqual(rc, 0, err[-2000:])
+        folder = W.p("out-pulled", "quarterly", "2026Q3")
+        m = load_json(os.path.join(folder, "manifest.json"))
+        self.assertGreaterEqual(m["signing"]["token_reopens"], 1)
+        self.assertEqual(m["signing"]["token_logins"], 2)
+        liaudit("verify", folder)
+
+    def test_gone_for_good_the_job_fails_and_leaves_nothing(self):
+        rc, out, err = self.run_pulling("out-gone", None)
+        self.assertEqual(rc, 1, err[-2000:])
+        self.assertIn("stopped answering and was not found again after 3 attempts", err)
+        self.assertEqual(os.listdir(W.p("out-gone", "quarterly")), [])
+
+
 class Tampering(unittest.TestCase):
     """A flipped byte in the signature timestamp token or in the DSS is caught by
     liaudit verify, though pdfsig still calls the approval signature valid."""
