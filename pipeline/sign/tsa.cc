@@ -110,7 +110,15 @@ struct Tsa::Impl {
   mutable std::mutex mu;
   mutable std::vector<std::string> certs_der;  // from the last token
   mutable long requests = 0;
-  ~Impl() { X509_STORE_free(store); }
+  // Once a token's TSA certificate has chained to the anchors, later tokens signed by the
+  // same certificate are checked against a store holding that certificate alone (its
+  // purpose and validity still checked; the CA signatures above it not again).
+  mutable std::string verified_signer;   // DER
+  mutable X509_STORE* signer_store = nullptr;
+  ~Impl() {
+    X509_STORE_free(store);
+    X509_STORE_free(signer_store);
+  }
 };
 
 Tsa::Tsa(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -229,13 +237,32 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
     // Version, nonce, imprint and policy as asked; signature, ESS certificate binding
     // and the critical timeStamping purpose against the TSA trust anchors.
     TS_VERIFY_CTX* ctx = TS_REQ_to_TS_VERIFY_CTX(req, nullptr);
-    X509_STORE_up_ref(impl_->store);
-    TS_VERIFY_CTX_set_store(ctx, impl_->store);
+    X509* signer = TokenSigner(TS_RESP_get_token(resp));
+    X509_STORE* use = impl_->store;
+    {
+      std::lock_guard<std::mutex> lock(impl_->mu);
+      if (signer != nullptr && impl_->signer_store != nullptr && Der(signer) == impl_->verified_signer) {
+        use = impl_->signer_store;
+      }
+    }
+    X509_STORE_up_ref(use);
+    TS_VERIFY_CTX_set_store(ctx, use);
     TS_VERIFY_CTX_add_flags(ctx, TS_VFY_SIGNATURE | TS_VFY_SIGNER);
     ERR_clear_error();
     if (TS_RESP_verify_response(ctx, resp) != 1) {
       st = Status::IoError("signing: the answer of the time-stamping authority " + c.url + " does not check out (" +
                            SslError() + "); no document was timestamped with it");
+    } else if (use == impl_->store && signer != nullptr) {
+      std::lock_guard<std::mutex> lock(impl_->mu);
+      X509_STORE* s1 = X509_STORE_new();
+      if (s1 != nullptr && X509_STORE_add_cert(s1, signer) == 1) {
+        X509_STORE_set_flags(s1, X509_V_FLAG_PARTIAL_CHAIN);
+        X509_STORE_free(impl_->signer_store);
+        impl_->signer_store = s1;
+        impl_->verified_signer = Der(signer);
+      } else {
+        X509_STORE_free(s1);
+      }
     }
     TS_VERIFY_CTX_free(ctx);
   }

@@ -254,6 +254,7 @@ struct Options {
   unsigned long long tsa_fail_first = 0;
   bool tsa_bad_nonce = false;
   bool tsa_status_rejection = false;
+  std::string tsa_basic_auth;  // "Basic <base64>" expected in Authorization, or empty
   bool verbose = false;
 };
 
@@ -271,6 +272,7 @@ void usage(FILE* f) {
       "  --tsa-policies A,B     policy OIDs a request may ask for besides 1.3.6.1.4.1.99999.1.1\n"
       "  --tsa-delay-ms N       wait N ms before each TSA answer (other connections go on)\n"
       "  --tsa-fail-first N     answer the first N TSA requests with HTTP 503\n"
+      "  --tsa-basic-auth U:P   answer TSA requests without these HTTP basic credentials with 401\n"
       "  --tsa-bad-nonce        time-stamp tokens carry a nonce other than the request's\n"
       "  --tsa-status-rejection time-stamp responses have status rejection\n"
       "  --verbose              one line per request on stderr\n",
@@ -351,6 +353,12 @@ Options parse_options(int argc, char** argv) {
       o.tsa_delay_ms = static_cast<long>(d);
     } else if (a == "--tsa-fail-first") {
       o.tsa_fail_first = parse_uint(a, next());
+    } else if (a == "--tsa-basic-auth") {
+      std::string up = next();
+      unsigned char b64[512];
+      if (up.size() > 300) bad_usage("--tsa-basic-auth is too long");
+      int n = EVP_EncodeBlock(b64, reinterpret_cast<const unsigned char*>(up.data()), static_cast<int>(up.size()));
+      o.tsa_basic_auth = "Basic " + std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
     } else if (a == "--tsa-bad-nonce") {
       flag();
       o.tsa_bad_nonce = true;
@@ -738,6 +746,8 @@ class Responder {
 
   Response tsa_answer(const Request& req) {
     if (stats_.tsa <= opt_.tsa_fail_first) return text(503, "TSA unavailable (--tsa-fail-first)");
+    if (!opt_.tsa_basic_auth.empty() && req.header("authorization") != opt_.tsa_basic_auth)
+      return text(401, "TSA wants HTTP basic credentials (--tsa-basic-auth)");
     if (media_type(req.header("content-type")) != "application/timestamp-query")
       return text(400, "POST /tsa wants Content-Type: application/timestamp-query");
     std::string err;
