@@ -1,5 +1,7 @@
 #include "sign/ltv.h"
 
+#include "sign/ssl_util.h"
+
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
@@ -14,28 +16,18 @@
 namespace liaudit::sign {
 namespace {
 
-std::string Cn(X509* cert) {
-  X509_NAME* name = X509_get_subject_name(cert);
-  int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-  if (i < 0) return "(no CN)";
-  unsigned char* utf8 = nullptr;
-  int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-  if (n < 0) return "(no CN)";
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
-  OPENSSL_free(utf8);
-  return out;
+std::string NameOf(X509* cert) {
+  std::string cn = CommonName(cert);
+  return cn.empty() ? "(no CN)" : cn;
 }
 
-template <typename T, int (*I2D)(const T*, unsigned char**)>
-std::string ToDer(const T* v) {
+std::string CrlDer(X509_CRL* crl) {
   unsigned char* buf = nullptr;
-  int n = I2D(v, &buf);
+  int n = i2d_X509_CRL(crl, &buf);
   std::string s = n > 0 ? std::string(reinterpret_cast<char*>(buf), static_cast<size_t>(n)) : std::string();
   OPENSSL_free(buf);
   return s;
 }
-int I2dX509(const X509* c, unsigned char** p) { return i2d_X509(c, p); }
-int I2dCrl(const X509_CRL* c, unsigned char** p) { return i2d_X509_CRL(c, p); }
 
 bool SelfSigned(X509* c) { return X509_check_issued(c, c) == X509_V_OK; }
 
@@ -75,13 +67,13 @@ struct Checker {
     for (auto& c : local_crls) X509_CRL_free(c.second);
   }
   bool AddCert(X509* c) {  // false when already there
-    std::string der = ToDer<X509, I2dX509>(c);
+    std::string der = CertDer(c);
     if (!have_certs.insert(der).second) return false;
     out->certs.push_back(der);
     return true;
   }
   void AddCrl(X509_CRL* crl) {
-    std::string der = ToDer<X509_CRL, I2dCrl>(crl);
+    std::string der = CrlDer(crl);
     if (have_crls.insert(der).second) out->crls.push_back(der);
   }
   X509* IssuerOf(X509* c) {
@@ -95,11 +87,11 @@ struct Checker {
   // "" when the CRL clears the certificate; else why it cannot be used. `revoked` set
   // when the CRL lists the certificate.
   std::string CheckCrl(X509_CRL* crl, X509* cert, X509* issuer, bool* revoked) {
-    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) return "not issued by " + Cn(issuer);
+    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) return "not issued by " + NameOf(issuer);
     EVP_PKEY* key = X509_get0_pubkey(issuer);
     if (key == nullptr || X509_CRL_verify(crl, key) != 1) {
       ERR_clear_error();
-      return "its signature does not verify with " + Cn(issuer) + "'s key";
+      return "its signature does not verify with " + NameOf(issuer) + "'s key";
     }
     time_t now = std::time(nullptr);
     const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl);
@@ -178,7 +170,7 @@ struct Checker {
     // An OCSP responder's certificate marked id-pkix-ocsp-nocheck is not checked (RFC 6960).
     if (X509_get_ext_by_NID(cert, NID_id_pkix_OCSP_noCheck, -1) >= 0) return Status::OK();
     X509* issuer = IssuerOf(cert);
-    const std::string name = Cn(cert);
+    const std::string name = NameOf(cert);
     if (issuer == nullptr) {
       *missing = name + ": its issuing certificate is not known (add it to signing.chain_file)";
       return Status::OK();

@@ -33,24 +33,13 @@
 #include <vector>
 
 #include "core/text.h"
+#include "sign/ssl_util.h"
 #include "sign/ltv.h"
 #include "sign/pdf_sigs.h"
 #include "sign/secret.h"
 
 namespace liaudit::sign {
 namespace {
-
-std::string OpenSslError() {
-  std::string all;
-  unsigned long e;
-  while ((e = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!all.empty()) all += "; ";
-    all += buf;
-  }
-  return all.empty() ? "unknown OpenSSL error" : all;
-}
 
 bool ReadWholeFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -75,19 +64,6 @@ LocalTime FromAsn1Time(const ASN1_TIME* t) {
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return kNoTime;
   LocalTime days = DateFromCivil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   return days * kSecondsPerDay + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec + kTaipeiUtcOffsetSeconds;
-}
-
-std::string CommonName(X509* cert) {
-  X509_NAME* name = X509_get_subject_name(cert);
-  int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-  if (i < 0) return {};
-  ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
-  unsigned char* utf8 = nullptr;
-  int n = ASN1_STRING_to_UTF8(&utf8, s);
-  if (n < 0) return {};
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
-  OPENSSL_free(utf8);
-  return out;
 }
 
 // A PDF text string: UTF-16BE with a byte-order mark, written as hex.

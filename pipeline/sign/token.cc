@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "sign/ssl_util.h"
 #include "sign/secret.h"
 
 namespace liaudit::sign {
@@ -18,16 +19,6 @@ std::string Trimmed(const char* s) {
   std::string v = s == nullptr ? "" : s;
   while (!v.empty() && (v.back() == ' ' || v.back() == '\0')) v.pop_back();
   return v;
-}
-
-std::string HexOf(const unsigned char* p, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s += kHex[p[i] >> 4];
-    s += kHex[p[i] & 15];
-  }
-  return s;
 }
 
 std::string LastError() {
@@ -162,7 +153,7 @@ Status TokenKey::Impl::Connect() {
   for (char& c : want)
     if (by_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (unsigned int i = 0; i < nkeys; ++i) {
-    std::string label = Trimmed(keys[i].label), id = HexOf(keys[i].id, keys[i].id_len);
+    std::string label = Trimmed(keys[i].label), id = Hex(keys[i].id, keys[i].id_len);
     key_names += (key_names.empty() ? "" : ", ") + ("\"" + label + "\" (id:" + id + ")");
     bool match = config.key.empty() ? nkeys == 1 : by_id ? id == want : label == want;
     if (match && chosen == nullptr) chosen = &keys[i];

@@ -16,42 +16,11 @@
 #include <thread>
 #include <utility>
 
+#include "sign/ssl_util.h"
 #include "sign/secret.h"
 
 namespace liaudit::sign {
 namespace {
-
-std::string SslError() {
-  std::string all;
-  unsigned long e;
-  while ((e = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!all.empty()) all += "; ";
-    all += buf;
-  }
-  return all.empty() ? "no detail" : all;
-}
-
-std::string Cn(X509* cert) {
-  X509_NAME* name = X509_get_subject_name(cert);
-  int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-  if (i < 0) return {};
-  unsigned char* utf8 = nullptr;
-  int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-  if (n < 0) return {};
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
-  OPENSSL_free(utf8);
-  return out;
-}
-
-std::string Der(X509* c) {
-  unsigned char* buf = nullptr;
-  int n = i2d_X509(c, &buf);
-  std::string s = n > 0 ? std::string(reinterpret_cast<char*>(buf), static_cast<size_t>(n)) : std::string();
-  OPENSSL_free(buf);
-  return s;
-}
 
 // A store holding `base`'s certificates, judging at `at` (0 = now); `extra` are
 // trusted too (the token's own certificate, for an integrity-only check).
@@ -79,7 +48,7 @@ bool VerifyTokenSignature(PKCS7* p7, X509_STORE* store, std::string* why) {
   TS_VERIFY_CTX_set_flags(ctx, TS_VFY_SIGNATURE | TS_VFY_SIGNER);
   ERR_clear_error();
   bool ok = TS_RESP_verify_token(ctx, p7) == 1;
-  if (!ok && why != nullptr) *why = SslError();
+  if (!ok && why != nullptr) *why = OpenSslError();
   ERR_clear_error();
   TS_VERIFY_CTX_free(ctx);
   return ok;
@@ -171,7 +140,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
       TS_REQ_set_nonce(req, nonce) != 1 || TS_REQ_set_cert_req(req, 1) != 1 ||
       (!c.policy.empty() && (policy == nullptr || TS_REQ_set_policy_id(req, policy) != 1))) {
     st = c.policy.empty() || policy != nullptr
-             ? Status::Internal("signing: cannot build a timestamp request: " + SslError())
+             ? Status::Internal("signing: cannot build a timestamp request: " + OpenSslError())
              : Status::InvalidInput("signing: signing.tsa_policy \"" + c.policy + "\" is not an OID");
   } else {
     unsigned char* der = nullptr;
@@ -241,7 +210,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
     X509_STORE* use = impl_->store;
     {
       std::lock_guard<std::mutex> lock(impl_->mu);
-      if (signer != nullptr && impl_->signer_store != nullptr && Der(signer) == impl_->verified_signer) {
+      if (signer != nullptr && impl_->signer_store != nullptr && CertDer(signer) == impl_->verified_signer) {
         use = impl_->signer_store;
       }
     }
@@ -251,7 +220,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
     ERR_clear_error();
     if (TS_RESP_verify_response(ctx, resp) != 1) {
       st = Status::IoError("signing: the answer of the time-stamping authority " + c.url + " does not check out (" +
-                           SslError() + "); no document was timestamped with it");
+                           OpenSslError() + "); no document was timestamped with it");
     } else if (use == impl_->store && signer != nullptr) {
       std::lock_guard<std::mutex> lock(impl_->mu);
       X509_STORE* s1 = X509_STORE_new();
@@ -259,7 +228,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
         X509_STORE_set_flags(s1, X509_V_FLAG_PARTIAL_CHAIN);
         X509_STORE_free(impl_->signer_store);
         impl_->signer_store = s1;
-        impl_->verified_signer = Der(signer);
+        impl_->verified_signer = CertDer(signer);
       } else {
         X509_STORE_free(s1);
       }
@@ -278,10 +247,10 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
     OPENSSL_free(der);
     std::vector<std::string> certs;
     X509* signer = TokenSigner(p7);
-    if (signer != nullptr) certs.push_back(Der(signer));
+    if (signer != nullptr) certs.push_back(CertDer(signer));
     STACK_OF(X509)* all = p7->d.sign->cert;
     for (int i = 0; all != nullptr && i < sk_X509_num(all); ++i) {
-      if (sk_X509_value(all, i) != signer) certs.push_back(Der(sk_X509_value(all, i)));
+      if (sk_X509_value(all, i) != signer) certs.push_back(CertDer(sk_X509_value(all, i)));
     }
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->certs_der = std::move(certs);
@@ -348,7 +317,7 @@ void CheckTimestampToken(const std::string& token, const std::vector<std::pair<c
   if (signer == nullptr) {
     out->problems.push_back("the timestamp token does not include the TSA's certificate");
   } else {
-    out->tsa = Cn(signer);
+    out->tsa = CommonName(signer);
     std::string why;
     X509_STORE* own = StoreAt(nullptr, signer, signer != nullptr ? out->gen_time : 0);
     out->signature_ok = own != nullptr && VerifyTokenSignature(p7, own, &why);
@@ -367,7 +336,7 @@ void CheckTimestampToken(const std::string& token, const std::vector<std::pair<c
     }
   }
   STACK_OF(X509)* all = p7->d.sign->cert;
-  for (int i = 0; all != nullptr && i < sk_X509_num(all); ++i) out->certs_der.push_back(Der(sk_X509_value(all, i)));
+  for (int i = 0; all != nullptr && i < sk_X509_num(all); ++i) out->certs_der.push_back(CertDer(sk_X509_value(all, i)));
   TS_TST_INFO_free(tst);
   PKCS7_free(p7);
 }

@@ -27,6 +27,7 @@
 
 #include <podofo/podofo.h>
 
+#include "sign/ssl_util.h"
 #include "sign/pdf_sigs.h"
 #include "sign/sign.h"
 #include "sign/tsa.h"
@@ -46,17 +47,6 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   out->resize(static_cast<size_t>(n));
   if (n > 0) in.read(&(*out)[0], n);
   return static_cast<bool>(in);
-}
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  s.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    s += kHex[p[i] >> 4];
-    s += kHex[p[i] & 15];
-  }
-  return s;
 }
 
 std::string Sha256Hex(const std::string& data) {
@@ -137,18 +127,6 @@ std::string LiteralAfter(const std::string& dict, const std::string& key) {
   if (p >= dict.size() || dict[p] != '(') return {};
   size_t e = dict.find(')', p);
   return e == std::string::npos ? std::string() : dict.substr(p + 1, e - p - 1);
-}
-
-std::string CommonName(X509* cert) {
-  X509_NAME* name = X509_get_subject_name(cert);
-  int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-  if (i < 0) return {};
-  unsigned char* utf8 = nullptr;
-  int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-  if (n < 0) return {};
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
-  OPENSSL_free(utf8);
-  return out;
 }
 
 // The signed content as pieces (a PDF's two byte ranges, or one whole file), so a

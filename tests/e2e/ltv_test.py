@@ -352,6 +352,36 @@ class Failures(unittest.TestCase):
         self.assertIn("CKA_ALWAYS_AUTHENTICATE", p.stderr)
         self.assertIn("PIN again at every signature", p.stderr)
 
+    def test_tsa_basic_auth_from_an_owner_only_file(self):
+        auth_tsa = subprocess.Popen([RESPONDER, "--port", "0", "--port-file", W.p("auth-port"), "--pki", W.p("pki"),
+                                     "--max-seconds", "300", "--tsa-basic-auth", "liaudit:s3cret 密碼"],
+                                    stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(200):
+                if os.path.exists(W.p("auth-port")):
+                    break
+                time.sleep(0.02)
+            url = "http://127.0.0.1:%s/tsa" % read(W.p("auth-port"), "r").strip()
+            p = liaudit("forms", "--blank", "--output", "out-noauth", ini=W.ini("noauth.ini", "ltv-token", "B-T", tsa=url),
+                        check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("HTTP 401", p.stderr)
+            with open(W.p("tsa.auth"), "w", encoding="utf-8") as fh:
+                fh.write("liaudit:s3cret 密碼\n")
+            os.chmod(W.p("tsa.auth"), 0o644)
+            ini = W.ini("auth.ini", "ltv-token", "B-T", tsa=url, extra="tsa_auth_file = tsa.auth\n")
+            p = liaudit("forms", "--blank", "--output", "out-auth", ini=ini, check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("readable by its owner only", p.stderr)
+            os.chmod(W.p("tsa.auth"), 0o600)
+            p = liaudit("forms", "--blank", "--output", "out-auth", ini=ini)
+            self.assertNotIn("s3cret", p.stdout + p.stderr)
+            v = liaudit("verify", W.p("out-auth", "forms", "blank"), ini=ini)
+            self.assertIn("PAdES B-T", v.stdout)
+        finally:
+            auth_tsa.terminate()
+            auth_tsa.wait(timeout=10)
+
     def test_ec_key_signs_too(self):
         liaudit("forms", "--blank", "--output", "out-ec", ini=W.ini("ec.ini", "ec-token", "B-LT", module=SOFTHSM))
         v = liaudit("verify", W.p("out-ec", "forms", "blank"))
