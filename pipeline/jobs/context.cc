@@ -365,6 +365,9 @@ Status JobContext::RunRenderTasks(const std::vector<RenderTask>& tasks) {
   render::Engine* first;
   LIAUDIT_RETURN_IF_ERROR(Engine(&first));
   size_t workers = std::max(1u, std::thread::hardware_concurrency());
+  // With timestamps a worker spends part of each document waiting for the TSA's answer
+  // (one connection, one request at a time): two more workers keep the cores busy meanwhile.
+  if (signer && signer->level() >= sign::Level::kB_T) workers += 2;
   workers = std::min({workers, size_t{8}, tasks.size()});
   while (worker_engines_.size() + 1 < workers) {
     render::RenderOptions ro = first->options();

@@ -86,13 +86,24 @@ class Workspace:
     def p(self, *parts):
         return os.path.join(self.dir, *parts)
 
-    def ini(self, name, token, level="B-LTA", extra="", module=SPY, tsa=None):
+    def ini(self, name, token, level="B-LTA", extra="", module=SPY, tsa=None, pki="pki"):
         tsa = tsa or "http://127.0.0.1:%d/tsa" % self.port
         with open(self.p(name), "w", encoding="utf-8") as fh:
-            fh.write("[signing]\npkcs11_module = %s\npkcs11_token = %s\npin_env = LTV_PIN\nchain_file = pki/chain.pem\n"
-                     "level = %s\ntsa_url = %s\ntsa_ca_file = pki/anchors.pem\ntrust_anchors = pki/anchors.pem\n%s"
-                     "[audit]\nauditor = 測試稽核員\n" % (module, token, level, tsa, extra))
+            fh.write("[signing]\npkcs11_module = %s\npkcs11_token = %s\npin_env = LTV_PIN\nchain_file = %s/chain.pem\n"
+                     "level = %s\ntsa_url = %s\ntsa_ca_file = %s/anchors.pem\ntrust_anchors = %s/anchors.pem\n%s"
+                     "[audit]\nauditor = 測試稽核員\n" % (module, token, pki, level, tsa, pki, pki, extra))
         return name
+
+    def extra_responder(self, name, *options, pki="pki"):
+        """Another liaudit-responder on 127.0.0.1 (stopped by the caller): its TSA URL."""
+        port_file = self.p(name + ".port")
+        proc = subprocess.Popen([RESPONDER, "--port", "0", "--port-file", port_file, "--pki", self.p(pki),
+                                 "--max-seconds", "300"] + list(options), stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            if os.path.exists(port_file):
+                break
+            time.sleep(0.02)
+        return proc, "http://127.0.0.1:%s/tsa" % read(port_file, "r").strip()
 
     def stats(self):
         return load_json(self.p("stats.json"))
@@ -217,6 +228,83 @@ class TokenPulled(unittest.TestCase):
         self.assertEqual(rc, 1, err[-2000:])
         self.assertIn("stopped answering and was not found again after 3 attempts", err)
         self.assertEqual(os.listdir(W.p("out-gone", "quarterly")), [])
+
+
+class TsaAnswers(unittest.TestCase):
+    """Answers that do not check out are refused before anything is written; a TSA that
+    answers 503 is retried a bounded number of times."""
+
+    def job(self, name, *options, check=False):
+        proc, url = W.extra_responder(name, *options)
+        try:
+            return liaudit("forms", "--blank", "--output", "out-" + name,
+                           ini=W.ini(name + ".ini", "ltv-token", "B-T", tsa=url), check=check)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    def test_wrong_nonce_is_refused(self):
+        p = self.job("badnonce", "--tsa-bad-nonce")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("does not check out", p.stderr)
+        self.assertIn("nonce", p.stderr.lower())
+        self.assertFalse(glob.glob(W.p("out-badnonce", "forms", "*")))
+
+    def test_rejection_is_reported(self):
+        p = self.job("rejection", "--tsa-status-rejection")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("refused the request (status 2", p.stderr)
+
+    def test_503_is_retried_within_the_bound(self):
+        self.job("retry", "--tsa-fail-first", "2", check=True)  # 3 attempts: 503, 503, granted
+        p = self.job("giveup", "--tsa-fail-first", "3")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("did not answer after 3 attempts (HTTP 503)", p.stderr)
+
+
+class ClosedNetwork(unittest.TestCase):
+    """A hierarchy whose OCSP and CRL URLs cannot be reached (port 9): B-LT through local
+    CRL files (signing.crl_files); without them the job fails naming each certificate, or
+    falls back to B-T with a warning by setting."""
+
+    @classmethod
+    def setUpClass(cls):
+        subprocess.run(["bash", os.path.join(SRC, "scripts", "make-test-pki.sh"), W.p("pki-closed"), "9"],
+                       check=True, capture_output=True)
+        subprocess.run(["bash", os.path.join(SRC, "scripts", "make-token.sh"), W.p("hsm"), "closed-token", PIN,
+                        W.p("pki-closed", "signer-rsa.p8.pem"), W.p("pki-closed", "signer-rsa.crt")],
+                       check=True, capture_output=True)
+        cls.tsa, cls.url = W.extra_responder("closed", pki="pki-closed")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tsa.terminate()
+        cls.tsa.wait(timeout=10)
+
+    def ini(self, name, extra=""):
+        return W.ini(name, "closed-token", "B-LTA", tsa=self.url, pki="pki-closed", extra=extra)
+
+    def test_local_crl_files_give_b_lta(self):
+        ini = self.ini("closed-crl.ini", "crl_files = pki-closed/issuing.crl, pki-closed/root.crl\n")
+        liaudit("forms", "--blank", "--output", "out-closed", ini=ini)
+        folder = W.p("out-closed", "forms", "blank")
+        m = load_json(os.path.join(folder, "manifest.json"))
+        self.assertEqual(m["signing"]["level"], "B-LTA")
+        self.assertTrue(all(": CRL file " in r for r in m["signing"]["revocation"]), m["signing"]["revocation"])
+        v = liaudit("verify", folder, "--json", ini=ini)
+        self.assertTrue(all(p["revocation_embedded"] for p in json.loads(v.stdout)["pdfs"]))
+
+    def test_without_revocation_data_fail_or_fall_back(self):
+        p = liaudit("forms", "--blank", "--output", "out-norev", ini=self.ini("closed-none.ini"), check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no revocation data for", p.stderr)
+        self.assertIn("127.0.0.1:9", p.stderr)
+        self.assertFalse(glob.glob(W.p("out-norev", "forms", "*")))
+        liaudit("forms", "--blank", "--output", "out-bt-fallback",
+                ini=self.ini("closed-fallback.ini", "on_revocation_failure = B-T\n"))
+        m = load_json(W.p("out-bt-fallback", "forms", "blank", "manifest.json"))
+        self.assertEqual(m["signing"]["level"], "B-T")
+        self.assertTrue(any("signing at B-T instead" in w for w in m["warnings"]), m["warnings"])
 
 
 class Tampering(unittest.TestCase):
