@@ -198,6 +198,28 @@ std::optional<Date> DateArg(const po::variables_map& vm, const char* name) {
   return ParseDate(vm[name].as<std::string>());
 }
 
+// Where templates/ and fonts/ are when render.templates / render.fonts are not set:
+//  1. $LIAUDIT_DATA_DIR;
+//  2. <folder of the binary>/../share/liaudit (an installed binary, whatever prefix it was
+//     copied to: `cmake --install build --prefix /tmp/x` or the package's /usr);
+//  3. the source tree, for the binary in its build tree (tests, demo);
+//  4. the data folder of the configured install prefix;
+//  5. the source tree as a last resort.
+std::string DataDir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("LIAUDIT_DATA_DIR")) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path().parent_path() / LIAUDIT_REL_DATA_DIR;
+    if (fs::is_directory(installed / "templates", ec)) return installed.string();
+    const std::string build_dir = LIAUDIT_BUILD_DIR "/";
+    if (exe.string().compare(0, build_dir.size(), build_dir) == 0) return LIAUDIT_SOURCE_DIR;
+  }
+  if (fs::is_directory(fs::path(LIAUDIT_INSTALL_DATA_DIR) / "templates", ec)) return LIAUDIT_INSTALL_DATA_DIR;
+  return LIAUDIT_SOURCE_DIR;
+}
+
 Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   o->input_dir = vm["input"].as<std::string>();
   o->output_dir = vm["output"].as<std::string>();
@@ -230,8 +252,7 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
                 r.dormant_days, r.review_report_days})
     if (v < 0) return Status::Usage("rule thresholds must not be negative");
 
-  std::string data_dir = LIAUDIT_DATA_DIR;
-  if (const char* env = std::getenv("LIAUDIT_DATA_DIR")) data_dir = env;
+  std::string data_dir = DataDir();
   o->templates_dir = vm.count("render.templates") ? vm["render.templates"].as<std::string>() : data_dir + "/templates";
   o->fonts_config = vm.count("render.fonts") ? vm["render.fonts"].as<std::string>() : data_dir + "/fonts/fonts.conf";
   o->legal_bases_file = vm.count("rules.legal_bases") ? vm["rules.legal_bases"].as<std::string>()
