@@ -39,6 +39,7 @@ const Command kCommands[] = {
     {"extend", "add fresh revocation data and a new document timestamp to signed PDFs or job folders"},
     {"followup", "list follow-ups, or record a received review report / close a finding"},
     {"purge", "remove queries and register history older than the retention period (--before)"},
+    {"doctor", "check the installation: settings, folders, store, fonts, templates, signer, timers, last nightly"},
 };
 
 void PrintTopHelp(std::ostream& out) {
@@ -114,6 +115,7 @@ po::options_description SettingOptions() {
       ("signing.crl_files", po::value<std::string>(), "local CRL files (DER or PEM), comma-separated, for a closed network")
       ("signing.on_tsa_failure", po::value<std::string>()->default_value(s.on_tsa_failure), "fail, or B-B: sign without a timestamp and warn")
       ("signing.on_revocation_failure", po::value<std::string>()->default_value(s.on_revocation_failure), "fail, or B-T: sign without revocation data and warn")
+      ("signing.expiry_warning_days", po::value<int>()->default_value(s.expiry_warning_days), "liaudit doctor warns when the signing certificate expires within this many days")
       ("render.fonts", po::value<std::string>(), "font configuration (default: fonts/fonts.conf)")
       ("render.templates", po::value<std::string>(), "templates folder (default: templates)")
       ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records")
@@ -124,7 +126,9 @@ po::options_description SettingOptions() {
 
 po::options_description CommandOptions(const std::string& cmd) {
   po::options_description d("Options of '" + cmd + "'");
-  if (cmd == "nightly") {
+  if (cmd == "doctor") {
+    d.add_options()("json", po::bool_switch(), "machine-readable output");
+  } else if (cmd == "nightly") {
     d.add_options()("date", po::value<std::string>(), "the day to check, YYYY-MM-DD (default: yesterday)");
   } else if (cmd == "quarterly") {
     d.add_options()("quarter", po::value<std::string>(), "the quarter, YYYYQn (default: the last complete quarter)");
@@ -304,6 +308,8 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   opt("signing.on_revocation_failure", &s.on_revocation_failure);
   s.tsa_attempts = vm["signing.tsa_attempts"].as<int>();
   s.http_timeout = vm["signing.http_timeout"].as<int>();
+  s.expiry_warning_days = vm["signing.expiry_warning_days"].as<int>();
+  if (s.expiry_warning_days < 0) return Status::Usage("signing.expiry_warning_days: expected a number of days, 0 or more");
   if (s.tsa_attempts < 1 || s.tsa_attempts > 10) return Status::Usage("signing.tsa_attempts: expected 1 to 10");
   if (s.http_timeout < 1 || s.http_timeout > 300) return Status::Usage("signing.http_timeout: expected 1 to 300 seconds");
   sign::Level level;
@@ -348,7 +354,8 @@ int ExitFor(const Status& st) {
   return st.code() == Status::Code::kUsage ? 2 : 1;
 }
 
-int RunCommand(const std::string& cmd, const po::variables_map& vm, const jobs::JobOptions& opts) {
+int RunCommand(const std::string& cmd, const po::variables_map& vm, const jobs::JobOptions& opts,
+               const std::string& config) {
   jobs::JobOutcome outcome;
   Status st;
   if (cmd == "ingest") {
@@ -435,6 +442,11 @@ int RunCommand(const std::string& cmd, const po::variables_map& vm, const jobs::
     // Asking only makes sense when a person sees the question and can answer it.
     p.interactive = ::isatty(0) && ::isatty(1);
     return ExitFor(jobs::RunPurge(opts, p, std::cin, std::cout));
+  } else if (cmd == "doctor") {
+    jobs::DoctorParams p;
+    p.json = vm["json"].as<bool>();
+    p.config = config;
+    return jobs::RunDoctor(opts, p, std::cout);
   }
   if (st.ok()) PrintOutcome(cmd, outcome);
   return ExitFor(st);
@@ -475,13 +487,13 @@ int LiauditMain(int argc, char** argv) {
   if (cmd == "followup") pos.add("action", 1).add("key", 1);
 
   po::variables_map vm;
+  std::string config;  // the INI file read ("" = none)
   try {
     po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(pos).run(), vm);
     if (vm.count("help")) {
       std::cout << "Usage: liaudit " << cmd << " [OPTIONS]\n\n" << specific << "\n" << common << "\n" << settings;
       return 0;
     }
-    std::string config;
     if (vm.count("config")) {
       config = vm["config"].as<std::string>();
       if (!std::filesystem::exists(config)) {
@@ -515,5 +527,5 @@ int LiauditMain(int argc, char** argv) {
   Status st = BuildJobOptions(vm, &opts);
   if (!st.ok()) return ExitFor(st);
   if (opts.fixed_clock != kNoTime) SetFixedClock(opts.fixed_clock);
-  return RunCommand(cmd, vm, opts);
+  return RunCommand(cmd, vm, opts, config);
 }

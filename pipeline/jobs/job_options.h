@@ -29,6 +29,7 @@ struct SigningOptions {
   std::vector<std::string> crl_files;           // local CRLs for a closed network
   std::string on_tsa_failure = "fail";          // fail | B-B
   std::string on_revocation_failure = "fail";   // fail | B-T
+  int expiry_warning_days = 60;                 // liaudit doctor warns when the certificate ends sooner
 };
 
 struct JobOptions {

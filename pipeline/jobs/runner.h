@@ -65,4 +65,18 @@ struct PurgeParams {
 };
 Status RunPurge(const JobOptions& opts, const PurgeParams& params, std::istream& in, std::ostream& out);
 
+// liaudit doctor (issue 13): checks an installation without changing it and prints one
+// line per check, "OK|WARN|FAIL|SKIP  name: detail" (or, with json, {"ok": bool,
+// "checks": [{"name", "status", "detail"}]}): settings, the input and output folders, the
+// store (opened read-only: quick_check, schema version), the font chain (which face draws
+// CJK Ext-B), the form templates and report wording, the signer (unless --unsigned) and
+// its certificate's end (signing.expiry_warning_days), the timestamp level reached, the
+// systemd timers (when systemd runs the machine) and the age of the last nightly job.
+// Takes no lock and writes nothing. Returns the exit code: 0 unless a check FAILed.
+struct DoctorParams {
+  bool json = false;
+  std::string config;  // the INI file the settings came from ("" = none)
+};
+int RunDoctor(const JobOptions& opts, const DoctorParams& params, std::ostream& out);
+
 }  // namespace liaudit::jobs
