@@ -3,7 +3,8 @@
 #   share/liaudit/{templates,fonts,crontab,liaudit.env.example,liaudit.ini}
 #   /etc/liaudit/liaudit.ini with prefix /usr (the package), else PREFIX/etc/liaudit/liaudit.ini
 #   libexec/liaudit/liaudit-catchup.sh
-#   share/doc/liaudit/  README, docs/*.md, liaudit.example.ini
+#   share/doc/liaudit/  README, docs/*.md, liaudit.example.ini, copyright, changelog.gz
+#   share/man/man1/liaudit.1.gz
 #   lib/systemd/system/liaudit-{nightly,quarterly}.{service,timer}  (LIAUDIT_SYSTEMD_UNIT_DIR)
 # The installed binary finds share/liaudit next to its bin/ folder (DataDir() in
 # pipeline/cli/options.cc), so any prefix works without LIAUDIT_DATA_DIR.
@@ -27,7 +28,8 @@ string(REPLACE "# liaudit settings. Copy to liaudit.ini (read from the current f
        LIAUDIT_INI "${LIAUDIT_INI}")
 file(WRITE ${PROJECT_BINARY_DIR}/deploy/liaudit.ini "${LIAUDIT_INI}")
 install(FILES ${PROJECT_BINARY_DIR}/deploy/liaudit.ini DESTINATION ${CMAKE_INSTALL_DATADIR}/liaudit)
-set(LIAUDIT_MAINTAINER "liaudit maintainers <liaudit@localhost>" CACHE STRING "the package's Maintainer field")
+set(LIAUDIT_MAINTAINER "liaudit maintainers <liaudit-maintainers@example.org>" CACHE STRING
+    "the package's Maintainer field (set the real team address: -DLIAUDIT_MAINTAINER=...)")
 
 # The units and the crontab name the installed paths, so they are written at install time,
 # when the final prefix is known (--prefix, or /usr for the package).
@@ -41,6 +43,7 @@ install(CODE "
   set(LIAUDIT_LIBEXECDIR \"${CMAKE_INSTALL_LIBEXECDIR}\")
   set(LIAUDIT_DATADIR \"${CMAKE_INSTALL_DATADIR}\")
   set(LIAUDIT_DOCDIR \"${CMAKE_INSTALL_DOCDIR}\")
+  set(LIAUDIT_MANDIR \"${CMAKE_INSTALL_MANDIR}\")
   set(LIAUDIT_UNITDIR \"${LIAUDIT_SYSTEMD_UNIT_DIR}\")
 ")
 install(SCRIPT cmake/InstallDeploy.cmake)

@@ -31,14 +31,19 @@ endif()
 file(INSTALL DESTINATION "${etcdir}" TYPE FILE PERMISSIONS OWNER_READ OWNER_WRITE
      FILES "${LIAUDIT_DEPLOY_BIN}/liaudit.ini")
 
-# Debian wants a copyright file and a compressed changelog beside the docs.
+# Debian wants a copyright file and a compressed changelog beside the docs (changelog.gz:
+# the version has no Debian revision, so this is a native package), and the manual page.
 file(INSTALL DESTINATION "${prefix}/${LIAUDIT_DOCDIR}" TYPE FILE
      PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ FILES "${LIAUDIT_DEPLOY_SRC}/debian/copyright")
 string(TIMESTAMP now "%a, %d %b %Y %H:%M:%S +0000" UTC)
-file(WRITE "${LIAUDIT_DEPLOY_TMP}/changelog.Debian"
+file(WRITE "${LIAUDIT_DEPLOY_TMP}/changelog"
 "liaudit (${LIAUDIT_VERSION}) stable; urgency=medium\n\n  * Package built from the liaudit source tree (CPack).\n\n -- ${LIAUDIT_MAINTAINER}  ${now}\n")
-execute_process(COMMAND gzip -9nf "${LIAUDIT_DEPLOY_TMP}/changelog.Debian" RESULT_VARIABLE rc)
-if(rc EQUAL 0)
-  file(INSTALL DESTINATION "${prefix}/${LIAUDIT_DOCDIR}" TYPE FILE
-       PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ FILES "${LIAUDIT_DEPLOY_TMP}/changelog.Debian.gz")
+configure_file("${LIAUDIT_DEPLOY_SRC}/liaudit.1" "${LIAUDIT_DEPLOY_TMP}/liaudit.1" COPYONLY)
+execute_process(COMMAND gzip -9nf "${LIAUDIT_DEPLOY_TMP}/changelog" "${LIAUDIT_DEPLOY_TMP}/liaudit.1" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gzip failed on the changelog and the manual page")
 endif()
+file(INSTALL DESTINATION "${prefix}/${LIAUDIT_DOCDIR}" TYPE FILE
+     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ FILES "${LIAUDIT_DEPLOY_TMP}/changelog.gz")
+file(INSTALL DESTINATION "${prefix}/${LIAUDIT_MANDIR}/man1" TYPE FILE
+     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ FILES "${LIAUDIT_DEPLOY_TMP}/liaudit.1.gz")

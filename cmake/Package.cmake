@@ -6,9 +6,10 @@ set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT "${LIAUDIT_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "audits labour-insurance query logs, writes signed reports")
 set(CPACK_PACKAGE_DESCRIPTION "liaudit checks the query log of the labour-insurance query service
-against the permission, registration and request registers, and writes the nightly
-exception report, the quarterly review package and the four forms as signed PDF and
-XLSX files, with a hash-chained manifest for every job.")
+against the permission, registration and request registers, and writes
+the nightly exception report, the quarterly review package and the four
+forms as signed PDF and XLSX files, with a hash-chained manifest for
+every job.")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS

@@ -13,5 +13,5 @@ deb="$BUILD/liaudit_${version}_$(dpkg --print-architecture).deb"
 [ -f "$deb" ] || { echo "package.sh: $deb was not written" >&2; exit 1; }
 echo "package.sh: $deb"
 if command -v lintian >/dev/null; then
-  lintian --no-tag-display-limit "$deb" || { echo "package.sh: lintian found errors" >&2; exit 1; }
+  lintian --tag-display-limit 0 "$deb" || { echo "package.sh: lintian found errors" >&2; exit 1; }
 fi

@@ -252,9 +252,9 @@ int RunDoctor(const JobOptions& opts, const DoctorParams& params, std::ostream& 
     counts[c.status == "OK" ? 0 : c.status == "WARN" ? 1 : c.status == "FAIL" ? 2 : 0] += c.status != "SKIP";
   }
   if (params.json) {
-    nlohmann::json j;
+    nlohmann::ordered_json j;
     j["ok"] = ok;
-    j["checks"] = nlohmann::json::array();
+    j["checks"] = nlohmann::ordered_json::array();
     for (const Check& c : checks) j["checks"].push_back({{"name", c.name}, {"status", c.status}, {"detail", c.detail}});
     out << j.dump(2) << "\n";
   } else {
