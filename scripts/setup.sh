@@ -18,6 +18,7 @@ PACKAGES=(
   libreoffice-calc-nogui
   libp11-dev libp11-kit-dev libcurl4-openssl-dev softhsm2 opensc opensc-pkcs11 curl
   clang libclang-rt-14-dev
+  lintian dpkg-dev
 )
 
 missing=()
