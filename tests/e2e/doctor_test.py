@@ -8,14 +8,23 @@ Run by ctest with LIAUDIT_BIN and LIAUDIT_SRC set."""
 import json
 import os
 import shutil
-import stat
+import signal
+import socket
+import subprocess
 import tempfile
+import time
 import unittest
 
 import e2e_common
 from e2e_common import BIN
 
 CLOCK = ["--fixed-clock", "2026-10-01 03:00:00"]
+RESPONDER = os.environ.get("LIAUDIT_RESPONDER", "build/tests/tools/liaudit-responder")
+
+
+def read(path):
+    with open(path) as fh:
+        return fh.read().strip()
 
 
 def lines(out):
@@ -138,6 +147,40 @@ class Doctor(unittest.TestCase):
         self.assertIn("expiry_warning_days", got["signer"][1])
         got = self.doctor("--unsigned", expect=0)
         self.assertEqual(got["signer"][0], "SKIP")
+
+    def test_timestamp(self):
+        """At B-T the signer's load makes a trial timestamp: a TSA that answers is OK; one that
+        does not is a WARN with on_tsa_failure = B-B (the level reached is B-B) and a FAIL of the
+        signer otherwise."""
+        if not os.path.exists(RESPONDER):
+            self.skipTest("no liaudit-responder")
+        port_file = os.path.join(self.work, "tsa.port")
+        tsa = subprocess.Popen([RESPONDER, "--port", "0", "--port-file", port_file, "--pki",
+                                os.path.join(self.work, "pki"), "--max-seconds", "300"], stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(250):
+                if os.path.exists(port_file) and read(port_file):
+                    break
+                time.sleep(0.02)
+            port = read(port_file)
+            e2e_common.run(["bash", os.path.join(e2e_common.SRC, "scripts", "make-test-pki.sh"),
+                            os.path.join(self.work, "pki"), port], self.work)
+            bt = ["--signing.level", "B-T", "--signing.tsa_ca_file", "pki/anchors.pem"]
+            got = self.doctor("--signing.tsa_url", "http://127.0.0.1:%s/tsa" % port, *bt, expect=0)
+            self.assertEqual(got["timestamp"][0], "OK", got["timestamp"])
+            self.assertIn("PAdES B-T", got["timestamp"][1])
+        finally:
+            tsa.send_signal(signal.SIGTERM)
+            tsa.wait(timeout=10)
+        with socket.socket() as s:  # a port nobody listens on
+            s.bind(("127.0.0.1", 0))
+            closed = "http://127.0.0.1:%d/tsa" % s.getsockname()[1]
+        got = self.doctor("--signing.tsa_url", closed, "--signing.on_tsa_failure", "B-B", "--signing.tsa_attempts", "1",
+                          *bt, expect=0)
+        self.assertEqual(got["timestamp"][0], "WARN", got["timestamp"])
+        self.assertIn("B-B instead of B-T", got["timestamp"][1])
+        got = self.doctor("--signing.tsa_url", closed, "--signing.tsa_attempts", "1", *bt, expect=1)
+        self.assertEqual(got["signer"][0], "FAIL", got["signer"])
 
     def test_old_nightly_is_a_warning(self):
         got = self.doctor(expect=0, clock=["--fixed-clock", "2026-10-09 03:00:00"])
