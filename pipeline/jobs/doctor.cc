@@ -1,5 +1,7 @@
 // liaudit doctor: is this installation ready to run unattended? (runner.h)
-// Every check reads only; none takes the store lock, so it can run beside a job.
+// Every check reads only (the store is opened read-only); none takes the store lock, so it
+// can run beside a job.
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +32,11 @@ struct Check {
   std::string name, status, detail;  // status: OK, WARN, FAIL, SKIP
 };
 
+std::string UserName(uid_t uid) {
+  if (const passwd* pw = ::getpwuid(uid)) return pw->pw_name;
+  return "uid " + std::to_string(uid);
+}
+
 std::string Octal(unsigned mode) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04o", mode & 07777u);
@@ -44,7 +51,9 @@ Check FolderCheck(const std::string& name, const std::string& dir, bool group_ok
   if (!S_ISDIR(st.st_mode)) return {name, "FAIL", dir + ": not a folder"};
   unsigned mode = st.st_mode & 07777u;
   std::string detail = dir + " (mode " + Octal(mode) + ")";
-  if (st.st_uid != ::geteuid()) return {name, "FAIL", detail + ": not owned by the user running liaudit"};
+  if (st.st_uid != ::geteuid())
+    return {name, "FAIL", detail + ": owned by " + UserName(st.st_uid) + ", not by " + UserName(::geteuid()) +
+                              " who runs liaudit (run doctor as the units' user: runuser -u liaudit -- liaudit doctor)"};
   if (::access(dir.c_str(), R_OK | W_OK | X_OK) != 0) return {name, "FAIL", detail + ": not readable and writable"};
   if (mode & 007u) return {name, "FAIL", detail + ": other users have access; chmod 0700 " + dir};
   if (mode & 070u) {
@@ -75,9 +84,12 @@ Check StoreCheck(const JobOptions& opts) {
   struct stat st {};
   if (::stat(opts.db_path.c_str(), &st) == 0 && (st.st_mode & 077u))
     return {name, "FAIL", opts.db_path + " (mode " + Octal(st.st_mode) + "): other users have access; chmod 0600"};
+  std::unique_ptr<store::Store> db;
   int version = 0;
   std::string quick;
-  Status s = store::Store::Inspect(opts.db_path, &version, &quick);
+  Status s = store::Store::OpenReadOnly(opts.db_path, &db);
+  if (s.ok()) s = db->SchemaVersion(&version);
+  if (s.ok()) s = db->QuickCheck(&quick);
   if (!s.ok()) return {name, "FAIL", s.message()};
   if (quick != "ok") return {name, "FAIL", opts.db_path + ": quick_check: " + quick};
   std::string v = "schema version " + std::to_string(version);
@@ -209,16 +221,15 @@ Check LastNightlyCheck(const JobOptions& opts) {
   const std::string name = "last nightly";
   std::error_code ec;
   if (!fs::exists(opts.db_path, ec)) return {name, "WARN", "no nightly job yet (no store)"};
-  std::unique_ptr<store::Store> st;
+  std::unique_ptr<store::Store> db;
   int version = 0;
   std::string quick;
-  // Store::Open would upgrade an old store; the store check has said so already.
-  if (!store::Store::Inspect(opts.db_path, &version, &quick).ok() || quick != "ok" ||
-      version != store::kSchemaVersion)
+  // Read-only, and only a store the store check found sound and current (no upgrade here).
+  if (!store::Store::OpenReadOnly(opts.db_path, &db).ok() || !db->SchemaVersion(&version).ok() ||
+      version != store::kSchemaVersion || !db->QuickCheck(&quick).ok() || quick != "ok")
     return {name, "SKIP", "the store cannot be read (see the store check)"};
-  Status s = store::Store::Open(opts.db_path, &st);
   std::vector<store::JobRecord> jobs;
-  if (s.ok()) s = st->ListJobs(&jobs);
+  Status s = db->ListJobs(&jobs);
   if (!s.ok()) return {name, "FAIL", s.message()};
   const store::JobRecord* last = nullptr;
   for (const store::JobRecord& j : jobs)

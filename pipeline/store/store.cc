@@ -117,34 +117,37 @@ Status Store::Open(const std::string& path, std::unique_ptr<Store>* out) {
   return Status::OK();
 }
 
-Status Store::Inspect(const std::string& path, int* schema_version, std::string* quick_check) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    Status st = SqlError(db, "opening " + path);
-    sqlite3_close(db);
-    return st;
-  }
-  sqlite3_busy_timeout(db, 10000);
+Status Store::OpenReadOnly(const std::string& path, std::unique_ptr<Store>* out) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+    return SqlError(impl->db, "opening " + path);
+  sqlite3_extended_result_codes(impl->db, 0);
+  sqlite3_busy_timeout(impl->db, 10000);
+  out->reset(new Store(std::move(impl)));
+  return Status::OK();
+}
+
+Status Store::SchemaVersion(int* version) {
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, "PRAGMA user_version"));
+  bool row = false;
+  Status st = s.Step(&row);
+  if (!st.ok()) return st.Prepend(impl_->path);
+  *version = row ? static_cast<int>(s.Int(0)) : 0;
+  return Status::OK();
+}
+
+Status Store::QuickCheck(std::string* verdict) {
+  verdict->clear();
+  Stmt s;
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, "PRAGMA quick_check(5)"));
   Status st;
-  {
-    Stmt s;
-    st = s.Prepare(db, "PRAGMA user_version");
-    bool row = false;
-    if (st.ok()) st = s.Step(&row);
-    if (st.ok()) *schema_version = row ? static_cast<int>(s.Int(0)) : 0;
+  while (s.Next(&st)) {
+    if (!verdict->empty()) *verdict += "; ";
+    *verdict += s.Text(0);
   }
-  if (st.ok()) {
-    Stmt s;
-    st = s.Prepare(db, "PRAGMA quick_check(5)");
-    quick_check->clear();
-    bool row = false;
-    while (st.ok() && (st = s.Step(&row)).ok() && row) {
-      if (!quick_check->empty()) *quick_check += "; ";
-      *quick_check += s.Text(0);
-    }
-  }
-  sqlite3_close(db);
-  if (!st.ok()) return st.Prepend(path);
+  if (!st.ok()) return st.Prepend(impl_->path);
   return Status::OK();
 }
 

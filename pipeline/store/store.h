@@ -110,10 +110,12 @@ class Store {
   // directory 0700 if this creates it). WAL, foreign keys on, busy timeout 10 s,
   // schema versioned by PRAGMA user_version; older versions are migrated in place.
   static Status Open(const std::string& path, std::unique_ptr<Store>* out);
-  // For liaudit doctor: opens an existing store read-only (nothing migrated or created) and
-  // reports its schema version (PRAGMA user_version) and PRAGMA quick_check's verdict
-  // ("ok", or its first lines). Fails if the file cannot be opened as a database.
-  static Status Inspect(const std::string& path, int* schema_version, std::string* quick_check);
+  // For liaudit doctor: opens an existing store read-only. Nothing is created, migrated or
+  // locked; only the read methods (SchemaVersion, QuickCheck, ListJobs, ...) may be used,
+  // and those that read tables only when SchemaVersion() == kSchemaVersion.
+  static Status OpenReadOnly(const std::string& path, std::unique_ptr<Store>* out);
+  Status SchemaVersion(int* version);      // PRAGMA user_version
+  Status QuickCheck(std::string* verdict);  // PRAGMA quick_check: "ok", or its first five problems
   // After the bulk work (ingest), or for a second, streaming connection: a small page cache
   // (and what the cache held is released), and sorts that outgrow it spill to temporary
   // files instead of memory (a million-row ORDER BY held ~150 MB with temp_store=MEMORY).

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -129,6 +130,77 @@ TEST(StoreOpen, RefusesNewerSchema) {
   Status st = Store::Open(path, &s);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("newer"), std::string::npos) << st.message();
+}
+
+// liaudit doctor's view of a store: read-only, nothing migrated, nothing written.
+TEST(StoreOpenReadOnly, ReportsVersionAndQuickCheckWithoutChangingTheFile) {
+  TempDir tmp;
+  std::string path = tmp / "liaudit.db";
+  {
+    auto store = OpenOrDie(path);
+    JobRecord job;
+    job.kind = "nightly";
+    ASSERT_TRUE(store->BeginJob(&job).ok());
+  }
+  std::unique_ptr<Store> ro;
+  ASSERT_TRUE(Store::OpenReadOnly(path, &ro).ok());
+  int version = 0;
+  ASSERT_TRUE(ro->SchemaVersion(&version).ok());
+  EXPECT_EQ(version, kSchemaVersion);
+  std::string verdict;
+  ASSERT_TRUE(ro->QuickCheck(&verdict).ok());
+  EXPECT_EQ(verdict, "ok");
+  std::vector<JobRecord> jobs;
+  ASSERT_TRUE(ro->ListJobs(&jobs).ok());
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].kind, "nightly");
+  JobRecord another;
+  another.kind = "ingest";
+  EXPECT_FALSE(ro->BeginJob(&another).ok());  // read-only
+}
+
+TEST(StoreOpenReadOnly, LeavesAnOldStoreAtItsVersionAndCreatesNothing) {
+  TempDir tmp;
+  std::string path = tmp / "old.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version=1", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  std::unique_ptr<Store> ro;
+  ASSERT_TRUE(Store::OpenReadOnly(path, &ro).ok());
+  int version = 0;
+  ASSERT_TRUE(ro->SchemaVersion(&version).ok());
+  EXPECT_EQ(version, 1);
+  ro.reset();
+  EXPECT_EQ(Count(path, "PRAGMA user_version"), 1);
+  std::unique_ptr<Store> none;
+  EXPECT_FALSE(Store::OpenReadOnly(tmp / "missing.db", &none).ok());
+  struct stat st {};
+  EXPECT_NE(stat((tmp / "missing.db").c_str(), &st), 0);
+}
+
+TEST(StoreOpenReadOnly, QuickCheckFindsACorruptFile) {
+  TempDir tmp;
+  std::string path = tmp / "corrupt.db";
+  {
+    auto store = OpenOrDie(path);
+  }
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  {  // every page after the first: garbage
+    int fd = open(path.c_str(), O_WRONLY);
+    ASSERT_GE(fd, 0);
+    std::string junk(static_cast<size_t>(st.st_size) - 16384, '\xa5');
+    ASSERT_EQ(pwrite(fd, junk.data(), junk.size(), 16384), static_cast<ssize_t>(junk.size()));
+    close(fd);
+  }
+  std::unique_ptr<Store> ro;
+  std::string verdict;
+  Status s = Store::OpenReadOnly(path, &ro);
+  if (s.ok()) s = ro->QuickCheck(&verdict);
+  EXPECT_TRUE(!s.ok() || verdict != "ok") << verdict;
 }
 
 TEST(StoreIngest, SameFolderTwiceChangesNothing) {
