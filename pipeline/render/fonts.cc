@@ -161,6 +161,12 @@ Status LoadFontChain(const std::string& config_path, std::vector<std::unique_ptr
         return Status::AtInput(config_path, lineno, 0, "unknown key '" + k + "' (file, index, family)");
       }
     }
+    // A relative file= is relative to the configuration's folder, not to the current one,
+    // so a font chain shipped beside its fonts works wherever it is installed.
+    if (!file.empty() && file[0] != '/') {
+      size_t slash = config_path.rfind('/');
+      if (slash != std::string::npos) file = config_path.substr(0, slash + 1) + file;
+    }
     unsigned fc_index = 0;
     if (FileExists(file)) {
       f->path = file;

@@ -1,10 +1,13 @@
 #include "render/pdf.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 
+#include "render/fonts.h"
 #include "test_util.h"
 
 namespace liaudit::render {
@@ -309,6 +312,28 @@ TEST(RenderTest, BadFontConfigNamesFileAndLine) {
   st = Engine::Create(o, &e);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("no usable font"), std::string::npos) << st.message();
+}
+
+// A font chain installed with its fonts (share/liaudit/fonts/) must not depend on the
+// current folder: a relative file= is relative to the configuration file.
+TEST(RenderTest, RelativeFontFileIsRelativeToTheConfiguration) {
+  std::string dir = TmpDir() + "/relative-fonts";
+  mkdir(dir.c_str(), 0700);
+  mkdir((dir + "/faces").c_str(), 0700);
+  std::string target = dir + "/faces/dejavu.ttf";
+  unlink(target.c_str());
+  ASSERT_EQ(symlink("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", target.c_str()), 0);
+  std::string conf = dir + "/fonts.conf";
+  FILE* f = fopen(conf.c_str(), "w");
+  fputs("face DejaVu file=faces/dejavu.ttf family=\"No Such Family\"\n", f);
+  fclose(f);
+  std::vector<std::unique_ptr<Face>> faces;
+  std::vector<std::string> warnings;
+  Status st = LoadFontChain(conf, &faces, &warnings);
+  ASSERT_TRUE(st.ok()) << st.message();
+  ASSERT_EQ(faces.size(), 1u);
+  EXPECT_EQ(faces[0]->path, target);
+  EXPECT_TRUE(warnings.empty());
 }
 
 }  // namespace
