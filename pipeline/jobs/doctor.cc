@@ -63,6 +63,17 @@ Check FolderCheck(const std::string& name, const std::string& dir, bool group_ok
   return {name, "OK", detail};
 }
 
+// The CLI parsed the settings before the doctor ran (an error there is exit 2). The file
+// names the key and its password file: others should not read it.
+Check SettingsCheck(const std::string& config) {
+  const std::string name = "settings";
+  if (config.empty()) return {name, "OK", "no liaudit.ini (defaults and the command line)"};
+  struct stat st {};
+  if (::stat(config.c_str(), &st) == 0 && (st.st_mode & 077u))
+    return {name, "WARN", config + " parsed; mode " + Octal(st.st_mode) + ": others can read it; chmod 0600 " + config};
+  return {name, "OK", config + " parsed"};
+}
+
 Check InputCheck(const JobOptions& opts) {
   Check c = FolderCheck("input folder", opts.input_dir, /*group_ok=*/true);
   if (c.status == "FAIL") return c;
@@ -245,8 +256,7 @@ Check LastNightlyCheck(const JobOptions& opts) {
 
 int RunDoctor(const JobOptions& opts, const DoctorParams& params, std::ostream& out) {
   std::vector<Check> checks;
-  checks.push_back({"settings", "OK", params.config.empty() ? "no liaudit.ini (defaults and the command line)"
-                                                             : params.config + " parsed"});
+  checks.push_back(SettingsCheck(params.config));
   checks.push_back(InputCheck(opts));
   checks.push_back(FolderCheck("output folder", opts.output_dir, /*group_ok=*/false));
   checks.push_back(StoreCheck(opts));

@@ -47,6 +47,7 @@ class Doctor(unittest.TestCase):
         e2e_common.prepare_signing(cls.work)
         for root, dirs, _ in os.walk(os.path.join(cls.work, "input")):
             os.chmod(root, 0o700)
+        os.chmod(os.path.join(cls.work, "liaudit.ini"), 0o600)
         e2e_common.run([BIN, "nightly", "--date", "2026-09-30", "--no-progress"] + CLOCK, cls.work)
 
     @classmethod
@@ -93,6 +94,16 @@ class Doctor(unittest.TestCase):
         self.assertEqual(got["output folder"][0], "FAIL")
         self.assertIn("0755", got["output folder"][1])
         self.assertEqual(got["store"][0], "OK")  # only the broken check fails
+
+    def test_settings_readable_by_others(self):
+        ini = os.path.join(self.work, "liaudit.ini")
+        os.chmod(ini, 0o644)
+        try:
+            got = self.doctor(expect=0)
+        finally:
+            os.chmod(ini, 0o600)
+        self.assertEqual(got["settings"][0], "WARN")
+        self.assertIn("0644", got["settings"][1])
 
     def test_missing_input_folder(self):
         got = self.doctor("--input", os.path.join(self.work, "no-such-input"), expect=1)
