@@ -226,6 +226,35 @@ class ExcelTaiwanFiles(Work):
         self.assertIn("tab-separated", by_file["tabs.csv"][0]["reason"])
 
 
+class OldMacLineEndings(Work):
+    """Regression (issue 15 review): CR-only files (Excel for Mac "CSV (Macintosh)") were read
+    as one header record: a platform export lost every row with exit 0 and no reject, and a
+    register was called header-only. A lone CR among LF lines merged two records."""
+
+    def test_cr_only_and_mixed_line_endings_are_read_row_by_row(self):
+        s = make_id(61)
+        qs = [query("GSP1150701%06d" % i, "2026-07-01 09:%02d" % i, s) for i in range(5)]
+        bad = dict(query("GSP1150701000009", "2026-07-01 25:00", s))
+        write_inputs(self.work, queries=qs, registrations=[registration("SA115-0001", s),
+                                                           registration("SA115-0002", make_id(62))])
+        write(self.path("input", "platform", "liq_20260701.csv"),
+              csv_text(PLATFORM_COLS, qs[:3] + [bad] + qs[3:]).replace("\r\n", "\r"))
+        reg = self.path("input", "registers", "registrations.csv")
+        with open(reg, "rb") as fh:
+            text = fh.read()
+        lines = text.split(b"\r\n")
+        # Mixed: CR after the header, LF after the first row, CRLF after the last.
+        with open(reg, "wb") as fh:
+            fh.write(lines[0] + b"\r" + lines[1] + b"\n" + b"\r\n".join(lines[2:]))
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        folder = self.path("output", "nightly", "2026-07-01")
+        rejects = read_csv(os.path.join(folder, "rejects.csv"))
+        self.assertEqual([(os.path.basename(r["file"]), r["line"]) for r in rejects], [("liq_20260701.csv", "5")])
+        inputs = {os.path.basename(i["path"]): i for i in manifest(folder)["inputs"]}
+        self.assertEqual(inputs["liq_20260701.csv"]["taken"], 5, inputs["liq_20260701.csv"])
+        self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])  # both registrations taken
+
+
 class OddValues(Work):
     def test_long_and_odd_unit_names_make_safe_unique_files(self):
         long_unit = "社會救助科" * 30  # 450 bytes
