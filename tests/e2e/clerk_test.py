@@ -429,7 +429,9 @@ class FollowupList(Work):
         queries = [query("GSP1150701000001", "2026-07-01 09:00", s, account="=1+1"),
                    query("GSP1150701000002", "2026-07-01 09:01", s, account="ksw\n0002"),
                    query("GSP115070\x1b[2J0003", "2026-07-01 09:02", s, account="-2+3"),
-                   query("GSP1150701000004", "2026-07-01 09:03", s, account="@SUM(1,2)")]
+                   query("GSP1150701000004", "2026-07-01 09:03", s, account="@SUM(1,2)"),
+                   # A spreadsheet strips the quotes of a field: "=1+1" pasted or opened as TSV is a formula.
+                   query("GSP1150701000005", "2026-07-01 09:04", s, account='"=1+1"')]
         write_inputs(self.work, queries=queries, registrations=[registration("SA115-0001", s)])
         liaudit(self.work, "quarterly", "--quarter", "2026Q3")
         p = e2e_common.run([BIN, "followup", "list"], self.work)
@@ -442,10 +444,21 @@ class FollowupList(Work):
         for e in entries:
             self.assertEqual(len(e), 5, e)  # key, state, due, account, rule: a value makes no field of its own
             for field in e:
-                self.assertNotRegex(field, r"^[=+\-@]", e)
+                self.assertNotRegex(field, r'^[\s"]*[=+\-@]', e)
         self.assertNotRegex(p.stdout, "[\x00-\x08\x0b-\x1f\x7f]")
         accounts = {e[3] for e in entries}
-        self.assertTrue({"'=1+1", "'-2+3", "'@sum(1,2)", "ksw\\n0002"} <= accounts, accounts)
+        self.assertTrue({"'=1+1", "'-2+3", "'@sum(1,2)", "ksw\\n0002", "'\"=1+1\""} <= accounts, accounts)
+        if SOFFICE:  # opened as tab-separated text, as a clerk would paste or open it
+            listing = self.path("followup.csv")
+            with open(listing, "w", encoding="utf-8") as fh:
+                fh.write(p.stdout)
+            out = self.path("fods")
+            os.makedirs(out)
+            subprocess.run([SOFFICE, "-env:UserInstallation=file://" + self.path("lo"), "--headless",
+                            "--infilter=CSV:9,34,76,1", "--convert-to", "fods", "--outdir", out, listing],
+                           capture_output=True, check=True, timeout=120)
+            with open(os.path.join(out, "followup.fods"), encoding="utf-8") as fh:
+                self.assertEqual(re.findall(r'table:formula="([^"]*)"', fh.read()), [])
         self.assertTrue(any("GSP115070\\x1B[2J0003" in e[0] for e in entries), entries)
 
 
