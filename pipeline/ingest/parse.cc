@@ -10,6 +10,7 @@
 #include <iterator>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "core/text.h"
@@ -263,6 +264,18 @@ Status Sha256File(const std::string& path, std::string* hex) {
   return FinishSha256(path, ctx.get(), hex);
 }
 
+namespace {
+// The first bytes of a file (for sniffing UTF-16 in a .txt); "" when it cannot be read.
+std::string FirstBytes(const std::string& path, size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::string b(n, '\0');
+  if (!in) return "";
+  in.read(b.data(), static_cast<std::streamsize>(n));
+  b.resize(static_cast<size_t>(in.gcount()));
+  return b;
+}
+}  // namespace
+
 InputFile ClassifyInputPath(const std::string& input_dir, const std::string& path) {
   namespace fs = std::filesystem;
   InputFile out;
@@ -322,12 +335,18 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
   static const char* kSpreadsheets[] = {"xlsx", "xlsm", "xlsb", "xls", "ods", "fods", "numbers"};
   const bool spreadsheet = std::find(std::begin(kSpreadsheets), std::end(kSpreadsheets), ext) != std::end(kSpreadsheets) ||
                            (parts[0] == "registers" && (ext == "txt" || ext == "tsv"));
-  if (kind && spreadsheet) {
+  // A .txt or .tsv in platform/ or calendar/ is only refused when it is UTF-16 text (Excel's
+  // 「Unicode 文字」 saves tab-separated UTF-16 as .txt): otherwise it may be a note.
+  const bool text_ext = ext == "txt" || ext == "tsv";
+  const std::string utf16 = kind && text_ext ? Utf16Hint(FirstBytes(path, 512)) : std::string();
+  if (kind && (spreadsheet || !utf16.empty())) {
     out.kind = kind;
     const std::string csv_name = parts[0] == "registers" ? stem + ".csv" : name.substr(0, dot) + ".csv";
-    out.refuse = "a ." + ext + " file where liaudit reads CSV: it is not read. Open it in Excel or LibreOffice and save it "
-                 "as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) named " + csv_name + " in " + parts[0] +
-                 "/, then remove this file";
+    // utf16 is " (it is UTF-16: ...; liaudit reads comma-separated CSV: save it as ...)".
+    const std::string what = utf16.empty() ? std::string() : utf16.substr(0, utf16.find(';')) + ")";
+    out.refuse = "a ." + ext + " file" + what + " where liaudit reads CSV: it is not read. Open it in Excel or "
+                 "LibreOffice and save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) named " + csv_name +
+                 " in " + parts[0] + "/, then remove this file";
     out.csv_name = csv_name;
     out.refuse_beside_csv = "a ." + ext + " file beside " + parts[0] + "/" + csv_name + ": it is ignored, because " +
                             csv_name + " is there and is what liaudit reads" +
@@ -338,6 +357,10 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
     return out;
   }
   out.ignore = ext.empty() ? std::string("not a .csv file: not read") : "not a .csv file (." + ext + "): not read";
+  if (kind && text_ext && parts[0] != "registers")
+    out.ignore += "; if it is " + std::string(parts[0] == "platform" ? "a platform export" : "a calendar") +
+                  ", open it in Excel or LibreOffice and save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) "
+                  "named " + name.substr(0, dot) + ".csv in " + parts[0] + "/";
   return out;
 }
 

@@ -226,6 +226,30 @@ class ExcelTaiwanFiles(Work):
         self.assertIn("tab-separated", by_file["tabs.csv"][0]["reason"])
 
 
+    def test_unicode_text_txt_in_platform_and_calendar_is_refused_naming_utf16(self):
+        # Regression (issue 15 review): Excel's 「Unicode 文字」 saves UTF-16 tab-separated text
+        # as .txt; in platform/ or calendar/ it was only "not a .csv file (.txt): not read".
+        s = make_id(52)
+        rows = [query("GSP115070200%04d" % i, "2026-07-02 09:00", s) for i in range(5)]
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        write(self.path("input", "platform", "liq_20260702.txt"), csv_text(PLATFORM_COLS, rows, sep="\t"),
+              encoding="utf-16")
+        write(self.path("input", "calendar", "holidays.txt"), "西元日期\t是否放假\r\n20260701\t2\r\n",
+              encoding="utf-16-le")
+        write(self.path("input", "platform", "說明.txt"), "notes")
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01")
+        m = manifest(self.path("output", "nightly", "2026-07-01"))
+        errors = {os.path.basename(i["path"]): i.get("error", "") for i in m["inputs"]}
+        self.assertIn("it is UTF-16: it starts with a UTF-16 byte-order mark", errors["liq_20260702.txt"])
+        self.assertIn("named liq_20260702.csv in platform/", errors["liq_20260702.txt"])
+        self.assertIn("looks like UTF-16 little-endian without a byte-order mark", errors["holidays.txt"])
+        self.assertIn("CSV UTF-8（逗號分隔）) named holidays.csv in calendar/", errors["holidays.txt"])
+        self.assertIn("liq_20260702.txt", p.stderr)
+        not_read = {os.path.basename(i["path"]): i["reason"] for i in m["inputs_not_read"]}
+        self.assertIn("if it is a platform export, open it in Excel or LibreOffice and save it as",
+                      not_read["說明.txt"])
+
 class OldMacLineEndings(Work):
     """Regression (issue 15 review): CR-only files (Excel for Mac "CSV (Macintosh)") were read
     as one header record: a platform export lost every row with exit 0 and no reject, and a
@@ -253,7 +277,6 @@ class OldMacLineEndings(Work):
         inputs = {os.path.basename(i["path"]): i for i in manifest(folder)["inputs"]}
         self.assertEqual(inputs["liq_20260701.csv"]["taken"], 5, inputs["liq_20260701.csv"])
         self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])  # both registrations taken
-
 
 class OddValues(Work):
     def test_long_and_odd_unit_names_make_safe_unique_files(self):
