@@ -444,6 +444,32 @@ class LogsShowNoFullId(Work):
         self.assertTrue(any(shifted in r["raw"] for r in rejects), rejects)
 
 
+    def test_ids_glued_to_text_or_split_by_zero_width_spaces_and_verify_file_names_are_masked(self):
+        # Regression (issue 15 review): IDA200006014, 9B200006024 and C<ZWSP>200006034 reached
+        # the terminal and job.log whole, and `liaudit verify` printed 附表4-<account>.pdf
+        # with an account that is an ID number.
+        s = make_id(96)
+        a, b, c = make_id(601, "A"), make_id(602, "B"), make_id(603, "C")
+        regs = [registration("SA115-0001", s), dict(registration("SA115-0002", s), 申請日期="ID" + a),
+                dict(registration("SA115-0003", s), 申請日期="9" + b),
+                dict(registration("SA115-0004", s), 申請日期=c[0] + "\u200b" + c[1:])]
+        account = make_id(604, "J").lower()
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s, account=account)],
+                     registrations=regs, permissions=[permission(account=account)])
+        p = liaudit(self.work, "quarterly", "--quarter", "2026Q3")
+        said = p.stdout + p.stderr
+        self.assertIn('"ID%s****" is not a valid date' % a[:6], said)
+        v = e2e_common.run([BIN, "verify", "output/quarterly/2026Q3"], self.work, check=False)
+        self.assertIn("附表4-%s****.pdf" % account[:6], v.stdout)
+        said += v.stdout + v.stderr
+        with open(self.path("output", "quarterly", "2026Q3", "job.log"), encoding="utf-8") as fh:
+            said += fh.read()
+        with open(self.path("output", "liaudit.log"), encoding="utf-8") as fh:
+            said += fh.read()
+        for full in (a, b, c, c[1:], account):
+            self.assertNotIn(full, said)
+
+
 class FollowupList(Work):
     """Regression (issue 15): `followup list` printed accounts and keys from input as they were."""
 
