@@ -267,6 +267,8 @@ Status Sha256File(const std::string& path, std::string* hex) {
 namespace {
 // The first bytes of a file (for sniffing UTF-16 in a .txt); "" when it cannot be read.
 std::string FirstBytes(const std::string& path, size_t n) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return "";  // never open a FIFO
   std::ifstream in(path, std::ios::binary);
   std::string b(n, '\0');
   if (!in) return "";
@@ -378,14 +380,26 @@ namespace {
 std::string FormatHint(const CsvRecord& header) {
   const std::string_view raw = header.raw;
   static const char kSave[] = ": save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) or as Big5 CSV";
-  if (raw.find('\0') != std::string_view::npos)
+  if (raw.find('\0') != std::string_view::npos) {
+    // ASCII text in UTF-32 is valid UTF-8 too: say which of the two it looks like.
+    const std::string wide = Utf16Hint(raw);
+    if (wide.find("UTF-32") != std::string::npos) return wide;
     return " (the file holds NUL bytes: it looks like UTF-16 without a byte-order mark, e.g. Excel's \"Unicode text\" "
            "(Unicode 文字), which is also tab-separated" + std::string(kSave) + ")";
+  }
   // One field (no comma at all): a single tab or semicolon already says how the columns were
   // separated (a two-column calendar "西元日期;是否放假"). Two fields (one comma, perhaps
-  // inside a name): only when the other separator clearly dominates.
-  if (header.fields.size() > 2) return "";
-  const bool one_field = header.fields.size() == 1;
+  // inside a name): only when the other separator clearly dominates. Commas are counted
+  // outside quotes in the raw line: a malformed header ("a";"b", every cell quoted) has no
+  // fields to count.
+  size_t commas = 0;
+  bool quoted = false;
+  for (char c : raw) {
+    if (c == '"') quoted = !quoted;
+    else if (c == ',' && !quoted) ++commas;
+  }
+  if (commas > 1) return "";
+  const bool one_field = commas == 0;
   const size_t need = one_field ? 1 : 2;
   const size_t tabs = static_cast<size_t>(std::count(raw.begin(), raw.end(), '\t'));
   const size_t semis = static_cast<size_t>(std::count(raw.begin(), raw.end(), ';'));
