@@ -227,6 +227,17 @@ Status JobContext::CheckRegisters() {
                         why);
       continue;
     }
+    // Ingested before, but no file of it this run (deleted, moved, a link to a share not
+    // mounted): the job goes on with the newest snapshot, and says so.
+    if (h.files_taken > 0 && std::none_of(ingest.files.begin(), ingest.files.end(),
+                                          [&](const auto& f) { return f.kind == name; })) {
+      const std::string when = h.latest_ingested == kNoTime ? std::string("an earlier run")
+                                                            : FormatIsoTime(h.latest_ingested).substr(0, 10);
+      const std::string w = "the " + name + " register file is missing this run (" + expected +
+                            "); using the snapshot of " + when + " (" + h.latest_path + ")";
+      log.Line(w);
+      warnings.push_back(w);
+    }
     // A register that has only ever been a header (or whose every row was rejected) says
     // nothing: as good as missing, unless an earlier snapshot held rows (then it is the
     // page-1 notice below: the register has emptied).

@@ -201,6 +201,44 @@ class ExcelTaiwanFiles(Work):
         self.assertIn("說明.txt", p.stderr)
         self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])  # the CSV register was taken
 
+    def test_folders_links_and_pipes_in_input_folders_are_named_and_a_vanished_register_warned(self):
+        # Regression (issue 15 review): empty sub-folders, folders named *.csv, dangling
+        # symbolic links and FIFOs got no log line and no manifest entry; a register ingested
+        # before whose file is gone (a share not mounted) was used without a word.
+        s = make_id(43)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        plat, regs = self.path("input", "platform"), self.path("input", "registers")
+        os.makedirs(os.path.join(plat, "old"))
+        os.makedirs(os.path.join(plat, "dir.csv"))
+        os.makedirs(os.path.join(regs, "staff.csv"))
+        os.symlink("/nonexistent/x.csv", os.path.join(plat, "dangling.csv"))
+        os.mkfifo(os.path.join(plat, "fifo.txt"))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01")
+        folder = self.path("output", "nightly", "2026-07-01")
+        m = manifest(folder)
+        not_read = {i["path"].split("input/", 1)[1]: i["reason"] for i in m["inputs_not_read"]}
+        self.assertIn("an empty folder", not_read["platform/old"])
+        self.assertIn("a folder, not a file", not_read["platform/dir.csv"])
+        self.assertIn("a folder, not a file", not_read["registers/staff.csv"])
+        self.assertIn("symbolic link to /nonexistent/x.csv, which does not exist", not_read["platform/dangling.csv"])
+        self.assertIn("named pipe", not_read["platform/fifo.txt"])
+        with open(os.path.join(folder, "job.log"), encoding="utf-8") as fh:
+            log = fh.read()
+        for name in ("platform/old", "platform/dir.csv", "registers/staff.csv", "platform/dangling.csv",
+                     "platform/fifo.txt"):
+            self.assertIn("not read: input/" + name + ": ", log)
+        # The registrations register, ingested above, is now a link to a share not mounted.
+        reg = os.path.join(regs, "registrations.csv")
+        os.remove(reg)
+        os.symlink("/mnt/not-mounted/registrations.csv", reg)
+        p = liaudit(self.work, "nightly", "--date", "2026-07-02")
+        m = manifest(self.path("output", "nightly", "2026-07-02"))
+        missing = [w for w in m["warnings"] if "registrations register file is missing this run" in w]
+        self.assertEqual(len(missing), 1, m["warnings"])
+        self.assertRegex(missing[0], r"using the snapshot of \d{4}-\d\d-\d\d \(")
+        self.assertIn("registrations register file is missing this run", p.stderr)
+
     def test_utf16_and_semicolon_files_get_one_message_naming_the_format(self):
         s = make_id(51)
         rows = [query("GSP115070200%04d" % i, "2026-07-02 09:00", s) for i in range(50)]
@@ -224,6 +262,31 @@ class ExcelTaiwanFiles(Work):
         self.assertIn("UTF-16", by_file["unicode-nobom.csv"][0]["reason"])
         self.assertIn("semicolon-separated", by_file["semicolon.csv"][0]["reason"])
         self.assertIn("tab-separated", by_file["tabs.csv"][0]["reason"])
+        self.assertNotIn("one comma", by_file["semicolon.csv"][0]["reason"])
+
+    def test_quoted_semicolon_header_and_utf32_are_named_right(self):
+        # Regression (issue 15 review): a semicolon file with every header cell quoted was
+        # said to have "only one comma"; UTF-32 was called UTF-16.
+        s = make_id(53)
+        rows = [query("GSP115070200%04d" % i, "2026-07-02 09:00", s) for i in range(3)]
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        q = lambda v: '"' + str(v) + '"'
+        for name, sep in (("semi.csv", ";"), ("tabs.csv", "\t")):
+            write(self.path("input", "platform", name),
+                  "\r\n".join([sep.join(q(c) for c in PLATFORM_COLS)] +
+                               [sep.join(q(r.get(c, "")) for c in PLATFORM_COLS) for r in rows]) + "\r\n")
+        write(self.path("input", "platform", "u32.csv"), csv_text(PLATFORM_COLS, rows), encoding="utf-32")
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        m = manifest(self.path("output", "nightly", "2026-07-01"))
+        errors = {os.path.basename(i["path"]): i.get("error", "") for i in m["inputs"]}
+        rejects = {os.path.basename(r["file"]): r["reason"]
+                   for r in read_csv(self.path("output", "nightly", "2026-07-01", "rejects.csv"))}
+        said = {n: errors.get(n, "") + rejects.get(n, "") for n in ("semi.csv", "tabs.csv", "u32.csv")}
+        self.assertIn("has no commas but %d semicolons" % (len(PLATFORM_COLS) - 1), said["semi.csv"])
+        self.assertIn("has no commas but %d tabs" % (len(PLATFORM_COLS) - 1), said["tabs.csv"])
+        self.assertIn("UTF-32", said["u32.csv"])
+        self.assertNotIn("UTF-16", said["u32.csv"])
 
 
     def test_unicode_text_txt_in_platform_and_calendar_is_refused_naming_utf16(self):
