@@ -299,6 +299,14 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
     return out;
   }
   if (!known_folder) {
+    const std::string folded = AsciiLower(parts[0]);
+    if (folded == "platform" || folded == "registers" || folded == "calendar") {
+      // Platform/ made on Windows or a Mac (case-insensitive there, not here).
+      out.in_known_folder = true;
+      out.ignore = "in " + parts[0] + "/, not " + folded + "/: not read (folder names are case-sensitive here); rename "
+                   "the folder to " + folded + "/";
+      return out;
+    }
     out.ignore = "in a folder liaudit does not read (" + parts[0] + "/): not read" + kWhere;
     return out;
   }

@@ -239,6 +239,23 @@ class ExcelTaiwanFiles(Work):
         self.assertRegex(missing[0], r"using the snapshot of \d{4}-\d\d-\d\d \(")
         self.assertIn("registrations register file is missing this run", p.stderr)
 
+    def test_a_wrongly_cased_input_folder_is_named_with_the_fix(self):
+        # Regression (issue 15 review): input/Platform/ (made where names ignore case) was only
+        # "a folder liaudit does not read", and a missing register did not point at Registers/.
+        s = make_id(44)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        os.rename(self.path("input", "platform"), self.path("input", "Platform"))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01")
+        self.assertIn("in Platform/, not platform/: not read (folder names are case-sensitive here); rename the "
+                      "folder to platform/", p.stderr)
+        self.assertIn("liaudit: warning: input file not read: input/Platform/", p.stderr)
+        os.rename(self.path("input", "registers"), self.path("input", "Registers"))
+        shutil.rmtree(self.path("output"))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("Registers/ is there, but folder names are case-sensitive: rename it to registers/", p.stderr)
+
     def test_utf16_and_semicolon_files_get_one_message_naming_the_format(self):
         s = make_id(51)
         rows = [query("GSP115070200%04d" % i, "2026-07-02 09:00", s) for i in range(50)]
