@@ -374,6 +374,29 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
   return out;
 }
 
+std::vector<std::string> HeaderAliasesOfFile(const std::string& path, InputKind kind) {
+  constexpr size_t kHead = 64 * 1024;
+  std::string bytes = FirstBytes(path, kHead);
+  if (bytes.size() == kHead) {  // cut after the last whole line read (no UTF-8 or Big5 byte is CR or LF)
+    const size_t cut = bytes.find_last_of("\r\n");
+    if (cut == std::string::npos) return {};
+    bytes.resize(cut + 1);
+  }
+  Encoding enc = Encoding::kUtf8;
+  std::string text;
+  if (!DecodeBuffer(bytes, path, &enc, &text).ok()) return {};
+  StringSource src(text);
+  CsvReader reader(&src);
+  CsvRecord rec;
+  while (reader.Next(&rec)) {
+    if (rec.blank()) continue;
+    HeaderMap map;
+    if (rec.malformed() || !MapHeader(kind, rec.fields, &map).ok()) return {};
+    return map.aliases;
+  }
+  return {};
+}
+
 std::optional<InputKind> KindForPath(const std::string& input_dir, const std::string& path) {
   InputFile f = ClassifyInputPath(input_dir, path);
   if (!f.refuse.empty()) return std::nullopt;

@@ -763,7 +763,8 @@ class Ingester : public ingest::Sink {
     return Status::OK();
   }
 
-  Status AlreadyTaken(InputKind kind, bool* taken);
+  // real_path: the file, to read its header's spellings again when it is taken ("" = not).
+  Status AlreadyTaken(InputKind kind, bool* taken, const std::string& real_path = "");
   // file_stats: the recorded SHA-256 of a file that has not changed since it was hashed.
   struct FileStat {
     std::string path;  // absolute
@@ -1192,7 +1193,7 @@ Status Ingester::ApplyCalendar() {
 // snapshot's exact bytes must take effect again). Rows of the file being ingested (a
 // bulk load records its hash at the end) never count. When taken, cur_ is reported as
 // already ingested, with the earlier copy's figures.
-Status Ingester::AlreadyTaken(InputKind kind, bool* taken) {
+Status Ingester::AlreadyTaken(InputKind kind, bool* taken, const std::string& real_path) {
   *taken = false;
   Stmt s;
   bool snapshot = kind != InputKind::kPlatform && kind != InputKind::kCalendar;
@@ -1220,6 +1221,7 @@ Status Ingester::AlreadyTaken(InputKind kind, bool* taken) {
       cur_.rows_read = static_cast<long>(prev.Int(2));
     }
     prev.Reset();
+    if (!real_path.empty()) cur_.header_aliases = ingest::HeaderAliasesOfFile(real_path, kind);
     report_->files.push_back(cur_);
   }
   return Status::OK();
@@ -1327,7 +1329,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
       if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(real_path, stat_before, cur_.sha256));
     }
     bool taken = false;
-    LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
+    LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken, real_path));
     if (taken) return Status::OK();
   }
   start_parse();
@@ -1392,6 +1394,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
       cur_.path = read.path;
       cur_.kind = read.kind;
       cur_.sha256 = read.sha256;
+      cur_.header_aliases = header_.aliases;  // set by OnHeader during the parse
       bool taken = false;
       LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
       if (taken) return undo_file();

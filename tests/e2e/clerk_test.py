@@ -152,6 +152,16 @@ class ExcelTaiwanFiles(Work):
                          ["身份證字號 → 身分證字號", "帳號 → 資料查詢者帳號"])
         with open(os.path.join(folder, "job.log"), encoding="utf-8") as fh:
             self.assertIn("header 身份證字號 → 身分證字號", fh.read())
+        # Regression (issue 15 review): the next run takes the same file as already ingested
+        # and said nothing of its header any more.
+        liaudit(self.work, "nightly", "--date", "2026-07-02")
+        folder = self.path("output", "nightly", "2026-07-02")
+        inputs = {os.path.basename(i["path"]): i for i in manifest(folder)["inputs"]}
+        self.assertTrue(inputs["registrations.csv"]["already_ingested"])
+        self.assertEqual(inputs["registrations.csv"]["header_aliases"],
+                         ["身份證字號 → 身分證字號", "帳號 → 資料查詢者帳號"])
+        with open(os.path.join(folder, "job.log"), encoding="utf-8") as fh:
+            self.assertIn("header 身份證字號 → 身分證字號", fh.read())
 
     def test_a_register_saved_as_xlsx_is_refused_loudly(self):
         s = make_id(41)

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
@@ -204,6 +205,20 @@ TEST(ParseTest, SeparatorHintsForQuotedHeaders) {
   Status s = ParseBuffer(u32, "u32.csv", InputKind::kPlatform, &sink, nullptr);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("UTF-32"), std::string::npos) << s.message();
+}
+
+TEST(ParseTest, HeaderAliasesOfFileReadsTheHeaderOnly) {
+  const std::string path = ::testing::TempDir() + "/aliases_platform.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "\xEF\xBB\xBF交易序號,查詢時間,查詢者E政府帳號,服務代碼,被查詢人身分證號\r\n";
+    for (int i = 0; i < 5000; ++i) out << "GSP" << i << ",2026-07-01 09:00,ksw0001,C0101,A123456789\r\n";
+  }
+  EXPECT_EQ(HeaderAliasesOfFile(path, InputKind::kPlatform),
+            (std::vector<std::string>{"查詢者E政府帳號 → 查詢者帳號", "被查詢人身分證號 → 被查詢人統號"}));
+  EXPECT_TRUE(HeaderAliasesOfFile(path + ".missing", InputKind::kPlatform).empty());
+  EXPECT_TRUE(HeaderAliasesOfFile(path, InputKind::kCalendar).empty());  // does not map
+  std::remove(path.c_str());
 }
 
 TEST(ParseTest, SinkErrorAborts) {
