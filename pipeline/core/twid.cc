@@ -79,22 +79,39 @@ namespace {
 // (SHA-1 has 40, SHA-256 64), never an ID someone typed.
 constexpr size_t kMinDigestRun = 40;
 
-std::string MaskIds(std::string_view text, std::string_view pattern, bool keep_digests) {
+// Characters that show as nothing: an ID with one inside still reads as the ID.
+bool IsZeroWidth(char32_t c) {
+  return c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || c == 0x00AD;
+}
+
+// for_log: the log and terminal rule (MaskIdsForLog): digests kept, and an ID glued to a
+// letter or digit before it is masked too.
+std::string MaskIds(std::string_view text, std::string_view pattern, bool for_log) {
   if (pattern.empty()) return std::string(text);
+  const bool keep_digests = for_log;
   // Each code point with its byte range and its half-width ASCII fold ('\0' for others).
+  // Zero-width characters are left out (their bytes stay in the text, inside the ID's range
+  // when they split one, so they are masked with it).
   struct Cp {
     size_t begin, end;
     char ascii;
     bool in_digest;  // inside a run of kMinDigestRun lower-case hex digits (keep_digests)
+    bool after_zw;   // a zero-width character stands right before it
   };
   std::vector<Cp> cps;
+  bool zw = false;
   for (size_t i = 0; i < text.size();) {
     const size_t begin = i;
     char32_t c = NextCodePoint(text, &i);
+    if (IsZeroWidth(c)) {
+      zw = true;
+      continue;
+    }
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width forms (inputs.md: folded on ingest)
     char a = c < 0x80 ? static_cast<char>(c) : '\0';
     if (a >= 'a' && a <= 'z') a = static_cast<char>(a - 'a' + 'A');
-    cps.push_back({begin, i, a, false});
+    cps.push_back({begin, i, a, false, zw});
+    zw = false;
   }
   if (keep_digests) {
     auto hex = [&](size_t k) {
@@ -114,7 +131,10 @@ std::string MaskIds(std::string_view text, std::string_view pattern, bool keep_d
   std::string out;
   size_t copied = 0;  // bytes of text already in out
   for (size_t k = 0; k + 10 <= cps.size(); ++k) {
-    if (!letter(cps[k].ascii) || (k > 0 && alnum(cps[k - 1].ascii)) || cps[k].in_digest) continue;
+    // Outside logs a letter or digit right before means the run is part of a longer token
+    // (a word, a code); the log masks it anyway (IDA123456789, 9B123456789).
+    const bool glued = k > 0 && alnum(cps[k - 1].ascii) && !cps[k].after_zw;
+    if (!letter(cps[k].ascii) || (glued && !for_log) || cps[k].in_digest) continue;
     const char second = cps[k + 1].ascii;
     if (!IsDigit(second) && !(second >= 'A' && second <= 'D')) continue;
     bool digits = true;

@@ -29,9 +29,12 @@ std::string MaskId(std::string_view id, std::string_view pattern = "XXXXXX****")
 std::string MaskIdsInText(std::string_view text, std::string_view pattern = "XXXXXX****");
 
 // For a line of the log or the terminal that may quote input text (a reject's reason, an
-// error naming a value): MaskIdsInText with the default pattern (A12345****), except that a
-// run of 40 or more lower-case hexadecimal digits (a SHA-256 the line names, as the chain
-// head's line in liaudit.log does) is left as it is.
+// error naming a value): MaskIdsInText with the default pattern (A12345****), except that an
+// ID-shaped run glued to letters or digits before it is masked too (IDA123456789,
+// 9B123456789: a shifted or mistyped cell), and that a run of 40 or more lower-case
+// hexadecimal digits (a SHA-256 the line names, as the chain head's line in liaudit.log does)
+// is left as it is. Both ignore zero-width characters (U+200B-U+200D, U+2060, U+FEFF, U+00AD)
+// inside an ID: "A\u200b123456789" is masked.
 std::string MaskIdsForLog(std::string_view text);
 
 // For logs: never a full ID. Shows the first two characters, masks the rest.

@@ -33,6 +33,27 @@ inline bool WordHasSpecial(uint64_t w) {
          has_zero(w ^ (kOnes * '"'));
 }
 
+// First CR or LF in b[from, end), or end. CR, LF and CRLF each end a physical line.
+inline size_t FindBreak(const char* b, size_t from, size_t end) {
+  while (from < end && b[from] != '\n' && b[from] != '\r') ++from;
+  return from;
+}
+
+// Length of the line break at b[at] (at < end): 2 for CRLF, else 1.
+inline size_t BreakLen(const char* b, size_t at, size_t end) {
+  return b[at] == '\r' && at + 1 < end && b[at + 1] == '\n' ? 2 : 1;
+}
+
+// Physical line breaks in b[from, to): each LF, each CR not followed by LF.
+inline long CountBreaks(const char* b, size_t from, size_t to) {
+  long n = 0;
+  for (size_t k = from; k < to; ++k) {
+    if (b[k] == '\n') ++n;
+    else if (b[k] == '\r' && !(k + 1 < to && b[k + 1] == '\n')) ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 Status StringSource::Read(std::string* out, size_t max, bool* eof) {
@@ -98,10 +119,8 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
         if (!f) {
           if (!eof_) return Step::kNeedMore;
           // Unterminated: give back only the first physical line, resume after it.
-          const void* nl = std::memchr(b + start, '\n', end - start);
-          size_t e = nl ? static_cast<size_t>(static_cast<const char*>(nl) - b) : end;
-          *next = nl ? e + 1 : end;
-          if (e > start && b[e - 1] == '\r') --e;
+          size_t e = FindBreak(b, start, end);
+          *next = e < end ? e + BreakLen(b, e, end) : end;
           rec->raw = std::string_view(b + start, e - start);
           rec->fields.clear();
           rec->error = "unterminated quoted field (a '\"' is never closed); only this line is quarantined";
@@ -117,7 +136,7 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
           continue;
         }
         if (!nul && std::memchr(b + q0, '\0', q - q0)) nul = true;
-        if (!multiline && std::memchr(b + q0, '\n', q - q0)) multiline = true;
+        if (!multiline && (std::memchr(b + q0, '\n', q - q0) || std::memchr(b + q0, '\r', q - q0))) multiline = true;
         if (esc) {
           scratch_.append(b + j, q - j);
           value = std::string_view(scratch_.data() + sc0, scratch_.size() - sc0);
@@ -149,11 +168,10 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
           *next = end;
           break;
         }
-        if (b[i + 1] == '\n') {
-          term = i;
-          *next = i + 2;
-          break;
-        }
+        // CRLF, or a lone CR (old Mac line ending): either ends the record.
+        term = i;
+        *next = b[i + 1] == '\n' ? i + 2 : i + 1;
+        break;
       }
       rec->error = "unexpected text after a closing quote";
       rec->error_column = col;
@@ -194,15 +212,12 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
       }
       if (c == '\r') {
         if (j + 1 >= end && !eof_) return Step::kNeedMore;
-        if (j + 1 < end && b[j + 1] == '\n') {
-          rec->fields.emplace_back(b + i, j - i);
-          term = j;
-          *next = j + 2;
-          record_end = true;
-          break;
-        }
-        ++j;  // a lone CR is data
-        continue;
+        // CRLF, or a lone CR (old Mac line ending): either ends the record.
+        rec->fields.emplace_back(b + i, j - i);
+        term = j;
+        *next = j + 1 < end && b[j + 1] == '\n' ? j + 2 : j + 1;
+        record_end = true;
+        break;
       }
       if (c == '\0') {
         nul = true;
@@ -221,18 +236,17 @@ CsvReader::Step CsvReader::ParseAt(CsvRecord* rec, size_t* next) {
 
   if (err_at != std::string::npos) {
     // Malformed: the record ends with the physical line the problem is on.
-    const void* nl = std::memchr(b + err_at, '\n', end - err_at);
-    if (!nl && !eof_) return Step::kNeedMore;
-    size_t e = nl ? static_cast<size_t>(static_cast<const char*>(nl) - b) : end;
-    *next = nl ? e + 1 : end;
-    if (e > start && b[e - 1] == '\r') --e;
+    size_t e = FindBreak(b, err_at, end);
+    // A CR as the last byte read may be the first half of a CRLF.
+    if ((e >= end || (b[e] == '\r' && e + 1 >= end)) && !eof_) return Step::kNeedMore;
+    *next = e < end ? e + BreakLen(b, e, end) : end;
     rec->raw = std::string_view(b + start, e - start);
     rec->fields.clear();
     return Step::kDone;
   }
   rec->raw = std::string_view(b + start, term - start);
   // Lines: only quoted fields can hold a line break; count them only when one does.
-  lines_ = multiline ? std::count(b + start, b + *next, '\n') : (*next > term ? 1 : 0);
+  lines_ = multiline ? CountBreaks(b, start, *next) : (*next > term ? 1 : 0);
   if (nul) {
     for (size_t k = 0; k < rec->fields.size(); ++k) {
       if (std::memchr(rec->fields[k].data(), '\0', rec->fields[k].size())) {
@@ -251,12 +265,19 @@ bool CsvReader::FinishOverlong(CsvRecord* rec) {
   rec->fields.clear();
   rec->error_column = 0;
   const char* b = buf_.data();
-  const void* nl = std::memchr(b + pos_, '\n', buf_.size() - pos_);
-  if (nl && static_cast<size_t>(static_cast<const char*>(nl) - (b + pos_)) <= opt_.max_record_bytes) {
+  // Where reading resumes after the line break at buf_[e]; a CR that is the last byte read
+  // may be the first half of a CRLF: its LF is then skipped by Next().
+  auto after_break = [this](size_t e) {
+    const size_t n = BreakLen(buf_.data(), e, buf_.size());
+    if (buf_[e] == '\r' && n == 1 && e + 1 >= buf_.size() && !eof_) skip_lf_ = true;
+    return e + n;
+  };
+  const size_t brk = FindBreak(b, pos_, buf_.size());
+  const bool nl = brk < buf_.size();
+  if (nl && brk - pos_ <= opt_.max_record_bytes) {
     // Most likely an unbalanced quote: give back the first line and resume after it.
-    size_t e = static_cast<size_t>(static_cast<const char*>(nl) - b);
-    size_t next = e + 1;
-    if (e > pos_ && b[e - 1] == '\r') --e;
+    size_t e = brk;
+    size_t next = after_break(e);
     rec->raw = std::string_view(b + pos_, e - pos_);
     rec->error = "record longer than " + std::to_string(opt_.max_record_bytes) +
                  " bytes (unbalanced quote?); only this line is quarantined";
@@ -277,8 +298,8 @@ bool CsvReader::FinishOverlong(CsvRecord* rec) {
   overlong_.assign(b + pos_, keep);
   size_t skipped = buf_.size() - pos_;
   if (nl) {  // the line's end is already in the buffer
-    skipped = static_cast<size_t>(static_cast<const char*>(nl) - (b + pos_));
-    pos_ += skipped + 1;
+    skipped = brk - pos_;
+    pos_ = after_break(brk);
     rec->raw = overlong_;
     rec->error = "line longer than " + std::to_string(opt_.max_record_bytes) + " bytes (" + std::to_string(skipped) +
                  " bytes; raw text keeps the first " + std::to_string(overlong_.size()) + ")";
@@ -290,11 +311,10 @@ bool CsvReader::FinishOverlong(CsvRecord* rec) {
   for (;;) {
     if (eof_) break;
     if (!Fill()) return false;
-    const void* f = std::memchr(buf_.data(), '\n', buf_.size());
-    if (f) {
-      size_t e = static_cast<size_t>(static_cast<const char*>(f) - buf_.data());
+    const size_t e = FindBreak(buf_.data(), 0, buf_.size());
+    if (e < buf_.size()) {
       skipped += e;
-      pos_ = e + 1;
+      pos_ = after_break(e);
       break;
     }
     skipped += buf_.size();
@@ -316,12 +336,17 @@ bool CsvReader::Next(CsvRecord* rec) {
       if (!Fill()) return false;
       continue;
     }
+    if (skip_lf_) {  // the LF of a CRLF split by an overlong line's skip
+      skip_lf_ = false;
+      if (buf_[pos_] == '\n') ++pos_;
+      continue;
+    }
     size_t next = 0;
     if (ParseAt(rec, &next) == Step::kDone) {
       // A record that completed within the last chunk read may still be over the limit.
       if (next - pos_ > opt_.max_record_bytes) return FinishOverlong(rec);
       rec->line = line_;
-      line_ += lines_ >= 0 ? lines_ : static_cast<long>(std::count(buf_.data() + pos_, buf_.data() + next, '\n'));
+      line_ += lines_ >= 0 ? lines_ : CountBreaks(buf_.data(), pos_, next);
       pos_ = next;
       return true;
     }

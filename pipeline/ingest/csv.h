@@ -1,8 +1,9 @@
 // Streaming RFC 4180 reader over UTF-8 text (inputs.md "dialect").
 //
 // Comma separator, '"' quoting, "" inside quotes, commas and line breaks inside quoted
-// fields, records ended by CRLF or LF (a lone CR inside a field is data), an empty last
-// line is fine. Memory is bounded: the reader holds one chunk plus the current record.
+// fields, records ended by CRLF, LF or a lone CR (old Mac "CSV (Macintosh)"; mixed endings
+// too), CR and LF inside quoted fields are data, an empty last line is fine. `line` counts
+// CR, LF and CRLF each as one line break. Memory is bounded: the reader holds one chunk plus the current record.
 // A malformed record never stops the reader: it is returned with `error` set and the
 // reader carries on with the next record:
 //  - a quote inside an unquoted field, or text after a closing quote: the record ends at
@@ -86,6 +87,7 @@ class CsvReader {
   long lines_ = -1;  // line breaks in the record ParseAt just returned (-1 = count them)
   std::string scratch_;   // unescaped quoted fields that contained ""
   std::string overlong_;  // the kept prefix of an overlong record
+  bool skip_lf_ = false;  // an overlong line ended on a CR that was the last byte read
 };
 
 // A record that owns its text (for ReadAllCsv).

@@ -302,6 +302,20 @@ std::string NeitherEncodingMessage(const std::string& name, int64_t utf8_bad, un
 std::string Utf16Hint(std::string_view b) {
   static const char kSave[] = "; liaudit reads comma-separated CSV: save it as \"CSV UTF-8 (comma delimited)\" "
                               "(CSV UTF-8（逗號分隔）) or as Big5 CSV)";
+  // UTF-32 first: its little-endian byte-order mark begins like UTF-16's.
+  if (b.substr(0, 4) == std::string_view("\xFF\xFE\0\0", 4) || b.substr(0, 4) == std::string_view("\0\0\xFE\xFF", 4))
+    return std::string(" (it is UTF-32: it starts with a UTF-32 byte-order mark") + kSave;
+  {
+    // Without one: UTF-32 text of the Basic Multilingual Plane has two NUL bytes in every four.
+    size_t nul4[4] = {}, n4 = std::min<size_t>(b.size(), 512) / 4 * 4;
+    for (size_t i = 0; i < n4; ++i)
+      if (b[i] == '\0') ++nul4[i % 4];
+    const size_t q = n4 / 4;
+    auto mostly = [q](size_t c) { return c * 10 >= q * 9; };
+    if (n4 >= 16 && ((mostly(nul4[2]) && mostly(nul4[3])) || (mostly(nul4[0]) && mostly(nul4[1]))))
+      return std::string(" (it looks like UTF-32") + (mostly(nul4[3]) ? " little-endian" : " big-endian") +
+             " without a byte-order mark: two bytes in every four are NUL" + kSave;
+  }
   if (b.substr(0, 2) == "\xFF\xFE" || b.substr(0, 2) == "\xFE\xFF")
     return std::string(" (it is UTF-16: it starts with a UTF-16 byte-order mark, as Excel's \"Unicode text\" "
                        "(Unicode 文字) files do, which are also tab-separated") + kSave;

@@ -82,7 +82,8 @@ std::string DisplayPath(std::string_view path);
 std::string NeitherEncodingMessage(const std::string& name, int64_t utf8_bad, unsigned char utf8_byte,
                                    int64_t cp950_bad);
 
-// " (it looks like UTF-16: ...)" when the first bytes are a UTF-16 byte-order mark, else "".
+// " (it is UTF-16: ...)" when the first bytes are a UTF-16 byte-order mark or look like
+// UTF-16 without one, " (it is UTF-32: ...)" likewise for UTF-32, else "".
 std::string Utf16Hint(std::string_view first_bytes);
 
 }  // namespace liaudit::ingest

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "core/text.h"
@@ -263,6 +264,20 @@ Status Sha256File(const std::string& path, std::string* hex) {
   return FinishSha256(path, ctx.get(), hex);
 }
 
+namespace {
+// The first bytes of a file (for sniffing UTF-16 in a .txt); "" when it cannot be read.
+std::string FirstBytes(const std::string& path, size_t n) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return "";  // never open a FIFO
+  std::ifstream in(path, std::ios::binary);
+  std::string b(n, '\0');
+  if (!in) return "";
+  in.read(b.data(), static_cast<std::streamsize>(n));
+  b.resize(static_cast<size_t>(in.gcount()));
+  return b;
+}
+}  // namespace
+
 InputFile ClassifyInputPath(const std::string& input_dir, const std::string& path) {
   namespace fs = std::filesystem;
   InputFile out;
@@ -284,6 +299,14 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
     return out;
   }
   if (!known_folder) {
+    const std::string folded = AsciiLower(parts[0]);
+    if (folded == "platform" || folded == "registers" || folded == "calendar") {
+      // Platform/ made on Windows or a Mac (case-insensitive there, not here).
+      out.in_known_folder = true;
+      out.ignore = "in " + parts[0] + "/, not " + folded + "/: not read (folder names are case-sensitive here); rename "
+                   "the folder to " + folded + "/";
+      return out;
+    }
     out.ignore = "in a folder liaudit does not read (" + parts[0] + "/): not read" + kWhere;
     return out;
   }
@@ -322,12 +345,18 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
   static const char* kSpreadsheets[] = {"xlsx", "xlsm", "xlsb", "xls", "ods", "fods", "numbers"};
   const bool spreadsheet = std::find(std::begin(kSpreadsheets), std::end(kSpreadsheets), ext) != std::end(kSpreadsheets) ||
                            (parts[0] == "registers" && (ext == "txt" || ext == "tsv"));
-  if (kind && spreadsheet) {
+  // A .txt or .tsv in platform/ or calendar/ is only refused when it is UTF-16 text (Excel's
+  // 「Unicode 文字」 saves tab-separated UTF-16 as .txt): otherwise it may be a note.
+  const bool text_ext = ext == "txt" || ext == "tsv";
+  const std::string utf16 = kind && text_ext ? Utf16Hint(FirstBytes(path, 512)) : std::string();
+  if (kind && (spreadsheet || !utf16.empty())) {
     out.kind = kind;
     const std::string csv_name = parts[0] == "registers" ? stem + ".csv" : name.substr(0, dot) + ".csv";
-    out.refuse = "a ." + ext + " file where liaudit reads CSV: it is not read. Open it in Excel or LibreOffice and save it "
-                 "as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) named " + csv_name + " in " + parts[0] +
-                 "/, then remove this file";
+    // utf16 is " (it is UTF-16: ...; liaudit reads comma-separated CSV: save it as ...)".
+    const std::string what = utf16.empty() ? std::string() : utf16.substr(0, utf16.find(';')) + ")";
+    out.refuse = "a ." + ext + " file" + what + " where liaudit reads CSV: it is not read. Open it in Excel or "
+                 "LibreOffice and save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) named " + csv_name +
+                 " in " + parts[0] + "/, then remove this file";
     out.csv_name = csv_name;
     out.refuse_beside_csv = "a ." + ext + " file beside " + parts[0] + "/" + csv_name + ": it is ignored, because " +
                             csv_name + " is there and is what liaudit reads" +
@@ -338,7 +367,34 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
     return out;
   }
   out.ignore = ext.empty() ? std::string("not a .csv file: not read") : "not a .csv file (." + ext + "): not read";
+  if (kind && text_ext && parts[0] != "registers")
+    out.ignore += "; if it is " + std::string(parts[0] == "platform" ? "a platform export" : "a calendar") +
+                  ", open it in Excel or LibreOffice and save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) "
+                  "named " + name.substr(0, dot) + ".csv in " + parts[0] + "/";
   return out;
+}
+
+std::vector<std::string> HeaderAliasesOfFile(const std::string& path, InputKind kind) {
+  constexpr size_t kHead = 64 * 1024;
+  std::string bytes = FirstBytes(path, kHead);
+  if (bytes.size() == kHead) {  // cut after the last whole line read (no UTF-8 or Big5 byte is CR or LF)
+    const size_t cut = bytes.find_last_of("\r\n");
+    if (cut == std::string::npos) return {};
+    bytes.resize(cut + 1);
+  }
+  Encoding enc = Encoding::kUtf8;
+  std::string text;
+  if (!DecodeBuffer(bytes, path, &enc, &text).ok()) return {};
+  StringSource src(text);
+  CsvReader reader(&src);
+  CsvRecord rec;
+  while (reader.Next(&rec)) {
+    if (rec.blank()) continue;
+    HeaderMap map;
+    if (rec.malformed() || !MapHeader(kind, rec.fields, &map).ok()) return {};
+    return map.aliases;
+  }
+  return {};
 }
 
 std::optional<InputKind> KindForPath(const std::string& input_dir, const std::string& path) {
@@ -355,14 +411,26 @@ namespace {
 std::string FormatHint(const CsvRecord& header) {
   const std::string_view raw = header.raw;
   static const char kSave[] = ": save it as \"CSV UTF-8 (comma delimited)\" (CSV UTF-8（逗號分隔）) or as Big5 CSV";
-  if (raw.find('\0') != std::string_view::npos)
+  if (raw.find('\0') != std::string_view::npos) {
+    // ASCII text in UTF-32 is valid UTF-8 too: say which of the two it looks like.
+    const std::string wide = Utf16Hint(raw);
+    if (wide.find("UTF-32") != std::string::npos) return wide;
     return " (the file holds NUL bytes: it looks like UTF-16 without a byte-order mark, e.g. Excel's \"Unicode text\" "
            "(Unicode 文字), which is also tab-separated" + std::string(kSave) + ")";
+  }
   // One field (no comma at all): a single tab or semicolon already says how the columns were
   // separated (a two-column calendar "西元日期;是否放假"). Two fields (one comma, perhaps
-  // inside a name): only when the other separator clearly dominates.
-  if (header.fields.size() > 2) return "";
-  const bool one_field = header.fields.size() == 1;
+  // inside a name): only when the other separator clearly dominates. Commas are counted
+  // outside quotes in the raw line: a malformed header ("a";"b", every cell quoted) has no
+  // fields to count.
+  size_t commas = 0;
+  bool quoted = false;
+  for (char c : raw) {
+    if (c == '"') quoted = !quoted;
+    else if (c == ',' && !quoted) ++commas;
+  }
+  if (commas > 1) return "";
+  const bool one_field = commas == 0;
   const size_t need = one_field ? 1 : 2;
   const size_t tabs = static_cast<size_t>(std::count(raw.begin(), raw.end(), '\t'));
   const size_t semis = static_cast<size_t>(std::count(raw.begin(), raw.end(), ';'));

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/records.h"
@@ -90,6 +91,11 @@ InputFile ClassifyInputPath(const std::string& input_dir, const std::string& pat
 // Anything else (other names, other extensions, outside input_dir) -> nullopt. The ".csv"
 // extension is matched case-insensitively; paths are compared lexically (no symlink resolution).
 std::optional<InputKind> KindForPath(const std::string& input_dir, const std::string& path);
+
+// The header spellings ParseFile would report for a file (HeaderMap::aliases), from its
+// first 64 KiB only: for a file already ingested, whose rows are not read again, so every
+// run's log and manifest still say how its header was read. Empty on any problem.
+std::vector<std::string> HeaderAliasesOfFile(const std::string& path, InputKind kind);
 
 // SHA-256 of a file (streamed), lower-case hex.
 Status Sha256File(const std::string& path, std::string* hex);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -386,7 +387,19 @@ int RunVerify(const JobOptions& opts, const VerifyParams& p, std::ostream& out, 
     verdict.ok = v.ok;
     verdict.pdfs.push_back(v);
   }
-  return sign::PrintVerdicts(verdict, p.json, out);
+  if (p.json) return sign::PrintVerdicts(verdict, p.json, out);
+  // File names are built from input (附表4-<account>.pdf) and signer names are
+  // certificates' text: each line of the report goes through the log masker.
+  std::ostringstream text;
+  const int rc = sign::PrintVerdicts(verdict, p.json, text);
+  const std::string report = text.str();
+  for (size_t b = 0; b < report.size();) {
+    size_t e = report.find('\n', b);
+    e = e == std::string::npos ? report.size() : e + 1;
+    out << MaskIdsForLog(std::string_view(report).substr(b, e - b));
+    b = e;
+  }
+  return rc;
 }
 
 int RunExtend(const JobOptions& opts, const std::vector<std::string>& paths, std::ostream& out, std::ostream& err) {

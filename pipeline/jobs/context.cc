@@ -8,6 +8,7 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "core/twid.h"
 #include "jobs/chain.h"
 #include "jobs/csv_out.h"
@@ -212,6 +213,7 @@ const char* RegisterLabelZh(InputKind k) {
 Status JobContext::CheckRegisters() {
   // Every required register this job cannot rely on, named in one message.
   std::vector<std::string> missing;
+  std::error_code ec;
   for (InputKind k : {InputKind::kPermissions, InputKind::kRegistrations, InputKind::kRequests, InputKind::kStaff}) {
     const std::string name = InputKindName(k);
     store::Store::RegisterHistory h;
@@ -223,9 +225,28 @@ Status JobContext::CheckRegisters() {
       std::string why;
       for (const auto& f : ingest.files)
         if (f.kind == name && !f.error.empty()) why += "; this run rejected it: " + f.error;
+      // registers/ under another case (Registers/, made where names ignore case) is the likely cause.
+      for (const auto& e : fs::directory_iterator(opts.input_dir, ec)) {
+        const std::string n = e.path().filename().string();
+        if (n != "registers" && AsciiLower(n) == "registers" && e.is_directory(ec))
+          why += "; " + (fs::path(opts.input_dir) / n).string() + "/ is there, but folder names are case-sensitive: "
+                 "rename it to registers/";
+      }
+      ec.clear();
       missing.push_back("the " + name + " register has never been ingested: put it in " + expected + " (inputs.md)" +
                         why);
       continue;
+    }
+    // Ingested before, but no file of it this run (deleted, moved, a link to a share not
+    // mounted): the job goes on with the newest snapshot, and says so.
+    if (h.files_taken > 0 && std::none_of(ingest.files.begin(), ingest.files.end(),
+                                          [&](const auto& f) { return f.kind == name; })) {
+      const std::string when = h.latest_ingested == kNoTime ? std::string("an earlier run")
+                                                            : FormatIsoTime(h.latest_ingested).substr(0, 10);
+      const std::string w = "the " + name + " register file is missing this run (" + expected +
+                            "); using the snapshot of " + when + " (" + h.latest_path + ")";
+      log.Line(w);
+      warnings.push_back(w);
     }
     // A register that has only ever been a header (or whose every row was rejected) says
     // nothing: as good as missing, unless an earlier snapshot held rows (then it is the

@@ -11,8 +11,14 @@ const char kBom[] = "\xEF\xBB\xBF";
 
 bool StartsLikeFormula(std::string_view s) {
   if (s.empty()) return false;
-  switch (s[0]) {
-    case '=': case '+': case '-': case '@': case '\t': case '\r': return true;
+  if (s[0] == '\t' || s[0] == '\r') return true;
+  // A formula character after leading spaces or quotes: spreadsheets strip the quotes of a
+  // field ("=1+1" in a tab-separated paste) and some trim spaces before evaluating.
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '"' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
+  if (i >= s.size()) return false;
+  switch (s[i]) {
+    case '=': case '+': case '-': case '@': return true;
     default: return false;
   }
 }
@@ -33,8 +39,9 @@ std::string CsvField(const std::string& s) {
 
 std::string ListField(std::string_view s) {
   std::string out = LogSafe(s);
-  // After escaping, a leading tab or CR is "\t" or "\r": only = + - @ are left to neutralise.
-  if (StartsLikeFormula(out)) out.insert(0, "'");
+  // After escaping, a leading tab or CR is "\t" or "\r". A leading '"' is neutralised
+  // whatever follows: a spreadsheet reading the listing strips a field's quotes.
+  if (StartsLikeFormula(out) || (!out.empty() && out[0] == '"')) out.insert(0, "'");
   return out;
 }
 

@@ -12,7 +12,8 @@
 namespace liaudit::jobs {
 
 // True when a spreadsheet would read `s` as a formula: it begins with = + - @, a tab or a
-// carriage return (OWASP "CSV injection").
+// carriage return, or with = + - @ after leading spaces, line breaks or double quotes
+// (" =1+1", "\"=1+1\"": spreadsheets strip quotes and spaces) (OWASP "CSV injection").
 bool StartsLikeFormula(std::string_view s);
 
 // Quotes a field when it holds a comma, quote, CR or LF (RFC 4180). A field that
@@ -23,8 +24,8 @@ std::string CsvField(const std::string& s);
 
 // A field of a tab-separated listing printed for a person (`followup list`), from input or
 // from a user: control characters, tabs and line breaks escaped and ID-looking tokens masked
-// (LogSafe, log.h), and a field that StartsLikeFormula after that gets a leading apostrophe
-// as in CsvField ('=1+1), so the listing pasted or opened in a spreadsheet holds no formula
+// (LogSafe, log.h), and a field that StartsLikeFormula after that, or begins with '"',
+// gets a leading apostrophe as in CsvField ('=1+1, '"=1+1"), so the listing pasted or opened in a spreadsheet holds no formula
 // and each entry stays one line of fields.
 std::string ListField(std::string_view s);
 

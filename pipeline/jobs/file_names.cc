@@ -59,6 +59,35 @@ bool IsCombiningMark(char32_t cp) {
          (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE20 && cp <= 0xFE2F);
 }
 
+// Lower case for the letters outside ASCII, Latin-1, the accented Latin Extended-A letters
+// (folded to their base below), plain Greek and basic Cyrillic capitals (handled in
+// FileNameKey) that case-insensitive file systems fold: NTFS's upcase table and APFS.
+char32_t FoldCase(char32_t cp) {
+  // Latin Extended-A letters with no accent to strip (Đ Ħ Ĳ Ŀ Ł Ŋ Œ Ŧ ...): capital/small pairs.
+  if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) return cp | 1;
+  if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) return cp % 2 ? cp + 1 : cp;
+  // Latin Extended-B digraphs: Ǆ ǅ ǆ, Ǉ ǈ ǉ, Ǌ ǋ ǌ, Ǳ ǲ ǳ (capital, title case, small).
+  if (cp >= 0x1C4 && cp <= 0x1CC) return 0x1C6 + (cp - 0x1C4) / 3 * 3;
+  if (cp >= 0x1F1 && cp <= 0x1F3) return 0x1F3;
+  // Greek: capitals with tonos, final sigma.
+  switch (cp) {
+    case 0x386: return 0x3AC;
+    case 0x388: return 0x3AD;
+    case 0x389: return 0x3AE;
+    case 0x38A: return 0x3AF;
+    case 0x38C: return 0x3CC;
+    case 0x38E: return 0x3CD;
+    case 0x38F: return 0x3CE;
+    case 0x3C2: return 0x3C3;
+    default: break;
+  }
+  // Cyrillic extended pairs, Armenian capitals.
+  if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x52F)) return cp | 1;
+  if (cp >= 0x4C1 && cp <= 0x4CE) return cp % 2 ? cp + 1 : cp;
+  if (cp >= 0x531 && cp <= 0x556) return cp + 0x30;
+  return cp;
+}
+
 }  // namespace
 
 std::string FileNameKey(const std::string& name) {
@@ -78,10 +107,14 @@ std::string FileNameKey(const std::string& name) {
     char32_t cp = NextCodePoint(half, &j);
     i = j;
     if (IsCombiningMark(cp)) continue;  // e + U+0301 (NFD) is é (NFC) is e
+    // Invisible characters: 科<ZWSP>科 shows, and is typed, as 科科.
+    if (cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF || cp == 0x00AD) continue;
     if (cp >= 0xC0 && cp <= 0xFF && kLatin1Base[cp - 0xC0] != '.')
       cp = static_cast<unsigned char>(kLatin1Base[cp - 0xC0]);
     else if (cp >= 0x100 && cp <= 0x17F && kLatinExtABase[cp - 0x100] != '.')
       cp = static_cast<unsigned char>(kLatinExtABase[cp - 0x100]);
+    else if (cp >= 0x100)
+      cp = FoldCase(cp);
     if (cp >= 'A' && cp <= 'Z') cp += 0x20;
     else if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) ||
              (cp >= 0x410 && cp <= 0x42F))

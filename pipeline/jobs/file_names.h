@@ -12,7 +12,8 @@
 //    SHA-256, so two long names with the same beginning stay apart and the file still
 //    shows the value it belongs to;
 //  - the name is unique in its folder as FileNameKey compares names: without case (ASCII,
-//    Latin-1, Greek, Cyrillic), full-width letters and digits as the ASCII ones (ＡＢＣ科 is
+//    Latin-1, Latin Extended-A and the Extended-B digraphs Ǆ ǅ ǆ, Greek with tonos and final
+//    sigma, Cyrillic, Armenian), without zero-width characters (科<ZWSP>科 is 科科), full-width letters and digits as the ASCII ones (ＡＢＣ科 is
 //    ABC科 is abc科), and one text in NFC or NFD the same (é and e + U+0301, a Hangul
 //    syllable and its jamo), so names a case-insensitive or normalisation-insensitive file
 //    system (NTFS, SMB shares, APFS) takes for one do not overwrite each other: the later one

@@ -763,7 +763,8 @@ class Ingester : public ingest::Sink {
     return Status::OK();
   }
 
-  Status AlreadyTaken(InputKind kind, bool* taken);
+  // real_path: the file, to read its header's spellings again when it is taken ("" = not).
+  Status AlreadyTaken(InputKind kind, bool* taken, const std::string& real_path = "");
   // file_stats: the recorded SHA-256 of a file that has not changed since it was hashed.
   struct FileStat {
     std::string path;  // absolute
@@ -1192,7 +1193,7 @@ Status Ingester::ApplyCalendar() {
 // snapshot's exact bytes must take effect again). Rows of the file being ingested (a
 // bulk load records its hash at the end) never count. When taken, cur_ is reported as
 // already ingested, with the earlier copy's figures.
-Status Ingester::AlreadyTaken(InputKind kind, bool* taken) {
+Status Ingester::AlreadyTaken(InputKind kind, bool* taken, const std::string& real_path) {
   *taken = false;
   Stmt s;
   bool snapshot = kind != InputKind::kPlatform && kind != InputKind::kCalendar;
@@ -1220,6 +1221,7 @@ Status Ingester::AlreadyTaken(InputKind kind, bool* taken) {
       cur_.rows_read = static_cast<long>(prev.Int(2));
     }
     prev.Reset();
+    if (!real_path.empty()) cur_.header_aliases = ingest::HeaderAliasesOfFile(real_path, kind);
     report_->files.push_back(cur_);
   }
   return Status::OK();
@@ -1327,7 +1329,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
       if (have_stat) LIAUDIT_RETURN_IF_ERROR(RememberSha(real_path, stat_before, cur_.sha256));
     }
     bool taken = false;
-    LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
+    LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken, real_path));
     if (taken) return Status::OK();
   }
   start_parse();
@@ -1392,6 +1394,7 @@ Status Ingester::IngestFile(const std::string& real_path, InputKind kind) {
       cur_.path = read.path;
       cur_.kind = read.kind;
       cur_.sha256 = read.sha256;
+      cur_.header_aliases = header_.aliases;  // set by OnHeader during the parse
       bool taken = false;
       LIAUDIT_RETURN_IF_ERROR(AlreadyTaken(kind, &taken));
       if (taken) return undo_file();
@@ -1568,6 +1571,52 @@ Status Store::IngestFiles(const std::vector<std::pair<std::string, InputKind>>& 
   return st;
 }
 
+namespace {
+
+// Why an entry of the input folder that is not a regular file is not read, or "" when it
+// needs no word (platform/, registers/ and calendar/ themselves; a folder whose files are
+// listed one by one). *known: it is under platform/, registers/ or calendar/.
+std::string NotAFileReason(const std::string& input_dir, const std::filesystem::directory_entry& entry, bool* known) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dir = fs::absolute(fs::path(input_dir), ec).lexically_normal();
+  const fs::path rel = fs::absolute(entry.path(), ec).lexically_normal().lexically_relative(dir);
+  if (ec) return "";
+  std::vector<std::string> parts;
+  for (const auto& part : rel) parts.push_back(part.string());
+  if (parts.empty()) return "";
+  *known = parts.size() >= 2 && (parts[0] == "platform" || parts[0] == "registers" || parts[0] == "calendar");
+  const std::string name = parts.back();
+  const std::string lower = AsciiLower(name);
+  const bool csv_name = lower.size() > 4 && lower.compare(lower.size() - 4, 4, ".csv") == 0;
+  const fs::file_status st = entry.symlink_status(ec);
+  if (ec) return "cannot be examined (" + ec.message() + "): not read";
+  if (fs::is_symlink(st)) {
+    fs::file_status target = entry.status(ec);
+    if (ec || !fs::exists(target)) {
+      const fs::path to = fs::read_symlink(entry.path(), ec);
+      return "a symbolic link to " + (ec ? std::string("a target") : ingest::DisplayPath(to.string())) +
+             ", which does not exist (a share not mounted?): not read";
+    }
+    if (fs::is_regular_file(target)) return "";  // read as the file it points to
+    if (!fs::is_directory(target)) return "a symbolic link to something that is not a file: not read";
+    return "a symbolic link to a folder: not read" +
+           std::string(*known ? "; put input files directly in " + parts[0] + "/" : "");
+  }
+  if (fs::is_directory(st)) {
+    if (parts.size() == 1 && (parts[0] == "platform" || parts[0] == "registers" || parts[0] == "calendar")) return "";
+    if (csv_name) return "a folder, not a file, although named like a CSV file: not read";
+    if (fs::is_empty(entry.path(), ec) && !ec) return "an empty folder: not read";
+    return "";  // its files are listed one by one
+  }
+  if (fs::is_fifo(st)) return "not a regular file (a named pipe, FIFO): not read";
+  if (fs::is_socket(st)) return "not a regular file (a socket): not read";
+  if (fs::is_block_file(st) || fs::is_character_file(st)) return "not a regular file (a device): not read";
+  return "not a regular file: not read";
+}
+
+}  // namespace
+
 Status Store::IngestDirectory(const std::string& input_dir, LocalTime as_of, IngestReport* report) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -1577,7 +1626,13 @@ Status Store::IngestDirectory(const std::string& input_dir, LocalTime as_of, Ing
   std::vector<IngestReport::Ignored> ignored;
   std::map<std::string, ingest::InputFile> refused_files;
   for (fs::recursive_directory_iterator it(input_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
+    if (!it->is_regular_file(ec)) {
+      ec.clear();
+      bool known = false;
+      const std::string why = NotAFileReason(input_dir, *it, &known);
+      if (!why.empty()) ignored.push_back({ingest::DisplayPath(it->path().string()), why, known});
+      continue;
+    }
     std::string p = it->path().string();
     ingest::InputFile f = ingest::ClassifyInputPath(input_dir, p);
     if (f.kind) files.emplace_back(p, *f.kind);

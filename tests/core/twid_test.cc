@@ -69,5 +69,28 @@ TEST(TwId, MaskIdsForLog) {
   EXPECT_EQ(MaskIdsForLog("ksw0231 Ａ１２３４５６７８９"), "ksw0231 Ａ１２３４５****");
 }
 
+// Regression (issue 15 review): IDs glued to letters or digits, or split by a zero-width
+// space, reached the terminal and job.log whole.
+TEST(TwId, MaskIdsForLogGluedAndZeroWidth) {
+  EXPECT_EQ(MaskIdsForLog("\"IDA200006014\" is not a valid date"), "\"IDA20000****\" is not a valid date");
+  EXPECT_EQ(MaskIdsForLog("\"9B200006024\""), "\"9B20000****\"");
+  EXPECT_EQ(MaskIdsForLog("xAC01234567,ksw0001A123456789"), "xAC0123****,ksw0001A12345****");
+  // A zero-width space (or joiner, BOM, soft hyphen) inside the ID: masked with it.
+  EXPECT_EQ(MaskIdsForLog("\"C\u200b200006034\""), "\"C\u200b2000*****\"");
+  EXPECT_EQ(MaskIdsForLog("A12345\u2060678\u200d9"), "A12345******");
+  EXPECT_EQ(MaskIdsForLog("\u200bA123456789"), "\u200bA12345****");
+  // Still not IDs: a 交易序號, a longer number, too short.
+  EXPECT_EQ(MaskIdsForLog("GSP1150728000696 A1234567890 XE12345678"), "GSP1150728000696 A1234567890 XE12345678");
+  // SHA-256 digests are kept whole wherever they stand, also glued to a letter before.
+  const std::string digest = "1234567890abcdef" + std::string(48, 'e');
+  const std::string d2 = "b123456789" + std::string(54, '0');
+  EXPECT_EQ(MaskIdsForLog("sha256:" + digest + " x" + d2), "sha256:" + digest + " x" + d2);
+  // The text masker (rejects.csv) keeps its rule: glued is part of a longer token; a
+  // zero-width character before is no glue, one inside is skipped.
+  EXPECT_EQ(MaskIdsInText("XA123456789"), "XA123456789");
+  EXPECT_EQ(MaskIdsInText("X\u200bA123456789"), "X\u200bA12345****");
+  EXPECT_EQ(MaskIdsInText("C\u200b200006034"), "C\u200b2000*****");
+}
+
 }  // namespace
 }  // namespace liaudit

@@ -152,6 +152,16 @@ class ExcelTaiwanFiles(Work):
                          ["身份證字號 → 身分證字號", "帳號 → 資料查詢者帳號"])
         with open(os.path.join(folder, "job.log"), encoding="utf-8") as fh:
             self.assertIn("header 身份證字號 → 身分證字號", fh.read())
+        # Regression (issue 15 review): the next run takes the same file as already ingested
+        # and said nothing of its header any more.
+        liaudit(self.work, "nightly", "--date", "2026-07-02")
+        folder = self.path("output", "nightly", "2026-07-02")
+        inputs = {os.path.basename(i["path"]): i for i in manifest(folder)["inputs"]}
+        self.assertTrue(inputs["registrations.csv"]["already_ingested"])
+        self.assertEqual(inputs["registrations.csv"]["header_aliases"],
+                         ["身份證字號 → 身分證字號", "帳號 → 資料查詢者帳號"])
+        with open(os.path.join(folder, "job.log"), encoding="utf-8") as fh:
+            self.assertIn("header 身份證字號 → 身分證字號", fh.read())
 
     def test_a_register_saved_as_xlsx_is_refused_loudly(self):
         s = make_id(41)
@@ -201,6 +211,61 @@ class ExcelTaiwanFiles(Work):
         self.assertIn("說明.txt", p.stderr)
         self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])  # the CSV register was taken
 
+    def test_folders_links_and_pipes_in_input_folders_are_named_and_a_vanished_register_warned(self):
+        # Regression (issue 15 review): empty sub-folders, folders named *.csv, dangling
+        # symbolic links and FIFOs got no log line and no manifest entry; a register ingested
+        # before whose file is gone (a share not mounted) was used without a word.
+        s = make_id(43)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        plat, regs = self.path("input", "platform"), self.path("input", "registers")
+        os.makedirs(os.path.join(plat, "old"))
+        os.makedirs(os.path.join(plat, "dir.csv"))
+        os.makedirs(os.path.join(regs, "staff.csv"))
+        os.symlink("/nonexistent/x.csv", os.path.join(plat, "dangling.csv"))
+        os.mkfifo(os.path.join(plat, "fifo.txt"))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01")
+        folder = self.path("output", "nightly", "2026-07-01")
+        m = manifest(folder)
+        not_read = {i["path"].split("input/", 1)[1]: i["reason"] for i in m["inputs_not_read"]}
+        self.assertIn("an empty folder", not_read["platform/old"])
+        self.assertIn("a folder, not a file", not_read["platform/dir.csv"])
+        self.assertIn("a folder, not a file", not_read["registers/staff.csv"])
+        self.assertIn("symbolic link to /nonexistent/x.csv, which does not exist", not_read["platform/dangling.csv"])
+        self.assertIn("named pipe", not_read["platform/fifo.txt"])
+        with open(os.path.join(folder, "job.log"), encoding="utf-8") as fh:
+            log = fh.read()
+        for name in ("platform/old", "platform/dir.csv", "registers/staff.csv", "platform/dangling.csv",
+                     "platform/fifo.txt"):
+            self.assertIn("not read: input/" + name + ": ", log)
+        # The registrations register, ingested above, is now a link to a share not mounted.
+        reg = os.path.join(regs, "registrations.csv")
+        os.remove(reg)
+        os.symlink("/mnt/not-mounted/registrations.csv", reg)
+        p = liaudit(self.work, "nightly", "--date", "2026-07-02")
+        m = manifest(self.path("output", "nightly", "2026-07-02"))
+        missing = [w for w in m["warnings"] if "registrations register file is missing this run" in w]
+        self.assertEqual(len(missing), 1, m["warnings"])
+        self.assertRegex(missing[0], r"using the snapshot of \d{4}-\d\d-\d\d \(")
+        self.assertIn("registrations register file is missing this run", p.stderr)
+
+    def test_a_wrongly_cased_input_folder_is_named_with_the_fix(self):
+        # Regression (issue 15 review): input/Platform/ (made where names ignore case) was only
+        # "a folder liaudit does not read", and a missing register did not point at Registers/.
+        s = make_id(44)
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        os.rename(self.path("input", "platform"), self.path("input", "Platform"))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01")
+        self.assertIn("in Platform/, not platform/: not read (folder names are case-sensitive here); rename the "
+                      "folder to platform/", p.stderr)
+        self.assertIn("liaudit: warning: input file not read: input/Platform/", p.stderr)
+        os.rename(self.path("input", "registers"), self.path("input", "Registers"))
+        shutil.rmtree(self.path("output"))
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01", check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("Registers/ is there, but folder names are case-sensitive: rename it to registers/", p.stderr)
+
     def test_utf16_and_semicolon_files_get_one_message_naming_the_format(self):
         s = make_id(51)
         rows = [query("GSP115070200%04d" % i, "2026-07-02 09:00", s) for i in range(50)]
@@ -224,7 +289,84 @@ class ExcelTaiwanFiles(Work):
         self.assertIn("UTF-16", by_file["unicode-nobom.csv"][0]["reason"])
         self.assertIn("semicolon-separated", by_file["semicolon.csv"][0]["reason"])
         self.assertIn("tab-separated", by_file["tabs.csv"][0]["reason"])
+        self.assertNotIn("one comma", by_file["semicolon.csv"][0]["reason"])
 
+    def test_quoted_semicolon_header_and_utf32_are_named_right(self):
+        # Regression (issue 15 review): a semicolon file with every header cell quoted was
+        # said to have "only one comma"; UTF-32 was called UTF-16.
+        s = make_id(53)
+        rows = [query("GSP115070200%04d" % i, "2026-07-02 09:00", s) for i in range(3)]
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        q = lambda v: '"' + str(v) + '"'
+        for name, sep in (("semi.csv", ";"), ("tabs.csv", "\t")):
+            write(self.path("input", "platform", name),
+                  "\r\n".join([sep.join(q(c) for c in PLATFORM_COLS)] +
+                               [sep.join(q(r.get(c, "")) for c in PLATFORM_COLS) for r in rows]) + "\r\n")
+        write(self.path("input", "platform", "u32.csv"), csv_text(PLATFORM_COLS, rows), encoding="utf-32")
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        m = manifest(self.path("output", "nightly", "2026-07-01"))
+        errors = {os.path.basename(i["path"]): i.get("error", "") for i in m["inputs"]}
+        rejects = {os.path.basename(r["file"]): r["reason"]
+                   for r in read_csv(self.path("output", "nightly", "2026-07-01", "rejects.csv"))}
+        said = {n: errors.get(n, "") + rejects.get(n, "") for n in ("semi.csv", "tabs.csv", "u32.csv")}
+        self.assertIn("has no commas but %d semicolons" % (len(PLATFORM_COLS) - 1), said["semi.csv"])
+        self.assertIn("has no commas but %d tabs" % (len(PLATFORM_COLS) - 1), said["tabs.csv"])
+        self.assertIn("UTF-32", said["u32.csv"])
+        self.assertNotIn("UTF-16", said["u32.csv"])
+
+
+    def test_unicode_text_txt_in_platform_and_calendar_is_refused_naming_utf16(self):
+        # Regression (issue 15 review): Excel's 「Unicode 文字」 saves UTF-16 tab-separated text
+        # as .txt; in platform/ or calendar/ it was only "not a .csv file (.txt): not read".
+        s = make_id(52)
+        rows = [query("GSP115070200%04d" % i, "2026-07-02 09:00", s) for i in range(5)]
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s)],
+                     registrations=[registration("SA115-0001", s)])
+        write(self.path("input", "platform", "liq_20260702.txt"), csv_text(PLATFORM_COLS, rows, sep="\t"),
+              encoding="utf-16")
+        write(self.path("input", "calendar", "holidays.txt"), "西元日期\t是否放假\r\n20260701\t2\r\n",
+              encoding="utf-16-le")
+        write(self.path("input", "platform", "說明.txt"), "notes")
+        p = liaudit(self.work, "nightly", "--date", "2026-07-01")
+        m = manifest(self.path("output", "nightly", "2026-07-01"))
+        errors = {os.path.basename(i["path"]): i.get("error", "") for i in m["inputs"]}
+        self.assertIn("it is UTF-16: it starts with a UTF-16 byte-order mark", errors["liq_20260702.txt"])
+        self.assertIn("named liq_20260702.csv in platform/", errors["liq_20260702.txt"])
+        self.assertIn("looks like UTF-16 little-endian without a byte-order mark", errors["holidays.txt"])
+        self.assertIn("CSV UTF-8（逗號分隔）) named holidays.csv in calendar/", errors["holidays.txt"])
+        self.assertIn("liq_20260702.txt", p.stderr)
+        not_read = {os.path.basename(i["path"]): i["reason"] for i in m["inputs_not_read"]}
+        self.assertIn("if it is a platform export, open it in Excel or LibreOffice and save it as",
+                      not_read["說明.txt"])
+
+class OldMacLineEndings(Work):
+    """Regression (issue 15 review): CR-only files (Excel for Mac "CSV (Macintosh)") were read
+    as one header record: a platform export lost every row with exit 0 and no reject, and a
+    register was called header-only. A lone CR among LF lines merged two records."""
+
+    def test_cr_only_and_mixed_line_endings_are_read_row_by_row(self):
+        s = make_id(61)
+        qs = [query("GSP1150701%06d" % i, "2026-07-01 09:%02d" % i, s) for i in range(5)]
+        bad = dict(query("GSP1150701000009", "2026-07-01 25:00", s))
+        write_inputs(self.work, queries=qs, registrations=[registration("SA115-0001", s),
+                                                           registration("SA115-0002", make_id(62))])
+        write(self.path("input", "platform", "liq_20260701.csv"),
+              csv_text(PLATFORM_COLS, qs[:3] + [bad] + qs[3:]).replace("\r\n", "\r"))
+        reg = self.path("input", "registers", "registrations.csv")
+        with open(reg, "rb") as fh:
+            text = fh.read()
+        lines = text.split(b"\r\n")
+        # Mixed: CR after the header, LF after the first row, CRLF after the last.
+        with open(reg, "wb") as fh:
+            fh.write(lines[0] + b"\r" + lines[1] + b"\n" + b"\r\n".join(lines[2:]))
+        liaudit(self.work, "nightly", "--date", "2026-07-01")
+        folder = self.path("output", "nightly", "2026-07-01")
+        rejects = read_csv(os.path.join(folder, "rejects.csv"))
+        self.assertEqual([(os.path.basename(r["file"]), r["line"]) for r in rejects], [("liq_20260701.csv", "5")])
+        inputs = {os.path.basename(i["path"]): i for i in manifest(folder)["inputs"]}
+        self.assertEqual(inputs["liq_20260701.csv"]["taken"], 5, inputs["liq_20260701.csv"])
+        self.assertEqual(read_csv(os.path.join(folder, "findings.csv")), [])  # both registrations taken
 
 class OddValues(Work):
     def test_long_and_odd_unit_names_make_safe_unique_files(self):
@@ -392,6 +534,32 @@ class LogsShowNoFullId(Work):
         self.assertTrue(any(shifted in r["raw"] for r in rejects), rejects)
 
 
+    def test_ids_glued_to_text_or_split_by_zero_width_spaces_and_verify_file_names_are_masked(self):
+        # Regression (issue 15 review): IDA200006014, 9B200006024 and C<ZWSP>200006034 reached
+        # the terminal and job.log whole, and `liaudit verify` printed 附表4-<account>.pdf
+        # with an account that is an ID number.
+        s = make_id(96)
+        a, b, c = make_id(601, "A"), make_id(602, "B"), make_id(603, "C")
+        regs = [registration("SA115-0001", s), dict(registration("SA115-0002", s), 申請日期="ID" + a),
+                dict(registration("SA115-0003", s), 申請日期="9" + b),
+                dict(registration("SA115-0004", s), 申請日期=c[0] + "\u200b" + c[1:])]
+        account = make_id(604, "J").lower()
+        write_inputs(self.work, queries=[query("GSP1150701000001", "2026-07-01 09:00", s, account=account)],
+                     registrations=regs, permissions=[permission(account=account)])
+        p = liaudit(self.work, "quarterly", "--quarter", "2026Q3")
+        said = p.stdout + p.stderr
+        self.assertIn('"ID%s****" is not a valid date' % a[:6], said)
+        v = e2e_common.run([BIN, "verify", "output/quarterly/2026Q3"], self.work, check=False)
+        self.assertIn("附表4-%s****.pdf" % account[:6], v.stdout)
+        said += v.stdout + v.stderr
+        with open(self.path("output", "quarterly", "2026Q3", "job.log"), encoding="utf-8") as fh:
+            said += fh.read()
+        with open(self.path("output", "liaudit.log"), encoding="utf-8") as fh:
+            said += fh.read()
+        for full in (a, b, c, c[1:], account):
+            self.assertNotIn(full, said)
+
+
 class FollowupList(Work):
     """Regression (issue 15): `followup list` printed accounts and keys from input as they were."""
 
@@ -400,7 +568,9 @@ class FollowupList(Work):
         queries = [query("GSP1150701000001", "2026-07-01 09:00", s, account="=1+1"),
                    query("GSP1150701000002", "2026-07-01 09:01", s, account="ksw\n0002"),
                    query("GSP115070\x1b[2J0003", "2026-07-01 09:02", s, account="-2+3"),
-                   query("GSP1150701000004", "2026-07-01 09:03", s, account="@SUM(1,2)")]
+                   query("GSP1150701000004", "2026-07-01 09:03", s, account="@SUM(1,2)"),
+                   # A spreadsheet strips the quotes of a field: "=1+1" pasted or opened as TSV is a formula.
+                   query("GSP1150701000005", "2026-07-01 09:04", s, account='"=1+1"')]
         write_inputs(self.work, queries=queries, registrations=[registration("SA115-0001", s)])
         liaudit(self.work, "quarterly", "--quarter", "2026Q3")
         p = e2e_common.run([BIN, "followup", "list"], self.work)
@@ -413,10 +583,21 @@ class FollowupList(Work):
         for e in entries:
             self.assertEqual(len(e), 5, e)  # key, state, due, account, rule: a value makes no field of its own
             for field in e:
-                self.assertNotRegex(field, r"^[=+\-@]", e)
+                self.assertNotRegex(field, r'^[\s"]*[=+\-@]', e)
         self.assertNotRegex(p.stdout, "[\x00-\x08\x0b-\x1f\x7f]")
         accounts = {e[3] for e in entries}
-        self.assertTrue({"'=1+1", "'-2+3", "'@sum(1,2)", "ksw\\n0002"} <= accounts, accounts)
+        self.assertTrue({"'=1+1", "'-2+3", "'@sum(1,2)", "ksw\\n0002", "'\"=1+1\""} <= accounts, accounts)
+        if SOFFICE:  # opened as tab-separated text, as a clerk would paste or open it
+            listing = self.path("followup.csv")
+            with open(listing, "w", encoding="utf-8") as fh:
+                fh.write(p.stdout)
+            out = self.path("fods")
+            os.makedirs(out)
+            subprocess.run([SOFFICE, "-env:UserInstallation=file://" + self.path("lo"), "--headless",
+                            "--infilter=CSV:9,34,76,1", "--convert-to", "fods", "--outdir", out, listing],
+                           capture_output=True, check=True, timeout=120)
+            with open(os.path.join(out, "followup.fods"), encoding="utf-8") as fh:
+                self.assertEqual(re.findall(r'table:formula="([^"]*)"', fh.read()), [])
         self.assertTrue(any("GSP115070\\x1B[2J0003" in e[0] for e in entries), entries)
 
 

@@ -189,6 +189,20 @@ TEST(HeaderAliasesTest, PlatformAndRegistrationAccountSpellings) {
   st = MapHeader(InputKind::kRegistrations, Cells(reg), &map);
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(map.column_of[registration_col::kAccount], 7);
+  // Regression (issue 15 review): 電子化政府帳號 was taken in permissions and staff only, and
+  // 國民身分證統一編號 (the ID's full name) nowhere.
+  std::vector<std::string> reg2 = {"編號", "申請日期", "姓名", "國民身分證統一編號", "查調項目", "查調事由", "需要資料者",
+                                   "電子化政府帳號", "單位"};
+  st = MapHeader(InputKind::kRegistrations, Cells(reg2), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(map.column_of[registration_col::kSubjectId], 3);
+  EXPECT_EQ(map.column_of[registration_col::kAccount], 7);
+  std::vector<std::string> plat2 = {"交易序號", "查詢時間", "電子化政府帳號", "服務代碼", "國民身分證統一編號"};
+  st = MapHeader(InputKind::kPlatform, Cells(plat2), &map);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(map.column_of[platform_col::kAccount], 2);
+  EXPECT_EQ(map.column_of[platform_col::kSubjectId], 4);
+  EXPECT_EQ(map.aliases, (std::vector<std::string>{"電子化政府帳號 → 查詢者帳號", "國民身分證統一編號 → 被查詢人統號"}));
 }
 
 }  // namespace

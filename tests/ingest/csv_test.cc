@@ -30,7 +30,16 @@ TEST(CsvTest, DialectTable) {
       {"lf inside quotes", "\"a\nb\",c\nd,e\n", {F({"a\nb", "c"}), F({"d", "e"})}, {1, 3}},
       {"crlf inside quotes", "\"a\r\nb\",c\r\nd,e\r\n", {F({"a\r\nb", "c"}), F({"d", "e"})}, {1, 3}},
       {"trailing empty field", "a,b,\n", {F({"a", "b", ""})}, {1}},
-      {"lone cr is data", "a\rb,c\n", {F({"a\rb", "c"})}, {1}},
+      {"lone cr ends a record", "a\rb,c\n", {F({"a"}), F({"b", "c"})}, {1, 2}},
+      {"cr only (CSV Macintosh)", "a,b\rc,d\re,f\r", {F({"a", "b"}), F({"c", "d"}), F({"e", "f"})}, {1, 2, 3}},
+      {"cr only, no final break", "a,b\rc,d", {F({"a", "b"}), F({"c", "d"})}, {1, 2}},
+      {"mixed endings", "a\r\nb\rc\nd\r\ne", {F({"a"}), F({"b"}), F({"c"}), F({"d"}), F({"e"})}, {1, 2, 3, 4, 5}},
+      {"cr cr is an empty line", "a\r\rb\r", {F({"a"}), F({""}), F({"b"})}, {1, 2, 3}},
+      {"cr inside quotes is data", "\"a\rb\",c\rd,e\r", {F({"a\rb", "c"}), F({"d", "e"})}, {1, 3}},
+      {"cr after closing quote", "\"a\"\r\"b\",c\r\n\"d\"\rx", {F({"a"}), F({"b", "c"}), F({"d"}), F({"x"})}, {1, 2, 3, 4}},
+      {"quote in unquoted field, cr", "ab\"c,d\re,f\r", {kErr, F({"e", "f"})}, {1, 2}},
+      {"text after closing quote, cr", "\"ab\"c,d\r\ne,f\r", {kErr, F({"e", "f"})}, {1, 2}},
+      {"unterminated quote resyncs, cr", "a,\"b\rc,d\re,f\r", {kErr, F({"c", "d"}), F({"e", "f"})}, {1, 2, 3}},
       {"quote closes at eof", "a,\"b\"", {F({"a", "b"})}, {1}},
       {"spaces kept (trimmed later)", " a , b \n", {F({" a ", " b "})}, {1}},
       {"cjk", "王小明,\"陳,大文\"\n", {F({"王小明", "陳,大文"})}, {1}},
@@ -103,6 +112,24 @@ TEST(CsvTest, OverlongRecordIsQuarantinedAndReadingGoesOn) {
   EXPECT_EQ(recs[1].fields, F({"row0", "v"}));
   EXPECT_EQ(recs[1].line, 2);
   EXPECT_EQ(recs[100].line, 101);
+  // The same with CR-only line endings (and a CRLF split across chunks after a long line).
+  std::string crtext = "a,\"b\r";
+  for (int i = 0; i < 100; ++i) crtext += "row" + std::to_string(i) + ",v\r";
+  auto crrecs = ReadAllCsv(crtext, 64, opt);
+  ASSERT_EQ(crrecs.size(), 101u);
+  EXPECT_FALSE(crrecs[0].error.empty());
+  EXPECT_EQ(crrecs[1].fields, F({"row0", "v"}));
+  EXPECT_EQ(crrecs[100].line, 101);
+  for (size_t len : {size_t(5000), size_t(5000 - 1), size_t(64 * 80 - 1), size_t(64 * 80)}) {
+    for (const char* brk : {"\r", "\r\n", "\n"}) {
+      SCOPED_TRACE(std::to_string(len) + " " + (brk[0] == '\n' ? "LF" : brk[1] ? "CRLF" : "CR"));
+      auto r = ReadAllCsv(std::string(len, 'y') + brk + "ok,1" + brk + "z", 64, opt);
+      ASSERT_EQ(r.size(), 3u);
+      EXPECT_EQ(r[1].fields, F({"ok", "1"}));
+      EXPECT_EQ(r[1].line, 2);
+      EXPECT_EQ(r[2].line, 3);
+    }
+  }
   // One physical line longer than the limit: skipped, its start kept, next line read.
   std::string longline = std::string(5000, 'y') + "\nok,1\n";
   auto r2 = ReadAllCsv(longline, 64, opt);

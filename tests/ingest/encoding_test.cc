@@ -38,6 +38,9 @@ TEST(EncodingTest, DetectAndDecodeTable) {
       {"neither", "abc\xFF\x30", false, Encoding::kUtf8, "", "offset 3 (0xFF) as UTF-8, at offset 3 as CP950"},
       {"overlong utf8 then bad cp950", "ok\xC0\xAF\xFF", false, Encoding::kUtf8, "", "offset 2 (0xC0) as UTF-8"},
       {"utf-16le", std::string("\xFF\xFE" "a\0,\0", 6), false, Encoding::kUtf8, "", "it is UTF-16"},
+      // Regression (issue 15 review): UTF-32 was called UTF-16 (its LE mark begins FF FE).
+      {"utf-32le", std::string("\xFF\xFE\0\0" "a\0\0\0,\0\0\0", 12), false, Encoding::kUtf8, "", "it is UTF-32"},
+      {"utf-32be", std::string("\0\0\xFE\xFF" "\0\0\0a\0\0\0,", 12), false, Encoding::kUtf8, "", "it is UTF-32"},
       {"surrogate", "\xED\xA0\x80", false, Encoding::kUtf8, "", "offset 0 (0xED) as UTF-8"},
   };
   for (const auto& c : cases) {
@@ -54,6 +57,20 @@ TEST(EncodingTest, DetectAndDecodeTable) {
       EXPECT_NE(s.message().find(c.in_message), std::string::npos) << s.message();
     }
   }
+}
+
+TEST(EncodingTest, Utf16HintTellsUtf32FromUtf16) {
+  std::string le32, le16, cjk32;
+  for (char c : std::string("abcdefgh,ijklmnop")) {
+    le32 += std::string(1, c) + std::string(3, '\0');
+    le16 += std::string(1, c) + std::string(1, '\0');
+    cjk32 += std::string("\x2D\x4E\0\0", 4);  // U+4E2D 中
+  }
+  EXPECT_NE(Utf16Hint(le32).find("looks like UTF-32 little-endian"), std::string::npos) << Utf16Hint(le32);
+  EXPECT_NE(Utf16Hint(cjk32).find("looks like UTF-32 little-endian"), std::string::npos) << Utf16Hint(cjk32);
+  EXPECT_NE(Utf16Hint(le16).find("looks like UTF-16 little-endian"), std::string::npos) << Utf16Hint(le16);
+  EXPECT_NE(Utf16Hint("\xFF\xFE" + le16).find("it is UTF-16"), std::string::npos);
+  EXPECT_EQ(Utf16Hint("plain,ascii,text,here"), "");
 }
 
 TEST(EncodingTest, DisplayPathReadsBig5NamesAndEscapesTheRest) {

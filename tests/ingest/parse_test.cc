@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
@@ -176,6 +177,48 @@ TEST(ParseTest, SeparatorHintsForOneFieldHeaders) {
     }
     EXPECT_TRUE(sink.rejects.empty());
   }
+}
+
+// Regression (issue 15 review): a semicolon (or tab) file whose header cells are all quoted
+// is a malformed header with no fields: it was said to have "only one comma".
+TEST(ParseTest, SeparatorHintsForQuotedHeaders) {
+  struct Case {
+    const char* text;
+    const char* hint;
+  } cases[] = {
+      {"\"交易序號\";\"查詢時間\";\"查詢者帳號\";\"服務代碼\";\"被查詢人統號\"\n", "has no commas but 4 semicolons"},
+      {"\"交易序號\"\t\"查詢時間\"\t\"查詢者帳號\"\t\"服務代碼\"\t\"被查詢人統號\"\n", "has no commas but 4 tabs"},
+      {"\"交易序號,x\";\"查詢時間\";\"查詢者帳號\"\n", "has no commas but 2 semicolons"},  // a comma inside quotes
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    CollectSink sink;
+    Status s = ParseBuffer(c.text, "semi.csv", InputKind::kPlatform, &sink, nullptr);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.message().find(c.hint), std::string::npos) << s.message();
+    EXPECT_EQ(s.message().find("one comma"), std::string::npos) << s.message();
+  }
+  // ASCII in UTF-32 without a byte-order mark is valid UTF-8 with NULs: named UTF-32.
+  std::string u32;
+  for (char ch : std::string("account,query_time\n1,2\n")) u32 += std::string(1, ch) + std::string(3, '\0');
+  CollectSink sink;
+  Status s = ParseBuffer(u32, "u32.csv", InputKind::kPlatform, &sink, nullptr);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("UTF-32"), std::string::npos) << s.message();
+}
+
+TEST(ParseTest, HeaderAliasesOfFileReadsTheHeaderOnly) {
+  const std::string path = ::testing::TempDir() + "/aliases_platform.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "\xEF\xBB\xBF交易序號,查詢時間,查詢者E政府帳號,服務代碼,被查詢人身分證號\r\n";
+    for (int i = 0; i < 5000; ++i) out << "GSP" << i << ",2026-07-01 09:00,ksw0001,C0101,A123456789\r\n";
+  }
+  EXPECT_EQ(HeaderAliasesOfFile(path, InputKind::kPlatform),
+            (std::vector<std::string>{"查詢者E政府帳號 → 查詢者帳號", "被查詢人身分證號 → 被查詢人統號"}));
+  EXPECT_TRUE(HeaderAliasesOfFile(path + ".missing", InputKind::kPlatform).empty());
+  EXPECT_TRUE(HeaderAliasesOfFile(path, InputKind::kCalendar).empty());  // does not map
+  std::remove(path.c_str());
 }
 
 TEST(ParseTest, SinkErrorAborts) {

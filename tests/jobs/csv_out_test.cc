@@ -28,6 +28,9 @@ TEST(CsvFieldTest, FormulaInjectionIsNeutralised) {
       {"\r=1", "\"'\r=1\""},
       {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
       {"=1,2", "\"'=1,2\""},
+      {"\"=1+1\"", "\"'\"\"=1+1\"\"\""},
+      {" =1+1", "\"' =1+1\""},
+      {" \" @x", "\"' \"\" @x\""},
   };
   for (const Case& c : cases) {
     EXPECT_TRUE(StartsLikeFormula(c.in)) << c.in;
@@ -79,7 +82,13 @@ TEST(ListFieldTest, FollowupListingFieldsAreNeutralised) {
   EXPECT_EQ(ListField("\r\nR01|x"), "\\r\\nR01|x");
   EXPECT_EQ(ListField("ksw\n0001\x1B[2J"), "ksw\\n0001\\x1B[2J");
   EXPECT_EQ(ListField("R10|A123456789"), "R10|A12345****");
-  for (const char* v : {"=1+1", "a\tb", "a\nb", "a\rb", "\x1B", "\x7F"}) {
+  // Spreadsheets strip a field's quotes: "=1+1" is a formula when pasted or opened as TSV.
+  EXPECT_EQ(ListField("\"=1+1\""), "'\"=1+1\"");
+  EXPECT_EQ(ListField("\"abc"), "'\"abc");
+  EXPECT_EQ(ListField(" =1+1"), "' =1+1");
+  EXPECT_EQ(ListField(" \"\"-2"), "' \"\"-2");
+  EXPECT_EQ(ListField("a\"=1"), "a\"=1");
+  for (const char* v : {"=1+1", "\"=1+1\"", " @x", "a\tb", "a\nb", "a\rb", "\x1B", "\x7F"}) {
     const std::string f = ListField(v);
     EXPECT_EQ(f.find_first_of("\t\r\n\x1B\x7F"), std::string::npos) << v;
     EXPECT_FALSE(StartsLikeFormula(f)) << v;

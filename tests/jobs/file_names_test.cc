@@ -75,6 +75,22 @@ TEST(FileNamerTest, FullWidthLettersAndNormalisationFormsDoNotCollide) {
   EXPECT_EQ(FileNameKey("Jos\xC3\xA9"), FileNameKey("Jose\xCC\x81"));        // é NFC, NFD
   EXPECT_EQ(FileNameKey("\xC3\x89" "cole"), FileNameKey("e\xCC\x81" "cole"));     // É, e + acute
   EXPECT_EQ(FileNameKey("\xC5\xA0koda"), FileNameKey("S\xCC\x8Ckoda"));     // Š, S + caron
+  // Regression (issue 15 review): names NTFS/APFS fold alike but the key did not.
+  EXPECT_EQ(FileNameKey("\u01C5科"), FileNameKey("\u01C4科"));  // ǅ Ǆ
+  EXPECT_EQ(FileNameKey("\u01C6科"), FileNameKey("\u01C4科"));  // ǆ Ǆ
+  EXPECT_NE(FileNameKey("\u01C4科"), FileNameKey("\u01C7科"));  // Ǆ Ǉ
+  EXPECT_EQ(FileNameKey("\u03C2科"), FileNameKey("\u03A3科"));  // ς Σ
+  EXPECT_EQ(FileNameKey("\u0386"), FileNameKey("\u03AC"));      // Ά ά
+  EXPECT_EQ(FileNameKey("\u0141\u0110\u014A"), FileNameKey("\u0142\u0111\u014B"));  // Ł Đ Ŋ
+  EXPECT_EQ(FileNameKey("\u0531"), FileNameKey("\u0561"));      // Armenian Ա ա
+  EXPECT_EQ(FileNameKey("\u0130"), FileNameKey("i"));            // İ as before
+  EXPECT_EQ(FileNameKey("科\u200b科"), FileNameKey("科科"));      // zero-width space
+  EXPECT_EQ(FileNameKey("科\u00AD\uFEFF科"), FileNameKey("科科"));
+  FileNamer namer;
+  std::set<std::string> named;
+  for (const char* unit : {"\u01C5科", "\u01C4科", "\u03C2科", "\u03A3科", "科\u200b科", "科科"})
+    named.insert(FileNameKey(namer.Name("附表2-", unit, ".pdf")));
+  EXPECT_EQ(named.size(), 6u);  // six files on NTFS/SMB too
   EXPECT_EQ(FileNameKey("\xED\x95\x9C"), FileNameKey("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB"));  // 한, its jamo
   EXPECT_EQ(FileNameKey("\xCE\x91\xD0\x96"), FileNameKey("\xCE\xB1\xD0\xB6"));  // Greek, Cyrillic capitals
   EXPECT_NE(FileNameKey("社會救助科"), FileNameKey("社會福利科"));
