@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include <podofo/podofo.h>
+
 namespace liaudit::sign {
 namespace {
 
@@ -72,6 +74,14 @@ void ReadSpot(const std::string& pdf, size_t pos, SigSpot* s) {
 }
 
 }  // namespace
+
+std::string PdfErrorText(int code) {
+  const auto e = static_cast<PoDoFo::EPdfError>(code);
+  const char* msg = PoDoFo::PdfError::ErrorMessage(e);
+  if (msg != nullptr && *msg != '\0') return msg;
+  const char* name = PoDoFo::PdfError::ErrorName(e);
+  return name != nullptr ? name : "PoDoFo error " + std::to_string(code);
+}
 
 std::string PdfNameAfter(const std::string& dict, const std::string& key) {
   for (size_t p = dict.find(key); p != std::string::npos; p = dict.find(key, p + 1)) {

@@ -16,6 +16,10 @@ struct SigSpot {
 // Every signature dictionary (every /ByteRange), in file order.
 std::vector<SigSpot> FindSignatures(const std::string& pdf);
 
+// PoDoFo's text for an error code (PdfError::GetError()); never null: PoDoFo returns
+// no message for some codes.
+std::string PdfErrorText(int code);
+
 // The value of a /Name key (`key` includes the slash), or "".
 std::string PdfNameAfter(const std::string& dict, const std::string& key);
 

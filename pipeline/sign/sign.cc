@@ -34,6 +34,7 @@
 
 #include "core/text.h"
 #include "sign/ssl_util.h"
+#include "sign/verify.h"
 #include "sign/ltv.h"
 #include "sign/pdf_sigs.h"
 #include "sign/secret.h"
@@ -989,7 +990,7 @@ Status ReplaceFile(const std::string& path, mode_t mode, const std::vector<const
 
 Status PodofoError(const std::string& path, const PoDoFo::PdfError& e) {
   return Status::InvalidInput("signing: " + path + ": cannot read the PDF (PoDoFo: " +
-                              PoDoFo::PdfError::ErrorMessage(e.GetError()) + ")");
+                              PdfErrorText(e.GetError()) + ")");
 }
 
 // The DSS (+ document timestamp) revision over `doc`, appended to `tail`.
@@ -1127,6 +1128,18 @@ Status Extender::Extend(const std::string& path, ExtendResult* result) const {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) return Status::NotFound("extend: " + path + ": " + std::strerror(errno));
   if (!ReadWholeFile(path, &pdf)) return Status::IoError("extend: cannot read " + path);
+  // Only a document that verifies is extended: a new document timestamp must never
+  // cover a change made after signing.
+  {
+    VerifyOptions vo;
+    if (!impl_->config.anchor_files.empty()) vo.trust_anchors = impl_->config.anchor_files.front();
+    PdfVerdict verdict;
+    LIAUDIT_RETURN_IF_ERROR(VerifyPdf(path, vo, &verdict));
+    if (!verdict.ok) {
+      return Status::InvalidInput("extend: " + path + " does not verify, so it is not extended (" +
+                                  (verdict.problems.empty() ? std::string("see liaudit verify") : verdict.problems.front()) + ")");
+    }
+  }
   std::vector<SigSpot> spots = FindSignatures(pdf);
   std::vector<std::string> keys;
   std::vector<X509*> certs;

@@ -365,7 +365,7 @@ void ReadDss(const std::string& pdf, const std::string& vri_key, DssCheck* d) {
     PoDoFo::PdfObject* vri = resolve(dss->GetDictionary().GetKey("VRI"));
     d->has_vri = vri != nullptr && vri->IsDictionary() && vri->GetDictionary().HasKey(PoDoFo::PdfName(vri_key));
   } catch (const PoDoFo::PdfError& e) {
-    d->problems.push_back(std::string("the /DSS cannot be read (PoDoFo: ") + PoDoFo::PdfError::ErrorMessage(e.GetError()) + ")");
+    d->problems.push_back(std::string("the /DSS cannot be read (PoDoFo: ") + PdfErrorText(e.GetError()) + ")");
   }
 }
 
@@ -391,6 +391,19 @@ bool CheckRevocation(const DssCheck& d, X509* signer, std::vector<std::string>* 
       continue;
     }
     sk_X509_push(certs, x);
+  }
+  // Every certificate in the DSS must carry a signature its issuer (in the DSS) made.
+  for (int i = 0; i < sk_X509_num(certs); ++i) {
+    X509* c = sk_X509_value(certs, i);
+    X509* by = nullptr;
+    for (int j = 0; j < sk_X509_num(certs) && by == nullptr; ++j) {
+      if (X509_check_issued(sk_X509_value(certs, j), c) == X509_V_OK) by = sk_X509_value(certs, j);
+    }
+    EVP_PKEY* key = by != nullptr ? X509_get0_pubkey(by) : nullptr;
+    if (key != nullptr && X509_verify(c, key) != 1) {
+      problems->push_back("a certificate in the /DSS (" + CommonName(c) + ") is corrupt: its signature does not verify");
+    }
+    ERR_clear_error();
   }
   X509* issuer = nullptr;
   for (int i = 0; signer != nullptr && i < sk_X509_num(certs); ++i) {
@@ -445,82 +458,151 @@ bool CheckRevocation(const DssCheck& d, X509* signer, std::vector<std::string>* 
   return covered;
 }
 
-// Bytes after the last signed range must only add validation data: new streams, a DSS
-// and VRI dictionaries, cross-reference data, and the catalog with /DSS added.
-void CheckUncoveredTail(const std::string& pdf, size_t covered_end, std::vector<std::string>* problems) {
+// Everything after the approval signature's signed range (B-LT's DSS update, B-LTA's and
+// extend's document timestamps, or an attacker's update) must only add validation data.
+// Both versions are parsed whole and compared object by object (every generation, free
+// entries included):
+//  - new objects may be streams without /Type (DSS data), DSS and VRI dictionaries,
+//    cross-reference streams, document-timestamp dictionaries (/Type /DocTimeStamp) and
+//    their hidden signature widgets (/Subtype /Widget /FT /Sig);
+//  - changed objects may be the catalog (only /DSS and /AcroForm may differ), the
+//    AcroForm (only /Fields, grown, and /SigFlags), a page (only /Annots, grown), an
+//    /Annots or /Fields array that only grew, and an earlier DSS or VRI dictionary;
+//  - no object of the signed version may disappear.
+// After the last %%EOF only white space may follow.
+void CheckUpdatesAfter(const std::string& pdf, size_t signed_end, std::vector<std::string>* problems) {
+  auto text = [](const PoDoFo::PdfObject& o) {
+    std::string t;
+    o.ToString(t, PoDoFo::ePdfWriteMode_Compact);
+    if (o.HasStream()) {
+      char* buf = nullptr;
+      PoDoFo::pdf_long len = 0;
+      const_cast<PoDoFo::PdfObject&>(o).GetStream()->GetCopy(&buf, &len);
+      t.append(buf, static_cast<size_t>(len));
+      PoDoFo::podofo_free(buf);
+    }
+    return t;
+  };
+  auto type_of = [](const PoDoFo::PdfObject& o, const char* key) {
+    if (!o.IsDictionary()) return std::string();
+    const PoDoFo::PdfObject* t = o.GetDictionary().GetKey(key);
+    return t != nullptr && t->IsName() ? t->GetName().GetName() : std::string();
+  };
+  // An array that only grew: the old items first, in order.
+  auto grew = [&](const PoDoFo::PdfObject* was, const PoDoFo::PdfObject* now) {
+    if (was == nullptr) return now == nullptr || now->IsArray();
+    if (now == nullptr || !was->IsArray() || !now->IsArray()) return false;
+    const PoDoFo::PdfArray &a = was->GetArray(), &b = now->GetArray();
+    if (b.size() < a.size()) return false;
+    for (size_t k = 0; k < a.size(); ++k) {
+      if (text(a[k]) != text(b[k])) return false;
+    }
+    return true;
+  };
+  // Two dictionaries equal but for `keys`, which are checked by `also`.
+  auto same_but = [&](const PoDoFo::PdfObject& was, const PoDoFo::PdfObject& now, std::vector<const char*> keys) {
+    if (!was.IsDictionary() || !now.IsDictionary()) return false;
+    PoDoFo::PdfDictionary a = was.GetDictionary(), b = now.GetDictionary();
+    for (const char* k : keys) {
+      a.RemoveKey(k);
+      b.RemoveKey(k);
+    }
+    return text(PoDoFo::PdfObject(a)) == text(PoDoFo::PdfObject(b));
+  };
   try {
+    const size_t eof = pdf.rfind("%%EOF");
+    const size_t startxref = pdf.find("startxref", signed_end);
+    if (eof == std::string::npos || eof < signed_end || startxref == std::string::npos || startxref > eof ||
+        pdf.find_first_not_of("\r\n \t\f", eof + 5) != std::string::npos) {
+      problems->push_back("what follows the last signed revision is not a complete incremental update");
+      return;
+    }
     PoDoFo::PdfVecObjects before, after;
     before.SetAutoDelete(true);
     after.SetAutoDelete(true);
-    std::string prefix = pdf.substr(0, covered_end);
+    const std::string prefix = pdf.substr(0, signed_end);
     PoDoFo::PdfParser pb(&before), pa(&after);
-    pb.ParseFile(prefix.data(), static_cast<long>(prefix.size()), true);
-    pa.ParseFile(pdf.data(), static_cast<long>(pdf.size()), true);
+    pb.ParseFile(prefix.data(), static_cast<long>(prefix.size()), false);
+    pa.ParseFile(pdf.data(), static_cast<long>(pdf.size()), false);
     const PoDoFo::PdfObject* root_ref = pa.GetTrailer()->GetDictionary().GetKey("Root");
     const PoDoFo::PdfObject* root_before = pb.GetTrailer()->GetDictionary().GetKey("Root");
     if (root_ref == nullptr || root_before == nullptr || !root_ref->IsReference() ||
         root_ref->GetReference() != root_before->GetReference()) {
-      problems->push_back("the update after the last signature replaces the document catalog");
+      problems->push_back("the update after the signature replaces the document catalog");
       return;
     }
-    // A real incremental update: it ends with %%EOF, and the final catalog has a /DSS.
-    size_t eof = pdf.rfind("%%EOF");
-    bool ends_well = eof != std::string::npos && eof >= covered_end &&
-                     pdf.find_first_not_of("\r\n \t", eof + 5) == std::string::npos;
-    PoDoFo::PdfObject* cat = after.GetObject(root_ref->GetReference());
-    if (!ends_well || cat == nullptr || !cat->IsDictionary() || !cat->GetDictionary().HasKey("DSS")) {
-      problems->push_back("what follows the last signature is not a validation-data update");
-      return;
+    const PoDoFo::PdfReference root = root_ref->GetReference();
+    // The trailer: only /Size, /Prev (and a cross-reference stream's own keys) may change.
+    {
+      PoDoFo::PdfDictionary a = pb.GetTrailer()->GetDictionary(), b = pa.GetTrailer()->GetDictionary();
+      for (const char* k : {"Size", "Prev", "Type", "W", "Index", "Length", "Filter", "DecodeParms", "XRefStm"}) {
+        a.RemoveKey(k);
+        b.RemoveKey(k);
+      }
+      if (text(PoDoFo::PdfObject(a)) != text(PoDoFo::PdfObject(b))) {
+        problems->push_back("the update after the signature changes the trailer (/Root, /Info or /ID)");
+      }
     }
-    // Object numbers defined in the tail ("N G obj").
-    std::set<unsigned long> nums;
-    for (size_t pos = pdf.find(" obj", covered_end); pos != std::string::npos; pos = pdf.find(" obj", pos + 4)) {
-      size_t b = pos;
-      while (b > covered_end && (std::isdigit(static_cast<unsigned char>(pdf[b - 1])) || pdf[b - 1] == ' ')) --b;
-      unsigned long num = 0, gen = 0;
-      if (std::sscanf(pdf.c_str() + b, "%lu %lu", &num, &gen) == 2) nums.insert(num);
+    size_t added_or_changed = 0;
+    for (const PoDoFo::PdfObject* was : before) {
+      const PoDoFo::PdfReference ref = was->Reference();
+      if (after.GetObject(ref) == nullptr) {
+        problems->push_back("the update after the signature removes object " + std::to_string(ref.ObjectNumber()) +
+                            " " + std::to_string(ref.GenerationNumber()));
+      }
     }
-    for (unsigned long num : nums) {
-      PoDoFo::PdfObject* now = after.GetObject(PoDoFo::PdfReference(static_cast<PoDoFo::pdf_objnum>(num), 0));
-      PoDoFo::PdfObject* was = before.GetObject(PoDoFo::PdfReference(static_cast<PoDoFo::pdf_objnum>(num), 0));
-      if (now == nullptr) continue;
-      std::string why;
-      if (num == root_ref->GetReference().ObjectNumber()) {
-        if (was == nullptr || !was->IsDictionary() || !now->IsDictionary()) {
-          why = "the catalog";
-        } else {
-          PoDoFo::PdfDictionary a = was->GetDictionary(), b = now->GetDictionary();
-          a.RemoveKey("DSS");
-          b.RemoveKey("DSS");
-          std::string sa, sb;
-          PoDoFo::PdfObject(a).ToString(sa, PoDoFo::ePdfWriteMode_Compact);
-          PoDoFo::PdfObject(b).ToString(sb, PoDoFo::ePdfWriteMode_Compact);
-          if (sa != sb) why = "the catalog beyond its /DSS";
+    for (const PoDoFo::PdfObject* now : after) {
+      const PoDoFo::PdfReference ref = now->Reference();
+      const PoDoFo::PdfObject* was = before.GetObject(ref);
+      const std::string where = "object " + std::to_string(ref.ObjectNumber()) + " " + std::to_string(ref.GenerationNumber());
+      if (was != nullptr) {
+        if (text(*was) == text(*now)) continue;
+        ++added_or_changed;
+        bool ok = false;
+        if (ref == root) {
+          ok = same_but(*was, *now, {"DSS", "AcroForm"});
+        } else if (was->IsArray()) {
+          ok = grew(was, now);  // an indirect /Annots or /Fields array
+        } else if (type_of(*was, "Type") == "DSS" || (now->IsDictionary() && now->GetDictionary().HasKey("Fields"))) {
+          ok = type_of(*was, "Type") == "DSS" ||
+               (same_but(*was, *now, {"Fields", "SigFlags"}) &&
+                grew(was->GetDictionary().GetKey("Fields"), now->GetDictionary().GetKey("Fields")));
+        } else if (type_of(*was, "Type") == "Page") {
+          ok = same_but(*was, *now, {"Annots"}) &&
+               grew(was->GetDictionary().GetKey("Annots"), now->GetDictionary().GetKey("Annots"));
         }
-      } else if (was != nullptr) {
-        why = "object " + std::to_string(num) + ", which the signed document already had";
+        if (!ok) problems->push_back("the update after the signature changes " + where + ", which the signed document had");
+        continue;
+      }
+      ++added_or_changed;
+      bool ok = false;
+      const std::string type = type_of(*now, "Type");
+      if (now->HasStream()) {
+        ok = type.empty() || type == "XRef";
       } else if (now->IsDictionary()) {
-        const PoDoFo::PdfObject* type = now->GetDictionary().GetKey("Type");
-        std::string t = type != nullptr && type->IsName() ? type->GetName().GetName() : "";
-        bool plain_stream = now->HasStream() && t.empty();
-        bool validation = t == "DSS" || t == "XRef" || plain_stream;
-        if (!validation && t.empty()) {
-          // A VRI entry: only /Cert /OCSP /CRL /TU /TS keys.
-          validation = true;
+        if (type == "DSS" || type == "DocTimeStamp") {
+          ok = true;
+        } else if (type_of(*now, "Subtype") == "Widget" && type_of(*now, "FT") == "Sig") {
+          ok = true;
+        } else if (type.empty()) {  // a VRI entry, or a new AcroForm holding only signature fields
+          ok = true;
           for (const auto& kv : now->GetDictionary().GetKeys()) {
             const std::string k = kv.first.GetName();
-            if (k != "Cert" && k != "OCSP" && k != "CRL" && k != "TU" && k != "TS") validation = false;
+            if (k != "Cert" && k != "OCSP" && k != "CRL" && k != "TU" && k != "TS" && k != "Fields" && k != "SigFlags") {
+              ok = false;
+            }
           }
         }
-        if (!validation) why = "object " + std::to_string(num) + " (/Type /" + t + ")";
-      } else {
-        why = "object " + std::to_string(num);
+      } else if (now->IsArray()) {
+        ok = true;  // an array of references (DSS /Certs ... or /Fields)
+        for (const PoDoFo::PdfObject& item : now->GetArray()) ok = ok && item.IsReference();
       }
-      if (!why.empty()) problems->push_back("the update after the last signature changes the document (" + why + ")");
+      if (!ok) problems->push_back("the update after the signature adds " + where + (type.empty() ? "" : " (/Type /" + type + ")") +
+                                   ", which is not validation data");
     }
+    if (added_or_changed == 0) problems->push_back("what follows the last signed revision adds nothing a PDF reader uses");
   } catch (const PoDoFo::PdfError& e) {
-    problems->push_back(std::string("the update after the last signature cannot be read (PoDoFo: ") +
-                        PoDoFo::PdfError::ErrorMessage(e.GetError()) + ")");
+    problems->push_back("the update after the signature cannot be read (PoDoFo: " + PdfErrorText(e.GetError()) + ")");
   }
 }
 
@@ -632,22 +714,24 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
   // must have been valid; without one, the --at moment.
   const long long after_sig = !doc_ts.empty() && doc_ts.front().check.parsed ? doc_ts.front().check.gen_time : at_utc;
 
-  // Coverage: the last signed range must reach the end of the file; bytes after the
-  // approval signature must be covered by a document timestamp or only add validation data.
+  // Coverage: the last signed range must reach the end of the file, and everything after
+  // the approval signature must only add validation data (a DSS, document timestamps),
+  // whether a document timestamp covers it or not: a timestamp proves when bytes existed,
+  // not that they are harmless.
   const SigSpot& last = spots.back();
-  v->covers_whole_file = last.range[2] + last.range[3] == size;
   const long long approval_end = r[2] + r[3];
-  if (!v->covers_whole_file) {
-    long long covered = std::max(approval_end, doc_ts.empty() ? 0 : doc_ts.back().spot->range[2] + doc_ts.back().spot->range[3]);
-    if (covered < size) {
-      std::vector<std::string> tail_problems;
-      CheckUncoveredTail(pdf, static_cast<size_t>(covered), &tail_problems);
-      if (!tail_problems.empty()) {
-        for (std::string& p : tail_problems) v->problems.push_back(std::move(p));
-        v->problems.push_back(std::to_string(size - covered) +
+  const bool last_reaches_end = last.range[2] + last.range[3] == size;
+  v->covers_whole_file = approval_end == size;
+  if (approval_end < size) {
+    std::vector<std::string> tail_problems;
+    CheckUpdatesAfter(pdf, static_cast<size_t>(approval_end), &tail_problems);
+    if (tail_problems.empty()) {
+      v->covers_whole_file = true;  // only validation data follows
+    } else {
+      for (std::string& p : tail_problems) v->problems.push_back(std::move(p));
+      if (!last_reaches_end) {
+        v->problems.push_back(std::to_string(size - (last.range[2] + last.range[3])) +
                               " bytes were appended after the signed range (the file was changed after signing)");
-      } else {
-        v->covers_whole_file = true;  // only validation data follows
       }
     }
   }
@@ -853,7 +937,7 @@ Status VerifyFolder(const std::string& dir, const VerifyOptions& options, Folder
             size_t listed_bytes = static_cast<size_t>(e["bytes"].get<unsigned long long>());
             if (listed_bytes < data.size() && Sha256Hex(data.substr(0, listed_bytes)) == want) {
               PdfVerdict pv;
-              LIAUDIT_RETURN_IF_ERROR(VerifyPdfWith((fs::path(dir) / rel).string(), rel, nullptr, options.at_utc, &pv));
+              LIAUDIT_RETURN_IF_ERROR(VerifyPdfWith((fs::path(dir) / rel).string(), rel, trust.store, options.at_utc, &pv));
               extended = pv.ok && pv.covers_whole_file;
             }
           }

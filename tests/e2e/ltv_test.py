@@ -352,6 +352,62 @@ class Tampering(unittest.TestCase):
         self.check(bytes(bad), "FAIL")
 
 
+def append_update(data, mode):
+    """One incremental update after a signed PDF that blackens page 1 (its content stream
+    redefined as "N 0 obj", "N 0\\nobj" or generation 1, or freed): what an attacker
+    appends to change what a reader shows while the signature itself stays intact."""
+    prev = int(re.findall(rb"startxref\s*(\d+)", data)[-1])
+    size = int(re.findall(rb"/Size (\d+)", data)[-1])
+    ident = re.findall(rb"/ID\s*\[[^\]]*\]", data)[-1]
+    root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+    content = int(re.search(rb"/Type/Page/.*?/Contents (\d+) 0 R", data, re.S).group(1))
+    black = b"0 0 0 rg 0 0 2000 2000 re f"
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    gen, sep, kind = {"plain": (0, b" ", b"n"), "newline": (0, b"\n", b"n"), "gen1": (1, b" ", b"n"),
+                      "free": (1, b" ", b"f")}[mode]
+    offset = len(out)
+    if kind == b"n":
+        out += b"%d %d%sobj\n<</Length %d>>\nstream\n%s\nendstream\nendobj\n" % (content, gen, sep, len(black), black)
+    else:
+        offset = 0
+    xref = len(out)
+    out += b"xref\n%d 1\n%010d %05d %s \ntrailer\n<</Size %d/Root %s%s/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+        content, offset, gen, kind, size, root, ident, prev, xref)
+    return bytes(out)
+
+
+class HiddenUpdates(unittest.TestCase):
+    """An update appended after B-LT or B-LTA that changes page content is reported however
+    it is written, and extend refuses to put a document timestamp over it."""
+
+    @classmethod
+    def setUpClass(cls):
+        liaudit("forms", "--blank", "--output", "out-hidden-lt", ini=W.ini("hidden-lt.ini", "ltv-token", "B-LT"))
+        liaudit("forms", "--blank", "--output", "out-hidden-lta")
+        cls.files = {lv: read(W.p("out-hidden-" + lv, "forms", "blank", "form1.pdf")) for lv in ("lt", "lta")}
+
+    def test_every_way_of_writing_it_is_caught(self):
+        for lv, data in self.files.items():
+            for mode in ("plain", "newline", "gen1", "free"):
+                with self.subTest(level=lv, mode=mode):
+                    path = W.p("hidden-%s-%s.pdf" % (lv, mode))
+                    with open(path, "wb") as fh:
+                        fh.write(append_update(data, mode))
+                    v = liaudit("verify", path, check=False)
+                    self.assertEqual(v.returncode, 1, v.stdout)
+                    self.assertIn("the update after the signature", v.stdout)
+
+    def test_extend_refuses_a_changed_document(self):
+        path = W.p("hidden-extend.pdf")
+        with open(path, "wb") as fh:
+            fh.write(append_update(self.files["lt"], "plain"))
+        before = read(path)
+        p = liaudit("extend", path, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("does not verify, so it is not extended", p.stderr)
+        self.assertEqual(read(path), before)
+
+
 class Extend(unittest.TestCase):
     def test_extend_keeps_every_byte_and_verify_still_passes(self):
         liaudit("forms", "--blank", "--output", "out-extend")
