@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include <openssl/evp.h>
 #include <podofo/podofo.h>
 
 namespace liaudit::sign {
@@ -74,6 +75,19 @@ void ReadSpot(const std::string& pdf, size_t pos, SigSpot* s) {
 }
 
 }  // namespace
+
+std::string VriKey(const std::string& contents) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(contents.data(), contents.size(), md, &n, EVP_sha1(), nullptr);
+  static const char* kHex = "0123456789ABCDEF";
+  std::string s;
+  for (unsigned int i = 0; i < n; ++i) {
+    s += kHex[md[i] >> 4];
+    s += kHex[md[i] & 15];
+  }
+  return s;
+}
 
 std::string PdfErrorText(int code) {
   const auto e = static_cast<PoDoFo::EPdfError>(code);

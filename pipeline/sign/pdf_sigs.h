@@ -16,6 +16,10 @@ struct SigSpot {
 // Every signature dictionary (every /ByteRange), in file order.
 std::vector<SigSpot> FindSignatures(const std::string& pdf);
 
+// The /VRI key of a signature or document timestamp: the upper-case hex SHA-1 of its
+// /Contents bytes (padding included), as Adobe and ETSI EN 319 142-1 key them.
+std::string VriKey(const std::string& contents);
+
 // PoDoFo's text for an error code (PdfError::GetError()); never null: PoDoFo returns
 // no message for some codes.
 std::string PdfErrorText(int code);

@@ -259,10 +259,7 @@ std::vector<X509*> ChainOf(const Signer::Impl& k) {
 
 // SHA-256 of `data`, as raw bytes.
 std::string Sha256(const unsigned char* data, size_t n) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data, n, md, &len, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(md), len);
+  return DigestOf(EVP_sha256(), {{reinterpret_cast<const char*>(data), n}});
 }
 
 // The CMS over content given as pieces, streamed into OpenSSL's digest BIO so a
@@ -874,19 +871,6 @@ Status FillSignature(const std::string& pdf, std::string* tail, const Placeholde
   return Status::OK();
 }
 
-// The /VRI key of a signature: the upper-case hex SHA-1 of its /Contents bytes.
-std::string VriKey(const std::string& contents) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(contents.data(), contents.size(), md, &n, EVP_sha1(), nullptr);
-  static const char* kHex = "0123456789ABCDEF";
-  std::string s;
-  for (unsigned int i = 0; i < n; ++i) {
-    s += kHex[md[i] >> 4];
-    s += kHex[md[i] & 15];
-  }
-  return s;
-}
 
 // The /Contents bytes a filled placeholder holds (DER plus zero padding).
 std::string ContentsBytes(const std::string& tail, const Placeholders& ph) {
@@ -1004,14 +988,7 @@ Status LtvRevision(const std::string& doc, const std::string& path, const LtvMat
   LIAUDIT_RETURN_IF_ERROR(rev.Write(tail, tsa != nullptr ? &ph : nullptr));
   if (tsa == nullptr) return Status::OK();
   return FillSignature(doc, tail, ph, [&](const std::vector<std::pair<const char*, size_t>>& pieces, std::string* der) {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-    for (const auto& p : pieces) EVP_DigestUpdate(ctx, p.first, p.second);
-    EVP_DigestFinal_ex(ctx, md, &n);
-    EVP_MD_CTX_free(ctx);
-    return tsa->Stamp(std::string(reinterpret_cast<char*>(md), n), der);
+    return tsa->Stamp(DigestOf(EVP_sha256(), pieces), der);
   });
 }
 

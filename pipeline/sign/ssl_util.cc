@@ -36,6 +36,17 @@ std::string CertDer(X509* cert) {
   return s;
 }
 
+std::string DigestOf(const EVP_MD* md, const std::vector<std::pair<const char*, size_t>>& pieces) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, md, nullptr);
+  for (const auto& piece : pieces) EVP_DigestUpdate(ctx, piece.first, piece.second);
+  EVP_DigestFinal_ex(ctx, digest, &n);
+  EVP_MD_CTX_free(ctx);
+  return std::string(reinterpret_cast<char*>(digest), n);
+}
+
 std::string Hex(const unsigned char* p, size_t n) {
   static const char* kHex = "0123456789abcdef";
   std::string s;

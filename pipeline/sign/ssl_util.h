@@ -1,9 +1,12 @@
 // Small OpenSSL helpers the signing stage shares (internal to pipeline/sign).
 #pragma once
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace liaudit::sign {
 
@@ -13,6 +16,9 @@ std::string OpenSslError();
 std::string CommonName(X509* cert);
 // The certificate's DER encoding ("" on failure).
 std::string CertDer(X509* cert);
+// The digest (raw bytes) of data given as pieces, streamed: a PDF's byte ranges are never
+// copied into one buffer.
+std::string DigestOf(const EVP_MD* md, const std::vector<std::pair<const char*, size_t>>& pieces);
 // Lower-case hex of n bytes.
 std::string Hex(const unsigned char* p, size_t n);
 

@@ -301,16 +301,10 @@ void CheckTimestampToken(const std::string& token, const std::vector<std::pair<c
   if (md == nullptr) {
     out->problems.push_back("the timestamp token uses an unknown digest algorithm");
   } else {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, md, nullptr);
-    for (const auto& piece : data) EVP_DigestUpdate(ctx, piece.first, piece.second);
-    EVP_DigestFinal_ex(ctx, digest, &n);
-    EVP_MD_CTX_free(ctx);
+    const std::string digest = DigestOf(md, data);
     ASN1_OCTET_STRING* msg = TS_MSG_IMPRINT_get_msg(mi);
-    out->imprint_ok = static_cast<unsigned>(ASN1_STRING_length(msg)) == n &&
-                      std::memcmp(ASN1_STRING_get0_data(msg), digest, n) == 0;
+    out->imprint_ok = static_cast<size_t>(ASN1_STRING_length(msg)) == digest.size() &&
+                      std::memcmp(ASN1_STRING_get0_data(msg), digest.data(), digest.size()) == 0;
     if (!out->imprint_ok) out->problems.push_back("the timestamp token is not over this data (its message imprint differs)");
   }
   X509* signer = TokenSigner(p7);

@@ -207,14 +207,9 @@ void CheckCms(const CmsTarget& target, const std::string& der, X509_STORE* store
     const EVP_MD* md = dig_oid != nullptr ? EVP_get_digestbyobj(dig_oid) : nullptr;
 
     // Digest of the signed byte ranges, streamed (no copy of the file).
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_len = 0;
+    std::string digest;
     if (md != nullptr) {
-      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-      EVP_DigestInit_ex(ctx, md, nullptr);
-      for (const auto& piece : target.content) EVP_DigestUpdate(ctx, piece.first, piece.second);
-      EVP_DigestFinal_ex(ctx, digest, &digest_len);
-      EVP_MD_CTX_free(ctx);
+      digest = DigestOf(md, target.content);
     } else {
       v->problems.push_back("the signature uses an unknown digest algorithm");
     }
@@ -226,8 +221,8 @@ void CheckCms(const CmsTarget& target, const std::string& der, X509_STORE* store
     if (CMS_signed_get_attr_count(si) > 0) {
       const ASN1_TYPE* mdattr = SignedAttr(si, NID_pkcs9_messageDigest);
       bool digest_match = md != nullptr && mdattr != nullptr && mdattr->type == V_ASN1_OCTET_STRING &&
-                          static_cast<unsigned>(ASN1_STRING_length(mdattr->value.octet_string)) == digest_len &&
-                          std::memcmp(ASN1_STRING_get0_data(mdattr->value.octet_string), digest, digest_len) == 0;
+                          static_cast<size_t>(ASN1_STRING_length(mdattr->value.octet_string)) == digest.size() &&
+                          std::memcmp(ASN1_STRING_get0_data(mdattr->value.octet_string), digest.data(), digest.size()) == 0;
       bool sig_valid = CMS_SignerInfo_verify(si) == 1;
       ERR_clear_error();
       if (md != nullptr && !digest_match) {
@@ -369,14 +364,6 @@ void ReadDss(const std::string& pdf, const std::string& vri_key, DssCheck* d) {
   }
 }
 
-std::string VriKeyOf(const std::string& contents) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(contents.data(), contents.size(), md, &n, EVP_sha1(), nullptr);
-  std::string s = Hex(md, n);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
 
 // Revocation data in the DSS for `signer_der`: each OCSP response and CRL must parse
 // and verify (signed by a DSS certificate); one of them must cover the signer and none
@@ -679,28 +666,16 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
     }
     doc_ts.push_back({&s, TokenCheck()});
   }
-  for (size_t i = 0; i < doc_ts.size(); ++i) {
+  // Newest first, so each one's judging time (the next one's time) is known when it is checked.
+  long long next_time = at_utc;
+  for (size_t i = doc_ts.size(); i-- > 0;) {
     const SigSpot& s = *doc_ts[i].spot;
+    TokenCheck& c = doc_ts[i].check;
     std::string der;
     if (!StripPadding(s.contents, &der)) v->problems.push_back("a document timestamp's contents were altered (non-zero bytes after the token)");
     CheckTimestampToken(der, {{pdf.data(), static_cast<size_t>(s.range[1])},
                               {pdf.data() + s.range[2], static_cast<size_t>(s.range[3])}},
-                        nullptr, 0, &doc_ts[i].check);
-  }
-  // Chain checks, newest first, now that every token's time is known.
-  long long next_time = at_utc;
-  for (size_t i = doc_ts.size(); i-- > 0;) {
-    TokenCheck& c = doc_ts[i].check;
-    if (store != nullptr && c.parsed) {
-      TokenCheck chained;
-      std::string der;
-      StripPadding(doc_ts[i].spot->contents, &der);
-      const SigSpot& s = *doc_ts[i].spot;
-      CheckTimestampToken(der, {{pdf.data(), static_cast<size_t>(s.range[1])},
-                                {pdf.data() + s.range[2], static_cast<size_t>(s.range[3])}},
-                          store, next_time, &chained);
-      c = std::move(chained);
-    }
+                        store, next_time, &c);
     for (const std::string& p : c.problems) v->problems.push_back("document timestamp: " + p);
     if (c.parsed) next_time = c.gen_time;
   }
@@ -774,7 +749,7 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
 
   // Revocation data in the DSS.
   DssCheck dss;
-  ReadDss(pdf, VriKeyOf(approval->contents), &dss);
+  ReadDss(pdf, VriKey(approval->contents), &dss);
   for (const std::string& p : dss.problems) v->problems.push_back(p);
   if (dss.present) {
     X509* signer_cert = nullptr;
