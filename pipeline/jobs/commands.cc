@@ -17,6 +17,7 @@
 #include "jobs/log.h"
 #include "jobs/lock.h"
 #include "jobs/runner.h"
+#include "sign/http.h"
 #include "sign/verify.h"
 #include "store/store.h"
 
@@ -433,9 +434,30 @@ int RunExtend(const JobOptions& opts, const std::vector<std::string>& paths, std
       ++failed;
       continue;
     }
+    // A folder's earlier history must be readable before anything is extended: extending
+    // and then dropping what earlier runs recorded would lose the record.
+    const std::string hist = (fs::path(path) / sign::kManifestHistoryFile).string();
+    nlohmann::ordered_json h = nlohmann::ordered_json::array();
+    if (folder && fs::exists(hist, ec)) {
+      std::ifstream in(hist, std::ios::binary);
+      try {
+        h = nlohmann::ordered_json::parse(in);
+      } catch (const nlohmann::json::parse_error& e) {
+        err << "liaudit: extend: " << hist << ": not valid JSON (" << e.what()
+            << "); nothing in " << path << " was extended: restore the file or move it aside\n";
+        ++failed;
+        continue;
+      }
+      if (!h.is_array()) {
+        err << "liaudit: extend: " << hist << ": expected a JSON array of earlier extensions; nothing in " << path
+            << " was extended: restore the file or move it aside\n";
+        ++failed;
+        continue;
+      }
+    }
     nlohmann::ordered_json entry;
     entry["extended_at"] = FormatIsoTime(static_cast<LocalTime>(std::time(nullptr)) + kTaipeiUtcOffsetSeconds) + "+08:00";
-    entry["tsa"] = sc.tsa.url;
+    entry["tsa"] = sign::RedactedUrl(sc.tsa.url);
     entry["files"] = nlohmann::ordered_json::array();
     for (const std::string& pdf : pdfs) {
       sign::ExtendResult r;
@@ -453,12 +475,6 @@ int RunExtend(const JobOptions& opts, const std::vector<std::string>& paths, std
     // A job folder keeps manifest.json as the job wrote it (its hash is in the store's
     // chain and manifest.json.p7s signs it); what extend did goes to manifest.history.json.
     if (folder && fs::exists(fs::path(path) / "manifest.json", ec) && !entry["files"].empty()) {
-      const std::string hist = (fs::path(path) / sign::kManifestHistoryFile).string();
-      nlohmann::ordered_json h = nlohmann::ordered_json::array();
-      if (std::ifstream in(hist); in) {
-        h = nlohmann::ordered_json::parse(in, nullptr, false);
-        if (!h.is_array()) h = nlohmann::ordered_json::array();
-      }
       h.push_back(entry);
       const std::string tmp = hist + ".tmp";
       {

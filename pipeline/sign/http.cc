@@ -21,6 +21,21 @@ std::once_flag g_curl_once;
 
 }  // namespace
 
+std::string RedactedUrl(const std::string& url) {
+  CURLU* h = curl_url();
+  std::string out = "(unparsable URL)";
+  if (h != nullptr && curl_url_set(h, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    curl_url_set(h, CURLUPART_USER, nullptr, 0);
+    curl_url_set(h, CURLUPART_PASSWORD, nullptr, 0);
+    curl_url_set(h, CURLUPART_OPTIONS, nullptr, 0);
+    char* shown = nullptr;
+    if (curl_url_get(h, CURLUPART_URL, &shown, 0) == CURLUE_OK && shown != nullptr) out = shown;
+    curl_free(shown);
+  }
+  curl_url_cleanup(h);
+  return out;
+}
+
 struct HttpClient::Impl {
   CURL* curl = nullptr;
   std::mutex mu;
@@ -63,7 +78,7 @@ struct HttpClient::Impl {
     long opened = 0;
     if (curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK) connections += opened;
     if (rc != CURLE_OK) {
-      return Status::IoError(url + ": " + (error[0] != '\0' ? std::string(error) : curl_easy_strerror(rc)));
+      return Status::IoError(RedactedUrl(url) + ": " + (error[0] != '\0' ? std::string(error) : curl_easy_strerror(rc)));
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
     char* ct = nullptr;

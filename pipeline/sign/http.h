@@ -10,6 +10,11 @@
 
 namespace liaudit::sign {
 
+// `url` without any user name or password in it (https://user:pw@host/ -> https://host/),
+// for logs, messages and manifests; libcurl's URL parser decides what the parts are.
+// A URL it cannot parse is returned as "(unparsable URL)".
+std::string RedactedUrl(const std::string& url);
+
 struct HttpResponse {
   long status = 0;            // HTTP status code; 0 when no answer came
   std::string content_type;

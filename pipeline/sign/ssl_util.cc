@@ -1,6 +1,9 @@
 #include "sign/ssl_util.h"
 
 #include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+#include <ctime>
 
 namespace liaudit::sign {
 
@@ -26,6 +29,26 @@ std::string CommonName(X509* cert) {
   std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
   OPENSSL_free(utf8);
   return out;
+}
+
+X509_STORE* StoreAt(X509_STORE* base, X509* extra, long long at) {
+  X509_STORE* s = X509_STORE_new();
+  if (s == nullptr) return nullptr;
+  if (base != nullptr) {
+    STACK_OF(X509)* certs = X509_STORE_get1_all_certs(base);
+    for (int i = 0; certs != nullptr && i < sk_X509_num(certs); ++i) X509_STORE_add_cert(s, sk_X509_value(certs, i));
+    sk_X509_pop_free(certs, X509_free);
+  }
+  if (extra != nullptr) X509_STORE_add_cert(s, extra);
+  X509_STORE_set_flags(s, X509_V_FLAG_PARTIAL_CHAIN);
+  if (at != 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(s), static_cast<time_t>(at));
+  return s;
+}
+
+long long UtcSeconds(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return static_cast<long long>(timegm(&tm));
 }
 
 std::string CertDer(X509* cert) {

@@ -134,6 +134,12 @@ Status TokenKey::Impl::Connect() {
   if (!logged_in && slot->token->loginRequired) {
     Secret pin;
     LIAUDIT_RETURN_IF_ERROR(ReadSecret(config.pin_file, config.pin_env, what, &pin));
+    if (pin.value.empty()) {
+      return Status::InvalidInput("signing: " + what + " is empty (" +
+                                  (config.pin_file.empty() ? "environment variable " + config.pin_env
+                                                           : "file " + config.pin_file) +
+                                  "); nothing was signed");
+    }
     if (PKCS11_login(slot, 0, pin.value.c_str()) != 0) {
       std::string why = LastError();
       return Status::InvalidInput("signing: login to token \"" + token_label + "\" failed: wrong PIN, or the PIN is "

@@ -22,22 +22,6 @@
 namespace liaudit::sign {
 namespace {
 
-// A store holding `base`'s certificates, judging at `at` (0 = now); `extra` are
-// trusted too (the token's own certificate, for an integrity-only check).
-X509_STORE* StoreAt(X509_STORE* base, X509* extra, long long at) {
-  X509_STORE* s = X509_STORE_new();
-  if (s == nullptr) return nullptr;
-  if (base != nullptr) {
-    STACK_OF(X509)* certs = X509_STORE_get1_all_certs(base);
-    for (int i = 0; certs != nullptr && i < sk_X509_num(certs); ++i) X509_STORE_add_cert(s, sk_X509_value(certs, i));
-    sk_X509_pop_free(certs, X509_free);
-  }
-  if (extra != nullptr) X509_STORE_add_cert(s, extra);
-  X509_STORE_set_flags(s, X509_V_FLAG_PARTIAL_CHAIN);  // an anchor may be an issuing CA
-  if (at != 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(s), static_cast<time_t>(at));
-  return s;
-}
-
 // Verifies the token's signature and signer (ESS certificate binding, timeStamping
 // purpose) against `store`; the context takes a reference to the store.
 bool VerifyTokenSignature(PKCS7* p7, X509_STORE* store, std::string* why) {
@@ -73,6 +57,7 @@ X509* TokenSigner(PKCS7* p7) {
 
 struct Tsa::Impl {
   TsaConfig config;
+  std::string shown_url;  // config.url without credentials, for messages and manifests
   HttpClient* http = nullptr;
   X509_STORE* store = nullptr;
   Secret auth;
@@ -102,6 +87,7 @@ Status Tsa::Create(const TsaConfig& config, HttpClient* http, std::unique_ptr<Ts
   }
   auto impl = std::make_unique<Impl>();
   impl->config = config;
+  impl->shown_url = RedactedUrl(config.url);
   impl->http = http;
   if (!config.auth_file.empty()) {
     LIAUDIT_RETURN_IF_ERROR(ReadOwnerOnlyFile(config.auth_file, "TSA credentials", &impl->auth));
@@ -167,7 +153,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
     bool retry = !sent.ok() || r.status >= 500;
     if (!retry) break;
     if (attempt >= attempts) {
-      st = Status::IoError("signing: the time-stamping authority " + c.url + " did not answer after " +
+      st = Status::IoError("signing: the time-stamping authority " + impl_->shown_url + " did not answer after " +
                            std::to_string(attempts) + " attempts (" +
                            (sent.ok() ? "HTTP " + std::to_string(r.status) : sent.message()) + ")");
       break;
@@ -175,7 +161,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
     std::this_thread::sleep_for(std::chrono::milliseconds(250 * attempt));
   }
   if (st.ok() && r.status != 200) {
-    st = Status::IoError("signing: the time-stamping authority " + c.url + " answered HTTP " + std::to_string(r.status));
+    st = Status::IoError("signing: the time-stamping authority " + impl_->shown_url + " answered HTTP " + std::to_string(r.status));
   }
   TS_RESP* resp = nullptr;
   if (st.ok()) {
@@ -183,7 +169,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
     resp = d2i_TS_RESP(nullptr, &p, static_cast<long>(r.body.size()));
     if (resp == nullptr) {
       ERR_clear_error();
-      st = Status::IoError("signing: the answer of the time-stamping authority " + c.url +
+      st = Status::IoError("signing: the answer of the time-stamping authority " + impl_->shown_url +
                            " is not a timestamp response (content type " + r.content_type + ")");
     }
   }
@@ -198,7 +184,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
         text += (text.empty() ? ": " : "; ") + std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
                                                           static_cast<size_t>(ASN1_STRING_length(s)));
       }
-      st = Status::IoError("signing: the time-stamping authority " + c.url + " refused the request (status " +
+      st = Status::IoError("signing: the time-stamping authority " + impl_->shown_url + " refused the request (status " +
                            std::to_string(status) + text + ")");
     }
   }
@@ -219,7 +205,7 @@ Status Tsa::Stamp(const std::string& digest, std::string* token) const {
     TS_VERIFY_CTX_add_flags(ctx, TS_VFY_SIGNATURE | TS_VFY_SIGNER);
     ERR_clear_error();
     if (TS_RESP_verify_response(ctx, resp) != 1) {
-      st = Status::IoError("signing: the answer of the time-stamping authority " + c.url + " does not check out (" +
+      st = Status::IoError("signing: the answer of the time-stamping authority " + impl_->shown_url + " does not check out (" +
                            OpenSslError() + "); no document was timestamped with it");
     } else if (use == impl_->store && signer != nullptr) {
       std::lock_guard<std::mutex> lock(impl_->mu);
@@ -270,7 +256,7 @@ std::vector<X509*> Tsa::Certificates() const {
   return out;
 }
 
-const std::string& Tsa::url() const { return impl_->config.url; }
+const std::string& Tsa::url() const { return impl_->shown_url; }
 long Tsa::requests() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->requests;
@@ -291,8 +277,7 @@ void CheckTimestampToken(const std::string& token, const std::vector<std::pair<c
   }
   out->parsed = true;
   const ASN1_GENERALIZEDTIME* gt = TS_TST_INFO_get_time(tst);
-  struct tm tm {};
-  if (gt != nullptr && ASN1_TIME_to_tm(gt, &tm) == 1) out->gen_time = static_cast<long long>(timegm(&tm));
+  out->gen_time = UtcSeconds(gt);
 
   TS_MSG_IMPRINT* mi = TS_TST_INFO_get_msg_imprint(tst);
   const ASN1_OBJECT* oid = nullptr;
@@ -312,6 +297,7 @@ void CheckTimestampToken(const std::string& token, const std::vector<std::pair<c
     out->problems.push_back("the timestamp token does not include the TSA's certificate");
   } else {
     out->tsa = CommonName(signer);
+    out->tsa_cert_der = CertDer(signer);
     std::string why;
     X509_STORE* own = StoreAt(nullptr, signer, signer != nullptr ? out->gen_time : 0);
     out->signature_ok = own != nullptr && VerifyTokenSignature(p7, own, &why);

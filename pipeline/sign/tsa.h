@@ -55,6 +55,7 @@ struct TokenCheck {
   bool chain_checked = false, chain_ok = false;  // the TSA certificate chains to `store` at `at`
   long long gen_time = 0;     // the token's time, UTC seconds
   std::string tsa;            // the TSA certificate's CN
+  std::string tsa_cert_der;   // the TSA certificate
   std::vector<std::string> problems;
   std::vector<std::string> certs_der;  // the token's certificates
 };

@@ -322,12 +322,13 @@ struct DssCheck {
   std::vector<std::string> problems;
 };
 
-void ReadDss(const std::string& pdf, const std::string& vri_key, DssCheck* d) {
+// The catalog's /DSS of the PDF in data[0, size) (a whole file, or a revision of it).
+void ReadDss(const char* data, size_t size, const std::string& vri_key, DssCheck* d) {
   try {
     PoDoFo::PdfVecObjects objs;
     objs.SetAutoDelete(true);
     PoDoFo::PdfParser parser(&objs);
-    parser.ParseFile(pdf.data(), static_cast<long>(pdf.size()), true);
+    parser.ParseFile(data, static_cast<long>(size), true);
     const PoDoFo::PdfObject* trailer = parser.GetTrailer();
     auto resolve = [&](const PoDoFo::PdfObject* o) -> PoDoFo::PdfObject* {
       auto* x = const_cast<PoDoFo::PdfObject*>(o);
@@ -365,84 +366,184 @@ void ReadDss(const std::string& pdf, const std::string& vri_key, DssCheck* d) {
 }
 
 
-// Revocation data in the DSS for `signer_der`: each OCSP response and CRL must parse
-// and verify (signed by a DSS certificate); one of them must cover the signer and none
-// may say it is revoked. Returns whether the signer is covered.
-bool CheckRevocation(const DssCheck& d, X509* signer, std::vector<std::string>* problems) {
-  STACK_OF(X509)* certs = sk_X509_new_null();
-  for (const std::string& c : d.certs) {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(c.data());
-    X509* x = d2i_X509(nullptr, &p, static_cast<long>(c.size()));
-    if (x == nullptr) {
-      problems->push_back("a certificate in the /DSS is corrupt");
-      continue;
-    }
-    sk_X509_push(certs, x);
-  }
-  // Every certificate in the DSS must carry a signature its issuer (in the DSS) made.
-  for (int i = 0; i < sk_X509_num(certs); ++i) {
-    X509* c = sk_X509_value(certs, i);
-    X509* by = nullptr;
-    for (int j = 0; j < sk_X509_num(certs) && by == nullptr; ++j) {
-      if (X509_check_issued(sk_X509_value(certs, j), c) == X509_V_OK) by = sk_X509_value(certs, j);
-    }
-    EVP_PKEY* key = by != nullptr ? X509_get0_pubkey(by) : nullptr;
-    if (key != nullptr && X509_verify(c, key) != 1) {
-      problems->push_back("a certificate in the /DSS (" + CommonName(c) + ") is corrupt: its signature does not verify");
-    }
-    ERR_clear_error();
-  }
-  X509* issuer = nullptr;
-  for (int i = 0; signer != nullptr && i < sk_X509_num(certs); ++i) {
-    if (X509_check_issued(sk_X509_value(certs, i), signer) == X509_V_OK) issuer = sk_X509_value(certs, i);
-  }
-  bool covered = false;
-  for (const std::string& o : d.ocsps) {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(o.data());
-    OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(o.size()));
-    OCSP_BASICRESP* bs = resp != nullptr ? OCSP_response_get1_basic(resp) : nullptr;
-    X509_STORE* store = X509_STORE_new();
-    for (int i = 0; i < sk_X509_num(certs); ++i) X509_STORE_add_cert(store, sk_X509_value(certs, i));
-    X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
-    if (bs == nullptr || OCSP_basic_verify(bs, certs, store, OCSP_NOCHECKS) != 1) {
-      problems->push_back("an OCSP response in the /DSS is corrupt or its signature does not verify");
-    } else if (signer != nullptr && issuer != nullptr) {
-      OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), signer, issuer);
-      int status = -1, reason = -1;
-      ASN1_GENERALIZEDTIME *rev = nullptr, *thisupd = nullptr, *nextupd = nullptr;
-      if (id != nullptr && OCSP_resp_find_status(bs, id, &status, &reason, &rev, &thisupd, &nextupd) == 1) {
-        if (status == V_OCSP_CERTSTATUS_REVOKED) problems->push_back("the /DSS OCSP response says the signer's certificate is REVOKED");
-        if (status == V_OCSP_CERTSTATUS_GOOD) covered = true;
+// The DSS's validation data, parsed and checked once:
+//  - every certificate must carry a signature its issuer (in the DSS) made;
+//  - every OCSP response must verify, and with trust anchors its responder must chain to
+//    them, authorised for the certificates it answers for, at the time it was produced;
+//  - every CRL must be signed by its issuer, and with trust anchors that issuer must
+//    chain to them (with the cRLSign key usage) at the CRL's thisUpdate.
+// Only the responses and CRLs that pass are used to judge a certificate (Covers).
+class DssMaterial {
+ public:
+  DssMaterial(const DssCheck& d, X509_STORE* anchors, std::vector<std::string>* problems) : certs_(sk_X509_new_null()) {
+    for (const std::string& c : d.certs) {
+      const unsigned char* p = reinterpret_cast<const unsigned char*>(c.data());
+      X509* x = d2i_X509(nullptr, &p, static_cast<long>(c.size()));
+      if (x == nullptr) {
+        problems->push_back("a certificate in the /DSS is corrupt");
+        continue;
       }
-      OCSP_CERTID_free(id);
+      sk_X509_push(certs_, x);
     }
-    ERR_clear_error();
-    X509_STORE_free(store);
-    OCSP_BASICRESP_free(bs);
-    OCSP_RESPONSE_free(resp);
+    for (int i = 0; i < sk_X509_num(certs_); ++i) {
+      X509* c = sk_X509_value(certs_, i);
+      X509* by = IssuerOf(c);
+      EVP_PKEY* key = by != nullptr ? X509_get0_pubkey(by) : nullptr;
+      if (key != nullptr && X509_verify(c, key) != 1) {
+        problems->push_back("a certificate in the /DSS (" + CommonName(c) + ") is corrupt: its signature does not verify");
+      }
+      ERR_clear_error();
+    }
+    for (const std::string& o : d.ocsps) TakeOcsp(o, anchors, problems);
+    for (const std::string& c : d.crls) TakeCrl(c, anchors, problems);
   }
-  for (const std::string& c : d.crls) {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(c.data());
-    X509_CRL* crl = d2i_X509_CRL(nullptr, &p, static_cast<long>(c.size()));
-    X509* by = nullptr;
-    for (int i = 0; crl != nullptr && i < sk_X509_num(certs); ++i) {
-      if (X509_NAME_cmp(X509_get_subject_name(sk_X509_value(certs, i)), X509_CRL_get_issuer(crl)) == 0) by = sk_X509_value(certs, i);
+  ~DssMaterial() {
+    for (OCSP_BASICRESP* b : ocsps_) OCSP_BASICRESP_free(b);
+    for (X509_CRL* c : crls_) X509_CRL_free(c);
+    sk_X509_pop_free(certs_, X509_free);
+  }
+  DssMaterial(const DssMaterial&) = delete;
+  DssMaterial& operator=(const DssMaterial&) = delete;
+
+  // Whether a checked OCSP response or CRL says `cert` was good; one that says it was
+  // revoked is a problem worded with `whose` ("the signer's certificate").
+  bool Covers(X509* cert, const std::string& whose, std::vector<std::string>* problems) const {
+    X509* issuer = cert != nullptr ? IssuerOf(cert) : nullptr;
+    if (issuer == nullptr) return false;
+    bool covered = false;
+    for (OCSP_BASICRESP* bs : ocsps_) {
+      for (int i = 0; i < OCSP_resp_count(bs); ++i) {
+        OCSP_SINGLERESP* single = OCSP_resp_get0(bs, i);
+        const OCSP_CERTID* rid = OCSP_SINGLERESP_get0_id(single);
+        ASN1_OBJECT* md_oid = nullptr;
+        OCSP_id_get0_info(nullptr, &md_oid, nullptr, nullptr, const_cast<OCSP_CERTID*>(rid));
+        const EVP_MD* md = md_oid != nullptr ? EVP_get_digestbyobj(md_oid) : nullptr;
+        OCSP_CERTID* mine = md != nullptr ? OCSP_cert_to_id(md, cert, issuer) : nullptr;
+        if (mine != nullptr && OCSP_id_cmp(mine, rid) == 0) {
+          int reason = -1;
+          const int status = OCSP_single_get0_status(single, &reason, nullptr, nullptr, nullptr);
+          if (status == V_OCSP_CERTSTATUS_REVOKED) problems->push_back("the /DSS OCSP response says " + whose + " is REVOKED");
+          if (status == V_OCSP_CERTSTATUS_GOOD) covered = true;
+        }
+        OCSP_CERTID_free(mine);
+      }
     }
-    if (crl == nullptr || by == nullptr || X509_CRL_verify(crl, X509_get0_pubkey(by)) != 1) {
-      problems->push_back("a CRL in the /DSS is corrupt or its signature does not verify");
-    } else if (signer != nullptr && issuer == by) {
+    for (X509_CRL* crl : crls_) {
+      if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0 ||
+          X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
+        continue;
+      }
       X509_REVOKED* entry = nullptr;
-      if (X509_CRL_get0_by_cert(crl, &entry, signer) == 1) {
-        problems->push_back("the /DSS CRL lists the signer's certificate as REVOKED");
+      if (X509_CRL_get0_by_cert(crl, &entry, cert) == 1) {
+        problems->push_back("the /DSS CRL lists " + whose + " as REVOKED");
       } else {
         covered = true;
       }
     }
     ERR_clear_error();
-    X509_CRL_free(crl);
+    return covered;
   }
-  sk_X509_pop_free(certs, X509_free);
-  return covered;
+
+ private:
+  X509* IssuerOf(X509* c) const {
+    for (int j = 0; j < sk_X509_num(certs_); ++j) {
+      X509* by = sk_X509_value(certs_, j);
+      if (by != c && X509_check_issued(by, c) == X509_V_OK) return by;
+    }
+    return nullptr;
+  }
+
+  void TakeOcsp(const std::string& der, X509_STORE* anchors, std::vector<std::string>* problems) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size()));
+    OCSP_BASICRESP* bs = resp != nullptr ? OCSP_response_get1_basic(resp) : nullptr;
+    OCSP_RESPONSE_free(resp);
+    // Integrity first: signed by a certificate the response or the DSS holds.
+    X509_STORE* own = StoreAt(nullptr, nullptr, 0);
+    for (int i = 0; own != nullptr && i < sk_X509_num(certs_); ++i) X509_STORE_add_cert(own, sk_X509_value(certs_, i));
+    const bool intact = bs != nullptr && own != nullptr && OCSP_basic_verify(bs, certs_, own, OCSP_NOCHECKS | OCSP_NOVERIFY) == 1;
+    X509_STORE_free(own);
+    ERR_clear_error();
+    if (!intact) {
+      problems->push_back("an OCSP response in the /DSS is corrupt or its signature does not verify");
+      OCSP_BASICRESP_free(bs);
+      return;
+    }
+    if (anchors != nullptr) {
+      const long long produced = UtcSeconds(OCSP_resp_get0_produced_at(bs));
+      X509_STORE* at = StoreAt(anchors, nullptr, produced);
+      const bool trusted = at != nullptr && OCSP_basic_verify(bs, certs_, at, 0) == 1;
+      const std::string why = trusted ? std::string() : OpenSslError();
+      X509_STORE_free(at);
+      if (!trusted) {
+        problems->push_back("an OCSP response in the /DSS" + ResponderName(bs) +
+                            " is not from a responder that chains to a trust anchor, authorised for the certificate, when it was produced (" +
+                            why + ")");
+        OCSP_BASICRESP_free(bs);
+        return;
+      }
+    }
+    ocsps_.push_back(bs);
+  }
+
+  std::string ResponderName(OCSP_BASICRESP* bs) const {
+    X509* signer = nullptr;
+    if (OCSP_resp_get0_signer(bs, &signer, certs_) != 1 || signer == nullptr) {
+      ERR_clear_error();
+      return {};
+    }
+    return " (from " + CommonName(signer) + ")";
+  }
+
+  void TakeCrl(const std::string& der, X509_STORE* anchors, std::vector<std::string>* problems) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    X509_CRL* crl = d2i_X509_CRL(nullptr, &p, static_cast<long>(der.size()));
+    X509* by = nullptr;
+    for (int i = 0; crl != nullptr && i < sk_X509_num(certs_) && by == nullptr; ++i) {
+      X509* c = sk_X509_value(certs_, i);
+      if (X509_NAME_cmp(X509_get_subject_name(c), X509_CRL_get_issuer(crl)) == 0 && X509_CRL_verify(crl, X509_get0_pubkey(c)) == 1) {
+        by = c;
+      }
+    }
+    ERR_clear_error();
+    if (by == nullptr) {
+      problems->push_back("a CRL in the /DSS is corrupt or its signature does not verify");
+      X509_CRL_free(crl);
+      return;
+    }
+    if (anchors != nullptr) {
+      const uint32_t ku = X509_get_key_usage(by);  // UINT32_MAX: no keyUsage extension
+      X509_STORE* at = StoreAt(anchors, nullptr, UtcSeconds(X509_CRL_get0_lastUpdate(crl)));
+      X509_STORE_CTX* ctx = X509_STORE_CTX_new();
+      bool trusted = at != nullptr && ctx != nullptr && X509_STORE_CTX_init(ctx, at, by, certs_) == 1 &&
+                     X509_verify_cert(ctx) == 1;
+      std::string why = trusted ? std::string() : X509_verify_cert_error_string(ctx != nullptr ? X509_STORE_CTX_get_error(ctx) : 0);
+      if (trusted && ku != UINT32_MAX && (ku & KU_CRL_SIGN) == 0) {
+        trusted = false;
+        why = "its issuer's key usage does not allow cRLSign";
+      }
+      X509_STORE_CTX_free(ctx);
+      X509_STORE_free(at);
+      ERR_clear_error();
+      if (!trusted) {
+        problems->push_back("a CRL in the /DSS (issued by " + CommonName(by) +
+                            ") does not chain to a trust anchor when it was issued (" + why + ")");
+        X509_CRL_free(crl);
+        return;
+      }
+    }
+    crls_.push_back(crl);
+  }
+
+  STACK_OF(X509)* certs_;
+  std::vector<OCSP_BASICRESP*> ocsps_;
+  std::vector<X509_CRL*> crls_;
+};
+
+// X509 from DER ("" or corrupt: nullptr). Caller frees.
+X509* CertFromDer(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  return der.empty() ? nullptr : d2i_X509(nullptr, &p, static_cast<long>(der.size()));
 }
 
 // Everything after the approval signature's signed range (B-LT's DSS update, B-LTA's and
@@ -714,7 +815,7 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
   std::string der;
   StripPadding(approval->contents, &der);  // CheckCms reports bytes after the structure
   // The signature timestamp: over the signature value, its TSA judged as above.
-  std::string sig_value, token;
+  std::string sig_value, token, sig_tsa_der;
   SignatureParts(der, &sig_value, &token);
   long long proven = 0;
   if (!token.empty()) {
@@ -725,6 +826,7 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
       proven = tc.gen_time;
       v->timestamp_time = TaipeiOf(tc.gen_time);
       v->timestamp_tsa = tc.tsa;
+      sig_tsa_der = tc.tsa_cert_der;
     }
   }
   CmsTarget target;
@@ -747,9 +849,10 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
                                  : v->signing_time + " (the signer's own signing time: no timestamp)";
   }
 
-  // Revocation data in the DSS.
+  // Revocation data in the DSS: for the signer and, when the signature is timestamped,
+  // for the TSA that made its timestamp (PAdES B-LT needs both).
   DssCheck dss;
-  ReadDss(pdf, VriKey(approval->contents), &dss);
+  ReadDss(pdf.data(), pdf.size(), VriKey(approval->contents), &dss);
   for (const std::string& p : dss.problems) v->problems.push_back(p);
   if (dss.present) {
     X509* signer_cert = nullptr;
@@ -768,10 +871,40 @@ Status VerifyPdfWith(const std::string& path, const std::string& shown, X509_STO
       CMS_ContentInfo_free(cms);
     }
     ERR_clear_error();
-    bool covered = CheckRevocation(dss, signer_cert, &v->problems);
+    DssMaterial material(dss, store, &v->problems);
+    const bool covered = material.Covers(signer_cert, "the signer's certificate", &v->problems);
     X509_free(signer_cert);
-    v->revocation_embedded = covered && dss.has_vri;
+    bool tsa_covered = true;
+    if (X509* tsa_cert = CertFromDer(sig_tsa_der)) {
+      tsa_covered = material.Covers(tsa_cert, "the TSA's certificate (" + v->timestamp_tsa + ")", &v->problems);
+      X509_free(tsa_cert);
+      if (covered && !tsa_covered) {
+        v->notes.push_back("the /DSS holds no revocation data for the TSA's certificate (" + v->timestamp_tsa +
+                           "), so the level is B-T");
+      }
+    }
+    v->revocation_embedded = covered && tsa_covered && dss.has_vri;
     if (covered && !dss.has_vri) v->problems.push_back("the /DSS has no /VRI entry for the signature");
+    // Validation data is only ever added: an update that drops what an earlier revision's
+    // DSS held (to hide a revocation, or by a careless tool) is reported.
+    std::set<std::string> now(dss.certs.begin(), dss.certs.end());
+    now.insert(dss.ocsps.begin(), dss.ocsps.end());
+    now.insert(dss.crls.begin(), dss.crls.end());
+    const size_t last_eof = pdf.rfind("%%EOF");
+    for (size_t at = pdf.find("%%EOF", static_cast<size_t>(approval_end)); at != std::string::npos && at < last_eof;
+         at = pdf.find("%%EOF", at + 5)) {
+      DssCheck before;
+      ReadDss(pdf.data(), at + 5, VriKey(approval->contents), &before);
+      size_t dropped = 0;
+      for (const auto* list : {&before.certs, &before.ocsps, &before.crls}) {
+        for (const std::string& item : *list) dropped += now.count(item) == 0 ? 1 : 0;
+      }
+      if (dropped > 0) {
+        v->problems.push_back("a later update replaces the /DSS with one that lacks " + std::to_string(dropped) +
+                              " item(s) of validation data an earlier revision held");
+        break;
+      }
+    }
   }
   v->level = v->timestamp_time.empty() ? "B-B"
              : !v->revocation_embedded ? "B-T"
@@ -980,6 +1113,7 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
       pdf["document_timestamps"] = v.document_timestamps;
       pdf["last_timestamp_time"] = v.last_timestamp_time;
       pdf["judged_at"] = v.judged_at;
+      pdf["notes"] = v.notes;
       j["pdfs"].push_back(std::move(pdf));
     }
     const ManifestSignatureVerdict& ms = f.manifest_signature;
@@ -1010,6 +1144,7 @@ int PrintVerdicts(const FolderVerdict& f, bool json, std::ostream& out) {
         out << "; " << v.document_timestamps << " document timestamp(s), newest " << v.last_timestamp_time;
       }
       if (!v.judged_at.empty()) out << "\n      certificate judged at " << v.judged_at;
+      for (const std::string& n : v.notes) out << "\n      note: " << n;
       out << "\n";
     }
   }

@@ -36,6 +36,7 @@ struct PdfVerdict {
   std::string last_timestamp_time; // the newest document timestamp's time (Taipei), or ""
   std::string judged_at;           // when the signer's certificate was judged (Taipei) and why
   std::vector<std::string> problems;  // plain English, one per problem; empty when ok
+  std::vector<std::string> notes;     // why the level is lower than the data suggests (not problems)
 };
 
 // manifest.json's detached signature (kManifestSignatureFile in sign.h).

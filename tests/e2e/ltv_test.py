@@ -376,6 +376,126 @@ def append_update(data, mode):
     return bytes(out)
 
 
+def replace_dss(data, add_certs=(), add_ocsps=(), keep=True):
+    """One incremental update that points the catalog at a new /DSS: the last DSS's arrays
+    (keep=True) or nothing of them (keep=False), plus the DER items given, as new streams.
+    A DSS is the one object an update may replace, so these updates are 'validation data'
+    to the object-by-object check; what verify makes of their content is under test."""
+    prev = int(re.findall(rb"startxref\s*(\d+)", data)[-1])
+    size = int(re.findall(rb"/Size (\d+)", data)[-1])
+    ident = re.findall(rb"/ID\s*\[[^\]]*\]", data)[-1]
+    root_ref = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+    root_num = int(root_ref.split()[0])
+    catalog = re.findall(rb"(?s)[\r\n]%d 0 obj\s*(<<.*?>>)\s*endobj" % root_num, data)[-1]
+    old_dss = re.findall(rb"(?s)[\r\n]\d+ 0 obj\s*(<<(?:(?!endobj).)*?/Type\s*/DSS(?:(?!endobj).)*)endobj", data)[-1]
+    vri_at = old_dss.index(b"/VRI")
+    depth, end = 0, old_dss.index(b"<<", vri_at)
+    while True:  # the /VRI dictionary, nested dictionaries and all
+        if old_dss.startswith(b"<<", end):
+            depth, end = depth + 1, end + 2
+        elif old_dss.startswith(b">>", end):
+            depth, end = depth - 1, end + 2
+            if depth == 0:
+                break
+        else:
+            end += 1
+    vri = old_dss[vri_at:end]
+
+    def items(key):
+        m = re.search(rb"/%s\s*\[([^\]]*)\]" % key, old_dss)
+        return m.group(1).strip() if (m and keep) else b""
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    offsets = {}
+    num = size
+    refs = {"Certs": items(b"Certs"), "OCSPs": items(b"OCSPs"), "CRLs": items(b"CRLs")}
+    for key, ders in (("Certs", add_certs), ("OCSPs", add_ocsps)):
+        for der in ders:
+            offsets[num] = len(out)
+            out += b"%d 0 obj\n<</Length %d>>\nstream\n" % (num, len(der)) + der + b"\nendstream\nendobj\n"
+            refs[key] = (refs[key] + b" %d 0 R" % num).strip()
+            num += 1
+    dss_num = num
+    dss = b"<</Type/DSS" + b"".join(b"/%s[%s]" % (k.encode(), v) for k, v in refs.items() if v) + vri + b">>"
+    offsets[dss_num] = len(out)
+    out += b"%d 0 obj\n%s\nendobj\n" % (dss_num, dss)
+    new_catalog = re.sub(rb"/DSS\s*\d+ 0 R", b"/DSS %d 0 R" % dss_num, catalog)
+    offsets[root_num] = len(out)
+    out += b"%d 0 obj\n%s\nendobj\n" % (root_num, new_catalog)
+    xref = len(out)
+    out += b"xref\n"
+    for n in sorted(offsets):
+        out += b"%d 1\n%010d 00000 n \n" % (n, offsets[n])
+    out += b"trailer\n<</Size %d/Root %s%s/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+        dss_num + 1, root_ref, ident, prev, xref)
+    return bytes(out)
+
+
+def der_of(pem_path):
+    return subprocess.run(["openssl", "x509", "-in", pem_path, "-outform", "DER"], check=True,
+                          capture_output=True).stdout
+
+
+class DssContent(unittest.TestCase):
+    """What the /DSS says is judged, not only that it is there: an update that drops
+    validation data, or an OCSP response from a responder the anchors do not vouch for,
+    fails verify; liaudit's own B-LT and B-LTA files carry data for the TSA too."""
+
+    @classmethod
+    def setUpClass(cls):
+        liaudit("forms", "--blank", "--output", "out-dss-lt", ini=W.ini("dss-lt.ini", "ltv-token", "B-LT"))
+        liaudit("forms", "--blank", "--output", "out-dss-lta")
+        cls.files = {lv: read(W.p("out-dss-" + lv, "forms", "blank", "form1.pdf")) for lv in ("lt", "lta")}
+
+    def verify(self, data, name):
+        path = W.p(name)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return liaudit("verify", path, "--json", check=False)
+
+    def test_the_update_with_the_dss_as_it_was_verifies(self):
+        # The crafted update itself is acceptable when it keeps the validation data, so the
+        # failures below come from what the DSS holds.
+        for lv, data in self.files.items():
+            with self.subTest(level=lv):
+                v = self.verify(replace_dss(data), "dss-same-%s.pdf" % lv)
+                self.assertEqual(v.returncode, 0, v.stdout)
+                pdf = json.loads(v.stdout)["pdfs"][0]
+                self.assertEqual(pdf["level"], "B-LT" if lv == "lt" else "B-LTA")
+                self.assertTrue(pdf["revocation_embedded"])
+                self.assertEqual(pdf["notes"], [])
+
+    def test_a_smaller_dss_is_reported(self):
+        for lv, data in self.files.items():
+            with self.subTest(level=lv):
+                v = self.verify(replace_dss(data, keep=False), "dss-smaller-%s.pdf" % lv)
+                self.assertEqual(v.returncode, 1, v.stdout)
+                self.assertIn("replaces the /DSS with one that lacks", v.stdout)
+
+    def test_an_ocsp_response_from_an_unvouched_responder_fails(self):
+        # A responder certificate of its own making (self-signed, OCSPSigning), answering
+        # "good" for the signer: signed correctly, but no trust anchor vouches for it.
+        rogue = W.p("rogue")
+        os.makedirs(rogue, exist_ok=True)
+        pki = W.p("pki")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", os.path.join(rogue, "r.key"), "-out", os.path.join(rogue, "r.crt"), "-days", "30",
+                        "-subj", "/CN=Rogue OCSP", "-addext", "extendedKeyUsage=OCSPSigning"],
+                       check=True, capture_output=True)
+        subprocess.run(["openssl", "ocsp", "-issuer", os.path.join(pki, "issuing.crt"), "-cert",
+                        os.path.join(pki, "signer-rsa.crt"), "-no_nonce", "-reqout", os.path.join(rogue, "req.der")],
+                       check=True, capture_output=True)
+        subprocess.run(["openssl", "ocsp", "-index", os.path.join(pki, "index.txt"), "-CA", os.path.join(pki, "issuing.crt"),
+                        "-rsigner", os.path.join(rogue, "r.crt"), "-rkey", os.path.join(rogue, "r.key"),
+                        "-reqin", os.path.join(rogue, "req.der"), "-respout", os.path.join(rogue, "resp.der")],
+                       check=True, capture_output=True)
+        resp = read(os.path.join(rogue, "resp.der"))
+        v = self.verify(replace_dss(self.files["lt"], add_certs=[der_of(os.path.join(rogue, "r.crt"))], add_ocsps=[resp]),
+                        "dss-rogue-ocsp.pdf")
+        self.assertEqual(v.returncode, 1, v.stdout)
+        self.assertIn("Rogue OCSP", v.stdout)
+        self.assertIn("chains to a trust anchor", v.stdout)
+
+
 class HiddenUpdates(unittest.TestCase):
     """An update appended after B-LT or B-LTA that changes page content is reported however
     it is written, and extend refuses to put a document timestamp over it."""
