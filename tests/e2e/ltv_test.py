@@ -646,6 +646,35 @@ class Failures(unittest.TestCase):
             auth_tsa.terminate()
             auth_tsa.wait(timeout=10)
 
+    def test_credentials_in_the_tsa_url_are_never_written(self):
+        url = "http://liaudit:url-s3cret@127.0.0.1:%d/tsa" % W.port
+        p = liaudit("forms", "--blank", "--output", "out-urlcred", ini=W.ini("urlcred.ini", "ltv-token", "B-T", tsa=url))
+        folder = W.p("out-urlcred", "forms", "blank")
+        manifest = read(os.path.join(folder, "manifest.json"), "r")
+        self.assertIn("127.0.0.1:%d/tsa" % W.port, manifest)
+        self.assertNotIn("url-s3cret", manifest + p.stdout + p.stderr)
+        self.assertNotIn("url-s3cret", read(W.p("out-urlcred", "liaudit.log"), "r"))
+
+    def test_an_empty_pin_is_refused_plainly(self):
+        p = liaudit("forms", "--blank", "--output", "out-emptypin", env={"LTV_PIN": ""}, check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("is empty (environment variable LTV_PIN)", p.stderr)
+        self.assertFalse(os.path.exists(W.p("out-emptypin", "forms", "blank")))
+
+    def test_extend_keeps_an_unreadable_history_and_extends_nothing(self):
+        liaudit("forms", "--blank", "--output", "out-badhist")
+        folder = W.p("out-badhist", "forms", "blank")
+        hist = os.path.join(folder, "manifest.history.json")
+        with open(hist, "w", encoding="utf-8") as fh:
+            fh.write('[{"extended_at": "2026-01-01",\n  oops')
+        before = {p: read(p) for p in folder_pdfs(folder)}
+        p = liaudit("extend", folder, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("manifest.history.json: not valid JSON", p.stderr)
+        self.assertIn("line 2", p.stderr)
+        self.assertEqual({q: read(q) for q in folder_pdfs(folder)}, before)
+        self.assertIn("oops", read(hist, "r"))
+
     def test_ec_key_signs_too(self):
         liaudit("forms", "--blank", "--output", "out-ec", ini=W.ini("ec.ini", "ec-token", "B-LT", module=SOFTHSM))
         v = liaudit("verify", W.p("out-ec", "forms", "blank"))
