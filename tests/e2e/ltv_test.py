@@ -175,6 +175,23 @@ class TokenJob(unittest.TestCase):
         self.assertEqual(self.tsa_requests, 2 * len(pdfs) + 2)
         self.assertLessEqual(self.connections, 2, "TCP connections to the TSA/OCSP/CRL server for one job")
 
+    def test_one_pdf_of_each_kind_is_pdfa_1b_at_b_lta(self):
+        # The signature, the DSS and the document timestamp are three revisions over the
+        # PDF/A file; each must keep it valid. One JVM for all of them.
+        pdfs = []
+        for kind in ("review.pdf", "form1", "form2", "form3", "form4"):
+            found = [p for p in folder_pdfs(self.folder) if os.path.basename(p) == kind or
+                     os.path.basename(os.path.dirname(p)) == kind or os.path.basename(p).startswith(kind + ".")]
+            if found:
+                pdfs.append(found[0])
+        if not SMALL:
+            liaudit("nightly", "--date", "2026-09-30", "--output", "out-token-nightly", "--input", "input")
+            pdfs.append(W.p("out-token-nightly", "nightly", "2026-09-30", "exceptions.pdf"))
+        self.assertGreaterEqual(len(pdfs), 4)
+        for pdf, (valid, errors) in zip(pdfs, e2e_common.preflight(pdfs, W.dir)):
+            self.assertIn("Signature #2:", pdfsig(pdf), pdf)
+            self.assertTrue(valid, "%s: %s" % (pdf, "\n".join(errors[:20])))
+
     def test_pdfsig_accepts_the_approval_signature_and_the_timestamp_covers_the_file(self):
         for path in folder_pdfs(self.folder)[:6]:
             out = pdfsig(path)
@@ -426,6 +443,10 @@ class Extend(unittest.TestCase):
         hist = load_json(os.path.join(folder, "manifest.history.json"))
         self.assertEqual(len(hist), 1)
         self.assertEqual(len(hist[0]["files"]), len(before))
+        # Still PDF/A-1b with the extension's DSS and second document timestamp.
+        pdfs = sorted(before)
+        for pdf, (valid, errors) in zip(pdfs, e2e_common.preflight(pdfs, W.dir)):
+            self.assertTrue(valid, "%s: %s" % (pdf, "\n".join(errors[:20])))
 
 
 class Expiry(unittest.TestCase):
