@@ -2,6 +2,7 @@
 LIAUDIT_SRC, set by ctest), running a command, and a workspace with the demo quarter, the
 DEMO signing certificate and a liaudit.ini pointing at it."""
 import os
+import re
 import subprocess
 
 BIN = os.path.abspath(os.environ.get("LIAUDIT_BIN", "build/pipeline/cli/liaudit"))
@@ -49,7 +50,14 @@ def preflight(pdfs, work):
     if os.path.exists(report):
         os.remove(report)
     run(PREFLIGHT + ["xml", "group", listing], work)
-    results = ET.parse(report).getroot().findall("preflight")
+    with open(report, encoding="utf-8") as fh:
+        xml = fh.read()
+    # Error details quote raw PDF bytes, as character references XML 1.0 does not allow.
+    def allowed(m):
+        c = int(m.group(1)[1:], 16) if m.group(1)[0] in "xX" else int(m.group(1))
+        return m.group(0) if c in (9, 10, 13) or c >= 32 else "?"
+    xml = re.sub(r"&#([0-9]+|[xX][0-9a-fA-F]+);", allowed, xml)
+    results = ET.fromstring(xml).findall("preflight")
     if len(results) != len(pdfs):
         raise AssertionError("preflight reported on %d of %d files" % (len(results), len(pdfs)))
     out = []

@@ -414,6 +414,29 @@ class HiddenUpdates(unittest.TestCase):
                     self.assertEqual(v.returncode, 1, v.stdout)
                     self.assertIn("the update after the signature", v.stdout)
 
+    def test_a_new_appearance_that_draws_is_caught(self):
+        # Signing adds an empty Form XObject as each widget's appearance (PDF/A); a new one
+        # that draws something is not validation data.
+        data = self.files["lta"]
+        prev = int(re.findall(rb"startxref\s*(\d+)", data)[-1])
+        size = int(re.findall(rb"/Size (\d+)", data)[-1])
+        ident = re.findall(rb"/ID\s*\[[^\]]*\]", data)[-1]
+        root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+        black = b"0 0 0 rg 0 0 2000 2000 re f"
+        out = bytearray(data)
+        offset = len(out)
+        out += b"%d 0 obj\n<</Type/XObject/Subtype/Form/BBox[0 0 2000 2000]/Length %d>>\nstream\n%s\nendstream\nendobj\n" % (
+            size, len(black), black)
+        xref = len(out)
+        out += b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d/Root %s%s/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+            size, offset, size + 1, root, ident, prev, xref)
+        path = W.p("hidden-form.pdf")
+        with open(path, "wb") as fh:
+            fh.write(bytes(out))
+        v = liaudit("verify", path, check=False)
+        self.assertEqual(v.returncode, 1, v.stdout)
+        self.assertIn("(/Type /XObject), which is not validation data", v.stdout)
+
     def test_extend_refuses_a_changed_document(self):
         path = W.p("hidden-extend.pdf")
         with open(path, "wb") as fh:
