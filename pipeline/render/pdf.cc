@@ -24,7 +24,7 @@ struct Engine::Impl {
   RenderOptions opts;
   std::vector<std::unique_ptr<Face>> faces;
   std::vector<std::string> load_warnings;
-  std::string icc;  // the OutputIntent's ICC profile bytes (PDF/A only)
+  std::string icc_deflated;  // the OutputIntent's ICC profile, deflated once (PDF/A only)
 };
 
 bool ParsePdfA(const std::string& text, RenderOptions::PdfA* out) {
@@ -51,6 +51,10 @@ std::vector<std::string> Engine::FaceNames() const {
   return v;
 }
 
+namespace {
+std::string Deflate(const std::string& in, int level);
+}  // namespace
+
 Status Engine::Create(const RenderOptions& opts, std::unique_ptr<Engine>* out) {
   // PoDoFo's debug output goes to stderr and costs time on big documents.
   PdfError::EnableDebug(false);
@@ -67,9 +71,10 @@ Status Engine::Create(const RenderOptions& opts, std::unique_ptr<Engine>* out) {
   if (impl->opts.compression < 1 || impl->opts.compression > 9) impl->opts.compression = 6;
   LIAUDIT_RETURN_IF_ERROR(LoadFontChain(impl->opts.fonts_config, &impl->faces, &impl->load_warnings));
   if (impl->opts.pdfa != RenderOptions::PdfA::kOff) {
-    std::string used;
-    LIAUDIT_RETURN_IF_ERROR(LoadIccProfile(impl->opts.icc_profile, &impl->icc, &used));
+    std::string used, icc;
+    LIAUDIT_RETURN_IF_ERROR(LoadIccProfile(impl->opts.icc_profile, &icc, &used));
     impl->opts.icc_profile = used;
+    impl->icc_deflated = Deflate(icc, 9);
   }
   out->reset(new Engine(std::move(impl)));
   return Status::OK();
@@ -1174,8 +1179,7 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       meta->GetStream()->SetRawData(&xin, static_cast<pdf_long>(xmp.size()));
       cat.AddKey("Metadata", meta->Reference());
       // Colours are DeviceRGB and DeviceGray: an sRGB OutputIntent gives them a meaning.
-      const std::string& icc = I.engine->impl_->icc;
-      PdfObject* profile = StreamObject(objs, Deflate(icc, 9));
+      PdfObject* profile = StreamObject(objs, I.engine->impl_->icc_deflated);
       profile->GetDictionary().AddKey("N", PdfVariant(static_cast<pdf_int64>(3)));
       PdfDictionary oi;
       oi.AddKey(PdfName::KeyType, PdfName("OutputIntent"));
