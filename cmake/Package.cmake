@@ -21,7 +21,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Run time: the font chain of fonts/fonts.conf; adduser for the postinst. liaudit starts no
 # other program (poppler-utils, qpdf are for the tests only).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, fonts-cns11643-kai, fonts-noto-cjk, fonts-dejavu-core")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, fonts-cns11643-kai, fonts-noto-cjk, fonts-dejavu-core, icc-profiles-free | colord-data")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "opensc-pkcs11")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

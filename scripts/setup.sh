@@ -16,6 +16,8 @@ PACKAGES=(
   fonts-cns11643-kai fonts-noto-cjk fonts-dejavu-core
   poppler-utils qpdf python3 python3-openpyxl python3-pil python3-reportlab
   libreoffice-calc-nogui
+  icc-profiles-free                                                   # sRGB profile of PDF/A
+  libpdfbox2-java default-jre-headless libactivation-java libjaxb-api-java  # PDF/A validator (tests)
   libp11-dev libp11-kit-dev libcurl4-openssl-dev softhsm2 opensc opensc-pkcs11 curl
   clang libclang-rt-14-dev
   lintian dpkg-dev

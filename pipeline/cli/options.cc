@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "jobs/log.h"
 #include "jobs/runner.h"
+#include "render/pdf.h"
 #include "liaudit_version.h"
 
 namespace po = boost::program_options;
@@ -118,6 +119,8 @@ po::options_description SettingOptions() {
       ("signing.expiry_warning_days", po::value<int>()->default_value(s.expiry_warning_days), "liaudit doctor warns when the signing certificate expires within this many days")
       ("render.fonts", po::value<std::string>(), "font configuration (default: fonts/fonts.conf)")
       ("render.templates", po::value<std::string>(), "templates folder (default: templates)")
+      ("render.pdfa", po::value<std::string>()->default_value(jobs::JobOptions().pdfa), "PDF/A conformance of every PDF: 1b or off")
+      ("render.icc_profile", po::value<std::string>(), "sRGB ICC profile (version 2) for the PDF/A OutputIntent (default: /usr/share/color/icc/sRGB.icc)")
       ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records")
       ("ingest.required_registers", po::value<std::string>()->default_value("permissions,registrations,requests"),
        "registers a report job refuses to run without (comma-separated; empty: none)");
@@ -259,6 +262,10 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   std::string data_dir = DataDir();
   o->templates_dir = vm.count("render.templates") ? vm["render.templates"].as<std::string>() : data_dir + "/templates";
   o->fonts_config = vm.count("render.fonts") ? vm["render.fonts"].as<std::string>() : data_dir + "/fonts/fonts.conf";
+  o->pdfa = vm["render.pdfa"].as<std::string>();
+  if (render::RenderOptions::PdfA pdfa; !render::ParsePdfA(o->pdfa, &pdfa))
+    return Status::Usage("render.pdfa: expected 1b or off, got '" + o->pdfa + "'");
+  if (vm.count("render.icc_profile")) o->icc_profile = vm["render.icc_profile"].as<std::string>();
   o->legal_bases_file = vm.count("rules.legal_bases") ? vm["rules.legal_bases"].as<std::string>()
                                                        : o->templates_dir + "/legal_bases.txt";
 

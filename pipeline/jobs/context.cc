@@ -371,6 +371,8 @@ Status JobContext::Engine(render::Engine** out) {
     render::RenderOptions ro;
     ro.fonts_config = opts.fonts_config;
     ro.templates_dir = opts.templates_dir;
+    render::ParsePdfA(opts.pdfa, &ro.pdfa);  // checked by the command line
+    ro.icc_profile = opts.icc_profile;
     ro.author = opts.output.organisation;
     ro.creation_time = opts.fixed_clock;
     log.Begin("load fonts");

@@ -12,6 +12,7 @@
 
 #include "core/text.h"
 #include "render/fonts.h"
+#include "render/pdfa.h"
 
 namespace liaudit::render {
 
@@ -23,7 +24,22 @@ struct Engine::Impl {
   RenderOptions opts;
   std::vector<std::unique_ptr<Face>> faces;
   std::vector<std::string> load_warnings;
+  std::string icc_deflated;  // the OutputIntent's ICC profile, deflated once (PDF/A only)
 };
+
+bool ParsePdfA(const std::string& text, RenderOptions::PdfA* out) {
+  std::string t;
+  for (char c : text) t += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (t == "1b" || t == "pdf/a-1b" || t == "a-1b") {
+    *out = RenderOptions::PdfA::kA1b;
+    return true;
+  }
+  if (t == "off" || t == "no" || t == "none") {
+    *out = RenderOptions::PdfA::kOff;
+    return true;
+  }
+  return false;
+}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
@@ -34,6 +50,10 @@ std::vector<std::string> Engine::FaceNames() const {
   for (auto& f : impl_->faces) v.push_back(f->name);
   return v;
 }
+
+namespace {
+std::string Deflate(const std::string& in, int level);
+}  // namespace
 
 Status Engine::Create(const RenderOptions& opts, std::unique_ptr<Engine>* out) {
   // PoDoFo's debug output goes to stderr and costs time on big documents.
@@ -50,6 +70,12 @@ Status Engine::Create(const RenderOptions& opts, std::unique_ptr<Engine>* out) {
   if (impl->opts.templates_dir.empty()) impl->opts.templates_dir = root + "/templates";
   if (impl->opts.compression < 1 || impl->opts.compression > 9) impl->opts.compression = 6;
   LIAUDIT_RETURN_IF_ERROR(LoadFontChain(impl->opts.fonts_config, &impl->faces, &impl->load_warnings));
+  if (impl->opts.pdfa != RenderOptions::PdfA::kOff) {
+    std::string used, icc;
+    LIAUDIT_RETURN_IF_ERROR(LoadIccProfile(impl->opts.icc_profile, &icc, &used));
+    impl->opts.icc_profile = used;
+    impl->icc_deflated = Deflate(icc, 9);
+  }
   out->reset(new Engine(std::move(impl)));
   return Status::OK();
 }
@@ -921,8 +947,14 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
     }
   }
   try {
+    const bool pdfa = opts.pdfa != RenderOptions::PdfA::kOff;
     PdfMemDocument pdf;
-    pdf.SetPdfVersion(ePdfVersion_1_7);
+    // PDF/A-1 is based on PDF 1.4 and wants every object written as `N G obj` + EOL with
+    // its dictionary on the next line (ISO 19005-1 6.1.8): PoDoFo's clean mode does that,
+    // its compact mode (`N 0 obj<<`, the default) does not. PoDoFo writes a classic xref
+    // table and no object streams either way.
+    pdf.SetPdfVersion(pdfa ? ePdfVersion_1_4 : ePdfVersion_1_7);
+    if (pdfa) pdf.SetWriteMode(ePdfWriteMode_Clean);
     PdfVecObjects* objs = &pdf.GetObjects();
 
     // Fonts: one Type0 font per used face.
@@ -951,6 +983,8 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       dd.AddKey("CapHeight", PdfVariant(std::round(face.ascent)));
       dd.AddKey("StemV", PdfVariant(static_cast<pdf_int64>(80)));
       dd.AddKey(face.cff ? "FontFile3" : "FontFile2", file->Reference());
+      // PDF/A-1 (6.3.5): a subset CID font names the CIDs its program holds.
+      if (pdfa) dd.AddKey("CIDSet", StreamObject(objs, Deflate(CidSet(em.widths), 9))->Reference());
       PdfObject* cid = objs->CreateObject("Font");
       PdfDictionary& cd = cid->GetDictionary();
       cd.AddKey(PdfName::KeySubtype, PdfName(face.cff ? "CIDFontType0" : "CIDFontType2"));
@@ -1127,6 +1161,37 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
     info.AddKey("Producer", PdfString("liaudit (PoDoFo, HarfBuzz)"));
     info.AddKey("CreationDate", PdfString(PdfDateString(t)));
     info.AddKey("ModDate", PdfString(PdfDateString(t)));
+
+    if (pdfa) {
+      // The XMP packet says the same as the info dictionary (ISO 19005-1 6.7.3), unfiltered
+      // so that tools that do not know PDF can still find it (6.7.2).
+      XmpFields xf;
+      xf.title = I.info.title;
+      xf.author = opts.author;
+      xf.subject = I.info.subject;
+      xf.creator_tool = "liaudit";
+      xf.producer = "liaudit (PoDoFo, HarfBuzz)";
+      xf.created = xf.modified = t;
+      const std::string xmp = XmpPacket(xf);
+      PdfObject* meta = objs->CreateObject("Metadata");
+      meta->GetDictionary().AddKey(PdfName::KeySubtype, PdfName("XML"));
+      PdfMemoryInputStream xin(xmp.data(), static_cast<pdf_long>(xmp.size()));
+      meta->GetStream()->SetRawData(&xin, static_cast<pdf_long>(xmp.size()));
+      cat.AddKey("Metadata", meta->Reference());
+      // Colours are DeviceRGB and DeviceGray: an sRGB OutputIntent gives them a meaning.
+      PdfObject* profile = StreamObject(objs, I.engine->impl_->icc_deflated);
+      profile->GetDictionary().AddKey("N", PdfVariant(static_cast<pdf_int64>(3)));
+      PdfDictionary oi;
+      oi.AddKey(PdfName::KeyType, PdfName("OutputIntent"));
+      oi.AddKey("S", PdfName("GTS_PDFA1"));
+      oi.AddKey("OutputConditionIdentifier", PdfString("sRGB IEC61966-2.1"));
+      oi.AddKey("RegistryName", PdfString("http://www.color.org"));
+      oi.AddKey("Info", PdfString("sRGB IEC61966-2.1"));
+      oi.AddKey("DestOutputProfile", profile->Reference());
+      PdfArray ois;
+      ois.push_back(oi);
+      cat.AddKey("OutputIntents", ois);
+    }
 
     std::string tmp = path + ".tmp";
     pdf.Write(tmp.c_str());

@@ -45,7 +45,18 @@ struct RenderOptions {
   LocalTime creation_time = kNoTime;
   // Flate level of page content (1 fastest .. 9 smallest).
   int compression = 6;
+  // render.pdfa: kA1b = PDF/A-1b (ISO 19005-1 level B: PDF 1.4 syntax written cleanly, XMP
+  // metadata mirroring the info dictionary, an sRGB OutputIntent, /CIDSet on every font;
+  // docs/pdf.md); kOff = plain PDF 1.7 without those.
+  enum class PdfA { kOff, kA1b };
+  PdfA pdfa = PdfA::kA1b;
+  // render.icc_profile: the sRGB ICC (version 2) profile of the PDF/A OutputIntent. Empty =
+  // /usr/share/color/icc/sRGB.icc (icc-profiles-free), else .../colord/sRGB.icc (colord).
+  std::string icc_profile;
 };
+
+// "1b" / "off" (case-insensitive) for render.pdfa; false for anything else.
+bool ParsePdfA(const std::string& text, RenderOptions::PdfA* out);
 
 struct PdfResult {
   int pages = 0;

@@ -690,20 +690,23 @@ class Revision {
         mutable_catalog().AddKey("AcroForm", form_ref);
       }
     }
-    // Widget + field merged in one dictionary; visible ones get an empty appearance
-    // (the stamp itself is page content drawn by the PDF engine).
+    // Widget + field merged in one dictionary, printable and locked (/F 4 + 128), with an
+    // empty normal appearance: the stamp itself is page content drawn by the PDF engine,
+    // and PDF/A wants every widget to have an appearance stream and the print flag, the
+    // hidden (zero-size) ones of the document timestamps too.
     std::string field_name = "liaudit.sig" + std::to_string(sig_ref.ObjectNumber());
     std::string widget = "<</Type/Annot/Subtype/Widget/FT/Sig/F 132/T(" + field_name + ")/V " + Ref(sig_ref) +
                          "/P " + Ref(page->Reference());
+    const double ap_w = req.visible ? req.w : 0, ap_h = req.visible ? req.h : 0;
+    PdfReference ap_ref = New();
+    up_.Put(ap_ref, "<</Type/XObject/Subtype/Form/BBox[0 0 " + Num(ap_w) + " " + Num(ap_h) +
+                        "]/Length 0>>\nstream\n\nendstream");
     if (req.visible) {
-      PdfReference ap_ref = New();
-      up_.Put(ap_ref, "<</Type/XObject/Subtype/Form/BBox[0 0 " + Num(req.w) + " " + Num(req.h) +
-                          "]/Length 0>>\nstream\n\nendstream");
-      widget += "/Rect[" + Num(req.x) + " " + Num(req.y) + " " + Num(req.x + req.w) + " " + Num(req.y + req.h) +
-                "]/AP<</N " + Ref(ap_ref) + ">>>>";
+      widget += "/Rect[" + Num(req.x) + " " + Num(req.y) + " " + Num(req.x + req.w) + " " + Num(req.y + req.h) + "]";
     } else {
-      widget += "/Rect[0 0 0 0]>>";
+      widget += "/Rect[0 0 0 0]";
     }
+    widget += "/AP<</N " + Ref(ap_ref) + ">>>>";
     up_.Put(widget_ref, widget);
     up_.Put(sig_ref, sig);
     sig_num_ = sig_ref.ObjectNumber();

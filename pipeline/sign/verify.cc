@@ -552,7 +552,8 @@ X509* CertFromDer(const std::string& der) {
 // entries included):
 //  - new objects may be streams without /Type (DSS data), DSS and VRI dictionaries,
 //    cross-reference streams, document-timestamp dictionaries (/Type /DocTimeStamp) and
-//    their hidden signature widgets (/Subtype /Widget /FT /Sig);
+//    their hidden signature widgets (/Subtype /Widget /FT /Sig) with their empty
+//    appearance streams (a Form XObject without /Resources that draws nothing);
 //  - changed objects may be the catalog (only /DSS and /AcroForm may differ), the
 //    AcroForm (only /Fields, grown, and /SigFlags), a page (only /Annots, grown), an
 //    /Annots or /Fields array that only grew, and an earlier DSS or VRI dictionary;
@@ -667,6 +668,15 @@ void CheckUpdatesAfter(const std::string& pdf, size_t signed_end, std::vector<st
       const std::string type = type_of(*now, "Type");
       if (now->HasStream()) {
         ok = type.empty() || type == "XRef";
+        if (type == "XObject" && type_of(*now, "Subtype") == "Form" && !now->GetDictionary().HasKey("Resources")) {
+          // The empty appearance of a new signature widget (PDF/A wants one on every
+          // widget): a form that draws nothing cannot change what the page shows.
+          char* buf = nullptr;
+          PoDoFo::pdf_long len = 0;
+          const_cast<PoDoFo::PdfObject*>(now)->GetStream()->GetFilteredCopy(&buf, &len);
+          ok = std::string(buf, static_cast<size_t>(len)).find_first_not_of(" \t\r\n\f") == std::string::npos;
+          PoDoFo::podofo_free(buf);
+        }
       } else if (now->IsDictionary()) {
         if (type == "DSS" || type == "DocTimeStamp") {
           ok = true;

@@ -120,6 +120,35 @@ class SignedPdfs(unittest.TestCase):
             self.assertIn("Signature is Valid.", out, pdf)
             self.assertIn("Total document signed", out, pdf)
 
+    def test_one_pdf_of_each_kind_is_pdfa_1b_after_signing(self):
+        # Signed at B-B with the PKCS#12 DEMO certificate; e2e_ltv checks B-LTA.
+        q = os.path.join(WORK, "output/quarterly/2026Q3")
+        pdfs = [os.path.join(q, "review.pdf"), os.path.join(WORK, "output/nightly/2026-09-30/exceptions.pdf")]
+        for n in range(1, 5):
+            pdfs.append(all_pdfs(os.path.join(q, "form%d" % n))[0])
+        verdicts = e2e_common.preflight(pdfs, WORK)
+        for pdf, (valid, errors) in zip(pdfs, verdicts):
+            self.assertIn("Signature is Valid.", run(["pdfsig", pdf], check=False).stdout, pdf)
+            self.assertTrue(valid, "%s: %s" % (pdf, "\n".join(errors[:20])))
+        self.assertIn("review.pdf is a valid PDF/A-1b file", e2e_common.preflight_says(pdfs[0], WORK))
+
+    def test_a_form1_stays_under_200_kb(self):
+        for pdf in all_pdfs(os.path.join(WORK, "output/quarterly/2026Q3/form1")):
+            self.assertLess(os.path.getsize(pdf), 200 * 1024, pdf)
+
+    def test_pdfa_off_writes_plain_pdf_that_preflight_refuses(self):
+        # The setting is honoured both ways: without PDF/A there is no XMP nor OutputIntent,
+        # and the validator (which could otherwise not fail) says so.
+        out = os.path.join(WORK, "pdfa-off")
+        liaudit("forms", "--blank", "--output", out, "--render.pdfa", "off")
+        pdf = os.path.join(out, "forms/blank/form1.pdf")
+        (valid, errors), = e2e_common.preflight([pdf], WORK)
+        self.assertFalse(valid)
+        self.assertTrue(any("CIDSet" in e for e in errors), errors)
+        p = liaudit("forms", "--blank", "--output", out, "--render.pdfa", "2u", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("render.pdfa", p.stderr)
+
     def test_qpdf_check_and_fonts_embedded_subset(self):
         for pdf in [os.path.join(WORK, "output/quarterly/2026Q3/review.pdf"),
                     os.path.join(WORK, "output/nightly/2026-09-30/exceptions.pdf")] + \

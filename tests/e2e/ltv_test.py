@@ -175,6 +175,23 @@ class TokenJob(unittest.TestCase):
         self.assertEqual(self.tsa_requests, 2 * len(pdfs) + 2)
         self.assertLessEqual(self.connections, 2, "TCP connections to the TSA/OCSP/CRL server for one job")
 
+    def test_one_pdf_of_each_kind_is_pdfa_1b_at_b_lta(self):
+        # The signature, the DSS and the document timestamp are three revisions over the
+        # PDF/A file; each must keep it valid. One JVM for all of them.
+        pdfs = []
+        for kind in ("review.pdf", "form1", "form2", "form3", "form4"):
+            found = [p for p in folder_pdfs(self.folder) if os.path.basename(p) == kind or
+                     os.path.basename(os.path.dirname(p)) == kind or os.path.basename(p).startswith(kind + ".")]
+            if found:
+                pdfs.append(found[0])
+        if not SMALL:
+            liaudit("nightly", "--date", "2026-09-30", "--output", "out-token-nightly", "--input", "input")
+            pdfs.append(W.p("out-token-nightly", "nightly", "2026-09-30", "exceptions.pdf"))
+        self.assertGreaterEqual(len(pdfs), 4)
+        for pdf, (valid, errors) in zip(pdfs, e2e_common.preflight(pdfs, W.dir)):
+            self.assertIn("Signature #2:", pdfsig(pdf), pdf)
+            self.assertTrue(valid, "%s: %s" % (pdf, "\n".join(errors[:20])))
+
     def test_pdfsig_accepts_the_approval_signature_and_the_timestamp_covers_the_file(self):
         for path in folder_pdfs(self.folder)[:6]:
             out = pdfsig(path)
@@ -517,6 +534,29 @@ class HiddenUpdates(unittest.TestCase):
                     self.assertEqual(v.returncode, 1, v.stdout)
                     self.assertIn("the update after the signature", v.stdout)
 
+    def test_a_new_appearance_that_draws_is_caught(self):
+        # Signing adds an empty Form XObject as each widget's appearance (PDF/A); a new one
+        # that draws something is not validation data.
+        data = self.files["lta"]
+        prev = int(re.findall(rb"startxref\s*(\d+)", data)[-1])
+        size = int(re.findall(rb"/Size (\d+)", data)[-1])
+        ident = re.findall(rb"/ID\s*\[[^\]]*\]", data)[-1]
+        root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+        black = b"0 0 0 rg 0 0 2000 2000 re f"
+        out = bytearray(data)
+        offset = len(out)
+        out += b"%d 0 obj\n<</Type/XObject/Subtype/Form/BBox[0 0 2000 2000]/Length %d>>\nstream\n%s\nendstream\nendobj\n" % (
+            size, len(black), black)
+        xref = len(out)
+        out += b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d/Root %s%s/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+            size, offset, size + 1, root, ident, prev, xref)
+        path = W.p("hidden-form.pdf")
+        with open(path, "wb") as fh:
+            fh.write(bytes(out))
+        v = liaudit("verify", path, check=False)
+        self.assertEqual(v.returncode, 1, v.stdout)
+        self.assertIn("(/Type /XObject), which is not validation data", v.stdout)
+
     def test_extend_refuses_a_changed_document(self):
         path = W.p("hidden-extend.pdf")
         with open(path, "wb") as fh:
@@ -546,6 +586,10 @@ class Extend(unittest.TestCase):
         hist = load_json(os.path.join(folder, "manifest.history.json"))
         self.assertEqual(len(hist), 1)
         self.assertEqual(len(hist[0]["files"]), len(before))
+        # Still PDF/A-1b with the extension's DSS and second document timestamp.
+        pdfs = sorted(before)
+        for pdf, (valid, errors) in zip(pdfs, e2e_common.preflight(pdfs, W.dir)):
+            self.assertTrue(valid, "%s: %s" % (pdf, "\n".join(errors[:20])))
 
 
 class Expiry(unittest.TestCase):

@@ -6,8 +6,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 
 #include "render/fonts.h"
+#include "render/pdfa.h"
 #include "test_util.h"
 
 namespace liaudit::render {
@@ -124,8 +126,87 @@ TEST(RenderTest, SampleDocumentIsCleanAndExtractable) {
   EXPECT_NE(r.warnings[0].find("sample.pdf"), std::string::npos);
   EXPECT_TRUE(r.has_stamp);
   std::string info = liaudit::testing::Run("pdfinfo '" + path + "'");
-  EXPECT_NE(info.find("PDF version:     1.7"), std::string::npos) << info;
+  EXPECT_NE(info.find("PDF version:     1.4")  /* PDF/A-1 is PDF 1.4 */, std::string::npos) << info;
   EXPECT_NE(info.find("高雄市政府社會局"), std::string::npos) << info;
+}
+
+// PDF/A-1b (render.pdfa = 1b, the default): what the validator looks for, checked here on
+// the bytes and with qpdf; the e2e tests run Apache PDFBox Preflight on signed documents.
+TEST(RenderTest, PdfA1bHasXmpOutputIntentCidSetAndCleanSyntax) {
+  const std::string path = TmpDir() + "/pdfa.pdf";
+  PdfResult r;
+  MakeSample(path, &r);
+  const std::string pdf = Slurp(path);
+  EXPECT_EQ(pdf.compare(0, 8, "%PDF-1.4"), 0);
+  // Clean syntax: "N G obj" then an end of line, never "N 0 obj<<".
+  EXPECT_FALSE(std::regex_search(pdf, std::regex("\\d+ \\d+ obj[^\\r\\n]")));
+  EXPECT_NE(pdf.find("/ID"), std::string::npos);
+  const std::string meta = liaudit::testing::Run("pdfinfo -meta '" + path + "'");
+  EXPECT_NE(meta.find("<pdfaid:part>1</pdfaid:part>"), std::string::npos) << meta;
+  EXPECT_NE(meta.find("<pdfaid:conformance>B</pdfaid:conformance>"), std::string::npos);
+  EXPECT_NE(meta.find(">測試文件</rdf:li>"), std::string::npos);
+  EXPECT_NE(meta.find("<rdf:li>高雄市政府社會局</rdf:li>"), std::string::npos);
+  const std::string created = Iso8601(1795000000);
+  EXPECT_EQ(created.substr(19), "+08:00");
+  EXPECT_NE(meta.find("<xmp:CreateDate>" + created + "</xmp:CreateDate>"), std::string::npos);
+  // The info dictionary says the same time.
+  EXPECT_NE(liaudit::testing::Run("pdfinfo -isodates '" + path + "'").find(created.substr(0, 22)), std::string::npos);
+  const std::string qdf = TmpDir() + "/pdfa-qdf.pdf";
+  liaudit::testing::Run("qpdf --qdf --stream-data=uncompress '" + path + "' '" + qdf + "'");
+  const std::string q = Slurp(qdf);
+  EXPECT_NE(q.find("/S /GTS_PDFA1"), std::string::npos);
+  EXPECT_NE(q.find("/DestOutputProfile"), std::string::npos);
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = q.find(what); at != std::string::npos; at = q.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_GT(count("/Type /FontDescriptor"), 0u);
+  EXPECT_EQ(count("/CIDSet"), count("/Type /FontDescriptor"));
+  EXPECT_EQ(count("/SMask"), 0u);
+  EXPECT_EQ(QpdfCheck(path), 0);
+}
+
+TEST(RenderTest, PdfAOffWritesPlainPdf17) {
+  RenderOptions o = Opts();
+  o.pdfa = RenderOptions::PdfA::kOff;
+  o.icc_profile = "/nonexistent.icc";  // not read when off
+  std::unique_ptr<Engine> e;
+  Status st = Engine::Create(o, &e);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto doc = e->NewDocument({"測試文件", "", "off.pdf"});
+  doc->NewPage().TextAt(72, 72, "測試", 12);
+  const std::string path = TmpDir() + "/off.pdf";
+  ASSERT_TRUE(doc->Finish(path, nullptr).ok());
+  const std::string pdf = Slurp(path);
+  EXPECT_EQ(pdf.compare(0, 8, "%PDF-1.7"), 0);
+  EXPECT_EQ(pdf.find("/OutputIntents"), std::string::npos);
+  EXPECT_EQ(pdf.find("/Metadata"), std::string::npos);
+}
+
+TEST(RenderTest, PdfASettingAndIccProfileErrors) {
+  RenderOptions::PdfA v = RenderOptions::PdfA::kOff;
+  EXPECT_TRUE(ParsePdfA("1B", &v));
+  EXPECT_EQ(v, RenderOptions::PdfA::kA1b);
+  EXPECT_TRUE(ParsePdfA("off", &v));
+  EXPECT_EQ(v, RenderOptions::PdfA::kOff);
+  EXPECT_FALSE(ParsePdfA("2u", &v));
+  RenderOptions o = Opts();
+  o.icc_profile = TmpDir() + "/missing.icc";
+  std::unique_ptr<Engine> e;
+  Status st = Engine::Create(o, &e);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("missing.icc"), std::string::npos) << st.ToString();
+  o.icc_profile = std::string(LIAUDIT_SOURCE_DIR) + "/fonts/fonts.conf";  // not a profile
+  st = Engine::Create(o, &e);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("is not an ICC profile"), std::string::npos) << st.ToString();
+}
+
+TEST(RenderTest, CidSetHasOneBitPerCidFromTheTop) {
+  // CIDs 0 (.notdef, always), 3 and 9: 1001 0000, 0100 0000.
+  EXPECT_EQ(CidSet({{3, 500}, {9, 1000}}), std::string("\x90\x40", 2));
+  EXPECT_EQ(CidSet({}), std::string("\x80", 1));
 }
 
 TEST(RenderTest, FixedCreationTimeGivesIdenticalBytes) {
