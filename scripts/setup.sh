@@ -11,10 +11,10 @@ MODE=${1:-all}
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libpodofo-dev libharfbuzz-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev sqlite3
+  libpodofo-dev libharfbuzz-dev libxlsxwriter-dev libzip-dev libxml2-dev zlib1g-dev libsqlite3-dev sqlite3
   libboost-program-options-dev libgtest-dev libssl-dev openssl nlohmann-json3-dev libfontconfig-dev
   fonts-cns11643-kai fonts-noto-cjk fonts-dejavu-core
-  poppler-utils qpdf python3 python3-openpyxl python3-pil python3-reportlab
+  poppler-utils qpdf python3 python3-openpyxl python3-odf python3-pil python3-reportlab
   libreoffice-calc-nogui
   libp11-dev libp11-kit-dev libcurl4-openssl-dev softhsm2 opensc opensc-pkcs11 curl
   clang libclang-rt-14-dev

@@ -102,8 +102,57 @@ struct DocumentInfo {
   LocalTime created = kNoTime;
 };
 
+// Helpers every Writer shares, so the formats give the same sheet names, the same
+// cell text and the same column widths from the same calls.
+
+// Excel's limits, kept by every format so the files are twins.
+constexpr int64_t kMaxCellUnits = 32767;     // characters (UTF-16 units) per text cell
+constexpr size_t kMaxSheetNameUnits = 31;    // characters of a tab name
+constexpr int64_t kMaxSheetRows = 1048576;   // rows per sheet (Excel and LibreOffice Calc)
+constexpr int kHeaderRows = 2;               // title row + header row
+constexpr int64_t kMaxDataRows = kMaxSheetRows - kHeaderRows;
+
+// UTF-16 code units of valid UTF-8 (what Excel's limits count).
+int64_t Utf16Units(std::string_view s);
+// Byte length of the longest prefix of valid UTF-8 `s` with at most `units` UTF-16 units.
+size_t PrefixWithUnits(std::string_view s, int64_t units);
+
+// The text a cell gets: invalid UTF-8 bytes and the XML-forbidden U+FFFE/U+FFFF become
+// U+FFFD; text over kMaxCellUnits is cut and ends with "…（已截斷）". Returns `text`
+// itself when nothing changes (the common case, no copy), else *scratch.
+const std::string& CellText(const std::string& text, std::string* scratch);
+
+// Tab names as SheetSpec::name describes; one per workbook.
+class SheetNamer {
+ public:
+  std::string Unique(const std::string& wanted);
+
+ private:
+  std::vector<std::string> used_;  // lower-cased (names are case-insensitive)
+};
+
+// Column width fitting (Column::width), in Excel character units.
+class WidthFit {
+ public:
+  explicit WidthFit(const std::vector<Column>& columns);
+  // Widens column c to hold the cell (no-op for columns with a fixed width).
+  void FitText(size_t c, const std::string& text);  // text as written (after CellText)
+  void FitInteger(size_t c, int64_t v);
+  void FitNumber(size_t c, double v);
+  void FitDate(size_t c);
+  void FitDateTime(size_t c);
+  // Final width of column c: the fixed width, or the fitted one clamped to [6, 60].
+  double Width(size_t c) const;
+  // Landscape when asked, or when the widths add up past an A4 portrait page.
+  bool Landscape(bool asked) const;
+
+ private:
+  const std::vector<Column>* columns_;
+  std::vector<int> fit_;  // widest display width seen (0 when the column has a fixed width)
+};
+
 // A spreadsheet being written: sheets one after another, rows strictly in order.
-// Implementations: xlsx::Workbook. Not thread-safe; one Writer per thread.
+// Implementations: xlsx::Workbook, ods::Workbook. Not thread-safe; one Writer per thread.
 class Writer {
  public:
   virtual ~Writer() = default;

@@ -7,30 +7,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <set>
 
 #include "core/text.h"
 
 namespace liaudit::xlsx {
 namespace {
 
-// Excel's limits (the Open XML spec and Excel's specifications page).
-constexpr int64_t kMaxCellUnits = 32767;  // characters (UTF-16 units) per cell
-constexpr size_t kMaxSheetNameUnits = 31;
-constexpr lxw_row_t kHeaderRows = 2;  // title row + header row
-constexpr int64_t kMaxDataRows = static_cast<int64_t>(LXW_ROW_MAX) - kHeaderRows;
-constexpr char kTruncatedMarker[] = "…（已截斷）";
-constexpr int64_t kTruncatedMarkerUnits = 6;
-
-// Column width fitting, in Excel character units.
-constexpr double kMinWidth = 6;
-constexpr double kMaxWidth = 60;
-constexpr double kPadding = 2;
-constexpr double kHeaderExtra = 3;  // bold header plus the autofilter drop-down button
-constexpr double kPortraitMaxTotal = 100;
-constexpr int kDateWidth = 9;       // 115/11/25
-constexpr int kDateTimeWidth = 18;  // 115/11/25 13:05:09
-constexpr int kNumberWidth = 11;    // Excel "General" shows at most ~11 characters
+constexpr lxw_row_t kHeaderRows = sheet::kHeaderRows;  // title row + header row
+static_assert(sheet::kMaxSheetRows == static_cast<int64_t>(LXW_ROW_MAX), "Excel's row limit");
+using sheet::kMaxDataRows;
 
 // Days from 1899-12-30 (Excel's 1900 date system day 0) to 1970-01-01.
 constexpr double kExcelEpochOffset = 25569;
@@ -63,95 +48,6 @@ Status FromLxw(lxw_error err, const std::string& what) {
   }
 }
 
-// UTF-16 code units of valid UTF-8 (what Excel's limits count).
-int64_t Utf16Units(std::string_view s) {
-  int64_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;  // a lead byte starts a character
-    if (c >= 0xF0) ++n;           // 4-byte sequences are surrogate pairs
-  }
-  return n;
-}
-
-// Byte length of the longest prefix of valid UTF-8 `s` with at most `units` UTF-16 units.
-size_t PrefixWithUnits(std::string_view s, int64_t units) {
-  int64_t n = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    int64_t u = len == 4 ? 2 : 1;
-    if (n + u > units) break;
-    n += u;
-    i += len;
-  }
-  return i;
-}
-
-// True when `s` needs rewriting before it can go into the XML: invalid UTF-8, or the
-// non-characters U+FFFE / U+FFFF, which XML 1.0 forbids. (Control characters are
-// escaped by libxlsxwriter itself as _xHHHH_.) Pure ASCII is the fast path.
-bool NeedsRepair(std::string_view s) {
-  bool ascii = true;
-  for (unsigned char c : s) {
-    if (c >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return false;
-  if (FindInvalidUtf8(s) != std::string_view::npos) return true;
-  for (size_t i = 0; i + 2 < s.size(); ++i) {
-    if (static_cast<unsigned char>(s[i]) == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
-        (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xBE)
-      return true;
-  }
-  return false;
-}
-
-// Replaces each invalid byte and U+FFFE/U+FFFF with U+FFFD.
-std::string Repair(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t bad = FindInvalidUtf8(s.substr(i));
-    std::string_view good = s.substr(i, bad == std::string_view::npos ? s.size() - i : bad);
-    for (size_t k = 0; k < good.size();) {
-      unsigned char c = static_cast<unsigned char>(good[k]);
-      size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-      if (len == 3 && c == 0xEF && static_cast<unsigned char>(good[k + 1]) == 0xBF &&
-          (static_cast<unsigned char>(good[k + 2]) & 0xFE) == 0xBE) {
-        AppendUtf8(&out, 0xFFFD);
-      } else {
-        out.append(good.data() + k, len);
-      }
-      k += len;
-    }
-    if (bad == std::string_view::npos) break;
-    AppendUtf8(&out, 0xFFFD);
-    i += bad + 1;
-  }
-  return out;
-}
-
-// Digits (and sign) of an integer as Excel shows it with format "0".
-int IntegerWidth(int64_t v) {
-  int w = v < 0 ? 2 : 1;
-  uint64_t u = v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v);
-  while (u >= 10) {
-    u /= 10;
-    ++w;
-  }
-  return w;
-}
-
-int NumberWidth(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e10)
-    return IntegerWidth(static_cast<int64_t>(v));
-  return kNumberWidth;
-}
-
 }  // namespace
 
 struct Workbook::Impl {
@@ -167,66 +63,33 @@ struct Workbook::Impl {
   lxw_format* integer_fmt = nullptr;
   lxw_format* wrap_fmt = nullptr;  // text with line breaks: shown on its lines
 
-  std::set<std::string> used_names;  // lower-cased, for Excel's case-insensitive uniqueness
+  sheet::SheetNamer names;
   std::string first_title;
 
   // The current sheet.
   lxw_worksheet* ws = nullptr;
   SheetSpec spec;
   std::string name;
-  std::vector<int> fit;  // widest display width seen per column (0 when the column has a fixed width)
+  std::unique_ptr<sheet::WidthFit> fit;
   int64_t rows = 0;
   std::string scratch;  // repaired / truncated text
 
   Status StartSheet(const SheetSpec& s);
-  std::string UniqueName(const std::string& wanted);
   std::vector<lxw_worksheet*> sheets;  // every sheet added, for FreeUnwritten
 
   Status FinishSheet();
-  // Text through the repairs of AppendRow; widens *fit_width (when > 0) to the text's width.
-  lxw_error PutText(lxw_row_t r, lxw_col_t c, const std::string& text, lxw_format* f, int* fit_width);
+  // Text through sheet::CellText; widens data column c to the text's width when `fit`.
+  lxw_error PutText(lxw_row_t r, lxw_col_t c, const std::string& text, lxw_format* f, bool fit);
   // Frees libxlsxwriter's state without writing the file.
   void FreeUnwritten();
 };
 
 
-namespace {
-
-// Excel's rules for a tab name (see SheetSpec::name), before de-duplication.
-std::string CleanSheetName(const std::string& wanted) {
-  std::string s = NeedsRepair(wanted) ? Repair(wanted) : wanted;
-  for (char& c : s) {
-    if (c == '[' || c == ']' || c == ':' || c == '*' || c == '?' || c == '/' || c == '\\') c = '_';
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  std::string_view v = Trim(s);
-  while (!v.empty() && v.front() == '\'') v.remove_prefix(1);
-  while (!v.empty() && v.back() == '\'') v.remove_suffix(1);
-  std::string out(v.substr(0, PrefixWithUnits(v, kMaxSheetNameUnits)));
-  while (!out.empty() && out.back() == '\'') out.pop_back();
-  if (out.empty()) out = "Sheet";
-  return out;
-}
-
-}  // namespace
-
-std::string Workbook::Impl::UniqueName(const std::string& wanted) {
-  std::string base = CleanSheetName(wanted);
-  std::string candidate = base;
-  for (int n = 2; used_names.count(AsciiLower(candidate)) != 0; ++n) {
-    std::string suffix = " (" + std::to_string(n) + ")";
-    std::string_view b(base);
-    candidate = std::string(b.substr(0, PrefixWithUnits(b, static_cast<int64_t>(kMaxSheetNameUnits - suffix.size())))) + suffix;
-  }
-  used_names.insert(AsciiLower(candidate));
-  return candidate;
-}
-
 Status Workbook::Impl::StartSheet(const SheetSpec& s) {
   if (s.columns.empty()) return Status::InvalidInput("xlsx: sheet '" + s.name + "' has no columns");
   if (s.columns.size() > static_cast<size_t>(LXW_COL_MAX))
     return Status::InvalidInput("xlsx: sheet '" + s.name + "' has more columns than Excel allows");
-  name = UniqueName(s.name);
+  name = names.Unique(s.name);
   ws = workbook_add_worksheet(wb, name.c_str());
   if (ws != nullptr) sheets.push_back(ws);
   if (ws == nullptr)
@@ -237,17 +100,7 @@ Status Workbook::Impl::StartSheet(const SheetSpec& s) {
   if (first_title.empty()) first_title = s.title;
 
   const auto ncols = static_cast<lxw_col_t>(s.columns.size());
-  fit.assign(s.columns.size(), 0);
-  for (size_t c = 0; c < s.columns.size(); ++c) {
-    if (s.columns[c].width > 0) continue;
-    int w = 0;
-    switch (s.columns[c].type) {
-      case ColType::kDate: w = kDateWidth; break;
-      case ColType::kDateTime: w = kDateTimeWidth; break;
-      default: break;
-    }
-    fit[c] = std::max(w, DisplayWidth(s.columns[c].header) + static_cast<int>(kHeaderExtra));
-  }
+  fit = std::make_unique<sheet::WidthFit>(spec.columns);
 
   // Row 1: title. Row 2: header. Both written now, while they are the current rows
   // (constant-memory mode only accepts rows in order).
@@ -255,7 +108,7 @@ Status Workbook::Impl::StartSheet(const SheetSpec& s) {
   if (err == LXW_NO_ERROR && !s.title.empty()) err = worksheet_write_string(ws, 0, 0, s.title.c_str(), title_fmt);
   for (lxw_col_t c = 0; err == LXW_NO_ERROR && c < ncols; ++c) {
     const std::string& h = s.columns[c].header;
-    err = h.empty() ? worksheet_write_blank(ws, 1, c, header_fmt) : PutText(1, c, h, header_fmt, nullptr);
+    err = h.empty() ? worksheet_write_blank(ws, 1, c, header_fmt) : PutText(1, c, h, header_fmt, false);
   }
   if (err != LXW_NO_ERROR) return FromLxw(err, "xlsx: " + path + ": sheet '" + name + "'");
 
@@ -267,41 +120,19 @@ Status Workbook::Impl::StartSheet(const SheetSpec& s) {
   return Status::OK();
 }
 
-lxw_error Workbook::Impl::PutText(lxw_row_t r, lxw_col_t c, const std::string& text, lxw_format* f,
-                                  int* fit_width) {
-  const std::string* t = &text;
-  if (NeedsRepair(text)) {
-    scratch = Repair(text);
-    t = &scratch;
-  }
-  // UTF-16 units never exceed bytes, so only long strings need counting.
-  if (static_cast<int64_t>(t->size()) > kMaxCellUnits && Utf16Units(*t) > kMaxCellUnits) {
-    std::string cut = t->substr(0, PrefixWithUnits(*t, kMaxCellUnits - kTruncatedMarkerUnits));
-    cut += kTruncatedMarker;
-    scratch = std::move(cut);
-    t = &scratch;
-  }
-  // Display width never exceeds bytes either: measure only text that could widen the column.
-  if (fit_width != nullptr && *fit_width > 0 && *fit_width < kMaxWidth &&
-      static_cast<int64_t>(t->size()) > *fit_width) {
-    *fit_width = std::max(*fit_width, DisplayWidth(*t));
-  }
+lxw_error Workbook::Impl::PutText(lxw_row_t r, lxw_col_t c, const std::string& text, lxw_format* f, bool fit_it) {
+  const std::string& t = sheet::CellText(text, &scratch);
+  if (fit_it) fit->FitText(c, t);
   // A multi-line value (a 查調事由 typed on several lines) wraps, so it reads as typed.
-  if (f == nullptr && t->find('\n') != std::string::npos) f = wrap_fmt;
-  return worksheet_write_string(ws, r, c, t->c_str(), f);
+  if (f == nullptr && t.find('\n') != std::string::npos) f = wrap_fmt;
+  return worksheet_write_string(ws, r, c, t.c_str(), f);
 }
 
 Status Workbook::Impl::FinishSheet() {
   if (ws == nullptr) return Status::OK();
   const auto ncols = static_cast<lxw_col_t>(spec.columns.size());
-  double total = 0;
   lxw_error err = LXW_NO_ERROR;
-  for (lxw_col_t c = 0; c < ncols && err == LXW_NO_ERROR; ++c) {
-    double w = spec.columns[c].width;
-    if (w <= 0) w = std::clamp(fit[c] + kPadding, kMinWidth, kMaxWidth);
-    total += w;
-    err = worksheet_set_column(ws, c, c, w, nullptr);
-  }
+  for (lxw_col_t c = 0; c < ncols && err == LXW_NO_ERROR; ++c) err = worksheet_set_column(ws, c, c, fit->Width(c), nullptr);
   const auto last_row = static_cast<lxw_row_t>(kHeaderRows - 1 + rows);
   if (err == LXW_NO_ERROR) err = worksheet_autofilter(ws, 1, 0, last_row, ncols - 1);
   if (err == LXW_NO_ERROR && rows > 0) {
@@ -311,7 +142,7 @@ Status Workbook::Impl::FinishSheet() {
     lxw_rowcol_to_range(range, kHeaderRows, 0, last_row, ncols - 1);
     err = worksheet_ignore_errors(ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, range);
   }
-  if (spec.landscape || total > kPortraitMaxTotal) worksheet_set_landscape(ws);
+  if (fit->Landscape(spec.landscape)) worksheet_set_landscape(ws);
   ws = nullptr;
   if (err != LXW_NO_ERROR) return FromLxw(err, "xlsx: " + path + ": sheet '" + name + "'");
   return Status::OK();
@@ -423,30 +254,30 @@ Status Workbook::AppendRow(const Cell* cells, size_t n) {
   for (size_t i = 0; i < n && err == LXW_NO_ERROR; ++i) {
     const Cell& cell = cells[i];
     const auto c = static_cast<lxw_col_t>(i);
-    int& fit = m.fit[i];
+    sheet::WidthFit& fit = *m.fit;
     switch (cell.kind()) {
       case Cell::Kind::kEmpty:
         break;
       case Cell::Kind::kText:
-        err = m.PutText(r, c, cell.text(), nullptr, &fit);
+        err = m.PutText(r, c, cell.text(), nullptr, true);
         break;
       case Cell::Kind::kInteger:
         err = worksheet_write_number(m.ws, r, c, static_cast<double>(cell.integer()), m.integer_fmt);
-        if (fit > 0) fit = std::max(fit, IntegerWidth(cell.integer()));
+        fit.FitInteger(i, cell.integer());
         break;
       case Cell::Kind::kNumber:
         // NaN and infinities have no cell form; leave the cell empty.
         if (!std::isfinite(cell.number())) break;
         err = worksheet_write_number(m.ws, r, c, cell.number(), nullptr);
-        if (fit > 0) fit = std::max(fit, NumberWidth(cell.number()));
+        fit.FitNumber(i, cell.number());
         break;
       case Cell::Kind::kDate: {
         const auto d = static_cast<Date>(cell.integer());
         if (d < kFirstSafeDate || d > kLastDate) {
-          err = m.PutText(r, c, FormatIsoDate(d), nullptr, &fit);
+          err = m.PutText(r, c, FormatIsoDate(d), nullptr, true);
         } else {
           err = worksheet_write_number(m.ws, r, c, kExcelEpochOffset + d, m.date_fmt);
-          if (fit > 0) fit = std::max(fit, kDateWidth);
+          fit.FitDate(i);
         }
         break;
       }
@@ -454,12 +285,12 @@ Status Workbook::AppendRow(const Cell* cells, size_t n) {
         const LocalTime t = cell.integer();
         const Date d = DateOf(t);
         if (d < kFirstSafeDate || d > kLastDate) {
-          err = m.PutText(r, c, FormatIsoTime(t), nullptr, &fit);
+          err = m.PutText(r, c, FormatIsoTime(t), nullptr, true);
         } else {
           // Whole days plus the fraction: exact to the second after Excel's rounding.
           double serial = kExcelEpochOffset + d + SecondOfDay(t) / static_cast<double>(kSecondsPerDay);
           err = worksheet_write_number(m.ws, r, c, serial, m.datetime_fmt);
-          if (fit > 0) fit = std::max(fit, kDateTimeWidth);
+          fit.FitDateTime(i);
         }
         break;
       }
