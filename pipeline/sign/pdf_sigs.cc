@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <podofo/podofo.h>
 
+#include "sign/ssl_util.h"
+
 namespace liaudit::sign {
 namespace {
 
@@ -77,15 +79,9 @@ void ReadSpot(const std::string& pdf, size_t pos, SigSpot* s) {
 }  // namespace
 
 std::string VriKey(const std::string& contents) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(contents.data(), contents.size(), md, &n, EVP_sha1(), nullptr);
-  static const char* kHex = "0123456789ABCDEF";
-  std::string s;
-  for (unsigned int i = 0; i < n; ++i) {
-    s += kHex[md[i] >> 4];
-    s += kHex[md[i] & 15];
-  }
+  const std::string md = DigestOf(EVP_sha1(), {{contents.data(), contents.size()}});
+  std::string s = Hex(reinterpret_cast<const unsigned char*>(md.data()), md.size());
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return s;
 }
 

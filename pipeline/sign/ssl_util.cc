@@ -51,6 +51,11 @@ long long UtcSeconds(const ASN1_TIME* t) {
   return static_cast<long long>(timegm(&tm));
 }
 
+X509* CertFromDer(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  return der.empty() ? nullptr : d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+}
+
 std::string CertDer(X509* cert) {
   unsigned char* buf = nullptr;
   int n = i2d_X509(cert, &buf);

@@ -14,6 +14,8 @@ namespace liaudit::sign {
 std::string OpenSslError();
 // The subject's CN as UTF-8, or "" when the certificate has none.
 std::string CommonName(X509* cert);
+// The certificate in `der` (nullptr when empty or corrupt). Caller frees.
+X509* CertFromDer(const std::string& der);
 // The certificate's DER encoding ("" on failure).
 std::string CertDer(X509* cert);
 // The digest (raw bytes) of data given as pieces, streamed: a PDF's byte ranges are never

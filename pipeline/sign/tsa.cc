@@ -250,8 +250,7 @@ std::vector<X509*> Tsa::Certificates() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   std::vector<X509*> out;
   for (const std::string& d : impl_->certs_der) {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(d.data());
-    if (X509* c = d2i_X509(nullptr, &p, static_cast<long>(d.size()))) out.push_back(c);
+    if (X509* c = CertFromDer(d)) out.push_back(c);
   }
   return out;
 }

@@ -377,8 +377,7 @@ class DssMaterial {
  public:
   DssMaterial(const DssCheck& d, X509_STORE* anchors, std::vector<std::string>* problems) : certs_(sk_X509_new_null()) {
     for (const std::string& c : d.certs) {
-      const unsigned char* p = reinterpret_cast<const unsigned char*>(c.data());
-      X509* x = d2i_X509(nullptr, &p, static_cast<long>(c.size()));
+      X509* x = CertFromDer(c);
       if (x == nullptr) {
         problems->push_back("a certificate in the /DSS is corrupt");
         continue;
@@ -399,7 +398,7 @@ class DssMaterial {
   }
   ~DssMaterial() {
     for (OCSP_BASICRESP* b : ocsps_) OCSP_BASICRESP_free(b);
-    for (X509_CRL* c : crls_) X509_CRL_free(c);
+    for (const auto& c : crls_) X509_CRL_free(c.first);
     sk_X509_pop_free(certs_, X509_free);
   }
   DssMaterial(const DssMaterial&) = delete;
@@ -428,11 +427,8 @@ class DssMaterial {
         OCSP_CERTID_free(mine);
       }
     }
-    for (X509_CRL* crl : crls_) {
-      if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0 ||
-          X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
-        continue;
-      }
+    for (const auto& [crl, by] : crls_) {
+      if (X509_cmp(by, issuer) != 0) continue;
       X509_REVOKED* entry = nullptr;
       if (X509_CRL_get0_by_cert(crl, &entry, cert) == 1) {
         problems->push_back("the /DSS CRL lists " + whose + " as REVOKED");
@@ -458,11 +454,9 @@ class DssMaterial {
     OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size()));
     OCSP_BASICRESP* bs = resp != nullptr ? OCSP_response_get1_basic(resp) : nullptr;
     OCSP_RESPONSE_free(resp);
-    // Integrity first: signed by a certificate the response or the DSS holds.
-    X509_STORE* own = StoreAt(nullptr, nullptr, 0);
-    for (int i = 0; own != nullptr && i < sk_X509_num(certs_); ++i) X509_STORE_add_cert(own, sk_X509_value(certs_, i));
-    const bool intact = bs != nullptr && own != nullptr && OCSP_basic_verify(bs, certs_, own, OCSP_NOCHECKS | OCSP_NOVERIFY) == 1;
-    X509_STORE_free(own);
+    // Integrity first: signed by a certificate the response or the DSS holds (OCSP_NOVERIFY:
+    // the signature only, so no store is consulted; the chain is judged below).
+    const bool intact = bs != nullptr && OCSP_basic_verify(bs, certs_, nullptr, OCSP_NOVERIFY) == 1;
     ERR_clear_error();
     if (!intact) {
       problems->push_back("an OCSP response in the /DSS is corrupt or its signature does not verify");
@@ -532,19 +526,13 @@ class DssMaterial {
         return;
       }
     }
-    crls_.push_back(crl);
+    crls_.emplace_back(crl, by);
   }
 
   STACK_OF(X509)* certs_;
   std::vector<OCSP_BASICRESP*> ocsps_;
-  std::vector<X509_CRL*> crls_;
+  std::vector<std::pair<X509_CRL*, X509*>> crls_;  // each with the DSS certificate that signed it
 };
-
-// X509 from DER ("" or corrupt: nullptr). Caller frees.
-X509* CertFromDer(const std::string& der) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  return der.empty() ? nullptr : d2i_X509(nullptr, &p, static_cast<long>(der.size()));
-}
 
 // Everything after the approval signature's signed range (B-LT's DSS update, B-LTA's and
 // extend's document timestamps, or an attacker's update) must only add validation data.
