@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "jobs/log.h"
 #include "jobs/runner.h"
+#include "jobs/spreadsheets.h"
 #include "render/pdf.h"
 #include "liaudit_version.h"
 
@@ -91,6 +92,7 @@ po::options_description SettingOptions() {
       ("output.id_mask", po::value<std::string>()->default_value(o.id_mask), "ID mask: X keeps a character, * hides it")
       ("output.mask_internal", po::value<bool>()->default_value(false), "also mask IDs on forms and the nightly report")
       ("output.organisation", po::value<std::string>()->default_value(o.organisation), "organisation named on documents")
+      ("output.spreadsheets", po::value<std::string>()->default_value("xlsx,ods"), "spreadsheet formats of every workbook: xlsx, ods, or xlsx,ods")
       ("audit.auditor", po::value<std::string>()->default_value(""), "附表4 稽核人員")
       ("audit.audit_unit", po::value<std::string>()->default_value(o.audit_unit), "附表4 稽核單位")
       ("audit.audit_unit_phone", po::value<std::string>()->default_value(o.audit_unit_phone), "附表4 稽核單位聯絡電話")
@@ -275,6 +277,8 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
     if (c != 'X' && c != '*') return Status::Usage("output.id_mask: use only 'X' (keep) and '*' (mask)");
   out.mask_internal = vm["output.mask_internal"].as<bool>();
   out.organisation = vm["output.organisation"].as<std::string>();
+  if (const std::string& f = vm["output.spreadsheets"].as<std::string>(); !jobs::ParseSpreadsheets(f, &out))
+    return Status::Usage("output.spreadsheets: expected xlsx, ods or xlsx,ods, got '" + f + "'");
   out.auditor = vm.count("auditor") ? vm["auditor"].as<std::string>() : vm["audit.auditor"].as<std::string>();
   out.audit_unit = vm.count("audit-unit") ? vm["audit-unit"].as<std::string>() : vm["audit.audit_unit"].as<std::string>();
   out.audit_unit_phone = vm["audit.audit_unit_phone"].as<std::string>();

@@ -32,6 +32,9 @@ struct OutputOptions {
   std::string audit_unit_phone = "07-3343259";
   std::string auditor;                 // 附表4 稽核人員
   std::string organisation = "高雄市政府社會局";
+  // output.spreadsheets: each workbook as .xlsx, as its ODF twin .ods, or both (docs/ods.md).
+  bool xlsx = true;
+  bool ods = true;
 };
 
 }  // namespace liaudit

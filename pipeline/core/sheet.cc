@@ -201,4 +201,28 @@ bool WidthFit::Landscape(bool asked) const {
   return asked || total > kPortraitMaxTotal;
 }
 
+Fanout::Fanout(std::vector<std::unique_ptr<Writer>> writers) : writers_(std::move(writers)) {}
+
+Status Fanout::AddSheet(const SheetSpec& spec) {
+  for (auto& w : writers_) LIAUDIT_RETURN_IF_ERROR(w->AddSheet(spec));
+  return Status::OK();
+}
+
+Status Fanout::AppendRow(const Cell* cells, size_t n) {
+  for (auto& w : writers_) LIAUDIT_RETURN_IF_ERROR(w->AppendRow(cells, n));
+  return Status::OK();
+}
+
+Status Fanout::Close() {
+  Status first = Status::OK();
+  for (auto& w : writers_) {
+    Status st = w->Close();
+    if (first.ok() && !st.ok()) first = st;
+  }
+  return first;
+}
+
+const std::string& Fanout::sheet_name() const { return writers_.front()->sheet_name(); }
+int64_t Fanout::sheet_rows() const { return writers_.front()->sheet_rows(); }
+
 }  // namespace liaudit::sheet

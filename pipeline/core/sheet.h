@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -170,6 +171,25 @@ class Writer {
   virtual const std::string& sheet_name() const = 0;
   // Data rows appended to the current sheet (title and header rows not counted).
   virtual int64_t sheet_rows() const = 0;
+};
+
+// The same sheets written to several writers at once (an .xlsx and its .ods twin):
+// each call goes to every writer in order and the first failure is returned. Close()
+// closes every writer, even after one has failed, so none is left half-written.
+// sheet_name() and sheet_rows() are the first writer's (the writers share SheetNamer
+// rules, so the names agree).
+class Fanout final : public Writer {
+ public:
+  explicit Fanout(std::vector<std::unique_ptr<Writer>> writers);
+  Status AddSheet(const SheetSpec& spec) override;
+  Status AppendRow(const Cell* cells, size_t n) override;
+  using Writer::AppendRow;
+  Status Close() override;
+  const std::string& sheet_name() const override;
+  int64_t sheet_rows() const override;
+
+ private:
+  std::vector<std::unique_ptr<Writer>> writers_;  // at least one
 };
 
 }  // namespace liaudit::sheet

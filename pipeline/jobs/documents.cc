@@ -7,6 +7,7 @@
 
 #include "core/twid.h"
 #include "forms/forms.h"
+#include "jobs/spreadsheets.h"
 
 namespace fs = std::filesystem;
 
@@ -66,6 +67,15 @@ forms::FormOptions InternalFormOptions(const JobContext& ctx) {
   fo.organisation = ctx.opts.output.organisation;
   if (ctx.signer) fo.signed_note = "已數位簽章（" + FormatRocTime(NowLocal()) + "）";
   return fo;
+}
+
+// A form's workbook (form1.xlsx/.ods …): properties as the other workbooks have them.
+SpreadsheetOptions FormSheetOptions(const JobContext& ctx, bool big) {
+  SpreadsheetOptions o;
+  o.author = ctx.opts.output.organisation;
+  o.company = ctx.opts.output.organisation;
+  o.big = big;
+  return o;
 }
 
 std::string InternalId(const JobContext& ctx, const std::string& id) {
@@ -159,11 +169,11 @@ std::vector<std::string> SkippedLines(const JobContext& ctx) {
   return out;
 }
 
-Status AppendFindingsSheet(JobContext& ctx, xlsx::Workbook* wb, const std::string& name, const std::string& title,
+Status AppendFindingsSheet(JobContext& ctx, sheet::Writer* wb, const std::string& name, const std::string& title,
                            const std::vector<const Finding*>& findings, const std::string& mask) {
-  using xlsx::Cell;
-  using xlsx::ColType;
-  xlsx::SheetSpec spec;
+  using sheet::Cell;
+  using sheet::ColType;
+  sheet::SheetSpec spec;
   spec.name = name;
   spec.title = title;
   spec.columns = {{"規則", ColType::kText},        {"嚴重度", ColType::kText},   {"規則名稱", ColType::kText},
@@ -186,14 +196,14 @@ Status AppendFindingsSheet(JobContext& ctx, xlsx::Workbook* wb, const std::strin
   return Status::OK();
 }
 
-Status WriteExceptionsWorkbook(JobContext& ctx, const std::string& path, const std::string& mask) {
-  using xlsx::ColType;
-  std::unique_ptr<xlsx::Workbook> wb;
-  xlsx::WorkbookOptions wo;
+Status WriteExceptionsWorkbook(JobContext& ctx, const std::string& stem, const std::string& mask) {
+  using sheet::ColType;
+  std::unique_ptr<sheet::Writer> wb;
+  SpreadsheetOptions wo;
   wo.title = "勞保查詢系統每日異常報告";
   wo.author = ctx.opts.output.organisation;
-  LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create(path, wo, &wb));
-  xlsx::SheetSpec sum;
+  LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(ctx.opts.output, stem, wo, &wb));
+  sheet::SheetSpec sum;
   sum.name = "摘要";
   sum.title = "勞保查詢系統每日異常報告 " + FormatRocDate(ctx.ds.period.from);
   sum.columns = {{"規則", ColType::kText}, {"規則名稱", ColType::kText}, {"嚴重度", ColType::kText},
@@ -333,17 +343,17 @@ Status BuildReviewModel(JobContext& ctx, const std::string& quarter, reports::Re
   return Status::OK();
 }
 
-Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const reports::ReviewReport& m,
+Status WriteReviewWorkbook(JobContext& ctx, const std::string& stem, const reports::ReviewReport& m,
                            store::Store* st) {
-  using xlsx::Cell;
-  using xlsx::ColType;
+  using sheet::Cell;
+  using sheet::ColType;
   const std::string& mask = ctx.opts.output.id_mask;
-  std::unique_ptr<xlsx::Workbook> wb;
-  xlsx::WorkbookOptions wo;
-  wo.constant_memory = true;
+  std::unique_ptr<sheet::Writer> wb;
+  SpreadsheetOptions wo;
+  wo.big = true;
   wo.title = "勞保查詢系統使用紀錄檢查結果";
   wo.author = ctx.opts.output.organisation;
-  LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create(path, wo, &wb));
+  LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(ctx.opts.output, stem, wo, &wb));
 
   std::string period = FormatRocDate(m.from) + "至" + FormatRocDate(m.to);
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet({"摘要", "勞保查詢系統使用紀錄檢查結果（" + period + "）",
@@ -383,7 +393,7 @@ Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const repor
   LIAUDIT_RETURN_IF_ERROR(AppendFindingsSheet(ctx, wb.get(), "檢查結果", "檢查結果（依規則）", all, mask));
 
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet({"統計-單位", "查詢筆數（依單位、月份）", [&] {
-                                          std::vector<xlsx::Column> cols = {{"單位", ColType::kText}};
+                                          std::vector<sheet::Column> cols = {{"單位", ColType::kText}};
                                           for (const auto& l : m.month_labels) cols.push_back({l, ColType::kInteger});
                                           cols.push_back({"合計", ColType::kInteger});
                                           return cols;
@@ -445,8 +455,8 @@ Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const repor
 }
 
 Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to) {
-  using xlsx::Cell;
-  using xlsx::ColType;
+  using sheet::Cell;
+  using sheet::ColType;
   std::vector<PermissionRecord> recs;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->PermissionsAppliedBetween(from, to, &recs));
   const forms::FormOptions fo = InternalFormOptions(ctx);
@@ -461,8 +471,8 @@ Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to
     });
   }
   LIAUDIT_RETURN_IF_ERROR(ctx.RunRenderTasks(tasks));
-  std::unique_ptr<xlsx::Workbook> wb;
-  LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form1.xlsx").string(), false, &wb));
+  std::unique_ptr<sheet::Writer> wb;
+  LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(ctx.opts.output, (fs::path(dir) / "form1").string(), FormSheetOptions(ctx, false), &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
       {"附表1", "資料查詢者權限申請表（附表1）" + FormatRocDate(from) + "至" + FormatRocDate(to),
        {{"表單編號"}, {"申請日期", ColType::kDate}, {"申請單位"}, {"職稱"}, {"姓名"}, {"身分證字號"}, {"聯絡電話"},
@@ -481,12 +491,12 @@ Status WriteForm1Set(JobContext& ctx, const std::string& dir, Date from, Date to
 }
 
 Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to) {
-  using xlsx::Cell;
-  using xlsx::ColType;
+  using sheet::Cell;
+  using sheet::ColType;
   const forms::FormOptions fo = InternalFormOptions(ctx);
   fs::create_directories(dir);
-  std::unique_ptr<xlsx::Workbook> wb;
-  LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form2.xlsx").string(), true, &wb));
+  std::unique_ptr<sheet::Writer> wb;
+  LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(ctx.opts.output, (fs::path(dir) / "form2").string(), FormSheetOptions(ctx, true), &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
       {"附表2", "查調資料登記表（附表2）" + FormatRocDate(from) + "至" + FormatRocDate(to),
        {{"編號"}, {"申請日期", ColType::kDate}, {"姓名"}, {"身分證字號"}, {"查調項目"}, {"查調事由", ColType::kText, 40},
@@ -541,8 +551,8 @@ Status WriteForm2Set(JobContext& ctx, const std::string& dir, Date from, Date to
 }
 
 Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to) {
-  using xlsx::Cell;
-  using xlsx::ColType;
+  using sheet::Cell;
+  using sheet::ColType;
   std::vector<std::vector<RequestRow>> reqs;
   LIAUDIT_RETURN_IF_ERROR(ctx.store->RequestsAppliedBetween(from, to, &reqs));
   const forms::FormOptions fo = InternalFormOptions(ctx);
@@ -558,8 +568,8 @@ Status WriteForm3Set(JobContext& ctx, const std::string& dir, Date from, Date to
     });
   }
   LIAUDIT_RETURN_IF_ERROR(ctx.RunRenderTasks(tasks));
-  std::unique_ptr<xlsx::Workbook> wb;
-  LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form3.xlsx").string(), false, &wb));
+  std::unique_ptr<sheet::Writer> wb;
+  LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(ctx.opts.output, (fs::path(dir) / "form3").string(), FormSheetOptions(ctx, false), &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
       {"附表3", "查調資料申請表（附表3）" + FormatRocDate(from) + "至" + FormatRocDate(to),
        {{"申請單編號"}, {"申請單位"}, {"申請日期", ColType::kDate}, {"申請人"}, {"職稱"}, {"聯絡電話"}, {"傳真號碼"},
@@ -587,8 +597,8 @@ Status OpenFollowUps(JobContext& ctx, Date audit_date) {
 
 Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to, Date audit_date,
                      const std::vector<std::string>& only) {
-  using xlsx::Cell;
-  using xlsx::ColType;
+  using sheet::Cell;
+  using sheet::ColType;
   const Dataset& ds = ctx.ds;
   std::map<std::string, long> cases;
   rules::AccountScope in_scope(ds);
@@ -649,8 +659,8 @@ Status WriteForm4Set(JobContext& ctx, const std::string& dir, Date from, Date to
 
   const forms::FormOptions fo = InternalFormOptions(ctx);
   fs::create_directories(dir);
-  std::unique_ptr<xlsx::Workbook> wb;
-  LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create((fs::path(dir) / "form4.xlsx").string(), false, &wb));
+  std::unique_ptr<sheet::Writer> wb;
+  LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(ctx.opts.output, (fs::path(dir) / "form4").string(), FormSheetOptions(ctx, false), &wb));
   LIAUDIT_RETURN_IF_ERROR(wb->AddSheet(
       {"附表4", "稽核紀錄表（附表4）" + FormatRocDate(from) + "至" + FormatRocDate(to),
        {{"稽核期間起", ColType::kDate}, {"稽核期間迄", ColType::kDate}, {"稽核日期", ColType::kDate},

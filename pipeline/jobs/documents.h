@@ -6,7 +6,7 @@
 
 #include "jobs/context.h"
 #include "reports/reports.h"
-#include "xlsx/workbook.h"
+#include "core/sheet.h"
 
 namespace liaudit::jobs {
 
@@ -20,14 +20,15 @@ reports::Stamp StampFor(const JobContext& ctx);
 // ("R05 離職後查調：未執行（未匯入人事異動名冊）"); the English reasons are for logs and manifest.json.
 std::vector<std::string> SkippedLines(const JobContext& ctx);
 
-Status WriteExceptionsWorkbook(JobContext& ctx, const std::string& path, const std::string& mask);
+// Workbooks are written to `stem` + ".xlsx" and/or ".ods" (output.spreadsheets).
+Status WriteExceptionsWorkbook(JobContext& ctx, const std::string& stem, const std::string& mask);
 // Streams the queries from `st` (a connection of its own when called off the main thread);
 // reads ctx.ds and ctx.people, writes nothing else of ctx, so it can run beside the forms.
-Status WriteReviewWorkbook(JobContext& ctx, const std::string& path, const reports::ReviewReport& model,
+Status WriteReviewWorkbook(JobContext& ctx, const std::string& stem, const reports::ReviewReport& model,
                            store::Store* st);
 Status BuildReviewModel(JobContext& ctx, const std::string& quarter, reports::ReviewReport* model);
 // The findings sheet shared by several workbooks.
-Status AppendFindingsSheet(JobContext& ctx, xlsx::Workbook* wb, const std::string& name, const std::string& title,
+Status AppendFindingsSheet(JobContext& ctx, sheet::Writer* wb, const std::string& name, const std::string& title,
                            const std::vector<const Finding*>& findings, const std::string& mask);
 
 // Quarterly and audit forms. Each writes PDFs (signed) and the form's workbook into `dir`.

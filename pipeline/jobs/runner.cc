@@ -13,6 +13,7 @@
 #include "forms/forms.h"
 #include "jobs/context.h"
 #include "jobs/documents.h"
+#include "jobs/spreadsheets.h"
 #include "reports/reports.h"
 #include "sign/verify.h"
 #include "store/store.h"
@@ -132,8 +133,8 @@ Status RunNightlyJob(const JobOptions& opts, Date day, JobOutcome* out) {
     LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(pdf, res, "勞保查詢系統每日異常報告"));
     ctx.log.Done(std::to_string(res.pages) + " pages");
 
-    ctx.log.Begin("exceptions.xlsx");
-    LIAUDIT_RETURN_IF_ERROR(WriteExceptionsWorkbook(ctx, folder->PathFor("exceptions.xlsx"), mask));
+    ctx.log.Begin("exceptions workbook");
+    LIAUDIT_RETURN_IF_ERROR(WriteExceptionsWorkbook(ctx, folder->PathFor("exceptions"), mask));
     ctx.log.Done();
     LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), params));
     out->folder = folder->final_dir();
@@ -185,7 +186,7 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
     auto xlsx_started = std::chrono::steady_clock::now();
     long xlsx_ms = 0;
     std::thread xlsx_thread([&] {
-      xlsx_status = WriteReviewWorkbook(ctx, folder->PathFor("review.xlsx"), model, reader.get());
+      xlsx_status = WriteReviewWorkbook(ctx, folder->PathFor("review"), model, reader.get());
       xlsx_ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                       std::chrono::steady_clock::now() - xlsx_started).count());
     });
@@ -211,7 +212,7 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
     xlsx_thread.join();
     LIAUDIT_RETURN_IF_ERROR(docs_status);
     LIAUDIT_RETURN_IF_ERROR(xlsx_status);
-    ctx.log.Line("review.xlsx: " + std::to_string(xlsx_ms) + " ms, " + std::to_string(model.total_queries) +
+    ctx.log.Line("review workbook: " + std::to_string(xlsx_ms) + " ms, " + std::to_string(model.total_queries) +
                  " queries (beside the forms)");
     LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), params));
     out->folder = folder->final_dir();
@@ -253,21 +254,21 @@ Status RunAuditJob(const JobOptions& opts, const AuditParams& a, JobOutcome* out
         WriteForm4Set(ctx, (fs::path(folder->temp_dir()) / "form4").string(), a.from, a.to, DateOf(now), accounts));
     ctx.log.Done();
 
-    ctx.log.Begin("evidence.xlsx");
+    ctx.log.Begin("evidence workbook");
     {
-      std::unique_ptr<xlsx::Workbook> wb;
-      xlsx::WorkbookOptions wo;
+      std::unique_ptr<sheet::Writer> wb;
+      SpreadsheetOptions wo;
       wo.title = "勞保查詢系統稽核證據";
       wo.author = opts.output.organisation;
-      LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create(folder->PathFor("evidence.xlsx"), wo, &wb));
+      LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(opts.output, folder->PathFor("evidence"), wo, &wb));
       std::string mask = opts.output.mask_internal ? opts.output.id_mask : "";
       std::vector<const Finding*> all;
       for (const auto& f : ctx.checked.findings) all.push_back(&f);
       LIAUDIT_RETURN_IF_ERROR(AppendFindingsSheet(ctx, wb.get(), "檢查結果",
                                                   "稽核檢查結果 " + FormatRocDate(a.from) + "至" + FormatRocDate(a.to),
                                                   all, mask));
-      using xlsx::Cell;
-      using xlsx::ColType;
+      using sheet::Cell;
+      using sheet::ColType;
       LIAUDIT_RETURN_IF_ERROR(wb->AddSheet({"查詢紀錄", "稽核範圍內之查詢紀錄",
                                             {{"查詢時間", ColType::kDateTime}, {"交易序號"}, {"帳號"}, {"服務代碼"},
                                              {"被查詢人統號"}, {"來源IP"}, {"有相符登記"}},

@@ -97,6 +97,17 @@ void RocDate(Date d, char* buf, size_t size) {
 // True when text needs more than one plain text:p: line breaks, tabs, control
 // characters, or spaces that XML whitespace rules would collapse (leading, trailing,
 // doubled). Plain text is the fast path.
+// Cells written as empty: no value, a number with no cell form (NaN, infinity), and
+// empty text (the XLSX writer leaves those blank too, so the twins agree).
+bool IsBlank(const Cell& c) {
+  switch (c.kind()) {
+    case Cell::Kind::kEmpty: return true;
+    case Cell::Kind::kNumber: return !std::isfinite(c.number());
+    case Cell::Kind::kText: return c.text().empty();
+    default: return false;
+  }
+}
+
 bool NeedsSpans(const std::string& s) {
   if (s.empty()) return false;
   if (s.front() == ' ' || s.back() == ' ') return true;
@@ -545,9 +556,7 @@ Status Workbook::AppendRow(const Cell* cells, size_t n) {
   }
   // Trailing empty cells need no element; a row without values joins a repeated row.
   size_t last = n;
-  while (last > 0 && (cells[last - 1].kind() == Cell::Kind::kEmpty ||
-                      (cells[last - 1].kind() == Cell::Kind::kNumber && !std::isfinite(cells[last - 1].number()))))
-    --last;
+  while (last > 0 && IsBlank(cells[last - 1])) --last;
   ++m.rows;
   if (last == 0) {
     ++m.pending_empty;
@@ -562,9 +571,8 @@ Status Workbook::AppendRow(const Cell* cells, size_t n) {
   int empties = 0;
   for (size_t i = 0; i < last; ++i) {
     const Cell& cell = cells[i];
-    Cell::Kind kind = cell.kind();
-    if (kind == Cell::Kind::kNumber && !std::isfinite(cell.number())) kind = Cell::Kind::kEmpty;  // no cell form
-    if (kind == Cell::Kind::kEmpty) {
+    const Cell::Kind kind = cell.kind();
+    if (IsBlank(cell)) {
       ++empties;
       continue;
     }
