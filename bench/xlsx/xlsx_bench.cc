@@ -1,7 +1,8 @@
-// XLSX writing benchmark: a query-log-like sheet (text, numbers, dates) written
-// through liaudit::xlsx::Workbook and, in the same run, by a bare libxlsxwriter
-// loop writing the same cells with the same formats (constant-memory mode both).
-// Each variant runs in its own child process so its peak RSS is its own.
+// Spreadsheet writing benchmark: a query-log-like sheet (text, numbers, dates) written
+// through liaudit::xlsx::Workbook, through liaudit::ods::Workbook (its ODF twin, the
+// same calls) and, in the same run, by a bare libxlsxwriter loop writing the same
+// cells with the same formats (XLSX in constant-memory mode; the ODS writer always
+// streams). Each variant runs in its own child process so its peak RSS is its own.
 //
 //   xlsx_bench [--rows N] [--repeat K] [--dir DIR]
 #include <sys/resource.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "core/datetime.h"
+#include "ods/workbook.h"
 #include "xlsx/workbook.h"
 
 namespace {
@@ -63,12 +65,24 @@ void Generate(int64_t i, Row* r) {
   r->detail = kDetails[(h >> 52) % 6];
 }
 
-int RunOurs(const std::string& path, int64_t rows) {
-  namespace x = liaudit::xlsx;
-  x::WorkbookOptions o;
-  o.constant_memory = true;
-  std::unique_ptr<x::Workbook> wb;
-  liaudit::Status st = x::Workbook::Create(path, o, &wb);
+enum class Variant { kBare, kXlsx, kOds };
+const char* const kVariantNames[] = {"bare", "xlsx", "ods"};
+
+int RunOurs(const std::string& path, int64_t rows, bool ods) {
+  namespace x = liaudit::sheet;
+  std::unique_ptr<x::Writer> wb;
+  liaudit::Status st;
+  if (ods) {
+    std::unique_ptr<liaudit::ods::Workbook> o;
+    st = liaudit::ods::Workbook::Create(path, liaudit::ods::WorkbookOptions(), &o);
+    wb = std::move(o);
+  } else {
+    liaudit::xlsx::WorkbookOptions o;
+    o.constant_memory = true;
+    std::unique_ptr<liaudit::xlsx::Workbook> w;
+    st = liaudit::xlsx::Workbook::Create(path, o, &w);
+    wb = std::move(w);
+  }
   x::SheetSpec spec;
   spec.name = "查詢紀錄";
   spec.title = "勞保查詢紀錄";
@@ -144,12 +158,12 @@ struct Result {
 };
 
 // Runs one variant in a child process: wall time, the child's own peak RSS, file size.
-Result RunChild(bool ours, const std::string& path, int64_t rows) {
+Result RunChild(Variant v, const std::string& path, int64_t rows) {
   Result res;
   auto t0 = std::chrono::steady_clock::now();
   std::fflush(stdout);
   pid_t pid = fork();
-  if (pid == 0) _exit(ours ? RunOurs(path, rows) : RunBare(path, rows));
+  if (pid == 0) _exit(v == Variant::kBare ? RunBare(path, rows) : RunOurs(path, rows, v == Variant::kOds));
   int status = 0;
   struct rusage ru;
   std::memset(&ru, 0, sizeof ru);
@@ -180,34 +194,34 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const std::string bare_path = dir + "/xlsx_bench_bare.xlsx", ours_path = dir + "/xlsx_bench_ours.xlsx";
-  Result best_bare, best_ours;
+  const std::string paths[] = {dir + "/xlsx_bench_bare.xlsx", dir + "/xlsx_bench_ours.xlsx",
+                               dir + "/xlsx_bench_ours.ods"};
+  Result best[3];
   for (int k = 0; k < repeat; ++k) {
-    // Alternate the order so neither variant always gets the warmer machine.
-    for (int v = 0; v < 2; ++v) {
-      bool ours = (v + k) % 2 == 1;
-      Result r = RunChild(ours, ours ? ours_path : bare_path, rows);
+    // Rotate the order so no variant always gets the warmer machine.
+    for (int i = 0; i < 3; ++i) {
+      const int v = (i + k) % 3;
+      Result r = RunChild(static_cast<Variant>(v), paths[v], rows);
       if (!r.ok) {
-        std::fprintf(stderr, "%s run failed\n", ours ? "ours" : "bare");
+        std::fprintf(stderr, "%s run failed\n", kVariantNames[v]);
         return 1;
       }
       std::printf("run %d %-4s wall %7.2f s  cpu %7.2f s  %9.0f rows/s (cpu)  peak RSS %6.1f MB  %6.1f MB file\n",
-                  k + 1, ours ? "ours" : "bare", r.seconds, r.cpu_seconds, static_cast<double>(rows) / r.cpu_seconds,
+                  k + 1, kVariantNames[v], r.seconds, r.cpu_seconds, static_cast<double>(rows) / r.cpu_seconds,
                   r.max_rss_mb, static_cast<double>(r.bytes) / 1e6);
       std::fflush(stdout);
-      Result& best = ours ? best_ours : best_bare;
-      if (best.cpu_seconds == 0 || r.cpu_seconds < best.cpu_seconds) best = r;
+      if (best[v].cpu_seconds == 0 || r.cpu_seconds < best[v].cpu_seconds) best[v] = r;
     }
   }
-  std::printf("rows=%lld cols=10 constant_memory  best CPU time of %d\n", static_cast<long long>(rows), repeat);
+  std::printf("rows=%lld cols=10  best CPU time of %d\n", static_cast<long long>(rows), repeat);
   const double n = static_cast<double>(rows);
-  std::printf("bare libxlsxwriter: cpu %.2f s (wall %.2f s)  %.0f rows/s  peak RSS %.1f MB\n", best_bare.cpu_seconds,
-              best_bare.seconds, n / best_bare.cpu_seconds, best_bare.max_rss_mb);
-  std::printf("liaudit Workbook:   cpu %.2f s (wall %.2f s)  %.0f rows/s  peak RSS %.1f MB\n", best_ours.cpu_seconds,
-              best_ours.seconds, n / best_ours.cpu_seconds, best_ours.max_rss_mb);
-  std::printf("ours/bare: %.3f (cpu)  %.3f (wall)\n", best_ours.cpu_seconds / best_bare.cpu_seconds,
-              best_ours.seconds / best_bare.seconds);
-  std::remove(bare_path.c_str());
-  std::remove(ours_path.c_str());
+  const char* const labels[] = {"bare libxlsxwriter:", "liaudit xlsx:      ", "liaudit ods:       "};
+  for (int v = 0; v < 3; ++v)
+    std::printf("%s cpu %.2f s (wall %.2f s)  %.0f rows/s  peak RSS %.1f MB  file %.1f MB\n", labels[v],
+                best[v].cpu_seconds, best[v].seconds, n / best[v].cpu_seconds, best[v].max_rss_mb,
+                static_cast<double>(best[v].bytes) / 1e6);
+  std::printf("xlsx/bare: %.3f (cpu)  ods/xlsx: %.3f (cpu)  %.3f (wall)\n", best[1].cpu_seconds / best[0].cpu_seconds,
+              best[2].cpu_seconds / best[1].cpu_seconds, best[2].seconds / best[1].seconds);
+  for (const auto& p : paths) std::remove(p.c_str());
   return 0;
 }

@@ -260,6 +260,78 @@ class Workbooks(unittest.TestCase):
         self.assertTrue(all(isinstance(v, int) for v in counts), counts)
 
 
+    def test_every_workbook_has_an_ods_twin_that_libreoffice_shows_alike(self):
+        # output.spreadsheets = xlsx,ods (the default): each workbook also as ODF, listed in
+        # the manifest; LibreOffice Calc shows every sheet of both with the same cells and the
+        # same 民國 dates (CSV export "as shown", every sheet).
+        if not os.path.exists("/usr/bin/soffice"):
+            self.skipTest("LibreOffice not installed (Debian libreoffice-calc-nogui)")
+        pairs = []
+        for folder in ["output/nightly/2026-09-30", "output/quarterly/2026Q3"]:
+            with open(os.path.join(WORK, folder, "manifest.json"), encoding="utf-8") as fh:
+                listed = {o["path"] for o in json.load(fh)["outputs"]}
+            xlsx = sorted(p for p in listed if p.endswith(".xlsx"))
+            self.assertTrue(xlsx, folder)
+            for rel in xlsx:
+                twin = rel[:-5] + ".ods"
+                self.assertIn(twin, listed, folder)
+                pairs.append((os.path.join(WORK, folder, rel), os.path.join(WORK, folder, twin)))
+        self.assertEqual(len(pairs), 1 + 5)  # exceptions; review and form1-form4
+        conv = os.path.join(WORK, "soffice")
+        shown = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+        for i, kind in enumerate(["xlsx", "ods"]):
+            run(["timeout", "600", "/usr/bin/soffice", "--headless", "-env:UserInstallation=file://" + conv + "/profile",
+                 "--convert-to", shown, "--outdir", os.path.join(conv, kind)] + [p[i] for p in pairs])
+        compared = 0
+        for x, _ in pairs:
+            stem = os.path.basename(x)[:-5]
+            sheets = sorted(glob.glob(os.path.join(conv, "xlsx", stem + "-*.csv")))
+            self.assertTrue(sheets, stem)
+            for csv_x in sheets:
+                csv_o = os.path.join(conv, "ods", os.path.basename(csv_x))
+                with open(csv_x, encoding="utf-8") as a, open(csv_o, encoding="utf-8") as b:
+                    self.assertEqual(a.read(), b.read(), os.path.basename(csv_x))
+                compared += 1
+        self.assertEqual(compared, 15 + 8 + 4)  # exceptions: summary + 14 rules; review: 8; one per form
+        with open(os.path.join(conv, "ods", "review-查詢紀錄.csv"), encoding="utf-8") as fh:
+            row = next(r for r in csv.reader(fh) if r and r[0][:1].isdigit())
+        self.assertRegex(row[0], r"^11[0-9]/[01][0-9]/[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]$")  # 民國
+
+    def test_ods_cells_are_typed(self):
+        # What odfpy (python3-odf) reads back: dates as date cells shown with the ROC
+        # calendar, counts as float cells, text as string cells.
+        p = run(["/usr/bin/python3", os.path.join(e2e_common.SRC, "tests/ods/readback.py"),
+                 os.path.join(WORK, "output/quarterly/2026Q3/review.ods"), "5"])
+        j = json.loads(p.stdout)
+        sheets = {s["name"]: s for s in j["sheets"]}
+        q = sheets["查詢紀錄"]
+        self.assertEqual((q["frozen"]["mode"], q["frozen"]["row"], q["header_rows"]), (2, 2, 2))
+        first = q["rows"][2]
+        self.assertEqual((first[0]["t"], first[0]["style"]), ("date", "roc-datetime"))
+        self.assertEqual(first[1]["t"], "string")
+        self.assertTrue(first[7]["v"].endswith("****"))
+        with open(os.path.join(WORK, "output/quarterly/2026Q3/manifest.json"), encoding="utf-8") as fh:
+            manifest = json.load(fh)
+        self.assertEqual(q["max_row"] - 2, manifest["counts"]["queries_checked"])
+        summary = sheets["摘要"]["rows"][2]
+        self.assertEqual((summary[0]["v"], summary[1]["t"]), ("查詢筆數", "float"))
+        self.assertEqual(summary[1]["v"], manifest["counts"]["queries_checked"])
+
+    def test_output_spreadsheets_chooses_the_formats(self):
+        for value, present, absent in [("xlsx", ".xlsx", ".ods"), ("ods", ".ods", ".xlsx")]:
+            out = os.path.join(WORK, "sheets-" + value)
+            liaudit("nightly", "--date", "2026-09-29", "--output", out, "--unsigned", "--no-progress",
+                    "--output.spreadsheets", value)
+            folder = os.path.join(out, "nightly/2026-09-29")
+            self.assertTrue(os.path.exists(os.path.join(folder, "exceptions" + present)), value)
+            self.assertFalse(os.path.exists(os.path.join(folder, "exceptions" + absent)), value)
+        p = liaudit("nightly", "--date", "2026-09-29", "--output", os.path.join(WORK, "sheets-bad"),
+                    "--output.spreadsheets", "xlsx,pdf", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("output.spreadsheets", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(WORK, "sheets-bad", "nightly")))
+
+
 class DocumentTexts(unittest.TestCase):
     def test_form4_asks_for_the_review_report_once(self):
         # Regression: the job's opinion and the form both wrote the due-date sentence.
@@ -354,7 +426,7 @@ class Package(unittest.TestCase):
         self.assertTrue(read_csv(os.path.join(folder, "rejects.csv")))
         files = [p for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True) if os.path.isfile(p)]
         kinds = {os.path.splitext(p)[1] for p in files}
-        self.assertTrue({".pdf", ".xlsx", ".csv", ".json", ".log", ".p7s"} <= kinds, kinds)
+        self.assertTrue({".pdf", ".xlsx", ".ods", ".csv", ".json", ".log", ".p7s"} <= kinds, kinds)
         for path in files:
             if path.endswith(".pdf"):
                 text = run(["pdftotext", path, "-"]).stdout
@@ -363,6 +435,10 @@ class Package(unittest.TestCase):
                 text = "\n".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row
                                  if v is not None)
                 wb.close()
+            elif path.endswith(".ods"):
+                import zipfile
+                with zipfile.ZipFile(path) as z:
+                    text = re.sub(r"<[^>]+>", "\n", z.read("content.xml").decode("utf-8"))
             else:
                 with open(path, "rb") as fh:
                     text = fh.read().decode("utf-8", errors="replace")
@@ -708,6 +784,7 @@ class CommandLine(unittest.TestCase):
         folder = p.stdout.split("output: ")[1].strip()
         self.assertTrue(glob.glob(os.path.join(folder, "form4", "*.pdf")))
         self.assertTrue(os.path.exists(os.path.join(folder, "evidence.xlsx")))
+        self.assertTrue(os.path.exists(os.path.join(folder, "evidence.ods")))
         lst = liaudit("followup", "list").stdout
         self.assertIn("follow-up(s)", lst)
         key = lst.splitlines()[0].split("\t")[0]
