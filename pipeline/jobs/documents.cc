@@ -84,21 +84,11 @@ std::string InternalId(const JobContext& ctx, const std::string& id) {
 
 }  // namespace
 
-std::vector<const rules::RuleInfo*> RulesFor(JobKind kind) {
-  std::vector<const rules::RuleInfo*> out;
-  for (const auto& r : rules::AllRules()) {
-    std::string id = r.id;
-    if ((id == "R14" || id == "R16") && kind != JobKind::kQuarterly && kind != JobKind::kAudit) continue;
-    out.push_back(&r);
-  }
-  return out;
-}
-
 std::vector<reports::RuleCount> CountByRule(const JobContext& ctx, JobKind kind) {
   std::map<std::string, long> n;
   for (const auto& f : ctx.checked.findings) ++n[f.rule_id];
   std::vector<reports::RuleCount> out;
-  for (const auto* r : RulesFor(kind)) {
+  for (const auto* r : rules::RulesFor(kind)) {
     reports::RuleCount c;
     c.rule_id = r->id;
     c.rule_name = r->name_zh;
@@ -214,7 +204,7 @@ Status WriteExceptionsWorkbook(JobContext& ctx, const std::string& stem, const s
   LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({"合計", "", "", static_cast<long>(ctx.checked.findings.size())}));
   LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({"查詢筆數", "", "", ctx.queries_checked}));
   for (const auto& line : SkippedLines(ctx)) LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({"未執行/備註", line}));
-  for (const auto* r : RulesFor(ctx.ds.period.kind)) {
+  for (const auto* r : rules::RulesFor(ctx.ds.period.kind)) {
     std::vector<const Finding*> mine;
     for (const auto& f : ctx.checked.findings)
       if (f.rule_id == r->id) mine.push_back(&f);

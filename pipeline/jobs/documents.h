@@ -10,8 +10,6 @@
 
 namespace liaudit::jobs {
 
-// Rules that a job of this kind runs, R01..R16 order.
-std::vector<const rules::RuleInfo*> RulesFor(JobKind kind);
 std::vector<reports::RuleCount> CountByRule(const JobContext& ctx, JobKind kind);
 // `mask` empty = IDs in full.
 reports::FindingLine ToLine(JobContext& ctx, const Finding& f, const std::string& mask, bool with_evidence);

@@ -166,6 +166,12 @@ Status RunRules(const Dataset& ds, const RuleOptions& opts, RuleOutput* out) {
   }
   internal::RunQueryRules(ctx, out);
   internal::RunRegisterRules(ctx, out);
+  // The registry decides which job kinds run a rule: a family that produced a finding of
+  // a rule this kind of job does not run has it dropped here (the families also skip the
+  // work of such rules, asking RunsIn themselves).
+  out->findings.erase(std::remove_if(out->findings.begin(), out->findings.end(),
+                                     [&](const Finding& f) { return !RunsIn(f.rule_id, ds.period.kind); }),
+                      out->findings.end());
   std::stable_sort(out->findings.begin(), out->findings.end(),
                    [](const Finding& a, const Finding& b) {
                      if (a.rule_id != b.rule_id) return a.rule_id < b.rule_id;

@@ -54,7 +54,7 @@ struct DayCount {
 void RunQueryRules(const Context& c, RuleOutput* out) {
   const Dataset& ds = c.ds;
   const RuleOptions& o = c.opts;
-  const bool long_job = ds.period.kind == JobKind::kQuarterly || ds.period.kind == JobKind::kAudit;
+  const bool run_r14 = RunsIn("R14", ds.period.kind);
   const LocalTime period_end = ds.period.end();
   const size_t nsym = ds.syms.size();
   const LocalTime shared_ip_window = static_cast<LocalTime>(o.shared_ip_minutes) * 60;
@@ -63,7 +63,7 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
 
   std::vector<IpState> ip(ds.has_source_ip ? nsym : 0);
   std::vector<DayCount> day(nsym);
-  std::vector<char> reg_matched(long_job ? ds.registrations.size() : 0, 0);
+  std::vector<char> reg_matched(run_r14 ? ds.registrations.size() : 0, 0);
   std::vector<std::pair<uint32_t, uint32_t>> links;  // (request index, query index), R12(b)
   std::vector<char> req_in_period(c.requests.size(), 0), req_in_scope(c.requests.size(), 0);
   std::vector<uint32_t> m;
@@ -92,7 +92,7 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
 
     // Evidence for the period-level rules comes from every query, whatever its account.
     for (uint32_t r : m) {
-      if (long_job) reg_matched[r] = 1;
+      if (run_r14) reg_matched[r] = 1;
       const CompactStr& no = ds.registrations[r].request_no;
       if (no.empty()) continue;
       auto it = c.request_by_no.find(no);
@@ -358,7 +358,7 @@ void RunQueryRules(const Context& c, RuleOutput* out) {
   }
 
   // R14: approved registrations whose window ended in the period, never matched.
-  if (long_job) {
+  if (run_r14) {
     size_t uncovered = 0;
     for (size_t r = 0; r < ds.registrations.size(); ++r) {
       const DsRegistration& reg = ds.registrations[r];

@@ -118,11 +118,9 @@ void RunR16(const Context& c, RuleOutput* out) {
 }  // namespace
 
 void RunRegisterRules(const Context& c, RuleOutput* out) {
-  RunR06(c, out);
-  RunR07(c, out);
-  if (c.ds.period.kind == JobKind::kQuarterly || c.ds.period.kind == JobKind::kAudit) {
-    RunR16(c, out);
-  }
+  if (RunsIn("R06", c.ds.period.kind)) RunR06(c, out);
+  if (RunsIn("R07", c.ds.period.kind)) RunR07(c, out);
+  if (RunsIn("R16", c.ds.period.kind)) RunR16(c, out);
 }
 
 }  // namespace liaudit::rules::internal

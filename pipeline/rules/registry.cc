@@ -22,9 +22,9 @@ const std::vector<RuleInfo>& AllRules() {
       {"R11", "疑似帳號共用", "shared credential", Severity::kHigh, "query"},
       {"R12", "超出委託範圍", "beyond the request", Severity::kMedium, "query/request"},
       {"R13", "身分證號格式錯誤", "invalid subject ID", Severity::kLow, "query"},
-      {"R14", "登記未查調", "registered, not queried", Severity::kInfo, "registration"},
+      {"R14", "登記未查調", "registered, not queried", Severity::kInfo, "registration", kLongJobs},
       {"R15", "事後補登", "backfilled registration", Severity::kHigh, "query"},
-      {"R16", "帳號閒置", "dormant account", Severity::kLow, "account"},
+      {"R16", "帳號閒置", "dormant account", Severity::kLow, "account", kLongJobs},
   };
   return kRules;
 }
@@ -34,6 +34,22 @@ const RuleInfo* FindRule(std::string_view id) {
     if (id == r.id) return &r;
   }
   return nullptr;
+}
+
+bool RunsIn(const RuleInfo& rule, JobKind kind) {
+  return (rule.runs_in & (1u << static_cast<unsigned>(kind))) != 0;
+}
+
+bool RunsIn(std::string_view id, JobKind kind) {
+  const RuleInfo* r = FindRule(id);
+  return r && RunsIn(*r, kind);
+}
+
+std::vector<const RuleInfo*> RulesFor(JobKind kind) {
+  std::vector<const RuleInfo*> out;
+  for (const RuleInfo& r : AllRules())
+    if (RunsIn(r, kind)) out.push_back(&r);
+  return out;
 }
 
 const char* ServiceNameZh(std::string_view code) {

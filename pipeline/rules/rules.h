@@ -17,17 +17,35 @@
 
 namespace liaudit::rules {
 
-// One row of the registry table (rules.md): id "R01".."R16", names, severity and what
-// the key identifies ("query", "account+date", "registration/request", "account", ...).
+// Which job kinds run a rule (RuleInfo::runs_in): a bit per JobKind.
+enum JobKinds : unsigned {
+  kNightlyJobs = 1u << static_cast<unsigned>(JobKind::kNightly),
+  kQuarterlyJobs = 1u << static_cast<unsigned>(JobKind::kQuarterly),
+  kAuditJobs = 1u << static_cast<unsigned>(JobKind::kAudit),
+  kEveryCheckingJob = kNightlyJobs | kQuarterlyJobs | kAuditJobs,
+  kLongJobs = kQuarterlyJobs | kAuditJobs,  // a period long enough to look back over (R14, R16)
+};
+
+// One row of the registry table (rules.md): id "R01".."R16", names, severity, what
+// the key identifies ("query", "account+date", "registration/request", "account", ...)
+// and the job kinds that run it. The registry is the only place that says which jobs
+// run a rule: RunRules, the documents' counts by rule and their sheets all ask RunsIn.
 struct RuleInfo {
   const char* id;
   const char* name_zh;
   const char* name_en;
   Severity severity;
   const char* scope;
+  unsigned runs_in = kEveryCheckingJob;  // JobKinds bits
 };
 const std::vector<RuleInfo>& AllRules();  // R01..R16 in order
 const RuleInfo* FindRule(std::string_view id);  // nullptr if unknown
+// True when a job of `kind` runs `rule`.
+bool RunsIn(const RuleInfo& rule, JobKind kind);
+// True when a job of `kind` runs the rule `id` (false for an unknown id).
+bool RunsIn(std::string_view id, JobKind kind);
+// The rules a job of `kind` runs, R01..R16 order.
+std::vector<const RuleInfo*> RulesFor(JobKind kind);
 
 // A check that did not run (or ran with a fallback) and why, in two languages: `reason`
 // in English for logs and manifest.json, `reason_zh` in Traditional Chinese for the
@@ -44,8 +62,8 @@ struct RuleOutput {
   std::vector<SkippedCheck> notes;    // rules that ran with a fallback (R08 without calendar)
 };
 
-// Runs every rule that applies to ds.period.kind (R14, R16 only for kQuarterly and
-// kAudit). Per-query rules look at queries with ds.InPeriod(q); the audit filters
+// Runs every rule that applies to ds.period.kind (RunsIn: R14, R16 only for kQuarterly
+// and kAudit). Per-query rules look at queries with ds.InPeriod(q); the audit filters
 // ds.period.accounts / ds.period.unit restrict which accounts' findings are reported
 // (see AccountInScope). Deterministic: same data and options give the same findings
 // in the same order (rule id, then key). `out` is replaced. Fails only on options that
