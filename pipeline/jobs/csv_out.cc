@@ -47,7 +47,7 @@ std::string ListField(std::string_view s) {
 
 std::string FindingsCsv(const std::vector<Finding>& findings, const std::string& id_mask) {
   std::string out = kBom;
-  out += "rule_id,severity,account,query_time,txn_id,service_code,subject_id,reg_no,request_no,date,detail\r\n";
+  out += "rule_id,severity,account,query_time,txn_id,service_code,subject_id,reg_no,request_no,date,detail,key\r\n";
   for (const Finding& f : findings) {
     const std::string fields[] = {
         f.rule_id,
@@ -61,6 +61,7 @@ std::string FindingsCsv(const std::vector<Finding>& findings, const std::string&
         f.request_no,
         f.date == kNoDate ? std::string() : FormatIsoDate(f.date),
         f.detail,
+        f.key,
     };
     for (size_t i = 0; i < std::size(fields); ++i) {
       if (i) out.push_back(',');

@@ -30,7 +30,8 @@ std::string CsvField(const std::string& s);
 std::string ListField(std::string_view s);
 
 // findings.csv: rule_id,severity,account,query_time,txn_id,service_code,subject_id,
-// reg_no,request_no,date,detail. subject_id masked with `id_mask`.
+// reg_no,request_no,date,detail (outputs.md), then key: the finding's stable key, the one
+// `liaudit followup` takes (R01|GSP1150714000123). subject_id masked with `id_mask`.
 std::string FindingsCsv(const std::vector<Finding>& findings, const std::string& id_mask);
 // rejects.csv: file,line,column,reason,raw. With an `id_mask`, every ID-looking token of
 // every field is masked (MaskIdsInText: a bad row's columns may be shifted); the full rows

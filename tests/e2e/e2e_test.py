@@ -102,8 +102,12 @@ class PlantedFindings(unittest.TestCase):
             raw = fh.read()
         self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
         header = raw[3:].split(b"\r\n", 1)[0].decode()
+        # The contract's columns in order, then the finding key that `followup` takes.
         self.assertEqual(header, "rule_id,severity,account,query_time,txn_id,service_code,subject_id,reg_no,"
-                                 "request_no,date,detail")
+                                 "request_no,date,detail,key")
+        keys = [r["key"] for r in read_csv(path)]
+        self.assertTrue(keys and all(k.startswith(r + "|") for k, r in zip(keys, (r["rule_id"] for r in read_csv(path)))))
+        self.assertEqual(len(keys), len(set(keys)))
         for r in read_csv(path):
             if r["subject_id"]:
                 self.assertTrue(r["subject_id"].endswith("****"), r["subject_id"])

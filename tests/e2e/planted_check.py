@@ -5,9 +5,8 @@
                                                 [--no-rejects]
 
 JOBDIR is an output folder such as output/quarterly/2026Q3 or output/nightly/2026-07-14;
-the job is taken from its path unless --job is given. Finding keys are rebuilt from the
-findings.csv columns (rule_id, account, txn_id, reg_no, request_no, date) as planted.json
-writes them (see docs/demo-data.md). Exit 0 only when the planted findings of this job and
+the job is taken from its path unless --job is given. Findings are compared by their key
+(findings.csv's `key` column, the key `liaudit followup` takes; docs/demo-data.md). Exit 0 only when the planted findings of this job and
 the found ones are exactly the same set, and (unless --no-rejects) every row of rejects.csv
 is a planted reject and every planted reject of this job is there. Exit 1 otherwise, 2 on
 usage or unreadable files.
@@ -18,28 +17,6 @@ import json
 import os
 import re
 import sys
-
-QUERY_RULES = {"R01", "R02", "R03", "R04", "R05", "R08", "R10", "R11", "R13", "R15"}
-
-
-def finding_key(row):
-    rule = (row.get("rule_id") or "").strip()
-    txn = (row.get("txn_id") or "").strip()
-    if rule in QUERY_RULES:
-        return "%s|%s" % (rule, txn)
-    if rule == "R12":
-        return "R12|" + txn if txn else "R12|req|" + (row.get("request_no") or "").strip()
-    if rule in ("R06", "R09"):
-        return "%s|%s|%s" % (rule, (row.get("account") or "").strip().lower(), (row.get("date") or "").strip())
-    if rule == "R07":
-        reg = (row.get("reg_no") or "").strip()
-        return "R07|reg|" + reg if reg else "R07|req|" + (row.get("request_no") or "").strip()
-    if rule == "R14":
-        return "R14|" + (row.get("reg_no") or "").strip()
-    if rule == "R16":
-        return "R16|" + (row.get("account") or "").strip().lower()
-    return "%s|?|%s" % (rule, "|".join(v or "" for v in row.values()))
-
 
 def job_from_path(jobdir):
     parts = os.path.normpath(os.path.abspath(jobdir)).split(os.sep)
@@ -72,13 +49,14 @@ def main(argv=None):
     except (OSError, ValueError) as e:
         print("planted_check: %s" % e, file=sys.stderr)
         return 2
-    if rows and "rule_id" not in rows[0]:
-        print("planted_check: findings.csv has no rule_id column", file=sys.stderr)
+    if rows and "key" not in rows[0]:
+        print("planted_check: findings.csv has no key column (a folder written before findings.csv had one)",
+              file=sys.stderr)
         return 2
     want = {e["key"]: e for e in planted["expected"] if e["job"] == job}
     found, dups = {}, []
     for i, row in enumerate(rows, start=2):
-        k = finding_key(row)
+        k = (row.get("key") or "").strip()
         if k in found:
             dups.append(k)
         found[k] = (i, row)

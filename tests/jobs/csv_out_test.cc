@@ -47,9 +47,11 @@ TEST(CsvOutTest, FindingsAndRejectsNeutraliseInputText) {
   f.rule_id = "R01";
   f.account = "=1+1";
   f.detail = "@cmd";
+  f.key = "R01|-TX1";  // keys hold input values too
   std::string csv = FindingsCsv({f}, "");
   EXPECT_NE(csv.find(",\"'=1+1\","), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",\"'@cmd\"\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"'@cmd\",R01|-TX1\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",detail,key\r\n"), std::string::npos) << csv;
 
   Reject r;
   r.file = "-x.csv";
