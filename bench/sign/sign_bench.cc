@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/digest.h"
 #include "fixtures.h"
 #include "sign/sign.h"
 #include "sign/verify.h"
@@ -40,15 +41,6 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-std::string Sha256Hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) s += {kHex[md[i] >> 4], kHex[md[i] & 15]};
-  return s;
-}
 
 // Wall time of a shell command, process start included.
 double TimeCommand(const std::string& cmd) {

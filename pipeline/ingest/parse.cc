@@ -1,7 +1,6 @@
 #include "ingest/parse.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <fstream>
 #include <memory>
 
+#include "core/digest.h"
 #include "core/text.h"
 #include "ingest/columns.h"
 #include "ingest/csv.h"
@@ -66,42 +66,11 @@ Status ReadFull(int fd, const std::string& path, char* buf, size_t n, size_t* go
   return Status::OK();
 }
 
-std::string Hex(const unsigned char* p, unsigned n) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string s(n * 2, '0');
-  for (unsigned i = 0; i < n; ++i) {
-    s[2 * i] = kDigits[p[i] >> 4];
-    s[2 * i + 1] = kDigits[p[i] & 15];
-  }
-  return s;
-}
-
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-
-Status NewSha256(const std::string& path, MdCtx* ctx) {
-  ctx->reset(EVP_MD_CTX_new());
-  if (!*ctx || EVP_DigestInit_ex(ctx->get(), EVP_sha256(), nullptr) != 1)
-    return Status::Internal(path + ": OpenSSL SHA-256 initialisation failed");
-  return Status::OK();
-}
-
-Status FinishSha256(const std::string& path, EVP_MD_CTX* ctx, std::string* hex) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  if (EVP_DigestFinal_ex(ctx, md, &len) != 1) return Status::Internal(path + ": OpenSSL SHA-256 failed");
-  *hex = Hex(md, len);
-  return Status::OK();
-}
-
 // Pass 1: hash, size, and encoding. Reading twice is cheaper than it sounds (the file is in
 // the page cache the second time) and is what lets a bad file be refused before a single
 // row reaches the sink.
 Status Inspect(int fd, const std::string& path, SourceInfo* info, Encoding* enc) {
-  MdCtx ctx;
-  LIAUDIT_RETURN_IF_ERROR(NewSha256(path, &ctx));
+  Sha256Stream sha;
   std::string buf(kChunk, '\0');
   Utf8Validator v;
   int64_t total = 0;
@@ -111,13 +80,14 @@ Status Inspect(int fd, const std::string& path, SourceInfo* info, Encoding* enc)
     LIAUDIT_RETURN_IF_ERROR(ReadFull(fd, path, buf.data(), buf.size(), &got));
     if (got == 0) break;
     if (total == 0) bom = got >= 3 && std::memcmp(buf.data(), "\xEF\xBB\xBF", 3) == 0;
-    if (EVP_DigestUpdate(ctx.get(), buf.data(), got) != 1) return Status::Internal(path + ": SHA-256 update failed");
+    sha.Update(buf.data(), got);
     v.Feed(std::string_view(buf.data(), got));
     total += static_cast<int64_t>(got);
   }
   v.Finish();
   info->bytes = total;
-  LIAUDIT_RETURN_IF_ERROR(FinishSha256(path, ctx.get(), &info->sha256));
+  info->sha256 = sha.FinishHex();
+  if (!sha.ok()) return Status::Internal(path + ": OpenSSL SHA-256 failed");
   if (total == 0) return Status::InvalidInput(path + ": empty file (0 bytes): no header");
   if (v.ok()) {
     *enc = bom ? Encoding::kUtf8Bom : Encoding::kUtf8;
@@ -252,16 +222,17 @@ Status Sha256File(const std::string& path, std::string* hex) {
   int raw_fd = -1;
   LIAUDIT_RETURN_IF_ERROR(OpenForReading(path, &raw_fd));
   Fd fd(raw_fd);
-  MdCtx ctx;
-  LIAUDIT_RETURN_IF_ERROR(NewSha256(path, &ctx));
+  Sha256Stream sha;
   std::string buf(kChunk, '\0');
   for (;;) {
     size_t got = 0;
     LIAUDIT_RETURN_IF_ERROR(ReadFull(fd.get(), path, buf.data(), buf.size(), &got));
     if (got == 0) break;
-    if (EVP_DigestUpdate(ctx.get(), buf.data(), got) != 1) return Status::Internal(path + ": SHA-256 update failed");
+    sha.Update(buf.data(), got);
   }
-  return FinishSha256(path, ctx.get(), hex);
+  *hex = sha.FinishHex();
+  if (!sha.ok()) return Status::Internal(path + ": OpenSSL SHA-256 failed");
+  return Status::OK();
 }
 
 namespace {
@@ -542,11 +513,7 @@ Status ParseBuffer(std::string_view bytes, const std::string& name, InputKind ki
   info->path = name;
   info->kind = kind;
   info->bytes = static_cast<int64_t>(bytes.size());
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
-    return Status::Internal(name + ": OpenSSL SHA-256 failed");
-  info->sha256 = Hex(md, len);
+  info->sha256 = Sha256Hex(bytes);
   if (bytes.empty()) return Status::InvalidInput(name + ": empty file (0 bytes): no header");
   Encoding enc = Encoding::kUtf8;
   std::string text;

@@ -1,5 +1,7 @@
 #include "jobs/chain.h"
 
+#include "core/digest.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -44,7 +46,7 @@ std::string FindingsDigest(const std::vector<Finding>& findings) {
       text += std::to_string(static_cast<int>(e.kind)) + kSep + std::to_string(e.id) + kSep + e.label + kSep;
     text += kRowSep;
   }
-  return Sha256OfString(text);
+  return Sha256Hex(text);
 }
 
 Status CurrentChainHead(store::Store* st, ChainHead* out) {

@@ -1,5 +1,7 @@
 #include "jobs/context.h"
 
+#include "core/digest.h"
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -570,7 +572,7 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   LIAUDIT_RETURN_IF_ERROR(folder->Commit(text, manifest_signature));
   job.status = "ok";
   job.finished = NowLocal();
-  job.manifest_sha256 = Sha256OfString(text);
+  job.manifest_sha256 = Sha256Hex(text);
   job.output_dir = folder->final_dir();
   if (Status st = store->FinishJob(job); !st.ok()) {
     // The folder is in place and complete (its manifest verifies); only the store's record

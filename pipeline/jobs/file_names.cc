@@ -1,5 +1,7 @@
 #include "jobs/file_names.h"
 
+#include "core/digest.h"
+
 #include <cstring>
 
 #include "core/text.h"
@@ -135,7 +137,7 @@ std::string FileNameKey(const std::string& name) {
 }
 
 std::string FileNamer::Name(const std::string& prefix, const std::string& value, const std::string& extension) {
-  const std::string hash = "-" + Sha256OfString(value).substr(0, 8);
+  const std::string hash = "-" + Sha256Hex(value).substr(0, 8);
   std::string clean = Clean(value);
   const size_t room = kMaxFileNameBytes - prefix.size() - extension.size();
   bool changed = clean != value;

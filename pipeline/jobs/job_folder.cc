@@ -1,10 +1,10 @@
 #include "jobs/job_folder.h"
 
+#include "core/digest.h"
 #include "ingest/parse.h"
 #include "sign/sign.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,17 +18,6 @@ namespace fs = std::filesystem;
 
 namespace liaudit::jobs {
 namespace {
-
-std::string Hex(const unsigned char* p, unsigned n) {
-  static const char* k = "0123456789abcdef";
-  std::string s;
-  s.reserve(n * 2);
-  for (unsigned i = 0; i < n; ++i) {
-    s.push_back(k[p[i] >> 4]);
-    s.push_back(k[p[i] & 15]);
-  }
-  return s;
-}
 
 // Flushes a file or folder to the disk. A folder's entries only survive a power cut once
 // the folder itself is synced, so every folder of a job's tree is, as well as every file.
@@ -97,12 +86,6 @@ void DiscardFolder(const std::string& dir) {
 
 Status Sha256OfFile(const std::string& path, std::string* hex) { return ingest::Sha256File(path, hex); }
 
-std::string Sha256OfString(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  return Hex(md, n);
-}
 
 Status WriteFileAtomic(const std::string& path, const std::string& data) {
   std::string tmp = path + ".tmp-" + std::to_string(::getpid());

@@ -47,6 +47,5 @@ class JobFolder {
 Status WriteFileAtomic(const std::string& path, const std::string& data);
 // SHA-256 of a file, lower-case hex (OpenSSL EVP, streamed).
 Status Sha256OfFile(const std::string& path, std::string* hex);
-std::string Sha256OfString(const std::string& data);
 
 }  // namespace liaudit::jobs

@@ -1,5 +1,7 @@
 #include "jobs/runner.h"
 
+#include "core/digest.h"
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -232,7 +234,7 @@ Status RunAuditJob(const JobOptions& opts, const AuditParams& a, JobOutcome* out
   stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
   std::string clock = FormatClock(SecondOfDay(now));
   clock.erase(std::remove(clock.begin(), clock.end(), ':'), clock.end());
-  std::string name = stamp + "-" + clock + "-" + Sha256OfString(params).substr(0, 6);
+  std::string name = stamp + "-" + clock + "-" + Sha256Hex(params).substr(0, 6);
   JobContext ctx(opts, "audit", "audit " + FormatIsoDate(a.from) + ".." + FormatIsoDate(a.to));
   return Guard(ctx, [&]() -> Status {
     LIAUDIT_RETURN_IF_ERROR(ctx.Start(params));

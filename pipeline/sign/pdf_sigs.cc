@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <podofo/podofo.h>
 
+#include "core/digest.h"
 #include "sign/ssl_util.h"
 
 namespace liaudit::sign {
@@ -80,7 +81,7 @@ void ReadSpot(const std::string& pdf, size_t pos, SigSpot* s) {
 
 std::string VriKey(const std::string& contents) {
   const std::string md = DigestOf(EVP_sha1(), {{contents.data(), contents.size()}});
-  std::string s = Hex(reinterpret_cast<const unsigned char*>(md.data()), md.size());
+  std::string s = LowerHex(reinterpret_cast<const unsigned char*>(md.data()), md.size());
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return s;
 }

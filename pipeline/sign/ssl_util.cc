@@ -75,15 +75,4 @@ std::string DigestOf(const EVP_MD* md, const std::vector<std::pair<const char*, 
   return std::string(reinterpret_cast<char*>(digest), n);
 }
 
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  s.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    s += kHex[p[i] >> 4];
-    s += kHex[p[i] & 15];
-  }
-  return s;
-}
-
 }  // namespace liaudit::sign

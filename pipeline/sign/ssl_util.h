@@ -27,7 +27,5 @@ std::string DigestOf(const EVP_MD* md, const std::vector<std::pair<const char*, 
 X509_STORE* StoreAt(X509_STORE* base, X509* extra, long long at);
 // An ASN.1 time as UTC seconds (0 when absent or unreadable).
 long long UtcSeconds(const ASN1_TIME* t);
-// Lower-case hex of n bytes.
-std::string Hex(const unsigned char* p, size_t n);
 
 }  // namespace liaudit::sign

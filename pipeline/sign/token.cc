@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/digest.h"
 #include "sign/ssl_util.h"
 #include "sign/secret.h"
 
@@ -159,7 +160,7 @@ Status TokenKey::Impl::Connect() {
   for (char& c : want)
     if (by_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (unsigned int i = 0; i < nkeys; ++i) {
-    std::string label = Trimmed(keys[i].label), id = Hex(keys[i].id, keys[i].id_len);
+    std::string label = Trimmed(keys[i].label), id = LowerHex(keys[i].id, keys[i].id_len);
     key_names += (key_names.empty() ? "" : ", ") + ("\"" + label + "\" (id:" + id + ")");
     bool match = config.key.empty() ? nkeys == 1 : by_id ? id == want : label == want;
     if (match && chosen == nullptr) chosen = &keys[i];

@@ -27,6 +27,7 @@
 
 #include <podofo/podofo.h>
 
+#include "core/digest.h"
 #include "sign/ssl_util.h"
 #include "sign/pdf_sigs.h"
 #include "sign/sign.h"
@@ -49,12 +50,6 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   return static_cast<bool>(in);
 }
 
-std::string Sha256Hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  return Hex(md, n);
-}
 
 bool IsPdfSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0'; }
 

@@ -1,11 +1,11 @@
 // The follow-up log: every opening and state change of a follow-up, append-only and
 // hash-chained (docs/store.md "followup_log"). The followups table is the fast read of
 // where the log has got to; VerifyFollowUpLog checks that it still is.
-#include <openssl/evp.h>
 
 #include <array>
 #include <map>
 
+#include "core/digest.h"
 #include "core/twid.h"
 #include "store/store_impl.h"
 
@@ -18,17 +18,6 @@ namespace {
 
 constexpr char kSep = '\x1f';  // between the fields of an entry's canonical text
 
-std::string Sha256Hex(std::string_view data) {
-  std::array<unsigned char, 32> md{};
-  EVP_Digest(data.data(), data.size(), md.data(), nullptr, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : md) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
 
 const char kColumns[] =
     "id, key, event, from_state, to_state, rule_id, account, severity, job_id, due, detail, by, at, note,"

@@ -6,7 +6,6 @@
 // 附表2 registrations (one row per key, and the register that grows to hundreds of
 // thousands of rows) stream into it row by row; the small registers are buffered per
 // file and applied once the file parsed.
-#include <openssl/evp.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -28,6 +27,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/digest.h"
 #include "core/text.h"
 #include "ingest/encoding.h"
 #include "ingest/parse.h"
@@ -46,44 +46,8 @@ namespace {
 constexpr char kSep = '\x1f';   // between fields of a canonical row
 constexpr char kRowSep = '\x1e';  // between rows of a key's group
 
-// Register content hashes: kept as bytes in memory, stored as lower-case hex.
-using Sha256 = std::array<unsigned char, 32>;
-
-Sha256 Sha256Of(std::string_view data) {
-  Sha256 md{};
-  EVP_Digest(data.data(), data.size(), md.data(), nullptr, EVP_sha256(), nullptr);
-  return md;
-}
-
-std::string HexOf(const Sha256& md) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * md.size());
-  for (unsigned char b : md) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
-
-// The stored hex back to bytes; false (and *out unchanged) if it is not 64 hex digits.
-bool ShaFromHex(std::string_view hex, Sha256* out) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  if (hex.size() != 2 * out->size()) return false;
-  Sha256 v{};
-  for (size_t i = 0; i < v.size(); ++i) {
-    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    v[i] = static_cast<unsigned char>(hi << 4 | lo);
-  }
-  *out = v;
-  return true;
-}
+// Register content hashes: kept as bytes in memory (core/digest.h), stored as lower-case hex.
+using Sha256 = Sha256Digest;
 
 // FNV-1a: only used to find candidates in TxnMemo; every hit is verified against the row.
 uint64_t HashTxn(std::string_view s) {
@@ -863,7 +827,7 @@ Status Ingester::BeginSnapshot(const char* kind) {
     k.id = sel.Int(0);
     k.version = sel.Int(2);
     // A malformed stored hash only makes the key look changed: it gets a new version.
-    ShaFromHex(sel.View(3), &k.sha);
+    Sha256FromHex(sel.View(3), &k.sha);
     k.withdrawn = sel.Int(4) != 0;
     keys_.emplace(sel.Text(1), k);
   }
@@ -880,7 +844,7 @@ Status Ingester::OfferKey(const std::string& key, const Sha256& sha, long taken,
     ins_key_.Bind(1, std::string_view(snap_kind_));
     ins_key_.Bind(2, std::string_view(key));
     if (first_snapshot_) ins_key_.BindNull(3); else ins_key_.Bind(3, as_of_);
-    const std::string hex = HexOf(sha);
+    const std::string hex = LowerHex(sha);
     ins_key_.Bind(4, std::string_view(hex));
     LIAUDIT_RETURN_IF_ERROR(ins_key_.Run());
     k.id = sqlite3_last_insert_rowid(db_);
@@ -898,7 +862,7 @@ Status Ingester::OfferKey(const std::string& key, const Sha256& sha, long taken,
   } else if (!k.withdrawn) {
     return Status::OK();  // unchanged
   }
-  const std::string hex = HexOf(sha);
+  const std::string hex = LowerHex(sha);
   upd_key_.Bind(1, k.version);
   upd_key_.Bind(2, std::string_view(hex));
   upd_key_.Bind(3, k.id);

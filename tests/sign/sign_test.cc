@@ -1,5 +1,6 @@
 // Signing and verifying, checked as the recipients see it: poppler's pdfsig,
 // qpdf --check, and our own VerifyPdf / VerifyFolder.
+#include "core/digest.h"
 #include "sign/sign.h"
 
 #include <gtest/gtest.h>
@@ -393,15 +394,6 @@ TEST_F(SignTest, DemoCertificateScript) {
   EXPECT_TRUE(v.chain_ok);
 }
 
-std::string Sha256Hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) s += {kHex[md[i] >> 4], kHex[md[i] & 15]};
-  return s;
-}
 
 // A job folder as a job writes it: three signed PDFs, findings.csv, manifest.json
 // listing them, and manifest.json.p7s signing manifest.json's bytes (when `signer`).
