@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/datetime.h"
@@ -85,6 +86,18 @@ struct StaffRecord {
   StaffStatus status = StaffStatus::kActive;
   Date changed_on = kNoDate;
 };
+
+// The nine service items (查調服務項目) of 附表1, in the form's order: the one list the
+// rules, the forms and the reports name them from.
+struct ServiceItem {
+  const char* code;     // "C0101"
+  const char* name_zh;  // "被保險人投保資料"
+};
+const std::vector<ServiceItem>& ServiceItems();
+// The item's name, "" when `code` is not one of the nine.
+const char* ServiceNameZh(std::string_view code);
+// "C0101 被保險人投保資料", or the code alone when it is not one of the nine.
+std::string ServiceLabel(std::string_view code);
 
 // inputs.md §6.
 struct CalendarDay {

@@ -13,16 +13,6 @@ using render::Fields;
 const char* const kBlankDate = "　　年　　月　　日";
 const char* const kBlankLine = "＿＿＿＿＿＿";
 
-struct Service {
-  const char* code;
-  const char* name;
-};
-const Service kServices[] = {
-    {"C0101", "被保險人投保資料"},   {"B0101", "給付簡要資料"},         {"B0201", "給付明細資料"},
-    {"B0301", "失業給付資格"},       {"P0301", "勞工提繳退休金異動資料"}, {"N0101", "國民年金給付資料"},
-    {"T0101", "老年農民福利津貼發放查詢"}, {"B0401", "勞保年金給付資料查詢"}, {"P0401", "勞退請領資料查詢"},
-};
-
 std::string Check(bool on) { return on ? "☑" : "☐"; }
 std::string Roc(Date d) { return d == kNoDate ? kBlankDate : FormatRocDate(d); }
 std::string RocSlash(Date d) { return d == kNoDate ? "" : FormatRocSlash(d); }
@@ -74,7 +64,7 @@ Fields Form1Fields(const FormOptions& opts, const PermissionRecord* rec) {
   f["applied_on"] = kBlankDate;
   f["effective_on"] = kBlankDate;
   for (const char* k : {"a_grant", "a_revoke", "a_items", "a_job", "s_other", "d_ok", "d_no", "d_other"}) f[k] = Check(false);
-  for (const Service& s : kServices) f[std::string("s_") + s.code] = Check(false);
+  for (const ServiceItem& s : ServiceItems()) f[std::string("s_") + s.code] = Check(false);
   f["reject_reason"] = "＿＿＿＿＿＿＿＿";
   f["other_decision"] = "＿＿＿＿＿＿＿＿";
   if (!rec) return f;
@@ -94,7 +84,7 @@ Fields Form1Fields(const FormOptions& opts, const PermissionRecord* rec) {
   std::vector<std::string> other;
   for (const std::string& item : rec->items) {
     bool known = false;
-    for (const Service& s : kServices) {
+    for (const ServiceItem& s : ServiceItems()) {
       if (item == s.code) {
         f[std::string("s_") + s.code] = Check(true);
         known = true;
@@ -302,11 +292,6 @@ std::string Form4Opinion(const Form4Data& data) {
   return op;
 }
 
-std::string ServiceName(const std::string& code) {
-  for (const Service& s : kServices)
-    if (code == s.code) return s.name;
-  return "";
-}
 
 Status WriteForm1(render::Engine& engine, const FormOptions& opts, const PermissionRecord& rec,
                   const std::string& path, render::PdfResult* result) {

@@ -72,7 +72,5 @@ Status WriteForm4(render::Engine& engine, const FormOptions& opts, const Form4Da
 Status WriteBlankForms(render::Engine& engine, const FormOptions& opts, const std::string& dir,
                        std::vector<render::PdfResult>* results);
 
-// Chinese name of a service code ("C0101" -> "被保險人投保資料"); empty if unknown.
-std::string ServiceName(const std::string& code);
 
 }  // namespace liaudit::forms

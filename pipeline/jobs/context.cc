@@ -22,11 +22,6 @@ using nlohmann::ordered_json;
 
 namespace liaudit::jobs {
 
-std::string ServiceLabel(const std::string& code) {
-  const char* name = rules::ServiceNameZh(code);
-  return name && *name ? code + " " + name : code;
-}
-
 namespace {
 
 // A written PDF ends with "%%EOF" within its last 1024 bytes (ISO 32000-1, 7.5.5). The

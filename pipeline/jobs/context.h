@@ -100,7 +100,5 @@ class JobContext {
   bool finished_ = false;
 };
 
-// Small shared helpers.
-std::string ServiceLabel(const std::string& code);  // "C0101 被保險人投保資料"
 
 }  // namespace liaudit::jobs

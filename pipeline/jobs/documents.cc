@@ -375,7 +375,7 @@ Status WriteReviewWorkbook(JobContext& ctx, const std::string& stem, const repor
         return wb->AppendRow({Cell::OfTime(q.query_time), q.txn_id, q.account,
                               it != ctx.people.end() ? it->second.name : q.querier_name,
                               it != ctx.people.end() ? it->second.unit : "", q.service_code,
-                              rules::ServiceNameZh(q.service_code), MaskId(q.subject_id, mask), res, q.source_ip});
+                              ServiceNameZh(q.service_code), MaskId(q.subject_id, mask), res, q.source_ip});
       }));
 
   std::vector<const Finding*> all;

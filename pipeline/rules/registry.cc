@@ -52,23 +52,4 @@ std::vector<const RuleInfo*> RulesFor(JobKind kind) {
   return out;
 }
 
-const char* ServiceNameZh(std::string_view code) {
-  struct Item {
-    const char* code;
-    const char* name;
-  };
-  // The nine items of 附表1, in the form's order.
-  static const Item kItems[] = {
-      {"C0101", "被保險人投保資料"}, {"B0101", "給付簡要資料"},
-      {"B0201", "給付明細資料"},     {"B0301", "失業給付資格"},
-      {"P0301", "勞工提繳退休金異動資料"}, {"N0101", "國民年金給付資料"},
-      {"T0101", "老年農民福利津貼發放查詢"}, {"B0401", "勞保年金給付資料查詢"},
-      {"P0401", "勞退請領資料查詢"},
-  };
-  for (const Item& i : kItems) {
-    if (code == i.code) return i.name;
-  }
-  return "";
-}
-
 }  // namespace liaudit::rules

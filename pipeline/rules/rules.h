@@ -112,9 +112,6 @@ Status LoadLegalBases(const std::string& path, std::vector<std::string>* out);
 // The list of inputs.md "Reference data".
 std::vector<std::string> DefaultLegalBases();
 
-// 附表1 service item name, e.g. "C0101" -> "被保險人投保資料"; "" for unknown codes.
-const char* ServiceNameZh(std::string_view code);
-
 // Registration matching (rules.md "matches"), indexed once for a Dataset. Other stages
 // (the quarterly "登記簿 vs 系統筆數" statistics) may use it too. The Dataset must
 // outlive the index and not change.

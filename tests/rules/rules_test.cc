@@ -77,6 +77,23 @@ TEST(RuleRegistry, SixteenRulesInOrder) {
   EXPECT_EQ(FindRule("R14")->severity, Severity::kInfo);
   EXPECT_STREQ(ServiceNameZh("C0101"), "被保險人投保資料");
   EXPECT_STREQ(ServiceNameZh("X9999"), "");
+  EXPECT_EQ(ServiceItems().size(), 9u);
+  EXPECT_EQ(ServiceLabel("P0401"), "P0401 勞退請領資料查詢");
+  EXPECT_EQ(ServiceLabel("Z1"), "Z1");
+}
+
+// The registry alone says which job kinds run a rule: R14 and R16 need a long period.
+TEST(Registry, JobKindsOfEachRule) {
+  for (const RuleInfo& r : AllRules()) {
+    const bool long_only = std::string(r.id) == "R14" || std::string(r.id) == "R16";
+    EXPECT_EQ(RunsIn(r, JobKind::kNightly), !long_only) << r.id;
+    EXPECT_TRUE(RunsIn(r, JobKind::kQuarterly)) << r.id;
+    EXPECT_TRUE(RunsIn(r, JobKind::kAudit)) << r.id;
+    EXPECT_FALSE(RunsIn(r, JobKind::kBlankForms)) << r.id;
+  }
+  EXPECT_EQ(RulesFor(JobKind::kNightly).size(), 14u);
+  EXPECT_EQ(RulesFor(JobKind::kQuarterly).size(), 16u);
+  EXPECT_FALSE(RunsIn("R99", JobKind::kQuarterly));
 }
 
 TEST(TestHelper, ValidIdsAreValid) {
