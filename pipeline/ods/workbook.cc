@@ -487,8 +487,14 @@ void Workbook::Impl::PutText(const std::string& text, size_t col, bool fit_it) {
 Workbook::Workbook(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Workbook::~Workbook() = default;
 
+// libxml2 prints its own errors (a full disk: "I/O error : write error") to stderr;
+// every failure comes back as a Status naming the file instead. libxml2 keeps the
+// handler per thread, so it is set on the thread that writes.
+void SilentXmlError(void*, const char*, ...) {}
+
 Status Workbook::Create(const std::string& path, const WorkbookOptions& options, std::unique_ptr<Workbook>* out) {
   out->reset();
+  xmlSetGenericErrorFunc(nullptr, SilentXmlError);
   if (path.empty()) return Status::InvalidInput("ods: empty output path");
   // The package is written at Close(), after all the work; find an unwritable path
   // now. An existing file is opened for append so it is left intact.
