@@ -5,6 +5,7 @@
 #      with the time of each stage from the job log and the peak RSS;
 #   2. a nightly job for one day, ingest included, into a store that already holds the rest of
 #      the quarter (NIGHTLY_QUARTER_QUERIES, default 330000, makes the last day about 5,000 rows).
+# LIAUDIT_BENCH_SHEETS sets output.spreadsheets (default: the program's, xlsx,ods).
 # Usage: bench/jobs/run.sh [BUILD_DIR] [SIZES...|none]   e.g. bench/jobs/run.sh build 100000 1000000
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,13 +22,13 @@ ini() {
 pkcs12 = $WORK/cert/demo-signer.p12
 password_file = $WORK/cert/demo-signer.pass
 INI
+  if [ -n "${LIAUDIT_BENCH_SHEETS:-}" ]; then printf '[output]\nspreadsheets = %s\n' "$LIAUDIT_BENCH_SHEETS" >> "$1/liaudit.ini"; fi
 }
 rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$1"; }
 cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f s", u+s}' "$1"; }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$1"; }
 
 for n in $SIZES; do
-  [ "$n" = none ] && continue   # "none": only the nightly benchmark
   [ "$n" = none ] && continue   # "none": only the nightly benchmark
   d=$WORK/q$n
   rm -rf "$d"; mkdir -p "$d"; ini "$d"
