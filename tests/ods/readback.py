@@ -86,7 +86,8 @@ def cell_json(c, styles):
     style = attr(c, TABLENS, "style-name")
     # A cell's paragraphs are its lines.
     text = "\n".join(teletype.extractText(p) for p in c.getElementsByType(P))
-    j = {"t": vt or "empty", "text": text, "style": styles.get(style, style)}
+    j = {"t": vt or "empty", "text": text, "style": styles.get(style, style),
+         "formula": attr(c, TABLENS, "formula")}
     if vt == "float":
         v = float(attr(c, OFFICENS, "value"))
         j["v"] = int(v) if v.is_integer() else v

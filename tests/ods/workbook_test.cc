@@ -215,7 +215,7 @@ TEST(OdsWorkbookTest, TextKeepsWhatTheInputHeld) {
   ASSERT_TRUE(wb->AppendRow({rare, std::string("<script>alert(1)</script> &amp;\ta   b\n第二行"),
                              std::string("ab\xFF" "c\x01" "d")})
                   .ok());
-  ASSERT_TRUE(wb->AppendRow({std::string("  lead")}).ok());
+  ASSERT_TRUE(wb->AppendRow({std::string("  lead"), std::string("=1+1"), std::string("@SUM(A1)")}).ok());
   ASSERT_TRUE(wb->Close().ok());
   json r = ReadBack(path)["sheets"][0]["rows"];
   EXPECT_TRUE(r[0].empty());  // no title: row 1 is empty
@@ -223,6 +223,12 @@ TEST(OdsWorkbookTest, TextKeepsWhatTheInputHeld) {
   EXPECT_EQ(r[2][1]["v"], "<script>alert(1)</script> &amp;\ta   b\n第二行");
   EXPECT_EQ(r[2][2]["v"], "ab\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d");
   EXPECT_EQ(r[3][0]["v"], "  lead");
+  // A value that looks like a formula is a string cell (ODS formulas are an attribute
+  // liaudit never writes), so no reader evaluates it.
+  EXPECT_EQ(r[3][1]["t"], "string");
+  EXPECT_EQ(r[3][1]["v"], "=1+1");
+  EXPECT_TRUE(r[3][1]["formula"].is_null());
+  EXPECT_EQ(r[3][2]["v"], "@SUM(A1)");
 }
 
 TEST(OdsWorkbookTest, OverlongTextIsCutWithMarker) {
