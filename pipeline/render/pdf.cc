@@ -1183,12 +1183,12 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       Canvas& c = *I.pages[static_cast<size_t>(i)];
       std::string saved;
       saved.swap(c.content_);
-      // Headers, footers and page numbers are artifacts, not part of the text's flow.
-      if (I.tagged) c.content_ = "/Artifact BMC\n";
+      // Headers, footers and page numbers are artifacts, not part of the text's flow (a
+      // decorator that draws nothing on this page leaves no stream).
       ++c.artifact_depth_;
       I.decorator(c, i + 1, npages);
       --c.artifact_depth_;
-      if (I.tagged) c.content_ += "EMC\n";
+      if (I.tagged && !c.content_.empty()) c.content_ = "/Artifact BMC\n" + c.content_ + "EMC\n";
       deco[static_cast<size_t>(i)].swap(c.content_);
       c.content_.swap(saved);
     }
