@@ -1123,38 +1123,72 @@ PdfArray RectArray(double x, double y, double w, double h) {
 // The structure tree: /StructTreeRoot → Document → the elements in reading order, each
 // leaf's /K the MCID of its marked-content sequence on /Pg; the /ParentTree maps each page's
 // /StructParents (its index) to the elements of its MCIDs; /MarkInfo says the file is tagged.
+// A 10,000-page 附表2 has about a million elements, so each is written as its serialized
+// dictionary (PdfData, a few dozen bytes) rather than as PoDoFo dictionary objects (over a
+// kilobyte each in memory); /Type /StructElem is optional and left out.
 void WriteStructTree(PdfMemDocument* pdf, const Document::Impl& I, const std::vector<PdfReference>& page_refs) {
   PdfVecObjects* objs = &pdf->GetObjects();
+  auto ref = [](std::string* out, const PdfReference& r) {
+    *out += std::to_string(r.ObjectNumber());
+    *out += ' ';
+    *out += std::to_string(r.GenerationNumber());
+    *out += " R";
+  };
   PdfObject* root = objs->CreateObject("StructTreeRoot");
   std::vector<PdfObject*> obj(I.elems.size());
-  for (size_t e = 0; e < I.elems.size(); ++e) obj[e] = objs->CreateObject("StructElem");
+  for (size_t e = 0; e < I.elems.size(); ++e)
+    obj[e] = I.elems[e].alt >= 0 ? objs->CreateObject() : objs->CreateObject(PdfVariant(PdfData("<<>>")));
+  std::string d;
   for (size_t e = 0; e < I.elems.size(); ++e) {
     const StructElem& el = I.elems[e];
-    PdfDictionary& d = obj[e]->GetDictionary();
-    d.AddKey("S", PdfName(el.type));
-    d.AddKey("P", el.parent < 0 ? root->Reference() : obj[static_cast<size_t>(el.parent)]->Reference());
-    if (el.page >= 0) {
-      d.AddKey("Pg", page_refs[static_cast<size_t>(el.page)]);
-      d.AddKey("K", PdfVariant(static_cast<pdf_int64>(el.mcid)));
-    } else if (el.kids.size() == 1) {
-      d.AddKey("K", obj[static_cast<size_t>(el.kids[0])]->Reference());
-    } else if (!el.kids.empty()) {
-      PdfArray k;
-      for (int kid : el.kids) k.push_back(obj[static_cast<size_t>(kid)]->Reference());
-      d.AddKey("K", k);
+    const PdfReference parent = el.parent < 0 ? root->Reference() : obj[static_cast<size_t>(el.parent)]->Reference();
+    if (el.alt >= 0) {  // figures: few, and /Alt wants PoDoFo's UTF-16 string encoding
+      PdfDictionary& dict = obj[e]->GetDictionary();
+      dict.AddKey("S", PdfName(el.type));
+      dict.AddKey("P", parent);
+      if (el.page >= 0) {
+        dict.AddKey("Pg", page_refs[static_cast<size_t>(el.page)]);
+        dict.AddKey("K", PdfVariant(static_cast<pdf_int64>(el.mcid)));
+      }
+      dict.AddKey("Alt", Utf8String(I.alts[static_cast<size_t>(el.alt)]));
+      continue;
     }
-    if (el.alt >= 0) d.AddKey("Alt", Utf8String(I.alts[static_cast<size_t>(el.alt)]));
+    d = "<</S/";
+    d += el.type;
+    d += "/P ";
+    ref(&d, parent);
+    if (el.page >= 0) {
+      d += "/Pg ";
+      ref(&d, page_refs[static_cast<size_t>(el.page)]);
+      d += "/K ";
+      d += std::to_string(el.mcid);
+    } else if (!el.kids.empty()) {
+      d += "/K[";
+      for (size_t k = 0; k < el.kids.size(); ++k) {
+        if (k) d += ' ';
+        ref(&d, obj[static_cast<size_t>(el.kids[k])]->Reference());
+      }
+      d += ']';
+    }
+    d += ">>";
+    static_cast<PdfVariant&>(*obj[e]) = PdfVariant(PdfData(d.data(), d.size()));
   }
-  PdfArray nums;
+  std::string nums = "<</Nums[";
   for (size_t p = 0; p < page_refs.size(); ++p) {
-    nums.push_back(PdfVariant(static_cast<pdf_int64>(p)));
-    PdfArray by_mcid;
-    if (p < I.page_mcids.size())
-      for (int e : I.page_mcids[p]) by_mcid.push_back(obj[static_cast<size_t>(e)]->Reference());
-    nums.push_back(by_mcid);
+    nums += std::to_string(p);
+    nums += '[';
+    if (p < I.page_mcids.size()) {
+      bool first = true;
+      for (int e : I.page_mcids[p]) {
+        if (!first) nums += ' ';
+        first = false;
+        ref(&nums, obj[static_cast<size_t>(e)]->Reference());
+      }
+    }
+    nums += "]\n";
   }
-  PdfObject* parent_tree = objs->CreateObject();
-  parent_tree->GetDictionary().AddKey("Nums", nums);
+  nums += "]>>";
+  PdfObject* parent_tree = objs->CreateObject(PdfVariant(PdfData(nums.data(), nums.size())));
   PdfDictionary& rd = root->GetDictionary();
   rd.AddKey("K", obj[0]->Reference());
   rd.AddKey("ParentTree", parent_tree->Reference());
