@@ -536,7 +536,7 @@ Status FormPainter::Layout(const TplPage& p, PageState* st) {
         // Tagged: all text is page content (a template's content can only be an artifact),
         // drawn in the template's order, which is the reading order.
         if (IsConstant(it.text) && !doc_->tagged()) x.Text(b, Substitute(it.text, constant_), it.style);
-        else st->dynamic.push_back({b, &it, it.style.role});
+        else st->dynamic.push_back({b, &it, it.style.role, IsConstant(it.text), {}});
         if (it.stamp) st->stamp = b;
         y += h;
         break;
@@ -568,11 +568,11 @@ Status FormPainter::Layout(const TplPage& p, PageState* st) {
         if (doc_->tagged()) {
           // A cell with a fixed label heads its row or column (TH); one with fields is data.
           Role role = it.text.find('{') == std::string::npos ? Role::kTH : Role::kTD;
-          st->dynamic.push_back({b, &it, it.role_given ? it.style.role : role});
+          st->dynamic.push_back({b, &it, it.role_given ? it.style.role : role, IsConstant(it.text), {}});
         } else if (IsConstant(it.text)) {
           if (!it.text.empty()) x.Text(b, Substitute(it.text, constant_), it.style);
         } else {
-          st->dynamic.push_back({b, &it, it.style.role});
+          st->dynamic.push_back({b, &it, it.style.role, false, {}});
         }
         if (it.stamp) st->stamp = b;
         break;
@@ -608,7 +608,7 @@ Status FormPainter::AddPage(const std::string& page, const Fields& fields) {
     grid = -1;
     in_tr = false;
   };
-  for (const Laid& l : cit->second.dynamic) {
+  for (Laid& l : cit->second.dynamic) {
     const TplItem& it = *l.item;
     if (it.kind == TplItem::kCell) {
       if (it.grid != grid) {
@@ -625,18 +625,21 @@ Status FormPainter::AddPage(const std::string& page, const Fields& fields) {
     } else {
       close_grid();
     }
+    if (l.constant && !l.cache.empty()) {  // a label, laid out on the first page
+      TextStyle s = it.style;
+      s.role = l.role;
+      c.CachedText(l.box, "", s, &l.cache);
+      continue;
+    }
     const std::string text = FitFields(doc_, l.box, it.text, all, it.style);
     if (text.empty()) {
       if (it.kind == TplItem::kCell) doc_->AddEmptyElement(l.role);
       continue;
     }
-    if (l.role == it.style.role) {
-      c.Text(l.box, text, it.style);
-    } else {
-      TextStyle s = it.style;
-      s.role = l.role;
-      c.Text(l.box, text, s);
-    }
+    TextStyle s = it.style;
+    s.role = l.role;
+    if (l.constant) c.CachedText(l.box, text, s, &l.cache);
+    else c.Text(l.box, text, s);
   }
   close_grid();
   if (cit->second.stamp.w > 0) c.MarkStamp(cit->second.stamp);

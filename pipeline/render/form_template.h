@@ -77,6 +77,8 @@ class FormPainter {
     Box box;
     const TplItem* item;
     Role role;  // in the structure tree (tagged documents)
+    bool constant = false;  // the same on every page: drawn from `cache` after the first
+    std::string cache;      // Canvas::CachedText
   };
   struct PageState {
     Template* xobj = nullptr;

@@ -756,6 +756,28 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
   return std::min(box.h, total_h + 2 * py);
 }
 
+void Canvas::CachedText(const Box& box, std::string_view utf8, const TextStyle& st, std::string* cache) {
+  if (!cache->empty()) {
+    const bool marked = OpenMarked(st.role);
+    content_ += *cache;
+    CloseMarked(marked);
+    return;
+  }
+  Document::Impl* I = doc_->impl_.get();
+  // Text() wraps its operators in one marked-content line and "EMC\n" exactly when this holds
+  // (OpenMarked); the cache keeps what is between, and a replay gets a new MCID.
+  const bool marks = I->tagged && !is_template_ && artifact_depth_ == 0 && figure_depth_ == 0;
+  const size_t start = content_.size();
+  Text(box, utf8, st);
+  if (content_.size() == start) return;
+  size_t b = start, e = content_.size();
+  if (marks) {
+    b = content_.find('\n', start) + 1;
+    e -= 4;
+  }
+  cache->assign(content_, b, e - b);
+}
+
 double Canvas::TextAt(double x, double baseline_y, std::string_view utf8, double size, const Color& color) {
   Document::Impl* I = doc_->impl_.get();
   std::vector<ShapedChar> s;

@@ -128,6 +128,10 @@ class Canvas {
   // Text laid out in `box` (padding applied inside). Returns the height actually used
   // (including padding); text that does not fit after shrinking is clipped to the box.
   double Text(const Box& box, std::string_view utf8, const TextStyle& style);
+  // Text() that keeps what it draws in *cache (empty at first) and, called again with the
+  // same cache, draws those operators again without laying the text out: for text that is
+  // the same in the same box on many pages of one document (a form's labels, tagged).
+  void CachedText(const Box& box, std::string_view utf8, const TextStyle& style, std::string* cache);
   // One line at a baseline point, no wrapping. Returns the advance width.
   double TextAt(double x, double baseline_y, std::string_view utf8, double size,
                 const Color& color = {});
@@ -163,6 +167,7 @@ class Canvas {
   void EndArtifact();
   void BeginFigure(const std::string& alt);
   void EndFigure();
+  // Whether what is drawn now is an artifact (inside BeginArtifact, a template, the decorator).
   bool in_artifact() const { return artifact_depth_ > 0 || is_template_; }
 
   Document* document() const { return doc_; }
