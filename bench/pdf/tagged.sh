@@ -2,7 +2,7 @@
 # Tagged PDF against untagged, same run: the whole quarterly job (every form and review.pdf
 # rendered and signed at B-B, PDF/A-1b) on one generated quarter, alternately with
 # render.tagged = false and true, ROUNDS times each; prints the job log's stage times, CPU, the PDF
-# bytes and the size of the largest 附表1.
+# bytes, the mean size per form kind and review.pdf's size.
 # Usage: bench/pdf/tagged.sh [BUILD_DIR] [QUERIES] [ROUNDS]   e.g. bench/pdf/tagged.sh build 100000 2
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,7 +26,8 @@ for r in $(seq "$ROUNDS"); do
     log=$out/quarterly/2026Q3/job.log
     stages=$(grep -E "liaudit quarterly: (forms|review.pdf): [0-9]+ ms" "$log" | sed -E 's/^.*liaudit quarterly: ([a-z0-9.]+): ([0-9]+ ms).*/\1 \2/' | paste -sd, -)
     bytes=$(find "$out/quarterly/2026Q3" -name '*.pdf' -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d PDFs, %d bytes", n, s}')
-    form1=$(find "$out/quarterly/2026Q3/form1" -name "*.pdf" -printf "%s\n" | sort -n | tail -1)
-    echo "round $r tagged=$mode: $stages; job CPU $(cpu "$WORK/time.txt"); $bytes; largest form1 $form1 bytes"
+    kinds=$(for k in form1 form2 form3 form4; do [ -d "$out/quarterly/2026Q3/$k" ] && \
+      find "$out/quarterly/2026Q3/$k" -name '*.pdf' -printf '%s\n' | awk -v k=$k '{s+=$1; n++} END {if (n) printf "%s %d x %d B ", k, n, s/n}'; done)
+    echo "round $r tagged=$mode: $stages; job CPU $(cpu "$WORK/time.txt"); $bytes; $kinds; review.pdf $(stat -c %s "$out/quarterly/2026Q3/review.pdf") B"
   done
 done
