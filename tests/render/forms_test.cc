@@ -415,6 +415,13 @@ TEST(FormsTest, TemplateErrorsNameFileAndLine) {
   EXPECT_NE(st.message().find("t.tpl:2:1: unknown keyword"), std::string::npos) << st.message();
   st = render::ParseFormTemplate("t.tpl", "page main\ntext h=5 \"open\n", &tpl);
   EXPECT_NE(st.message().find("t.tpl:2:"), std::string::npos) << st.message();
+  st = render::ParseFormTemplate("t.tpl", "page main\ntext h=5 tag=h9 \"x\"\n", &tpl);
+  EXPECT_NE(st.message().find("t.tpl:2:10: tag must be h1, h2, p, th, td or artifact, not 'h9'"), std::string::npos)
+      << st.message();
+  ASSERT_TRUE(render::ParseFormTemplate("t.tpl", "page main\ntext h=5 tag=h1 \"x\"\n", &tpl).ok());
+  const render::TplItem& it = tpl.pages.at("main").items.at(0);
+  EXPECT_TRUE(it.role_given);
+  EXPECT_EQ(it.style.role, render::Role::kH1);
 }
 
 }  // namespace
