@@ -10,7 +10,7 @@ set font_size  12
 
 page main
 text   h=6  size=10 align=left  "附表 1"
-text   h=16 size=15 bold align=center leading=1.3 "{org}應用勞動部勞工保險局資訊中介服務系統\n資料查詢者權限申請表"
+text   h=16 size=15 bold tag=h1 align=center leading=1.3 "{org}應用勞動部勞工保險局資訊中介服務系統\n資料查詢者權限申請表"
 space 2
 text   h=6  size=11 align=right "表單編號：{form_no}"
 text   h=6  size=11 align=right "申請日期：{applied_on}"
@@ -46,7 +46,7 @@ row h=38
   cell span=3 valign=middle leading=1.55 pad=3 "{s_C0101} C0101 被保險人投保資料\n{s_B0101} B0101 給付簡要資料\n{s_B0201} B0201 給付明細資料\n{s_B0301} B0301 失業給付資格\n{s_P0301} P0301 勞工提繳退休金異動資料"
   cell span=2 valign=middle leading=1.55 pad=3 "{s_N0101} N0101 國民年金給付資料\n{s_T0101} T0101 老年農民福利津貼發放查詢\n{s_B0401} B0401 勞保年金給付資料查詢\n{s_P0401} P0401 勞退請領資料查詢\n{s_other} 其他{other_items}"
 row h=29
-  cell span=5 size=10.5 align=left valign=middle leading=1.45 pad=2.5 "申請時，除已詳讀並熟悉個人資料保護法規定，並依本要點規定進行資料查詢作業外，需符合下列作業系統及工具：\n1. Windows XP/ WIN7/WIN10 使用 IE8 以上瀏覽器軟體。\n2. 需有自然人憑證，且已開通，並於 E 政府平台完成憑證上傳作業。\n3. 有讀卡機。"
+  cell span=5 tag=td size=10.5 align=left valign=middle leading=1.45 pad=2.5 "申請時，除已詳讀並熟悉個人資料保護法規定，並依本要點規定進行資料查詢作業外，需符合下列作業系統及工具：\n1. Windows XP/ WIN7/WIN10 使用 IE8 以上瀏覽器軟體。\n2. 需有自然人憑證，且已開通，並於 E 政府平台完成憑證上傳作業。\n3. 有讀卡機。"
 row h=9
   cell span=3 "申請人"
   cell span=2 "權限管理者核章"

@@ -11,7 +11,7 @@ set font_size  10
 
 page main
 text   h=6  size=10 align=left  "附表 2"
-text   h=9  size=14 bold align=center "{org}應用勞動部勞工保險局資訊中介服務查調資料登記表"
+text   h=9  size=14 bold tag=h1 align=center "{org}應用勞動部勞工保險局資訊中介服務查調資料登記表"
 text   h=7  size=10.5 align=left  "單位：{unit}　　　期間：{period}"
 columns 15 19 17 24 17 41 17 17 19
 row h=8

@@ -12,7 +12,7 @@ set list_lines 25
 
 page main
 text   h=6  size=10 align=left  "附表 3"
-text   h=16 size=15 bold align=center leading=1.3 "{org}應用勞動部勞工保險局資訊中介服務\n查調資料申請表"
+text   h=16 size=15 bold tag=h1 align=center leading=1.3 "{org}應用勞動部勞工保險局資訊中介服務\n查調資料申請表"
 space 3
 columns 30 57 30 57
 row h=13
@@ -64,7 +64,7 @@ footer h=6 size=9 align=center "第 {page} 頁，共 {pages} 頁"
 
 page list
 text   h=6  size=10 align=left  "附表 3 附件"
-text   h=10 size=14 bold align=center "查調資料申請表　查調名單"
+text   h=10 size=14 bold tag=h2 align=center "查調資料申請表　查調名單"
 text   h=8  size=11 align=left "申請單位：{unit}　　申請日期：{applied_on}　　查調筆數：{count} 筆"
 columns 16 60 60 38
 row h=9

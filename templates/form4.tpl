@@ -8,7 +8,7 @@ set font_size  12
 
 page main
 text   h=6  size=10 align=left  "附表 4"
-text   h=16 size=15 bold align=center leading=1.3 "{org}應用勞動部勞工保險局資訊中介服務查調\n稽核紀錄表"
+text   h=16 size=15 bold tag=h1 align=center leading=1.3 "{org}應用勞動部勞工保險局資訊中介服務查調\n稽核紀錄表"
 text   h=9  size=12 align=center "{period}"
 space 2
 columns 30 57 30 57

@@ -1,5 +1,5 @@
 // PDF engine benchmark: 附表2 (registration log) with N lines, 10 lines a page.
-//   pdf_bench --lines 100000 --out /tmp/form2-big.pdf [--tsv rows.tsv]
+//   pdf_bench --lines 100000 --out /tmp/form2-big.pdf [--tsv rows.tsv] [--untagged]
 // Prints wall time, pages/s, peak RSS and bytes per page. --tsv also writes the generated
 // rows (tab-separated) so reportlab_table.py can draw the very same document.
 #include <sys/resource.h>
@@ -63,7 +63,14 @@ std::vector<RegistrationRecord> MakeRows(int n) {
 int main(int argc, char** argv) {
   int lines = 10000;
   std::string out = "/tmp/pdf_bench.pdf", tsv;
+  bool tagged = true;
+  for (int i = 1; i < argc; ++i)
+    if (!std::strcmp(argv[i], "--untagged")) tagged = false;  // render.tagged = false
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--untagged")) {
+      --i;
+      continue;
+    }
     if (!std::strcmp(argv[i], "--lines")) lines = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--out")) out = argv[i + 1];
     else if (!std::strcmp(argv[i], "--tsv")) tsv = argv[i + 1];
@@ -82,6 +89,7 @@ int main(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   render::RenderOptions ro;
   ro.creation_time = 1795000000;
+  ro.tagged = tagged;
   std::unique_ptr<render::Engine> engine;
   Status st = render::Engine::Create(ro, &engine);
   if (!st.ok()) {

@@ -122,6 +122,7 @@ po::options_description SettingOptions() {
       ("render.fonts", po::value<std::string>(), "font configuration (default: fonts/fonts.conf)")
       ("render.templates", po::value<std::string>(), "templates folder (default: templates)")
       ("render.pdfa", po::value<std::string>()->default_value(jobs::JobOptions().pdfa), "PDF/A conformance of every PDF: 1b or off")
+      ("render.tagged", po::value<bool>()->default_value(jobs::JobOptions().tagged), "Tagged PDF (structure tree for screen readers) on (true) or off (false)")
       ("render.icc_profile", po::value<std::string>(), "sRGB ICC profile (version 2) for the PDF/A OutputIntent (default: /usr/share/color/icc/sRGB.icc)")
       ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records")
       ("ingest.required_registers", po::value<std::string>()->default_value("permissions,registrations,requests"),
@@ -267,6 +268,7 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   o->pdfa = vm["render.pdfa"].as<std::string>();
   if (render::RenderOptions::PdfA pdfa; !render::ParsePdfA(o->pdfa, &pdfa))
     return Status::Usage("render.pdfa: expected 1b or off, got '" + o->pdfa + "'");
+  o->tagged = vm["render.tagged"].as<bool>();
   if (vm.count("render.icc_profile")) o->icc_profile = vm["render.icc_profile"].as<std::string>();
   o->legal_bases_file = vm.count("rules.legal_bases") ? vm["rules.legal_bases"].as<std::string>()
                                                        : o->templates_dir + "/legal_bases.txt";

@@ -370,6 +370,7 @@ Status JobContext::Engine(render::Engine** out) {
     ro.templates_dir = opts.templates_dir;
     render::ParsePdfA(opts.pdfa, &ro.pdfa);  // checked by the command line
     ro.icc_profile = opts.icc_profile;
+    ro.tagged = opts.tagged;
     ro.author = opts.output.organisation;
     ro.creation_time = opts.fixed_clock;
     log.Begin("load fonts");

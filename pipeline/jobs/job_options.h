@@ -39,6 +39,7 @@ struct JobOptions {
   std::string fonts_config;            // default: <source or install>/fonts/fonts.conf
   std::string templates_dir;           // default: <source or install>/templates
   std::string pdfa = "1b";             // render.pdfa: 1b (PDF/A-1b, docs/pdf.md) or off
+  bool tagged = true;                  // render.tagged: structure tree (Tagged PDF, docs/pdf.md)
   std::string icc_profile;             // render.icc_profile: sRGB ICC v2; default icc-profiles-free's
   std::string legal_bases_file;        // default: <templates_dir>/legal_bases.txt
   RuleOptions rules;

@@ -152,6 +152,15 @@ struct Parser {
         it->stamp = true;
       } else if (cell && k == "noborder" && v.empty()) {
         it->border = false;
+      } else if (k == "tag") {
+        if (v == "h1") it->style.role = Role::kH1;
+        else if (v == "h2") it->style.role = Role::kH2;
+        else if (v == "p") it->style.role = Role::kP;
+        else if (v == "th") it->style.role = Role::kTH;
+        else if (v == "td") it->style.role = Role::kTD;
+        else if (v == "artifact") it->style.role = Role::kArtifact;
+        else return Err(t[i].col, "tag must be h1, h2, p, th, td or artifact, not '" + v + "'");
+        it->role_given = true;
       } else {
         return Err(t[i].col, "unknown option '" + w + "'");
       }
@@ -524,8 +533,10 @@ Status FormPainter::Layout(const TplPage& p, PageState* st) {
         double h = it.h * kMm;
         if (it.kind == TplItem::kNote && h <= 0) h = doc_->TextHeight(it.text, width, it.style);
         Box b{left, y, width, h};
-        if (IsConstant(it.text)) x.Text(b, Substitute(it.text, constant_), it.style);
-        else st->dynamic.push_back({b, &it});
+        // Tagged: all text is page content (a template's content can only be an artifact),
+        // drawn in the template's order, which is the reading order.
+        if (IsConstant(it.text) && !doc_->tagged()) x.Text(b, Substitute(it.text, constant_), it.style);
+        else st->dynamic.push_back({b, &it, it.style.role, IsConstant(it.text), {}});
         if (it.stamp) st->stamp = b;
         y += h;
         break;
@@ -554,10 +565,14 @@ Status FormPainter::Layout(const TplPage& p, PageState* st) {
               ry[it.row + static_cast<size_t>(it.rows)] - ry[it.row]};
         if (it.fill) x.FillRect(b, Color::Gray(0.93));
         if (it.border) x.StrokeRect(b, LineStyle{p.grids[g].line_width, {}, 0});
-        if (IsConstant(it.text)) {
+        if (doc_->tagged()) {
+          // A cell with a fixed label heads its row or column (TH); one with fields is data.
+          Role role = it.text.find('{') == std::string::npos ? Role::kTH : Role::kTD;
+          st->dynamic.push_back({b, &it, it.role_given ? it.style.role : role, IsConstant(it.text), {}});
+        } else if (IsConstant(it.text)) {
           if (!it.text.empty()) x.Text(b, Substitute(it.text, constant_), it.style);
         } else {
-          st->dynamic.push_back({b, &it});
+          st->dynamic.push_back({b, &it, it.style.role, false, {}});
         }
         if (it.stamp) st->stamp = b;
         break;
@@ -582,8 +597,51 @@ Status FormPainter::AddPage(const std::string& page, const Fields& fields) {
   // A cell that mixes the document's constants with this page's fields sees both.
   Fields all = constant_;
   for (const auto& [k, v] : fields) all[k] = v;
-  for (const Laid& l : cit->second.dynamic)
-    c.Text(l.box, FitFields(doc_, l.box, l.item->text, all, l.item->style), l.item->style);
+  // Structure: each grid is a Table, each of its rows a TR (a cell spanning rows belongs to
+  // its first), text outside grids P or its tag=.
+  int grid = -1;
+  size_t row = 0;
+  bool in_tr = false;
+  auto close_grid = [&] {
+    if (in_tr) doc_->EndGroup();
+    if (grid >= 0) doc_->EndGroup();
+    grid = -1;
+    in_tr = false;
+  };
+  for (Laid& l : cit->second.dynamic) {
+    const TplItem& it = *l.item;
+    if (it.kind == TplItem::kCell) {
+      if (it.grid != grid) {
+        close_grid();
+        doc_->BeginGroup(Document::Group::kTable);
+        grid = it.grid;
+      }
+      if (!in_tr || it.row != row) {
+        if (in_tr) doc_->EndGroup();
+        doc_->BeginGroup(Document::Group::kTR);
+        in_tr = true;
+        row = it.row;
+      }
+    } else {
+      close_grid();
+    }
+    if (l.constant && !l.cache.empty()) {  // a label, laid out on the first page
+      TextStyle s = it.style;
+      s.role = l.role;
+      c.CachedText(l.box, "", s, &l.cache);
+      continue;
+    }
+    const std::string text = FitFields(doc_, l.box, it.text, all, it.style);
+    if (text.empty()) {
+      if (it.kind == TplItem::kCell) doc_->AddEmptyElement(l.role);
+      continue;
+    }
+    TextStyle s = it.style;
+    s.role = l.role;
+    if (l.constant) c.CachedText(l.box, text, s, &l.cache);
+    else c.Text(l.box, text, s);
+  }
+  close_grid();
   if (cit->second.stamp.w > 0) c.MarkStamp(cit->second.stamp);
   footers_.push_back(pit->second.has_footer ? &pit->second.footer : nullptr);
   return Status::OK();

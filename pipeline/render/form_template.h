@@ -25,6 +25,8 @@ struct TplItem {
   TextStyle style;
   int span = 1, rows = 1;   // cells
   bool fill = false, stamp = false, border = true;
+  bool role_given = false;  // tag= written: style.role is what it says (else: P for text,
+                            // TH for a cell with a fixed label, TD for a cell with fields)
   size_t row = 0, col = 0;  // cells: position in their grid (after span resolution)
   int grid = -1;            // grids and cells: index into TplPage::grids
 };
@@ -74,6 +76,9 @@ class FormPainter {
   struct Laid {
     Box box;
     const TplItem* item;
+    Role role;  // in the structure tree (tagged documents)
+    bool constant = false;  // the same on every page: drawn from `cache` after the first
+    std::string cache;      // Canvas::CachedText
   };
   struct PageState {
     Template* xobj = nullptr;

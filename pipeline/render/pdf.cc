@@ -185,8 +185,44 @@ struct Bookmark {
   int level;
 };
 
+// One element of the structure tree. A leaf (P, H1, TH, TD, Figure) owns at most one
+// marked-content sequence (page + MCID); a grouping element (Document, Table, TR, Sect) owns
+// child elements. Index 0 is the Document element.
+struct StructElem {
+  const char* type = "P";
+  int parent = -1;
+  int page = -1, mcid = -1;
+  int alt = -1;            // index into Document::Impl::alts
+  std::vector<int> kids;   // child elements, in reading order
+};
+
 struct Document::Impl {
   Engine* engine = nullptr;
+  bool tagged = false;
+  std::vector<StructElem> elems;
+  std::vector<std::string> alts;
+  std::vector<int> open_groups;            // innermost last; [0] = the Document element
+  std::vector<std::vector<int>> page_mcids;  // per page: the element of each MCID
+  // A new leaf element under the innermost open group, owning MCID n of `page` (or nothing
+  // when page < 0); returns n, or -1.
+  int AddLeaf(const char* type, int page, int alt = -1) {
+    const int parent = open_groups.back();
+    StructElem e;
+    e.type = type;
+    e.parent = parent;
+    e.alt = alt;
+    int mcid = -1;
+    if (page >= 0) {
+      auto& v = page_mcids[static_cast<size_t>(page)];
+      mcid = static_cast<int>(v.size());
+      v.push_back(static_cast<int>(elems.size()));
+      e.page = page;
+      e.mcid = mcid;
+    }
+    elems[static_cast<size_t>(parent)].kids.push_back(static_cast<int>(elems.size()));
+    elems.push_back(std::move(e));
+    return mcid;
+  }
   DocInfo info;
   FontUse fonts;
   std::vector<std::unique_ptr<Canvas>> pages;
@@ -207,6 +243,12 @@ std::unique_ptr<Document> Engine::NewDocument(const DocInfo& info) {
   auto impl = std::make_unique<Document::Impl>(this);
   impl->info = info;
   if (impl->info.name.empty()) impl->info.name = info.title;
+  impl->tagged = impl_->opts.tagged;
+  if (impl->tagged) {
+    impl->elems.emplace_back();
+    impl->elems.back().type = "Document";
+    impl->open_groups.push_back(0);
+  }
   return std::unique_ptr<Document>(new Document(std::move(impl)));
 }
 
@@ -228,6 +270,7 @@ Canvas& Document::NewPage() {
   I.pages.emplace_back(new Canvas(this, I.info.page_width, I.info.page_height));
   I.pages.back()->page_index_ = static_cast<int>(I.pages.size()) - 1;
   I.sealed.emplace_back();
+  if (I.tagged) I.page_mcids.emplace_back();
   return *I.pages.back();
 }
 
@@ -413,6 +456,102 @@ bool Document::TextFits(const Box& box, std::string_view utf8, const TextStyle& 
 
 void Document::AddWarning(std::string warning) { impl_->warnings.push_back(std::move(warning)); }
 
+// ---------------------------------------------------------------- structure tree
+
+namespace {
+const char* RoleType(Role r) {
+  switch (r) {
+    case Role::kH1: return "H1";
+    case Role::kH2: return "H2";
+    case Role::kH3: return "H3";
+    case Role::kH4: return "H4";
+    case Role::kTH: return "TH";
+    case Role::kTD: return "TD";
+    default: return "P";
+  }
+}
+}  // namespace
+
+bool Document::tagged() const { return impl_->tagged; }
+
+void Document::BeginGroup(Group g) {
+  auto& I = *impl_;
+  if (!I.tagged) return;
+  const char* type = g == Group::kTable ? "Table" : g == Group::kTR ? "TR" : "Sect";
+  I.AddLeaf(type, -1);
+  I.open_groups.push_back(static_cast<int>(I.elems.size()) - 1);
+}
+
+void Document::EndGroup() {
+  auto& I = *impl_;
+  if (I.tagged && I.open_groups.size() > 1) I.open_groups.pop_back();
+}
+
+void Document::AddEmptyElement(Role role) {
+  auto& I = *impl_;
+  if (I.tagged && role != Role::kArtifact) I.AddLeaf(RoleType(role), -1);
+}
+
+bool Canvas::OpenMarked(Role role) {
+  Document::Impl* I = doc_->impl_.get();
+  if (!I->tagged || is_template_ || artifact_depth_ > 0 || figure_depth_ > 0) return false;
+  if (role == Role::kArtifact) {
+    content_ += "/Artifact BMC\n";
+    return true;
+  }
+  const char* type = RoleType(role);
+  const int mcid = I->AddLeaf(type, page_index_);
+  content_ += '/';
+  content_ += type;
+  content_ += " <</MCID ";
+  content_ += std::to_string(mcid);
+  content_ += ">> BDC\n";
+  return true;
+}
+
+void Canvas::CloseMarked(bool opened) {
+  if (opened) content_ += "EMC\n";
+}
+
+// A graphics object (line, rectangle, path) outside a figure is decoration: an artifact.
+bool Canvas::OpenGraphic() { return OpenMarked(Role::kArtifact); }
+
+void Canvas::BeginArtifact() {
+  const bool opened = OpenMarked(Role::kArtifact);
+  ++artifact_depth_;
+  if (opened) artifact_opened_.push_back(artifact_depth_);
+}
+
+void Canvas::EndArtifact() {
+  if (artifact_depth_ == 0) return;
+  if (!artifact_opened_.empty() && artifact_opened_.back() == artifact_depth_) {
+    content_ += "EMC\n";
+    artifact_opened_.pop_back();
+  }
+  --artifact_depth_;
+}
+
+void Canvas::BeginFigure(const std::string& alt) {
+  Document::Impl* I = doc_->impl_.get();
+  if (I->tagged && !is_template_ && artifact_depth_ == 0 && figure_depth_ == 0) {
+    I->alts.push_back(alt);
+    const int mcid = I->AddLeaf("Figure", page_index_, static_cast<int>(I->alts.size()) - 1);
+    content_ += "/Figure <</MCID ";
+    content_ += std::to_string(mcid);
+    content_ += ">> BDC\n";
+    figure_opened_ = true;
+  }
+  ++figure_depth_;
+}
+
+void Canvas::EndFigure() {
+  if (figure_depth_ == 0) return;
+  if (--figure_depth_ == 0 && figure_opened_) {
+    content_ += "EMC\n";
+    figure_opened_ = false;
+  }
+}
+
 // ---------------------------------------------------------------- canvas
 
 namespace {
@@ -530,6 +669,7 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
   bool fits = false;
   const double size = FitText(s, st, in, &lines, &fits);
   const double lh = size * st.leading;
+  const bool marked = OpenMarked(st.role);
   // Text that does not fit even at the smallest size is cut visibly, never silently: the
   // lines that fit are drawn, the last of them (and any line too wide for the box) ending
   // in "…", and the document's warnings say so. What is cut is left out of the text layer
@@ -612,7 +752,30 @@ double Canvas::Text(const Box& box, std::string_view utf8, const TextStyle& st) 
     out += "re S Q\n";
   }
   if (clip) out += "Q\n";
+  CloseMarked(marked);
   return std::min(box.h, total_h + 2 * py);
+}
+
+void Canvas::CachedText(const Box& box, std::string_view utf8, const TextStyle& st, std::string* cache) {
+  if (!cache->empty()) {
+    const bool marked = OpenMarked(st.role);
+    content_ += *cache;
+    CloseMarked(marked);
+    return;
+  }
+  Document::Impl* I = doc_->impl_.get();
+  // Text() wraps its operators in one marked-content line and "EMC\n" exactly when this holds
+  // (OpenMarked); the cache keeps what is between, and a replay gets a new MCID.
+  const bool marks = I->tagged && !is_template_ && artifact_depth_ == 0 && figure_depth_ == 0;
+  const size_t start = content_.size();
+  Text(box, utf8, st);
+  if (content_.size() == start) return;
+  size_t b = start, e = content_.size();
+  if (marks) {
+    b = content_.find('\n', start) + 1;
+    e -= 4;
+  }
+  cache->assign(content_, b, e - b);
 }
 
 double Canvas::TextAt(double x, double baseline_y, std::string_view utf8, double size, const Color& color) {
@@ -621,6 +784,8 @@ double Canvas::TextAt(double x, double baseline_y, std::string_view utf8, double
   Shape(&I->fonts, utf8, &s);
   double w = 0;
   for (auto& c : s) w += Advance(c);
+  if (s.empty()) return 0;
+  const bool marked = OpenMarked(Role::kP);
   if (!IsBlack(color)) SetFill(&content_, color);
   std::vector<Box> boxes;
   EmitLine(I, &content_, s, 0, s.size(), x, h_ - baseline_y, size, 0, 0, I->info.name, &boxes);
@@ -630,30 +795,37 @@ double Canvas::TextAt(double x, double baseline_y, std::string_view utf8, double
     Nums(&content_, {b.x, b.y, b.w, b.h});
     content_ += "re S Q\n";
   }
+  CloseMarked(marked);
   return w * size / 1000.0;
 }
 
 void Canvas::Line(double x1, double y1, double x2, double y2, const LineStyle& ls) {
+  const bool marked = OpenGraphic();
   content_ += "q ";
   SetStroke(&content_, ls);
   Nums(&content_, {x1, h_ - y1});
   content_ += "m ";
   Nums(&content_, {x2, h_ - y2});
   content_ += "l S Q\n";
+  CloseMarked(marked);
 }
 
 void Canvas::StrokeRect(const Box& b, const LineStyle& ls) {
+  const bool marked = OpenGraphic();
   content_ += "q ";
   SetStroke(&content_, ls);
   Nums(&content_, {b.x, h_ - b.y - b.h, b.w, b.h});
   content_ += "re S Q\n";
+  CloseMarked(marked);
 }
 
 void Canvas::FillRect(const Box& b, const Color& fill) {
+  const bool marked = OpenGraphic();
   content_ += "q ";
   SetFill(&content_, fill);
   Nums(&content_, {b.x, h_ - b.y - b.h, b.w, b.h});
   content_ += "re f Q\n";
+  CloseMarked(marked);
 }
 
 void Canvas::MoveTo(double x, double y) {
@@ -673,26 +845,32 @@ void Canvas::ClosePath() { path_ += "h\n"; }
 // State operators may not appear inside a path object, so the path is buffered and
 // emitted after its state, inside q ... Q.
 void Canvas::Stroke(const LineStyle& ls) {
+  const bool marked = OpenGraphic();
   content_ += "q ";
   SetStroke(&content_, ls);
   content_ += path_;
   content_ += "S Q\n";
   path_.clear();
+  CloseMarked(marked);
 }
 void Canvas::Fill(const Color& c) {
+  const bool marked = OpenGraphic();
   content_ += "q ";
   SetFill(&content_, c);
   content_ += path_;
   content_ += "f Q\n";
   path_.clear();
+  CloseMarked(marked);
 }
 void Canvas::FillStroke(const Color& fill, const LineStyle& ls) {
+  const bool marked = OpenGraphic();
   content_ += "q ";
   SetFill(&content_, fill);
   SetStroke(&content_, ls);
   content_ += path_;
   content_ += "B Q\n";
   path_.clear();
+  CloseMarked(marked);
 }
 
 double Canvas::CheckBox(double x, double baseline_y, bool checked, double size) {
@@ -770,7 +948,13 @@ std::vector<double> RowHeights(Document* doc, const std::vector<const TableRow*>
 
 void DrawRows(Canvas* c, const Table& t, const std::vector<const TableRow*>& rows,
               const std::vector<Placed>& placed, const std::vector<double>& heights,
-              const std::vector<double>& colx, size_t first, size_t last, double x, double top) {
+              const std::vector<double>& colx, size_t first, size_t last, double x, double top, bool header) {
+  // Structure: one TR per row, a TH (header rows, row headers) or TD per cell, in the
+  // order drawn; an empty cell gets an empty element so the columns line up. Repeated
+  // header rows are drawn inside BeginArtifact, where none of this happens.
+  Document* doc = c->document();
+  const bool tag = doc->tagged() && !c->in_artifact();
+  size_t tr = std::string::npos;
   std::vector<double> rowy(last - first + 1);
   rowy[0] = top;
   for (size_t r = first; r < last; ++r) rowy[r - first + 1] = rowy[r - first] + heights[r];
@@ -780,11 +964,28 @@ void DrawRows(Canvas* c, const Table& t, const std::vector<const TableRow*>& row
     size_t re = std::min(last, p.row + static_cast<size_t>(std::max(1, p.cell->row_span)));
     size_t ce = std::min(colx.size() - 1, p.col + cs);
     Box b{x + colx[p.col], rowy[p.row - first], colx[ce] - colx[p.col], rowy[re - first] - rowy[p.row - first]};
+    if (tag && p.row != tr) {
+      if (tr != std::string::npos) doc->EndGroup();
+      doc->BeginGroup(Document::Group::kTR);
+      tr = p.row;
+    }
+    const Role role = header || p.cell->header ? Role::kTH : Role::kTD;
     if (p.cell->filled) c->FillRect(b, p.cell->fill);
-    if (!p.cell->text.empty()) c->Text(b, p.cell->text, p.cell->style);
+    if (!p.cell->text.empty()) {
+      if (p.cell->style.role == role) {
+        c->Text(b, p.cell->text, p.cell->style);
+      } else {
+        TextStyle st = p.cell->style;
+        st.role = role;
+        c->Text(b, p.cell->text, st);
+      }
+    } else if (tag) {
+      doc->AddEmptyElement(role);
+    }
     c->StrokeRect(b, t.grid);
     if (p.cell->stamp) c->MarkStamp(b);
   }
+  if (tag && tr != std::string::npos) doc->EndGroup();
   c->StrokeRect(Box{x, top, colx.back(), rowy.back() - top}, t.frame);
   (void)rows;
 }
@@ -815,6 +1016,10 @@ double Document::DrawTable(Canvas* c, const Table& table, double x, double top, 
   size_t r = 0;
   double y = top;
   bool fresh = false;  // true right after new_page(): there is no better place to go
+  // One Table element however many pages the table spans; the header rows are its first
+  // TRs where they are first drawn, artifacts where they repeat.
+  BeginGroup(Group::kTable);
+  bool header_drawn = false;
   for (;;) {
     // Header, then as many row groups as fit.
     const size_t start = r;
@@ -840,14 +1045,20 @@ double Document::DrawTable(Canvas* c, const Table& table, double x, double top, 
       fresh = true;
       continue;
     }
-    if (!hrows.empty()) DrawRows(c, table, hrows, hplaced, hh, colx, 0, hrows.size(), x, y);
-    if (end > start) DrawRows(c, table, brows, bplaced, bh, colx, start, end, x, y + header_h);
+    if (!hrows.empty()) {
+      if (header_drawn) c->BeginArtifact();
+      DrawRows(c, table, hrows, hplaced, hh, colx, 0, hrows.size(), x, y, true);
+      if (header_drawn) c->EndArtifact();
+      header_drawn = true;
+    }
+    if (end > start) DrawRows(c, table, brows, bplaced, bh, colx, start, end, x, y + header_h, false);
     r = end;
     y = yy;
     if (r >= brows.size() || !new_page) break;
     y = new_page(&c);
     fresh = true;
   }
+  EndGroup();
   return y;
 }
 
@@ -887,7 +1098,14 @@ void Flow::Heading(std::string_view utf8, const TextStyle& style, int bookmark_l
   // Keep a heading with at least a few lines of what follows.
   if (y_ + h + 60 > doc_->info().page_height - m_.bottom && y_ > m_.top) NewPage();
   doc_->AddBookmark(std::string(utf8), doc_->page_count() - 1, y_, bookmark_level);
-  Paragraph(utf8, style);
+  if (style.role != Role::kP) {
+    Paragraph(utf8, style);
+    return;
+  }
+  // Outline level 0 is a section (H2: the title is the H1), deeper levels H3, H4.
+  TextStyle st = style;
+  st.role = bookmark_level <= 0 ? Role::kH2 : bookmark_level == 1 ? Role::kH3 : Role::kH4;
+  Paragraph(utf8, st);
 }
 void Flow::AddTable(const Table& t) {
   canvas();
@@ -924,6 +1142,86 @@ PdfArray RectArray(double x, double y, double w, double h) {
   return a;
 }
 
+// The structure tree: /StructTreeRoot → Document → the elements in reading order, each
+// leaf's /K the MCID of its marked-content sequence on /Pg; the /ParentTree maps each page's
+// /StructParents (its index) to the elements of its MCIDs; /MarkInfo says the file is tagged.
+// A 10,000-page 附表2 has about a million elements, so each is written as its serialized
+// dictionary (PdfData, a few dozen bytes) rather than as PoDoFo dictionary objects (over a
+// kilobyte each in memory); /Type /StructElem is optional and left out.
+void WriteStructTree(PdfMemDocument* pdf, const Document::Impl& I, const std::vector<PdfReference>& page_refs) {
+  PdfVecObjects* objs = &pdf->GetObjects();
+  auto ref = [](std::string* out, const PdfReference& r) {
+    *out += std::to_string(r.ObjectNumber());
+    *out += ' ';
+    *out += std::to_string(r.GenerationNumber());
+    *out += " R";
+  };
+  PdfObject* root = objs->CreateObject("StructTreeRoot");
+  std::vector<PdfObject*> obj(I.elems.size());
+  for (size_t e = 0; e < I.elems.size(); ++e)
+    obj[e] = I.elems[e].alt >= 0 ? objs->CreateObject() : objs->CreateObject(PdfVariant(PdfData("<<>>")));
+  std::string d;
+  for (size_t e = 0; e < I.elems.size(); ++e) {
+    const StructElem& el = I.elems[e];
+    const PdfReference parent = el.parent < 0 ? root->Reference() : obj[static_cast<size_t>(el.parent)]->Reference();
+    if (el.alt >= 0) {  // figures: few, and /Alt wants PoDoFo's UTF-16 string encoding
+      PdfDictionary& dict = obj[e]->GetDictionary();
+      dict.AddKey("S", PdfName(el.type));
+      dict.AddKey("P", parent);
+      if (el.page >= 0) {
+        dict.AddKey("Pg", page_refs[static_cast<size_t>(el.page)]);
+        dict.AddKey("K", PdfVariant(static_cast<pdf_int64>(el.mcid)));
+      }
+      dict.AddKey("Alt", Utf8String(I.alts[static_cast<size_t>(el.alt)]));
+      continue;
+    }
+    d = "<</S/";
+    d += el.type;
+    d += "/P ";
+    ref(&d, parent);
+    if (el.page >= 0) {
+      d += "/Pg ";
+      ref(&d, page_refs[static_cast<size_t>(el.page)]);
+      d += "/K ";
+      d += std::to_string(el.mcid);
+    } else if (!el.kids.empty()) {
+      d += "/K[";
+      for (size_t k = 0; k < el.kids.size(); ++k) {
+        if (k) d += ' ';
+        ref(&d, obj[static_cast<size_t>(el.kids[k])]->Reference());
+      }
+      d += ']';
+    }
+    d += ">>";
+    static_cast<PdfVariant&>(*obj[e]) = PdfVariant(PdfData(d.data(), d.size()));
+  }
+  std::string nums = "<</Nums[";
+  for (size_t p = 0; p < page_refs.size(); ++p) {
+    nums += std::to_string(p);
+    nums += '[';
+    if (p < I.page_mcids.size()) {
+      bool first = true;
+      for (int e : I.page_mcids[p]) {
+        if (!first) nums += ' ';
+        first = false;
+        ref(&nums, obj[static_cast<size_t>(e)]->Reference());
+      }
+    }
+    nums += "]\n";
+  }
+  nums += "]>>";
+  PdfObject* parent_tree = objs->CreateObject(PdfVariant(PdfData(nums.data(), nums.size())));
+  PdfDictionary& rd = root->GetDictionary();
+  rd.AddKey("K", obj[0]->Reference());
+  rd.AddKey("ParentTree", parent_tree->Reference());
+  rd.AddKey("ParentTreeNextKey", PdfVariant(static_cast<pdf_int64>(page_refs.size())));
+  PdfDictionary& cat = pdf->GetCatalog()->GetDictionary();
+  PdfDictionary mark;
+  mark.AddKey("Marked", PdfVariant(true));
+  cat.AddKey("MarkInfo", mark);
+  cat.AddKey("StructTreeRoot", root->Reference());
+}
+
 }  // namespace
 
 Status Document::Finish(const std::string& path, PdfResult* result) {
@@ -941,7 +1239,12 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       Canvas& c = *I.pages[static_cast<size_t>(i)];
       std::string saved;
       saved.swap(c.content_);
+      // Headers, footers and page numbers are artifacts, not part of the text's flow (a
+      // decorator that draws nothing on this page leaves no stream).
+      ++c.artifact_depth_;
       I.decorator(c, i + 1, npages);
+      --c.artifact_depth_;
+      if (I.tagged && !c.content_.empty()) c.content_ = "/Artifact BMC\n" + c.content_ + "EMC\n";
       deco[static_cast<size_t>(i)].swap(c.content_);
       c.content_.swap(saved);
     }
@@ -1029,6 +1332,8 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
     // Templates (Form XObjects) share the font dictionary.
     PdfObject* xobj_res = objs->CreateObject();
     for (auto& t : I.templates) {
+      // A template's content (a form's grid) is decoration on every page that uses it.
+      if (I.tagged) t->content_ = "/Artifact BMC\n" + t->content_ + "EMC\n";
       PdfObject* x = StreamObject(objs, Deflate(t->content_, level));
       PdfDictionary& xd = x->GetDictionary();
       xd.AddKey(PdfName::KeyType, PdfName("XObject"));
@@ -1078,6 +1383,7 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       if (contents.size() == 1) pd.AddKey("Contents", contents[0]);
       else pd.AddKey("Contents", contents);
       pd.AddKey("Resources", res->Reference());
+      if (I.tagged) pd.AddKey("StructParents", PdfVariant(static_cast<pdf_int64>(i)));
       kids[parent].push_back(p->Reference());
       page_refs.push_back(p->Reference());
     }
@@ -1101,6 +1407,7 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
     PdfDictionary vp;
     vp.AddKey("DisplayDocTitle", PdfVariant(true));
     cat.AddKey("ViewerPreferences", vp);
+    if (I.tagged) WriteStructTree(&pdf, I, page_refs);
     if (!I.bookmarks.empty()) {
       PdfObject* outlines = objs->CreateObject("Outlines");
       struct Node {

@@ -53,6 +53,9 @@ struct RenderOptions {
   // render.icc_profile: the sRGB ICC (version 2) profile of the PDF/A OutputIntent. Empty =
   // /usr/share/color/icc/sRGB.icc (icc-profiles-free), else .../colord/sRGB.icc (colord).
   std::string icc_profile;
+  // render.tagged: a structure tree (Tagged PDF: /MarkInfo, /StructTreeRoot, marked content;
+  // docs/pdf.md "The structure tree"). false = untagged, as before issue 12.
+  bool tagged = true;
 };
 
 // "1b" / "off" (case-insensitive) for render.pdfa; false for anything else.
@@ -70,6 +73,12 @@ struct PdfResult {
   double stamp_x = 0, stamp_y = 0, stamp_w = 0, stamp_h = 0;
   uint64_t bytes = 0;  // size of the written file
 };
+
+// What a drawn text is in the structure tree (Tagged PDF). kArtifact: not content (page
+// headers, footers, page numbers, the stamp); it is marked as such and left out of the tree.
+// Table cells get kTH/kTD from the table; text inside a figure or an artifact section is part
+// of that and gets no element of its own.
+enum class Role : uint8_t { kP, kH1, kH2, kH3, kH4, kTH, kTD, kArtifact };
 
 enum class HAlign { kLeft, kCenter, kRight, kDistribute /* spread characters over the width, for labels */ };
 enum class VAlign { kTop, kMiddle, kBottom };
@@ -92,6 +101,7 @@ struct TextStyle {
   double padding_y = -1;        // top/bottom inner margin; < 0 = same as padding
   Color color;
   bool bold = false;            // simulated (fill+stroke) bold
+  Role role = Role::kP;         // its element in the structure tree (tagged documents)
 };
 
 // A rectangle in page coordinates (top-left origin, points).
@@ -118,6 +128,10 @@ class Canvas {
   // Text laid out in `box` (padding applied inside). Returns the height actually used
   // (including padding); text that does not fit after shrinking is clipped to the box.
   double Text(const Box& box, std::string_view utf8, const TextStyle& style);
+  // Text() that keeps what it draws in *cache (empty at first) and, called again with the
+  // same cache, draws those operators again without laying the text out: for text that is
+  // the same in the same box on many pages of one document (a form's labels, tagged).
+  void CachedText(const Box& box, std::string_view utf8, const TextStyle& style, std::string* cache);
   // One line at a baseline point, no wrapping. Returns the advance width.
   double TextAt(double x, double baseline_y, std::string_view utf8, double size,
                 const Color& color = {});
@@ -142,6 +156,20 @@ class Canvas {
   // Where the signature/seal widget should go; the first call in a document wins.
   void MarkStamp(const Box& b);
 
+  // Tagged PDF. Everything drawn between BeginArtifact() and EndArtifact() is an artifact
+  // (/Artifact BMC … EMC): not in the structure tree, skipped by screen readers. Everything
+  // drawn between BeginFigure(alt) and EndFigure() is one marked-content sequence of a Figure
+  // element whose /Alt is `alt` (say what the picture shows: the numbers of a chart). Lines,
+  // rectangles and paths drawn outside a figure are artifacts by themselves; text outside an
+  // artifact or figure becomes an element of its TextStyle::role. Pairs nest; a template's
+  // content is always an artifact. No effect on untagged documents.
+  void BeginArtifact();
+  void EndArtifact();
+  void BeginFigure(const std::string& alt);
+  void EndFigure();
+  // Whether what is drawn now is an artifact (inside BeginArtifact, a template, the decorator).
+  bool in_artifact() const { return artifact_depth_ > 0 || is_template_; }
+
   Document* document() const { return doc_; }
 
  protected:
@@ -153,6 +181,15 @@ class Canvas {
   std::string path_;     // path under construction (MoveTo..), painted by Stroke/Fill
   bool is_template_ = false;
   int page_index_ = -1;  // 0-based page, -1 for templates
+  int artifact_depth_ = 0;  // > 0: inside BeginArtifact (or a template / the decorator)
+  int figure_depth_ = 0;    // > 0: inside BeginFigure
+  std::vector<int> artifact_opened_;  // depths whose BeginArtifact wrote /Artifact BMC
+  bool figure_opened_ = false;        // the outermost BeginFigure wrote /Figure BDC
+  // Tagged PDF helpers: open/close a marked-content sequence for text of `role`, or an
+  // artifact wrapper around one graphics object. Return whether they wrote anything.
+  bool OpenMarked(Role role);
+  void CloseMarked(bool opened);
+  bool OpenGraphic();
 };
 
 // Static page content drawn once and placed on many pages (e.g. a form's grid and labels).
@@ -176,6 +213,7 @@ struct Cell {
   bool filled = false;      // paint `fill` behind the text
   Color fill = Color::Gray(0.92);
   bool stamp = false;       // MarkStamp() this cell
+  bool header = false;      // a row header (label) in a body row: TH instead of TD
 };
 struct TableRow {
   std::vector<Cell> cells;  // left to right, skipping positions covered by spans from above
@@ -231,6 +269,17 @@ class Document {
   bool TextFits(const Box& box, std::string_view utf8, const TextStyle& style);
   // Adds a line to PdfResult::warnings.
   void AddWarning(std::string warning);
+
+  // Structure tree (tagged documents): opens a grouping element (kTable, kTR, kSect) under
+  // the innermost open one (the Document element at first); what is drawn until the matching
+  // EndGroup() goes into it, in drawing order (= reading order). DrawTable opens its own
+  // Table and TR elements. An empty cell gets an empty element (AddEmptyElement) so the
+  // columns stay aligned. No effect on untagged documents.
+  enum class Group : uint8_t { kTable, kTR, kSect };
+  void BeginGroup(Group g);
+  void EndGroup();
+  void AddEmptyElement(Role role);
+  bool tagged() const;
 
   // Draws `table` starting at `top` on canvas `c` (x = left edge). When a row does not fit
   // above `bottom`, calls new_page() for the next canvas and continues at its returned top,

@@ -63,7 +63,36 @@ Color Palette(size_t i) {
   return kColors[i % (sizeof kColors / sizeof kColors[0])];
 }
 
+namespace {
+void DrawFigure(render::Canvas& c, render::Document& doc, const Box& box, const BarChart& chart);
+}  // namespace
+
+std::string AltText(const BarChart& chart) {
+  std::string out = chart.title.empty() ? chart.y_label : chart.title;
+  const std::string unit = chart.unit.empty() ? "" : " " + chart.unit;
+  auto value = [&](const Series& s, size_t ci) { return Thousands(ci < s.values.size() ? s.values[ci] : 0) + unit; };
+  for (size_t ci = 0; ci < chart.categories.size(); ++ci) {
+    out += ci == 0 ? "：" : chart.series.size() > 1 ? "；" : "、";
+    if (chart.series.size() == 1) {
+      out += chart.categories[ci] + " " + value(chart.series[0], ci);
+      continue;
+    }
+    out += chart.categories[ci] + "：";
+    for (size_t si = 0; si < chart.series.size(); ++si)
+      out += (si ? "、" : "") + chart.series[si].name + " " + value(chart.series[si], ci);
+  }
+  return out;
+}
+
 void Draw(render::Canvas& c, render::Document& doc, const Box& box, const BarChart& chart) {
+  c.BeginFigure(AltText(chart));
+  DrawFigure(c, doc, box, chart);
+  c.EndFigure();
+}
+
+namespace {
+
+void DrawFigure(render::Canvas& c, render::Document& doc, const Box& box, const BarChart& chart) {
   const double pad = 8;
   c.StrokeRect(box, LineStyle{0.5, Color::Gray(0.6), 0});
 
@@ -182,5 +211,7 @@ void Draw(render::Canvas& c, render::Document& doc, const Box& box, const BarCha
     ly += legend_line;
   }
 }
+
+}  // namespace
 
 }  // namespace liaudit::reports::charts

@@ -26,12 +26,19 @@ struct BarChart {
   // Legend entries; empty = one entry per series when there is more than one series.
   std::vector<std::pair<std::string, render::Color>> legend;
   bool value_labels = true;               // print each bar's value above it when it fits
+  std::string unit;                       // after each value in the alternative text ("件")
 };
+
+// The chart in words, the /Alt of its Figure element (tagged PDF): the title, then every
+// value, e.g. "各規則異常件數：R01 12 件、R02 0 件" or, with several series,
+// "各單位每月查詢筆數：7月：社會救助科 1,200 筆、…；8月：…".
+std::string AltText(const BarChart& chart);
 
 // The i-th colour of a qualitative palette that stays distinguishable in grey print.
 render::Color Palette(size_t i);
 
-// Draws `chart` inside `box` (frame included) on `c`; text measured with `doc`.
+// Draws `chart` inside `box` (frame included) on `c`, as one Figure whose alternative text
+// is AltText(chart); text measured with `doc`.
 void Draw(render::Canvas& c, render::Document& doc, const render::Box& box, const BarChart& chart);
 
 }  // namespace liaudit::reports::charts

@@ -42,7 +42,9 @@ Status WriteExceptionsReport(render::Engine& engine, const ExceptionsReport& rep
   doc->AddBookmark("報告資訊", 0, flow.y(), 0);
   flow.Paragraph(report.organisation, layout::TitleStyle(13));
   flow.Space(2);
-  flow.Paragraph(title, layout::TitleStyle(20));
+  render::TextStyle title_style = layout::TitleStyle(20);
+  title_style.role = render::Role::kH1;
+  flow.Paragraph(title, title_style);
   flow.Space(12);
   long total = 0;
   for (const auto& c : report.counts) total += c.count;

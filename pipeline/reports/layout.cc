@@ -248,6 +248,7 @@ render::Table InfoTable(const std::vector<std::pair<std::string, std::string>>& 
     l.style.padding = size * 0.6;
     l.filled = true;
     l.fill = kHeaderFill;
+    l.header = true;  // a row header: the label of the value beside it
     render::Cell v;
     v.text = value;
     v.style = BodyCellStyle();
@@ -418,7 +419,11 @@ void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp, con
   doc->AddBookmark(heading, page_index, area.y, 0);
 
   TextStyle hs = SubHeadingStyle();
+  hs.role = render::Role::kH2;  // a section of its own (outline level 0)
   c.Text(Box{area.x, area.y, area.w, heading_h}, heading, hs);
+
+  // The stamp stands for the signature (the widget over it); it is not read as text.
+  c.BeginArtifact();
 
   Box box{area.x + area.w - box_w, area.y + heading_h, box_w, box_h};
   c.FillRect(box, Color{1.0, 0.985, 0.975});
@@ -436,6 +441,7 @@ void AddStamp(render::Flow* flow, render::Document* doc, const Stamp& stamp, con
     c.Text(Box{box.x + 8, y, box_w - 16, h}, l, ls);
     y += h;
   }
+  c.EndArtifact();
   c.MarkStamp(box);
 }
 

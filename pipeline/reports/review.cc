@@ -39,7 +39,9 @@ void Cover(render::Flow* flow, render::Document* doc, const ReportText& words, c
   flow->Space(38 * kMm);
   flow->Paragraph(r.organisation, layout::TitleStyle(16));
   flow->Space(6);
-  flow->Paragraph(words.review_title, layout::TitleStyle(22));
+  render::TextStyle title_style = layout::TitleStyle(22);
+  title_style.role = render::Role::kH1;
+  flow->Paragraph(words.review_title, title_style);
   flow->Space(6);
   flow->Paragraph(layout::RocQuarter(r.quarter), layout::TitleStyle(16));
   flow->Space(24 * kMm);
@@ -144,6 +146,7 @@ void Usage(render::Flow* flow, render::Document* doc, const ReportText& words, c
     charts::BarChart chart;
     chart.title = "各單位每月查詢筆數";
     chart.y_label = "查詢筆數（筆）";
+    chart.unit = "筆";
     chart.categories = r.month_labels;
     for (size_t i = 0; i < r.per_month_unit.size(); ++i)
       chart.series.push_back({r.per_month_unit[i].unit, r.per_month_unit[i].per_month, charts::Palette(i)});
@@ -260,6 +263,7 @@ void Findings(render::Flow* flow, render::Document* doc, const ReviewReport& r) 
     charts::BarChart chart;
     chart.title = "各規則異常件數";
     chart.y_label = "件數";
+    chart.unit = "件";
     charts::Series s{"異常件數", {}, charts::Palette(0)};
     std::set<std::string> sev_seen;
     for (const auto& c : r.by_rule) {

@@ -153,6 +153,47 @@ class SignedPdfs(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("render.pdfa", p.stderr)
 
+    def test_signed_pdfs_keep_their_structure_tree(self):
+        # Tagged PDF (docs/pdf.md "The structure tree"), read back by poppler after signing:
+        # the incremental updates keep /StructTreeRoot, /MarkInfo and the pages' /StructParents.
+        q = os.path.join(WORK, "output/quarterly/2026Q3")
+        reports = {os.path.join(q, "review.pdf"): "勞保查詢系統使用紀錄檢查結果報告",
+                   os.path.join(WORK, "output/nightly/2026-09-30/exceptions.pdf"): "勞保查詢系統每日異常報告"}
+        forms = {all_pdfs(os.path.join(q, "form%d" % n))[0]: title for n, title in
+                 [(1, "資料查詢者權限申請表"), (2, "查調資料登記表"), (3, "查調資料申請表"), (4, "稽核紀錄表")]}
+        for pdf, title in list(reports.items()) + list(forms.items()):
+            self.assertIn("Signature is Valid.", run(["pdfsig", pdf], check=False).stdout, pdf)
+            self.assertRegex(run(["pdfinfo", pdf]).stdout, r"Tagged:\s+yes", pdf)
+            self.assertIn("No syntax or stream encoding errors", run(["qpdf", "--check", pdf], check=False).stdout, pdf)
+            # -struct-text costs poppler one pass over the page per element: the reports (a
+            # few thousand elements) are checked without the text, the forms with it.
+            tree = run(["pdfinfo", "-struct-text" if pdf in forms else "-struct", pdf]).stdout
+            lines = tree.splitlines()
+            self.assertEqual(lines[0], "Document", pdf)
+            self.assertIn("  H1 (block)", lines, pdf)
+            self.assertIn("      TH", lines, pdf)
+            self.assertIn("      TD", lines, pdf)
+            if pdf in forms:
+                h1 = lines[lines.index("  H1 (block)") + 1]
+                self.assertIn(title, h1, pdf)
+                self.assertNotIn("頁，共", tree, pdf)
+                # The signature note a signed form prints in its approval cell is the form's
+                # content (a TD), unlike the reports' stamp box (an artifact: reports_test).
+                if "form1" in pdf:
+                    self.assertIn("已數位簽章", tree, pdf)
+        review = run(["pdfinfo", "-struct", os.path.join(q, "review.pdf")]).stdout.splitlines()
+        self.assertEqual(review.count("  Figure"), 2)
+        self.assertGreaterEqual(review.count("  H2 (block)"), 6)
+
+    def test_tagged_off_writes_untagged_pdf(self):
+        out = os.path.join(WORK, "tagged-off")
+        liaudit("forms", "--blank", "--output", out, "--render.tagged", "false")
+        pdf = os.path.join(out, "forms/blank/form1.pdf")
+        self.assertRegex(run(["pdfinfo", pdf]).stdout, r"Tagged:\s+no")
+        self.assertEqual(run(["pdfinfo", "-struct", pdf]).stdout.strip(), "")
+        (valid, errors), = e2e_common.preflight([pdf], WORK)
+        self.assertTrue(valid, errors[:20])
+
     def test_qpdf_check_and_fonts_embedded_subset(self):
         for pdf in [os.path.join(WORK, "output/quarterly/2026Q3/review.pdf"),
                     os.path.join(WORK, "output/nightly/2026-09-30/exceptions.pdf")] + \

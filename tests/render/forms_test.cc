@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "render/form_template.h"
@@ -193,6 +194,49 @@ std::vector<RegistrationRecord> Registrations(int n) {
   return v;
 }
 
+// Tagged PDF: the form's title is the H1; its grid is a Table in the form's own reading
+// order (left to right, top to bottom), the printed labels TH, the filled-in values TD; the
+// page number footer of a multi-page form is an artifact.
+TEST(FormsTest, Form1StructureTreeReadsLabelThenValue) {
+  const std::string path = OutDir() + "/form1-tagged.pdf";
+  render::PdfResult r;
+  ASSERT_TRUE(WriteForm1(TheEngine(), FormOptions(), SamplePermission(), path, &r).ok());
+  const auto nodes = liaudit::testing::StructTree(path);
+  ASSERT_FALSE(nodes.empty());
+  EXPECT_EQ(nodes[0].type, "Document");
+  using liaudit::testing::TextsOf;
+  EXPECT_EQ(TextsOf(nodes, "H1"),
+            std::vector<std::string>{"高雄市政府社會局應用勞動部勞工保險局資訊中介服務系統資料查詢者權限申請表"});
+  EXPECT_EQ(TextsOf(nodes, "Table").size(), 1u);
+  // The first row: 申請單位 | 社會救助科 | 職稱及姓名 | 科員 林𠮟明.
+  std::vector<std::pair<std::string, std::string>> cells;
+  for (const auto& n : nodes)
+    if ((n.type == "TH" || n.type == "TD") && cells.size() < 8) cells.emplace_back(n.type, n.text);
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"TH", "申請單位"}, {"TD", "社會救助科"},      {"TH", "職稱及姓名"}, {"TD", "科員　林𠮟明"},
+      {"TH", "申請事項"}, {"TD", "☑ 新增權限　　☐ 註銷權限　　☐ 異動查調項目　　☐ 職務異動"},
+      {"TH", "申請事由"}, {"TD", "辦理低收入戶及中低收入戶資格審核，依社會救助法第五條之三查調工作收入。"}};
+  EXPECT_EQ(cells, want);
+  const auto td = TextsOf(nodes, "TD");
+  EXPECT_NE(std::find(td.begin(), td.end(), "A123456789"), td.end());
+  // The note under the grid is a paragraph after the table.
+  EXPECT_EQ(nodes.back().type, "P");
+  EXPECT_EQ(nodes.back().text, "*本申請表請填寫核章後，送本局秘書室資訊小組（07-3343259）開通系統使用權限。");
+  EXPECT_LT(r.bytes, 200u * 1024u);
+
+  // 附表2 over three pages: one Table per page (each page is a copy of the seed's sheet),
+  // no page number in the tree.
+  const std::string p2 = OutDir() + "/form2-tagged.pdf";
+  ASSERT_TRUE(WriteForm2(TheEngine(), FormOptions(), "社會救助科", DateFromCivil(2026, 7, 1), DateFromCivil(2026, 9, 30),
+                         Registrations(25), p2, &r)
+                  .ok());
+  const auto n2 = liaudit::testing::StructTree(p2);
+  EXPECT_EQ(TextsOf(n2, "Table").size(), 3u);
+  EXPECT_EQ(TextsOf(n2, "H1").size(), 3u);
+  for (const auto& n : n2) EXPECT_EQ(n.text.find("頁，共"), std::string::npos) << n.text;
+  EXPECT_NE(TextOf(p2).find("第3頁，共3頁"), std::string::npos);
+}
+
 TEST(FormsTest, Form2With25LinesIsThreePagesWithHeadersAndBoxForPua) {
   const std::string path = OutDir() + "/form2-社會救助科.pdf";
   render::PdfResult r;
@@ -371,6 +415,13 @@ TEST(FormsTest, TemplateErrorsNameFileAndLine) {
   EXPECT_NE(st.message().find("t.tpl:2:1: unknown keyword"), std::string::npos) << st.message();
   st = render::ParseFormTemplate("t.tpl", "page main\ntext h=5 \"open\n", &tpl);
   EXPECT_NE(st.message().find("t.tpl:2:"), std::string::npos) << st.message();
+  st = render::ParseFormTemplate("t.tpl", "page main\ntext h=5 tag=h9 \"x\"\n", &tpl);
+  EXPECT_NE(st.message().find("t.tpl:2:10: tag must be h1, h2, p, th, td or artifact, not 'h9'"), std::string::npos)
+      << st.message();
+  ASSERT_TRUE(render::ParseFormTemplate("t.tpl", "page main\ntext h=5 tag=h1 \"x\"\n", &tpl).ok());
+  const render::TplItem& it = tpl.pages.at("main").items.at(0);
+  EXPECT_TRUE(it.role_given);
+  EXPECT_EQ(it.style.role, render::Role::kH1);
 }
 
 }  // namespace

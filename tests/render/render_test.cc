@@ -376,6 +376,106 @@ TEST(RenderTest, TableStartsOnNextPageWhenNothingFits) {
   EXPECT_NE(p3.find("列39"), std::string::npos) << p3;
 }
 
+// Tagged PDF: the structure tree as poppler reads it. Title H1, sections H2, one Table for
+// a table over several pages with its header cells as TH once (repeats are artifacts), the
+// values as TD in reading order (an empty cell as an empty TD), a Figure with its /Alt, and
+// none of the page numbers or running headers (artifacts).
+TEST(RenderTest, StructureTreeHoldsHeadingsTablesAndFiguresInReadingOrder) {
+  const std::string path = TmpDir() + "/tagged.pdf";
+  auto doc = TheEngine().NewDocument({"結構測試", "", "tagged.pdf"});
+  doc->SetPageDecorator([](Canvas& c, int page, int pages) {
+    TextStyle st;
+    st.size = 9;
+    c.Text(Box{40, 20, 300, 20}, "頁首文字", st);
+    c.Line(40, 42, 550, 42);
+    c.Text(Box{0, kA4Height - 40, kA4Width, 20},
+           "第 " + std::to_string(page) + " 頁，共 " + std::to_string(pages) + " 頁", st);
+  });
+  Flow flow(doc.get());
+  TextStyle title;
+  title.size = 18;
+  title.role = Role::kH1;
+  flow.Paragraph("結構測試報告", title);
+  TextStyle body;
+  flow.Heading("一、表格", body, 0);
+  flow.Paragraph("說明文字。", body);
+  Table t;
+  t.col_widths = {120, 200};
+  TableRow hr;
+  for (const char* h : {"項目", "數值"}) {
+    Cell c;
+    c.text = h;
+    hr.cells.push_back(c);
+  }
+  t.header.push_back(hr);
+  std::vector<std::string> want_td;
+  for (int i = 1; i <= 90; ++i) {
+    TableRow r;
+    r.min_height = 20;
+    Cell a, b;
+    a.text = "第" + std::to_string(i) + "項";
+    b.text = i == 3 ? "" : std::to_string(i * 7);
+    r.cells = {a, b};
+    t.rows.push_back(r);
+    want_td.push_back(a.text);
+    want_td.push_back(b.text);
+  }
+  flow.AddTable(t);
+  flow.Heading("二、圖", body, 0);
+  Box fig = flow.Reserve(100);
+  Canvas& c = flow.canvas();
+  c.BeginFigure("長條圖：甲 3 件、乙 5 件");
+  c.FillRect(Box{fig.x, fig.y + 40, 30, 60}, Color{0.2, 0.4, 0.8});
+  c.Text(Box{fig.x, fig.y, 200, 20}, "圖內標籤", body);
+  c.EndFigure();
+  PdfResult res;
+  ASSERT_TRUE(doc->Finish(path, &res).ok());
+  ASSERT_GE(res.pages, 3);  // the table spans pages: its header is drawn on each
+  EXPECT_NE(NoSpace(liaudit::testing::Run("pdftotext -f 3 -l 3 '" + path + "' - 2>/dev/null")).find("項目數值"),
+            std::string::npos);
+  EXPECT_EQ(QpdfCheck(path), 0);
+  EXPECT_NE(liaudit::testing::Run("pdfinfo '" + path + "'").find("Tagged:          yes"), std::string::npos);
+
+  const auto nodes = liaudit::testing::StructTree(path);
+  ASSERT_FALSE(nodes.empty());
+  EXPECT_EQ(nodes[0].type, "Document");
+  using liaudit::testing::TextsOf;
+  EXPECT_EQ(TextsOf(nodes, "H1"), std::vector<std::string>{"結構測試報告"});
+  EXPECT_EQ(TextsOf(nodes, "H2"), (std::vector<std::string>{"一、表格", "二、圖"}));
+  EXPECT_EQ(TextsOf(nodes, "P"), std::vector<std::string>{"說明文字。"});
+  EXPECT_EQ(TextsOf(nodes, "Table").size(), 1u);
+  EXPECT_EQ(TextsOf(nodes, "TR").size(), 91u);
+  EXPECT_EQ(TextsOf(nodes, "TH"), (std::vector<std::string>{"項目", "數值"}));
+  EXPECT_EQ(TextsOf(nodes, "TD"), want_td);
+  EXPECT_EQ(TextsOf(nodes, "Figure"), std::vector<std::string>{"圖內標籤"});
+  // Reading order: title, heading, paragraph, table, heading, figure.
+  std::vector<std::string> top;
+  for (const auto& n : nodes)
+    if (n.depth == 1) top.push_back(n.type);
+  EXPECT_EQ(top, (std::vector<std::string>{"H1", "H2", "P", "Table", "H2", "Figure"}));
+  for (const auto& n : nodes) {
+    EXPECT_EQ(n.text.find("頁，共"), std::string::npos) << n.type;
+    EXPECT_EQ(n.text.find("頁首"), std::string::npos) << n.type;
+  }
+  EXPECT_NE(liaudit::testing::Run("qpdf --json --json-key=qpdf '" + path + "'").find("\"u:長條圖：甲 3 件、乙 5 件\""),
+            std::string::npos);
+
+  // render.tagged = false: no structure at all.
+  RenderOptions o = Opts();
+  o.tagged = false;
+  std::unique_ptr<Engine> plain;
+  ASSERT_TRUE(Engine::Create(o, &plain).ok());
+  auto d2 = plain->NewDocument({"結構測試", "", "untagged.pdf"});
+  Flow f2(d2.get());
+  f2.Paragraph("結構測試報告", title);
+  f2.AddTable(t);
+  const std::string p2 = TmpDir() + "/untagged.pdf";
+  ASSERT_TRUE(d2->Finish(p2, &res).ok());
+  EXPECT_NE(liaudit::testing::Run("pdfinfo '" + p2 + "'").find("Tagged:          no"), std::string::npos);
+  EXPECT_TRUE(liaudit::testing::StructTree(p2).empty());
+  EXPECT_EQ(Slurp(p2).find("MCID"), std::string::npos);
+}
+
 TEST(RenderTest, BadFontConfigNamesFileAndLine) {
   std::string conf = TmpDir() + "/bad.conf";
   FILE* f = fopen(conf.c_str(), "w");

@@ -6,7 +6,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace liaudit::testing {
 
@@ -92,6 +94,38 @@ inline void ExpectMatchesGolden(const std::string& pdf, const std::string& name)
   int rc = -1;
   std::string out = Run(cmd, &rc);
   EXPECT_EQ(rc, 0) << out;
+}
+
+// One element of the structure tree as poppler's `pdfinfo -struct-text` prints it, in
+// reading order: its type ("Document", "H1", "TH" …), the text of its marked content (the
+// quoted lines right under it, joined; "" for an empty element or a grouping one) and its
+// depth (0 = the Document element).
+struct StructNode {
+  std::string type, text;
+  int depth = 0;
+};
+inline std::vector<StructNode> StructTree(const std::string& pdf) {
+  std::vector<StructNode> nodes;
+  std::istringstream in(Run("pdfinfo -struct-text '" + pdf + "' 2>/dev/null"));
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t ind = line.find_first_not_of(' ');
+    if (ind == std::string::npos) continue;
+    std::string rest = line.substr(ind);
+    if (rest.size() >= 2 && rest.front() == '"' && rest.back() == '"') {
+      if (!nodes.empty()) nodes.back().text += rest.substr(1, rest.size() - 2);
+      continue;
+    }
+    nodes.push_back({rest.substr(0, rest.find(' ')), "", static_cast<int>(ind / 2)});
+  }
+  return nodes;
+}
+// The texts of the elements of `type`, in reading order.
+inline std::vector<std::string> TextsOf(const std::vector<StructNode>& nodes, const std::string& type) {
+  std::vector<std::string> out;
+  for (const auto& n : nodes)
+    if (n.type == type) out.push_back(n.text);
+  return out;
 }
 
 }  // namespace liaudit::testing

@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -13,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../render/test_util.h"
 #include "pdf_tools.h"
 #include "sample_models.h"
 
@@ -192,7 +195,7 @@ TEST_F(ReportsTest, StampIsOnTheLastPageInsideThePage) {
     render::PdfResult res;
     const std::string path = Out(which ? "review-stamp.pdf" : "exceptions-stamp.pdf");
     ASSERT_TRUE((which ? WriteReviewReport(*engine_, SampleReview(300), path, &res)
-                       : WriteExceptionsReport(*engine_, SampleExceptions(300), path, &res))
+                       : WriteExceptionsReport(*engine_, SampleExceptions(60), path, &res))
                     .ok());
     ASSERT_TRUE(res.has_stamp);
     EXPECT_EQ(res.stamp_page, res.pages);
@@ -306,6 +309,78 @@ TEST_F(ReportsTest, PagesMatchReviewedGoldenImages) {
   ASSERT_TRUE(WriteReviewReport(*engine_, SampleReview(10), Out("golden-review.pdf"), &b).ok());
   ExpectMatchesGolden(Out("golden-exceptions.pdf"), "exceptions");
   ExpectMatchesGolden(Out("golden-review.pdf"), "review");
+}
+
+// Tagged PDF, as poppler reads the structure tree: the title is the one H1, the sections
+// H2 in order, a table's header cells TH and its values TD in reading order, each chart a
+// Figure whose /Alt gives every value; page numbers, running headers and the stamp are
+// artifacts, so none of them is in the tree.
+TEST_F(ReportsTest, ReviewReportStructureTree) {
+  const ReviewReport rep = SampleReview(10);
+  render::PdfResult res;
+  const std::string path = Out("review-tagged.pdf");
+  ASSERT_TRUE(WriteReviewReport(*engine_, rep, path, &res).ok());
+  ExpectCleanPdf(path);
+  const auto nodes = liaudit::testing::StructTree(path);
+  ASSERT_FALSE(nodes.empty());
+  EXPECT_EQ(nodes[0].type, "Document");
+  using liaudit::testing::TextsOf;
+  EXPECT_EQ(TextsOf(nodes, "H1"), std::vector<std::string>{"勞保查詢系統使用紀錄檢查結果報告"});
+  EXPECT_EQ(TextsOf(nodes, "H2"),
+            (std::vector<std::string>{"一、檢查結果摘要", "二、查調權限（期末具查調權限人員及項目）", "三、查調統計",
+                                      "四、異常統計", "五、追蹤改正情形", "六、未執行之檢查", "權限管理者簽章"}));
+  // The permissions table follows its heading: header cells, then the first person's row.
+  size_t i = 0;
+  while (i < nodes.size() && nodes[i].text != "二、查調權限（期末具查調權限人員及項目）") ++i;
+  ASSERT_LT(i + 1, nodes.size());
+  EXPECT_EQ(nodes[i + 1].type, "Table");
+  std::vector<std::string> th, td;
+  for (size_t k = i + 2; k < nodes.size() && nodes[k].depth > nodes[i + 1].depth; ++k) {
+    if (nodes[k].type == "TH") th.push_back(nodes[k].text);
+    if (nodes[k].type == "TD" && td.size() < 5) td.push_back(nodes[k].text);
+  }
+  EXPECT_EQ(th, (std::vector<std::string>{"序號", "帳號", "姓名", "單位", "可查調服務項目"}));
+  const PermissionLine& p0 = rep.permissions.front();
+  EXPECT_EQ(td, (std::vector<std::string>{"1", p0.account, p0.name, p0.unit, p0.items}));
+  EXPECT_EQ(TextsOf(nodes, "Figure").size(), 2u);
+  std::string alt = "各規則異常件數";
+  for (size_t k = 0; k < rep.by_rule.size(); ++k)
+    alt += (k ? "、" : "：") + rep.by_rule[k].rule_id + " " + std::to_string(rep.by_rule[k].count) + " 件";
+  const std::string js = tt::Run("qpdf --json --json-key=qpdf '" + path + "'");
+  EXPECT_NE(js.find("\"/Alt\": \"u:" + alt + "\""), std::string::npos) << alt;
+  EXPECT_NE(js.find("\"/Alt\": \"u:各單位每月查詢筆數："), std::string::npos);
+  for (const auto& n : nodes) {
+    EXPECT_EQ(n.text.find("頁，共"), std::string::npos) << n.type << " " << n.text;
+    EXPECT_EQ(n.text.find("數位簽章"), std::string::npos) << n.type << " " << n.text;  // the stamp's title
+    EXPECT_NE(n.text, "勞保查詢系統使用紀錄檢查結果報告　115年第3季");                 // running header
+  }
+  // The page numbers are still on the pages, for the eye.
+  EXPECT_NE(tt::Text(path).find("第1頁，共" + std::to_string(res.pages) + "頁"), std::string::npos);
+}
+
+// A findings table over many pages is one Table: its header cells are TH once, the headers
+// repeated on later pages are artifacts.
+TEST_F(ReportsTest, RepeatedTableHeadersAreArtifacts) {
+  render::PdfResult res;
+  const std::string path = Out("exceptions-tagged.pdf");
+  ExceptionsReport rep = SampleExceptions(60);
+  for (auto& f : rep.findings) {  // one rule: one findings table over several pages
+    f.rule_id = rep.findings.front().rule_id;
+    f.rule_name = rep.findings.front().rule_name;
+    f.severity = rep.findings.front().severity;
+  }
+  ASSERT_TRUE(WriteExceptionsReport(*engine_, rep, path, &res).ok());
+  const auto nodes = liaudit::testing::StructTree(path);
+  using liaudit::testing::TextsOf;
+  const auto rule_headings = TextsOf(nodes, "H3");  // one findings table per rule
+  ASSERT_FALSE(rule_headings.empty());
+  const auto th = TextsOf(nodes, "TH");
+  EXPECT_EQ(std::count(th.begin(), th.end(), "異常說明及證據"), static_cast<long>(rule_headings.size()));
+  int pages_with_header = 0;
+  for (const auto& page : tt::PageTexts(path)) pages_with_header += page.find("異常說明及證據") != std::string::npos;
+  EXPECT_EQ(rule_headings.size(), 1u);
+  EXPECT_GE(pages_with_header, 3) << res.pages;
+  EXPECT_EQ(TextsOf(nodes, "H1"), std::vector<std::string>{"勞保查詢系統每日異常報告"});
 }
 
 TEST_F(ReportsTest, SameModelAndClockGiveIdenticalBytes) {
