@@ -21,6 +21,7 @@ PACKAGES=(
   libp11-dev libp11-kit-dev libcurl4-openssl-dev softhsm2 opensc opensc-pkcs11 curl
   clang libclang-rt-14-dev
   lintian dpkg-dev
+  libcpp-httplib-dev libargon2-dev chromium nodejs npm
 )
 
 missing=()
