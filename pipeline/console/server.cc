@@ -408,8 +408,9 @@ json Console::AuditJson(const AuditRun& a) {
   std::string rel = a.folder.empty() ? "" : fs::relative(a.folder, opts_.output_dir, ec).string();
   json docs = json::array();
   if (!a.folder.empty())
-    for (const auto& e : fs::directory_iterator(a.folder, ec))
-      if (e.is_regular_file()) docs.push_back((fs::path(rel) / e.path().filename()).string());
+    for (const auto& e : fs::recursive_directory_iterator(a.folder, ec))
+      if (e.is_regular_file() && !e.is_symlink())
+        docs.push_back((fs::path(rel) / fs::relative(e.path(), a.folder, ec)).string());
   std::sort(docs.begin(), docs.end());
   return {{"id", a.id}, {"state", a.state}, {"by", a.by}, {"seconds", secs}, {"findings", a.findings},
           {"folder", rel}, {"documents", docs}, {"message", a.message}, {"warnings", a.warnings}};
