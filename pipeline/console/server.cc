@@ -655,7 +655,8 @@ header{background:#1d3557;color:#fff;padding:.5rem 1rem}header a{color:#fff}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:1rem}
 main{padding:1rem;max-width:80rem}
 a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f4a261;outline-offset:2px}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+td.nowrap{white-space:nowrap;overflow-wrap:normal}td.actions{min-width:16rem}td.actions label{display:block;margin-top:.25rem}td.actions input{max-width:15rem}
 th{background:#e9ecef}.warn{background:#fff3cd;border:2px solid #b8860b;padding:.5rem}.bad{color:#a00000;font-weight:bold}
 .ok{color:#05630b;font-weight:bold}label{display:inline-block;margin-right:.5rem}form.inline{display:inline}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;color:#000;padding:.5rem}
@@ -694,6 +695,14 @@ json Console::Call(void (Console::*h)(const httplib::Request&, httplib::Response
   if (status) *status = tmp.status;
   json j = json::parse(tmp.body, nullptr, false);
   return j.is_discarded() ? json::object() : j;
+}
+
+// The evidence kinds as the pages name them.
+std::string KindZh(const std::string& kind) {
+  static const std::map<std::string, std::string> kZh = {{"query", "查調紀錄"}, {"registration", "查調資料登記（附表2）"},
+                                                         {"permission", "權限（附表1）"}, {"request", "申請"}, {"staff", "人員"}};
+  auto it = kZh.find(kind);
+  return it == kZh.end() ? kind : it->second;
 }
 
 std::string Csrf(const Caller& c) { return "<input type=\"hidden\" name=\"csrf\" value=\"" + E(c.session.csrf) + "\">"; }
@@ -817,7 +826,7 @@ void Console::Pages(httplib::Server& s) {
                     "</dd><dt>帳號</dt><dd>" + E(f["account"]) + "</dd><dt>交易序號</dt><dd>" + E(f["txn"]) + "</dd><dt>被查詢人</dt><dd>" +
                     E(f["subject"]) + "</dd><dt>識別鍵</dt><dd>" + E(f["key"]) + "</dd></dl><h2>證據</h2><table><thead><tr><th scope=\"col\">種類</th><th scope=\"col\">鍵</th><th scope=\"col\">檔案與行號</th><th scope=\"col\">原始資料列</th></tr></thead><tbody>";
             for (const auto& e : f["evidence"])
-              body += "<tr><td>" + E(e["kind"]) + "</td><td>" + E(e["label"]) + "</td><td>" + E(e.value("file", std::string())) +
+              body += "<tr><td>" + E(KindZh(e["kind"].get<std::string>())) + "</td><td>" + E(e["label"]) + "</td><td>" + E(e.value("file", std::string())) +
                       (e.contains("line") ? " 第 " + E(e["line"]) + " 行" : "") + "</td><td>" + E(e.value("row", std::string())) + "</td></tr>";
             body += "</tbody></table><h2>追蹤紀錄</h2><ul>";
             for (const auto& h : data.value("history", json::array()))
@@ -837,12 +846,12 @@ void Console::Pages(httplib::Server& s) {
           for (const auto& f : fu) {
             ++n;
             std::string st = f["state"].get<std::string>();
-            body += "<tr><td>" + E(f["key"]) + "</td><td>" + E(f["detail"]) + "</td><td>" + E(kZh.count(st) ? kZh.at(st) : st) + "</td><td>" +
+            body += "<tr><td>" + E(f["key"]) + "</td><td>" + E(f["detail"]) + "</td><td class=\"nowrap\">" + E(kZh.count(st) ? kZh.at(st) : st) + "</td><td class=\"nowrap\">" +
                     E(f["due"]) + (f["overdue"].get<bool>() ? " <span class=\"bad\">逾期</span>" : "") + "</td><td>" + E(f["updated_by"]) + " " +
                     E(f["updated_at"]) + "<br>" + E(f["note"]) + "</td>";
             if (can) {
               const std::string id = std::to_string(n);
-              body += "<td><form method=\"post\" action=\"/followups\" enctype=\"multipart/form-data\">" + Csrf(c) +
+              body += "<td class=\"actions\"><form method=\"post\" action=\"/followups\" enctype=\"multipart/form-data\">" + Csrf(c) +
                       "<input type=\"hidden\" name=\"key\" value=\"" + E(f["key"]) + "\"><label for=\"note" + id + "\">備註</label><input id=\"note" + id +
                       "\" name=\"note\"><label for=\"report" + id + "\">檢討報告 PDF</label><input id=\"report" + id +
                       "\" name=\"report\" type=\"file\" accept=\"application/pdf\"><button name=\"action\" value=\"received\">已收到檢討報告</button>"

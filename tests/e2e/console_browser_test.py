@@ -90,8 +90,10 @@ class Browser:
         raise AssertionError("timed out waiting for %s (at %s)" % (what or expression, self.js("location.href")))
 
     def goto(self, url):
+        """Navigates and waits for the page loaded at the end (after any redirect)."""
+        before = self.js("performance.timeOrigin")
         self.send("Page.navigate", url=url)
-        self.wait("document.readyState === 'complete' && location.href === %s" % json.dumps(url), what=url)
+        self.wait("performance.timeOrigin !== %r && document.readyState === 'complete'" % before, what=url)
 
     def click_and_wait(self, selector, path_regex):
         """Clicks selector, then waits for a loaded page whose path (and query) matches path_regex."""
