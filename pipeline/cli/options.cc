@@ -125,6 +125,7 @@ po::options_description SettingOptions() {
       ("render.pdfa", po::value<std::string>()->default_value(jobs::JobOptions().pdfa), "PDF/A conformance of every PDF: 1b or off")
       ("render.icc_profile", po::value<std::string>(), "sRGB ICC profile (version 2) for the PDF/A OutputIntent (default: /usr/share/color/icc/sRGB.icc)")
       ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records")
+      ("retention.console_log_years", po::value<int>()->default_value(jobs::JobOptions().console_log_years), "the console's access log: purge never removes entries younger than this many years")
       ("ingest.required_registers", po::value<std::string>()->default_value("permissions,registrations,requests"),
        "registers a report job refuses to run without (comma-separated; empty: none)");
   return d;
@@ -257,6 +258,9 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   o->progress = !vm["no-progress"].as<bool>();
   o->retention_years = vm["retention.years"].as<int>();
   if (o->retention_years < 1) return Status::Usage("retention.years: expected a whole number of years, at least 1");
+  o->console_log_years = vm["retention.console_log_years"].as<int>();
+  if (o->console_log_years < 1)
+    return Status::Usage("retention.console_log_years: expected a whole number of years, at least 1");
   if (vm.count("fixed-clock")) {
     auto t = ParseTimestamp(vm["fixed-clock"].as<std::string>());
     if (!t) return Status::Usage("--fixed-clock: expected 'YYYY-MM-DD HH:MM:SS'");

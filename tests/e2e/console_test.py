@@ -337,5 +337,35 @@ class Console(unittest.TestCase):
             self.assertGreater(r["changes"][k], 0)
 
 
+    # --- retention ---
+
+    def test_13_purge_keeps_the_access_log_for_its_own_retention(self):
+        work = tempfile.mkdtemp(prefix="liaudit_console_purge_")
+        try:
+            os.makedirs(os.path.join(work, "output"))
+            for name, when in (("old", "2018-03-01"), ("mid", "2020-03-01"), ("new", "2024-03-01")):
+                c.run([c.BIN, "user", "add", name, "--role", "ethics", "--fixed-clock", when + " 10:00:00"], work,
+                      input="a-long-password-1\n")
+            clock = ["--fixed-clock", "2026-12-01 10:00:00"]
+            out = c.run([c.BIN, "purge", "--before", "2021-06-01", "--retention.console_log_years", "7"] + clock,
+                        work).stdout
+            self.assertIn("console access log entries before 2019-12-01 (retention 7 years): 1", out)
+            c.run([c.BIN, "purge", "--before", "2021-06-01", "--yes", "--by", "clerk",
+                   "--retention.console_log_years", "7"] + clock, work)
+            store = os.path.join(work, "output", "liaudit.sqlite")
+            left = c.run(["sqlite3", store, "SELECT target FROM console_log ORDER BY id"], work).stdout.split()
+            self.assertEqual(left, ["mid", "new"])
+            purges = c.run(["sqlite3", store, "SELECT performed_by FROM console_log_purges"], work).stdout.split()
+            self.assertEqual(purges, ["clerk"])
+            # The default (5 years) then takes 'mid' too.
+            c.run([c.BIN, "purge", "--before", "2021-06-01", "--yes", "--by", "clerk"] + clock, work)
+            left = c.run(["sqlite3", store, "SELECT target FROM console_log ORDER BY id"], work).stdout.split()
+            self.assertEqual(left, ["new"])
+            self.assertNotEqual(c.run([c.BIN, "purge", "--before", "2021-06-01", "--retention.console_log_years", "0"]
+                                      + clock, work, check=False).returncode, 0)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
