@@ -1,5 +1,8 @@
 // liaudit serve: the console's HTTP server (cpp-httplib), its JSON API and its pages.
 // Routes, roles and the API: docs/console.md.
+// cpp-httplib's listen backlog is 5: under a burst of clients the kernel then drops
+// handshakes (a second's retry, or a reset). The console takes a hundred at once.
+#define CPPHTTPLIB_LISTEN_BACKLOG 128
 #include <httplib.h>
 #include <openssl/evp.h>
 #include <signal.h>
@@ -409,7 +412,7 @@ json Console::AuditJson(const AuditRun& a) {
   json docs = json::array();
   if (!a.folder.empty())
     for (const auto& e : fs::recursive_directory_iterator(a.folder, ec))
-      if (e.is_regular_file() && !e.is_symlink())
+      if (std::error_code e1; e.is_regular_file(e1) && !e.is_symlink(e1) && !e1)
         docs.push_back((fs::path(rel) / fs::relative(e.path(), a.folder, ec)).string());
   std::sort(docs.begin(), docs.end());
   return {{"id", a.id}, {"state", a.state}, {"by", a.by}, {"seconds", secs}, {"findings", a.findings},
@@ -489,13 +492,20 @@ void Console::Documents(const httplib::Request& req, httplib::Response& res, con
       return Error(res, 400, "資料夾在輸出資料夾之外");
   }
   json entries = json::array();
+  // A job may rename its folder into place while this lists: an entry that vanishes is
+  // skipped, never an error (every call below takes an error_code).
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
     if (name.empty() || name[0] == '.' || name.rfind("liaudit.sqlite", 0) == 0 || name == "followup-reports") continue;
-    if (e.is_symlink()) continue;
-    std::string rel = fs::relative(e.path(), root, ec).string();
-    entries.push_back({{"name", name}, {"path", rel}, {"folder", e.is_directory()},
-                       {"bytes", e.is_regular_file() ? static_cast<long long>(e.file_size()) : 0}});
+    std::error_code e1, e2, e3;
+    if (e.is_symlink(e1) || e1) continue;
+    const bool is_folder = e.is_directory(e2);
+    const bool file = !is_folder && e.is_regular_file(e2);
+    const auto bytes = file ? e.file_size(e3) : 0;
+    if (e2 || e3 || (!is_folder && !file)) continue;
+    std::string rel = fs::relative(e.path(), root, e1).string();
+    if (e1) continue;
+    entries.push_back({{"name", name}, {"path", rel}, {"folder", is_folder}, {"bytes", static_cast<long long>(bytes)}});
   }
   std::sort(entries.begin(), entries.end(), [](const json& a, const json& b) { return a["path"] < b["path"]; });
   Log(c, "view_documents", folder.empty() ? "/" : folder);
