@@ -311,9 +311,26 @@ void Console::Findings(const httplib::Request& req, httplib::Response& res, cons
   auto param = [&](const char* n) { return req.has_param(n) ? req.get_param_value(n) : std::string(); };
   const std::string rule = param("rule"), severity = param("severity"), account = param("account"),
                     date = param("date"), key = param("key");
+  const std::string unit = param("unit");
+  std::map<std::string, std::string> unit_of;  // account → unit, as the jobs name a querier's unit
+  if (!unit.empty()) {
+    std::vector<PermissionRecord> perms;
+    std::vector<StaffRecord> staff;
+    std::lock_guard<std::mutex> g(store_mu_);
+    if (Status st = store_->AllPermissions(&perms); !st.ok()) return Error(res, 500, st.message());
+    if (Status st = store_->Staff(&staff); !st.ok()) return Error(res, 500, st.message());
+    for (const auto& p : perms)
+      if (p.decision == Decision::kApproved && !p.unit.empty()) unit_of[p.account] = p.unit;
+    for (const auto& x : staff)
+      if (!x.unit.empty()) unit_of.emplace(x.account, x.unit);
+  }
   json arr = json::array();
   for (const Finding& f : all) {
     if (!rule.empty() && f.rule_id != rule) continue;
+    if (!unit.empty()) {
+      auto it = unit_of.find(f.account);
+      if (it == unit_of.end() || it->second != unit) continue;
+    }
     if (!severity.empty() && severity != SeverityName(f.severity)) continue;
     if (!account.empty() && f.account != account) continue;
     if (!key.empty() && f.key != key && MaskIdsInText(f.key) != key) continue;

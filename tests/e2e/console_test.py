@@ -7,6 +7,7 @@ import csv
 import glob
 import hashlib
 import io
+import itertools
 import os
 import re
 import secrets
@@ -204,13 +205,34 @@ class Console(unittest.TestCase):
             self.assertNotIn(b"<script", page, path)
         self.assertIsNone(cc.FULL_ID.search(page.decode("utf-8")), "a page shows a full ID number")
 
+    def test_08b_findings_filtered_by_unit_severity_account_date(self):
+        cookie, _ = self.srv.login("auditor")
+        everything = self.srv.json("GET", "/api/findings?job=2", cookie=cookie)[1]["findings"]
+        units = {}
+        for unit in ("身心障礙福利科", "社會救助科", "老人福利科", "兒童及少年福利科", "婦女及家庭服務科"):
+            got = self.srv.json("GET", "/api/findings?job=2&unit=" + cc.q(unit), cookie=cookie)[1]["findings"]
+            units[unit] = {f["key"] for f in got}
+        self.assertTrue(any(units.values()))
+        self.assertLess(max(len(v) for v in units.values()), len(everything))
+        for a, b in itertools.combinations(units.values(), 2):
+            self.assertFalse(a & b)  # one unit per account
+        self.assertEqual(self.srv.json("GET", "/api/findings?job=2&unit=" + cc.q("沒有這個科"), cookie=cookie)[1]["findings"], [])
+        high = self.srv.json("GET", "/api/findings?job=2&severity=high", cookie=cookie)[1]["findings"]
+        self.assertTrue(high)
+        self.assertTrue(all(f["severity"] == "high" for f in high))
+        mine = self.srv.json("GET", "/api/findings?job=2&account=ksw6200&date=2026-07-28", cookie=cookie)[1]["findings"]
+        self.assertIn(cc.XSS_TXN, [f["txn"] for f in mine])
+        self.assertTrue(all(f["account"] == "ksw6200" for f in mine))
+        self.assertEqual(self.srv.json("GET", "/api/findings?job=999", cookie=cookie)[0], 404)
+
     # --- follow-ups, audits, verify ---
 
     def test_09_followup_round_trip_with_a_scanned_report(self):
         cookie, csrf = self.srv.login("manager")
         key = "R01|" + cc.XSS_TXN
         pdfs = sorted(glob.glob(os.path.join(self.work, "output", "nightly", "2026-09-30", "*.pdf")))
-        report = open(pdfs[0], "rb").read()
+        with open(pdfs[0], "rb") as fh:
+            report = fh.read()
         body, ctype = cc.multipart({"note": "檢討報告已收（115年10月1日）"}, {"report": ("檢討報告.pdf", report)})
         status, _, data = self.srv.request("POST", "/api/followups/%s/received" % cc.q(key), body, cookie, csrf,
                                            {"Content-Type": ctype})
