@@ -7,11 +7,13 @@ import csv
 import glob
 import hashlib
 import io
+import json
 import itertools
 import os
 import re
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -387,6 +389,46 @@ class Console(unittest.TestCase):
                                       + clock, work, check=False).returncode, 0)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    def test_14_https_with_a_certificate_and_secure_cookies(self):
+        import http.client
+        import ssl
+        tls = os.path.join(self.work, "tls")
+        os.makedirs(tls)
+        crt, key = os.path.join(tls, "console.crt"), os.path.join(tls, "console.key")
+        c.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+               "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", crt], self.work)
+        self.assertNotEqual(c.run([c.BIN, "serve", "--listen", "127.0.0.1:0", "--tls-cert", crt], self.work,
+                                  check=False).returncode, 0)  # both or neither
+        proc = subprocess.Popen([c.BIN, "serve", "--listen", "127.0.0.1:0", "--tls-cert", crt, "--tls-key", key,
+                                 "--exit-after", "60"], cwd=self.work, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        try:
+            line = proc.stdout.readline()
+            m = re.match(r"listening on https://127\.0\.0\.1:(\d+)/", line)
+            self.assertTrue(m, line)
+            ctx = ssl.create_default_context(cafile=crt)
+            conn = http.client.HTTPSConnection("127.0.0.1", int(m.group(1)), context=ctx, timeout=30)
+            conn.request("POST", "/api/login", body=json.dumps({"user": "ethics", "password": cc.PASSWORDS["ethics"]}),
+                         headers={"Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            self.assertEqual(r.status, 200)
+            cookie = r.getheader("Set-Cookie")
+            self.assertIn("Secure", cookie)
+            self.assertIn("HttpOnly", cookie)
+            conn.close()
+        finally:
+            proc.terminate()
+            proc.wait(20)
+            proc.stdout.close()
+
+    def test_15_uploads_are_bounded(self):
+        cookie, csrf = self.srv.login("auditor")
+        big = b"%PDF-1.7\n" + b"0" * (21 * 1024 * 1024)
+        body, ctype = cc.multipart({}, {"pdf": ("big.pdf", big)})
+        status, _, _ = self.srv.request("POST", "/api/verify", body, cookie, csrf, {"Content-Type": ctype})
+        self.assertEqual(status, 413)
 
 
 if __name__ == "__main__":
