@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/datetime.h"
+
 namespace fs = std::filesystem;
 
 namespace liaudit::console {
@@ -65,7 +67,7 @@ bool RoleAllows(const std::string& role, Action a) {
 }
 
 Session SessionTable::Create(const std::string& user, const std::string& role, Clock::time_point now) {
-  Session s{RandomHex(32), user, role, RandomHex(32), now};
+  Session s{RandomHex(32), user, role, RandomHex(32), now, NowLocal()};
   std::lock_guard<std::mutex> g(mu_);
   for (auto it = sessions_.begin(); it != sessions_.end();) {  // forget the expired ones
     if (now - it->second.last_seen > idle_) it = sessions_.erase(it);

@@ -3,6 +3,7 @@
 // throttling, role checks, HTML escaping and the download path check.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,7 @@ using Clock = std::chrono::steady_clock;
 struct Session {
   std::string id, user, role, csrf;
   Clock::time_point last_seen;
+  int64_t logged_in = 0;  // NowLocal() at login: an account changed after it (passwd, disable) ends the session
 };
 
 // Sessions in memory: 256-bit ids, each with its own 256-bit CSRF token, forgotten after

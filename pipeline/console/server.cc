@@ -111,7 +111,8 @@ class Console {
         std::lock_guard<std::mutex> g(store_mu_);
         store::Store::User u;
         bool found = false;
-        if (store_->FindUser(s->user, &u, &found).ok() && found && !u.disabled) {
+        // A password changed (liaudit user passwd) after this login ends the session too.
+        if (store_->FindUser(s->user, &u, &found).ok() && found && !u.disabled && u.updated <= s->logged_in) {
           active = true;
           s->role = u.role;  // a role changed on the command line applies at once
         }

@@ -97,6 +97,15 @@ class Console(unittest.TestCase):
         self.assertEqual(self.srv.request("GET", "/api/jobs", cookie=cookie)[0], 401)
         status, _, body = self.srv.request("POST", "/api/login", {"user": "temp", "password": "temporary-pass-1"})
         self.assertEqual(status, 401)
+        # A new password ends the sessions opened before it.
+        c.run([c.BIN, "user", "add", "temp2", "--role", "auditor"], self.work, input="temporary-pass-2\n")
+        cookie, _ = self.srv.login("temp2", "temporary-pass-2")
+        time.sleep(1.1)  # the store keeps whole seconds
+        c.run([c.BIN, "user", "passwd", "temp2"], self.work, input="temporary-pass-3\n")
+        self.assertEqual(self.srv.request("GET", "/api/jobs", cookie=cookie)[0], 401)
+        self.assertEqual(self.srv.request("POST", "/api/login", {"user": "temp2", "password": "temporary-pass-2"})[0], 401)
+        cookie, _ = self.srv.login("temp2", "temporary-pass-3")
+        self.assertEqual(self.srv.request("GET", "/api/jobs", cookie=cookie)[0], 200)
 
     def test_03_cookie_flags(self):
         _, headers, _ = self.srv.request("POST", "/api/login", {"user": "admin", "password": cc.PASSWORDS["admin"]})
