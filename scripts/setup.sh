@@ -21,6 +21,8 @@ PACKAGES=(
   libp11-dev libp11-kit-dev libcurl4-openssl-dev softhsm2 opensc opensc-pkcs11 curl
   clang libclang-rt-14-dev
   lintian dpkg-dev
+  libcpp-httplib-dev libargon2-dev                                     # the web console (liaudit serve)
+  chromium python3-websocket                                          # its browser tests (DevTools protocol)
 )
 
 missing=()
@@ -42,3 +44,20 @@ cmake --build build
 if [ -x scripts/demo.sh ]; then
   scripts/demo.sh
 fi
+
+# The console's DEMO accounts: one admin, one manager, each with a fresh random password
+# printed once here (the store keeps only its Argon2id hash). A re-run keeps them as they are.
+BIN=build/pipeline/cli/liaudit
+for pair in demo-admin:admin demo-manager:manager; do
+  name=${pair%%:*} role=${pair##*:}
+  if $BIN user list 2>/dev/null | grep -q "^$name	"; then
+    echo "setup: DEMO console account $name exists (its password was printed when it was made; new one: $BIN user passwd $name)"
+    continue
+  fi
+  pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+  printf '%s\n' "$pw" | $BIN user add "$name" --role "$role" >/dev/null
+  echo "setup: DEMO console account: user $name, role $role, password $pw  (DEMO: shown only now)"
+done
+echo "setup: start the console with: $BIN serve --listen 127.0.0.1:8080   then open http://127.0.0.1:8080/"
+echo "setup:   (the DEMO signer's TSA runs only during scripts/demo.sh: for audits started in the console on"
+echo "setup:    the demo set-up, add --unsigned, or see docs/console.md)"

@@ -19,6 +19,7 @@
 #include "jobs/runner.h"
 #include "jobs/spreadsheets.h"
 #include "render/pdf.h"
+#include "console/console.h"
 #include "liaudit_version.h"
 
 namespace po = boost::program_options;
@@ -41,6 +42,8 @@ const Command kCommands[] = {
     {"extend", "add fresh revocation data and a new document timestamp to signed PDFs or job folders"},
     {"followup", "list follow-ups, or record a received review report / close a finding"},
     {"purge", "remove queries and register history older than the retention period (--before)"},
+    {"serve", "the web console on the intranet (--listen, --tls-cert/--tls-key): docs/console.md"},
+    {"user", "the console's accounts: user add NAME --role R | passwd NAME | disable NAME | enable NAME | list"},
     {"doctor", "check the installation: settings, folders, store, fonts, templates, signer, timers, last nightly"},
 };
 
@@ -125,6 +128,7 @@ po::options_description SettingOptions() {
       ("render.tagged", po::value<bool>()->default_value(jobs::JobOptions().tagged), "Tagged PDF (structure tree for screen readers) on (true) or off (false)")
       ("render.icc_profile", po::value<std::string>(), "sRGB ICC profile (version 2) for the PDF/A OutputIntent (default: /usr/share/color/icc/sRGB.icc)")
       ("retention.years", po::value<int>()->default_value(jobs::JobOptions().retention_years), "retention period in years: purge never removes younger records")
+      ("retention.console_log_years", po::value<int>()->default_value(jobs::JobOptions().console_log_years), "the console's access log: purge never removes entries younger than this many years")
       ("ingest.required_registers", po::value<std::string>()->default_value("permissions,registrations,requests"),
        "registers a report job refuses to run without (comma-separated; empty: none)");
   return d;
@@ -163,6 +167,24 @@ po::options_description CommandOptions(const std::string& cmd) {
         ("by", po::value<std::string>(), "who records the change")
         ("note", po::value<std::string>()->default_value(""), "a note kept with the change")
         ("overdue", po::bool_switch(), "list: only overdue review reports");
+  } else if (cmd == "serve") {
+    const console::ServeOptions so;
+    d.add_options()
+        ("listen", po::value<std::string>()->default_value(so.listen), "HOST:PORT to listen on (loopback unless configured otherwise; port 0: any free one)")
+        ("tls-cert", po::value<std::string>(), "PEM certificate (chain) for HTTPS")
+        ("tls-key", po::value<std::string>(), "PEM private key for HTTPS")
+        ("idle-minutes", po::value<int>()->default_value(so.idle_minutes), "a session ends after this many minutes without a request")
+        ("max-login-failures", po::value<int>()->default_value(so.max_login_failures), "failed logins for one name before a temporary lockout")
+        ("lockout-minutes", po::value<int>()->default_value(so.lockout_minutes), "how long a lockout lasts")
+        ("max-upload-mb", po::value<int>()->default_value(so.max_upload_mb), "largest PDF upload (review reports, verify), MB")
+        ("threads", po::value<int>()->default_value(so.threads), "worker threads")
+        ("exit-after", po::value<int>()->default_value(0), "(tests) stop after this many seconds")
+        ("exit-after-requests", po::value<long>()->default_value(0), "(tests) stop after this many requests");
+  } else if (cmd == "user") {
+    d.add_options()
+        ("action", po::value<std::string>(), "add | passwd | disable | enable | list")
+        ("name", po::value<std::string>(), "the account name")
+        ("role", po::value<std::string>(), "add: admin | manager | auditor | ethics");
   } else if (cmd == "purge") {
     d.add_options()
         ("before", po::value<std::string>(), "remove records before this day (YYYY-MM-DD); at least retention.years ago")
@@ -239,6 +261,9 @@ Status BuildJobOptions(const po::variables_map& vm, jobs::JobOptions* o) {
   o->progress = !vm["no-progress"].as<bool>();
   o->retention_years = vm["retention.years"].as<int>();
   if (o->retention_years < 1) return Status::Usage("retention.years: expected a whole number of years, at least 1");
+  o->console_log_years = vm["retention.console_log_years"].as<int>();
+  if (o->console_log_years < 1)
+    return Status::Usage("retention.console_log_years: expected a whole number of years, at least 1");
   if (vm.count("fixed-clock")) {
     auto t = ParseTimestamp(vm["fixed-clock"].as<std::string>());
     if (!t) return Status::Usage("--fixed-clock: expected 'YYYY-MM-DD HH:MM:SS'");
@@ -455,6 +480,26 @@ int RunCommand(const std::string& cmd, const po::variables_map& vm, const jobs::
     // Asking only makes sense when a person sees the question and can answer it.
     p.interactive = ::isatty(0) && ::isatty(1);
     return ExitFor(jobs::RunPurge(opts, p, std::cin, std::cout));
+  } else if (cmd == "serve") {
+    console::ServeOptions so;
+    so.listen = vm["listen"].as<std::string>();
+    if (vm.count("tls-cert")) so.tls_cert = vm["tls-cert"].as<std::string>();
+    if (vm.count("tls-key")) so.tls_key = vm["tls-key"].as<std::string>();
+    so.idle_minutes = vm["idle-minutes"].as<int>();
+    so.max_login_failures = vm["max-login-failures"].as<int>();
+    so.lockout_minutes = vm["lockout-minutes"].as<int>();
+    so.max_upload_mb = vm["max-upload-mb"].as<int>();
+    so.threads = vm["threads"].as<int>();
+    so.exit_after_seconds = vm["exit-after"].as<int>();
+    so.exit_after_requests = vm["exit-after-requests"].as<long>();
+    return ExitFor(console::RunServe(opts, so, std::cout));
+  } else if (cmd == "user") {
+    console::UserParams p;
+    p.action = vm.count("action") ? vm["action"].as<std::string>() : "list";
+    if (vm.count("name")) p.name = vm["name"].as<std::string>();
+    if (vm.count("role")) p.role = vm["role"].as<std::string>();
+    p.interactive = ::isatty(0);
+    return ExitFor(console::RunUser(opts, p, std::cin, std::cout));
   } else if (cmd == "doctor") {
     jobs::DoctorParams p;
     p.json = vm["json"].as<bool>();
@@ -498,6 +543,7 @@ int LiauditMain(int argc, char** argv) {
   if (cmd == "verify") pos.add("path", 1);
   if (cmd == "extend") pos.add("path", -1);
   if (cmd == "followup") pos.add("action", 1).add("key", 1);
+  if (cmd == "user") pos.add("action", 1).add("name", 1);
 
   po::variables_map vm;
   std::string config;  // the INI file read ("" = none)

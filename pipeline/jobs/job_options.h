@@ -49,6 +49,7 @@ struct JobOptions {
   int lock_wait_seconds = 60;          // how long to wait for another job on the same store
   bool progress = true;                // progress lines on a terminal
   int retention_years = 5;             // retention.years: purge never removes records younger than this
+  int console_log_years = 5;           // retention.console_log_years: the console access log (使用紀錄) is kept this long
   // ingest.required_registers: registers a nightly, quarterly or audit refuses to run without
   // (exit 1) while none of their files has ever been taken: without 附表2 every query would be
   // reported as R01. inputs.md names the roster and the calendar optional; the others not.

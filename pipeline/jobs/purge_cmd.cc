@@ -1,6 +1,7 @@
 // liaudit purge: the retention policy around store::Store::Purge (issue 6). The policy
 // lives here: nothing younger than the retention period, a dry run unless confirmed,
 // a named person for the destruction record, the record echoed to the log.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -76,13 +77,20 @@ Status RunPurge(const JobOptions& opts, const PurgeParams& p, std::istream& in, 
   out << "Records before " << FormatIsoDate(p.before) << " (retention " << opts.retention_years
       << " years) that a purge removes from " << opts.db_path << ":\n";
   PrintCounts(counts, out);
+  // The console's access log has a retention of its own: entries before --before and older
+  // than console_log_years go; younger ones stay whatever --before says.
+  const Date console_bound = std::min(p.before, LatestAllowedBound(today, opts.console_log_years));
+  long console_entries = 0;
+  LIAUDIT_RETURN_IF_ERROR(st->CountConsoleLogBefore(StartOf(console_bound), &console_entries));
+  out << "  console access log entries before " << FormatIsoDate(console_bound) << " (retention "
+      << opts.console_log_years << " years): " << console_entries << "\n";
   if (!p.yes && !p.interactive) {
     out << "Dry run: nothing removed. To remove them, run again with --yes --by NAME.\n";
     return Status::OK();
   }
   if (p.by.empty())
     return Status::Usage("purge: say who orders the destruction with --by NAME (it goes into the destruction record)");
-  if (counts.removed() == 0) {
+  if (counts.removed() == 0 && console_entries == 0) {
     out << "Nothing to remove.\n";
     return Status::OK();
   }
@@ -97,7 +105,10 @@ Status RunPurge(const JobOptions& opts, const PurgeParams& p, std::istream& in, 
   log.Begin("purge");
   store::Store::DestructionRecord rec;
   LIAUDIT_RETURN_IF_ERROR(st->Purge(p.before, opts.retention_years, p.by, &rec));
-  log.Done(CountsLine(rec.counts));
+  long console_removed = 0;
+  if (console_entries > 0)
+    LIAUDIT_RETURN_IF_ERROR(st->PurgeConsoleLog(StartOf(console_bound), p.by, &console_removed));
+  log.Done(CountsLine(rec.counts) + ", console access log entries " + std::to_string(console_removed));
   std::string record = "destruction record #" + std::to_string(rec.id) + ": rows before " + FormatIsoDate(rec.before) +
                        " (retention " + std::to_string(rec.retention_years) + " years) destroyed at " +
                        FormatIsoTime(rec.at) + " by " + rec.by + ": " + CountsLine(rec.counts);

@@ -347,7 +347,51 @@ CREATE TRIGGER followup_log_no_delete BEFORE DELETE ON followup_log
 BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: entries are never deleted'); END;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6};
+// Version 7: the console (docs/console.md). Its accounts (Argon2id hashes, never a
+// password) and its own access log (個資法施行細則第12條 使用紀錄): who looked at, downloaded
+// or changed what, logins and failed logins, with time and client address. The log is
+// append-only and hash-chained like followup_log; its entries are deleted only by a purge,
+// older than the bound the purge records first in console_log_purges (the triggers refuse
+// any other change or deletion).
+const char kV7[] = R"sql(
+CREATE TABLE users(
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK(role IN ('admin', 'manager', 'auditor', 'ethics')),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE console_log(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user TEXT NOT NULL DEFAULT '',
+  client TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL DEFAULT '',
+  prev_sha256 TEXT NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX console_log_at ON console_log(at);
+CREATE TABLE console_log_purges(
+  id INTEGER PRIMARY KEY,
+  before_time INTEGER NOT NULL,
+  performed_at INTEGER NOT NULL,
+  performed_by TEXT NOT NULL
+);
+CREATE TRIGGER console_log_no_update BEFORE UPDATE ON console_log WHEN OLD.sha256 <> ''
+BEGIN SELECT RAISE(ABORT, 'the console access log is append-only: a sealed entry is kept unchanged'); END;
+CREATE TRIGGER console_log_no_delete BEFORE DELETE ON console_log
+  WHEN OLD.at >= COALESCE((SELECT MAX(before_time) FROM console_log_purges), -9223372036854775808)
+BEGIN SELECT RAISE(ABORT, 'the console access log is append-only: entries are removed only by a purge past their retention'); END;
+CREATE TRIGGER console_log_purges_no_update BEFORE UPDATE ON console_log_purges
+BEGIN SELECT RAISE(ABORT, 'console log purge records are kept unchanged'); END;
+CREATE TRIGGER console_log_purges_no_delete BEFORE DELETE ON console_log_purges
+BEGIN SELECT RAISE(ABORT, 'console log purge records are never deleted'); END;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 

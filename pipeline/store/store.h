@@ -27,7 +27,7 @@ namespace liaudit::store {
 
 // The schema version this code writes (PRAGMA user_version). Older stores are
 // upgraded in place by Open; a newer one is refused.
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 // What happened to one source file in an ingest run.
 struct FileResult {
@@ -263,6 +263,39 @@ class Store {
   // disk space about the size of the store; a failure leaves the store as it was.
   Status Compact();
   Status ListDestructionRecords(std::vector<DestructionRecord>* out);  // order id
+
+  // The console's accounts (docs/console.md). Names are unique; role is admin, manager,
+  // auditor or ethics; the hash is an Argon2id encoded string (the store never sees a
+  // password). AddUser: Conflict if the name exists. The others: NotFound if it does not.
+  struct User {
+    std::string name, role, password_hash;
+    bool disabled = false;
+    LocalTime created = kNoTime, updated = kNoTime;
+  };
+  Status AddUser(const User& u);
+  Status FindUser(const std::string& name, User* out, bool* found);
+  Status SetUserPasswordHash(const std::string& name, const std::string& hash);
+  Status SetUserDisabled(const std::string& name, bool disabled);
+  Status ListUsers(std::vector<User>* out);  // order name
+
+  // The console access log (使用紀錄): append-only, hash-chained. Append masks every ID
+  // number in user, target and outcome before it is written; id, at (NowLocal() when
+  // kNoTime) and sha256 are filled in.
+  struct ConsoleLogEntry {
+    int64_t id = 0;
+    LocalTime at = kNoTime;
+    std::string user, client, action, target, outcome;
+    std::string sha256;
+  };
+  Status AppendConsoleLog(ConsoleLogEntry* e);
+  // Newest first, at most `limit` (0 = all).
+  Status ListConsoleLog(long limit, std::vector<ConsoleLogEntry>* out);
+  // Recomputes every entry's hash and link (the first kept entry may follow a purged one).
+  Status VerifyConsoleLog(std::vector<std::string>* problems, long* entries);
+  // Removes entries older than `before` (retention, docs/console.md), recording the bound
+  // and who ordered it first; *removed how many.
+  Status PurgeConsoleLog(LocalTime before, const std::string& by, long* removed);
+  Status CountConsoleLogBefore(LocalTime before, long* n);
 
   // The file this store was opened from.
   const std::string& path() const;
