@@ -547,6 +547,8 @@ void Console::Download(const httplib::Request& req, httplib::Response& res, cons
   if (name.size() > 4 && name.substr(name.size() - 4) == ".pdf") type = "application/pdf";
   else if (name.size() > 5 && name.substr(name.size() - 5) == ".xlsx")
     type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  else if (name.size() > 4 && name.substr(name.size() - 4) == ".ods")
+    type = "application/vnd.oasis.opendocument.spreadsheet";
   else if (name.size() > 5 && name.substr(name.size() - 5) == ".json") type = "application/json";
   res.set_header("Content-Disposition", "attachment; filename*=UTF-8''" + httplib::detail::encode_query_param(name));
   res.set_header("X-Content-Type-Options", "nosniff");

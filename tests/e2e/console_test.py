@@ -176,6 +176,12 @@ class Console(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(headers["content-type"], "application/pdf")
         self.assertTrue(data.startswith(b"%PDF-"))
+        # The workbook's ODF twin, with its media type.
+        ods = os.path.relpath(os.path.join(out, "nightly", "2026-09-30", "exceptions.ods"), out)
+        status, headers, data = self.srv.request("GET", "/api/download?path=" + cc.q(ods), cookie=cookie)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "application/vnd.oasis.opendocument.spreadsheet")
+        self.assertTrue(data.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in data[:100])
         for bad in ["../liaudit.ini", "nightly/../../liaudit.ini", "nightly/2026-09-30/../../../cert/demo-signer.pass",
                     "/etc/passwd", os.path.abspath(pdfs[0]), "nightly/passwd.pdf", "etc-dir/passwd",
                     "liaudit.sqlite", "nightly", "", "%2e%2e/liaudit.ini", "nightly/2026-09-30/../../../liaudit.ini\x00.pdf"]:
