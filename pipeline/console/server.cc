@@ -197,6 +197,10 @@ class Console {
 };
 
 void Console::Login(const httplib::Request& req, httplib::Response& res) {
+  // JSON only: a cross-site HTML form can post text/plain that parses as JSON, but not
+  // application/json (that needs a CORS preflight the console never grants).
+  if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0)
+    return Error(res, 415, "登入請求須為 application/json");
   json body = json::parse(req.body, nullptr, false);
   Caller c;
   c.client = req.remote_addr;
@@ -737,12 +741,18 @@ std::string KindZh(const std::string& kind) {
 
 std::string Csrf(const Caller& c) { return "<input type=\"hidden\" name=\"csrf\" value=\"" + E(c.session.csrf) + "\">"; }
 
-std::string LoginPage(const std::string& message) {
+// The login form's CSRF token (double-submit): the form carries it and a SameSite=Strict
+// cookie scoped to /login holds it, so a form posted from another site (which gets no such
+// cookie) cannot log a clerk into someone else's account.
+const char kLoginCookie[] = "liaudit_login";
+
+std::string LoginPage(const std::string& message, const std::string& token) {
   return "<!DOCTYPE html><html lang=\"zh-Hant-TW\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>登入｜勞保查詢稽核主控台</title>"
          "<link rel=\"stylesheet\" href=\"/static/console.css\"></head><body><main id=\"main\"><h1>登入勞保查詢稽核主控台</h1>" +
          (message.empty() ? "" : "<p class=\"bad\" role=\"alert\">" + E(message) + "</p>") +
-         "<form method=\"post\" action=\"/login\"><p><label for=\"user\">帳號</label><input id=\"user\" name=\"user\" "
+         "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"" + E(token) +
+         "\"><p><label for=\"user\">帳號</label><input id=\"user\" name=\"user\" "
          "autocomplete=\"username\" required></p><p><label for=\"password\">密碼</label><input id=\"password\" "
          "name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p><p><button type=\"submit\">登入"
          "</button></p></form></main></body></html>";
@@ -754,9 +764,27 @@ void Console::Pages(httplib::Server& s) {
   using C = const Caller&;
   auto html = [](W r, const std::string& body) { r.set_content(body, "text/html; charset=utf-8"); };
   s.Get("/static/console.css", [](R, W r) { r.set_content(kCss, "text/css; charset=utf-8"); });
-  s.Get("/login", [html](R, W r) { html(r, LoginPage("")); });
-  s.Post("/login", [this, html](R q, W r) {
+  // A login page with a fresh form token, and its cookie.
+  auto login_page = [this, html](W r, const std::string& message) {
+    const std::string token = RandomHex(32);
+    std::string cookie = std::string(kLoginCookie) + "=" + token + "; Path=/login; HttpOnly; SameSite=Strict";
+    if (!so_.tls_cert.empty()) cookie += "; Secure";
+    r.set_header("Set-Cookie", cookie);
+    html(r, LoginPage(message, token));
+  };
+  s.Get("/login", [login_page](R, W r) { login_page(r, ""); });
+  s.Post("/login", [this, login_page](R q, W r) {
+    const std::string want = CookieValue(q, kLoginCookie), got = q.get_param_value("csrf");
+    if (want.empty() || got.size() != want.size() || CRYPTO_memcmp(got.data(), want.data(), got.size()) != 0) {
+      Caller c;
+      c.client = q.remote_addr;
+      Log(c, "csrf_refused", "/login", "403");
+      r.status = 403;
+      return login_page(r, "登入頁面已逾時或來源不明，請重新輸入帳號與密碼");
+    }
     httplib::Request api = q;
+    api.headers.erase("Content-Type");
+    api.set_header("Content-Type", "application/json");
     api.body = Dump({{"user", q.get_param_value("user")}, {"password", q.get_param_value("password")}});
     httplib::Response tmp;
     tmp.status = 200;
@@ -764,7 +792,7 @@ void Console::Pages(httplib::Server& s) {
     if (tmp.status != 200) {
       r.status = tmp.status;
       json j = json::parse(tmp.body, nullptr, false);
-      return html(r, LoginPage(j.is_object() && j.contains("error") ? j["error"].get<std::string>() : "登入失敗"));
+      return login_page(r, j.is_object() && j.contains("error") ? j["error"].get<std::string>() : "登入失敗");
     }
     r.set_header("Set-Cookie", tmp.get_header_value("Set-Cookie"));
     r.set_redirect("/", 303);

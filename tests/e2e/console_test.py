@@ -79,6 +79,34 @@ class Console(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertIn("登入勞保查詢稽核主控台", body.decode("utf-8"))
 
+    def test_01b_login_itself_cannot_be_forged_from_another_site(self):
+        import re
+        import urllib.parse
+        form = {"user": "admin", "password": cc.PASSWORDS["admin"]}
+        ctype = {"Content-Type": "application/x-www-form-urlencoded"}
+        # A form posted from elsewhere has neither the page's token nor its cookie.
+        status, headers, body = self.srv.request("POST", "/login", urllib.parse.urlencode(form), headers=ctype)
+        self.assertEqual(status, 403, body[:200])
+        self.assertNotIn("liaudit_session=", headers.get("set-cookie", ""))
+        # A text/plain body that parses as JSON (what a cross-site form can send) is refused.
+        status, headers, _ = self.srv.request("POST", "/api/login", json.dumps(form),
+                                              headers={"Content-Type": "text/plain"})
+        self.assertEqual(status, 415)
+        self.assertNotIn("liaudit_session=", headers.get("set-cookie", ""))
+        # The console's own page: its token and cookie together log in.
+        status, headers, body = self.srv.request("GET", "/login")
+        token = re.search(r'name="csrf" value="([0-9a-f]{64})"', body.decode("utf-8")).group(1)
+        cookie = headers["set-cookie"].split(";")[0]
+        self.assertEqual(cookie, "liaudit_login=" + token)
+        self.assertIn("SameSite=Strict", headers["set-cookie"])
+        wrong = dict(form, csrf="0" * 64)
+        status, _, _ = self.srv.request("POST", "/login", urllib.parse.urlencode(wrong), headers=dict(ctype, Cookie=cookie))
+        self.assertEqual(status, 403)
+        status, headers, _ = self.srv.request("POST", "/login", urllib.parse.urlencode(dict(form, csrf=token)),
+                                              headers=dict(ctype, Cookie=cookie))
+        self.assertEqual((status, headers.get("location")), (303, "/"))
+        self.assertIn("liaudit_session=", headers.get("set-cookie", ""))
+
     def test_02_forged_and_stale_cookies(self):
         cookie, csrf = self.srv.login("ethics")
         self.assertEqual(self.srv.request("GET", "/api/jobs", cookie=cookie)[0], 200)
@@ -154,7 +182,8 @@ class Console(unittest.TestCase):
         self.assertEqual(wrong, unknown)  # no user enumeration
         self.assertEqual(wrong[0], 401)
         self.assertEqual(self.srv.json("POST", "/api/login", {"user": "victim"})[0], 400)
-        self.assertEqual(self.srv.request("POST", "/api/login", "not json")[0], 400)
+        self.assertEqual(self.srv.request("POST", "/api/login", "not json",
+                                          headers={"Content-Type": "application/json"})[0], 400)
         for _ in range(4):
             self.srv.json("POST", "/api/login", {"user": "victim", "password": "guess-guess-guess"})
         status, data = self.srv.json("POST", "/api/login", {"user": "victim", "password": "victim-password-1"})
