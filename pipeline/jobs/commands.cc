@@ -289,6 +289,13 @@ int VerifyChain(const JobOptions& opts, const VerifyParams& p, std::ostream& out
     if (Status s = st->VerifyFollowUpLog(&log_problems, &log_head); !s.ok()) log_problems.push_back(s.message());
     for (const std::string& lp : log_problems) out << "FOLLOWUP " << lp << "\n";
     problems += static_cast<int>(log_problems.size());
+    // The console's access log (liaudit serve): its hash chain, entry by entry.
+    std::vector<std::string> console_problems;
+    long console_entries = 0;
+    if (Status s = st->VerifyConsoleLog(&console_problems, &console_entries); !s.ok())
+      console_problems.push_back(s.message());
+    for (const std::string& cp : console_problems) out << "CONSOLE  " << cp << "\n";
+    problems += static_cast<int>(console_problems.size());
     // The chain's head as recorded outside the store, in chain-head and in liaudit.log: the
     // job it names must still be in the store with that manifest, and the follow-up log must
     // still reach the head it names. A store ahead of it is a job that ended before writing

@@ -380,6 +380,17 @@ class Console(unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("append-only", p.stderr)
         self.assertEqual(self.srv.request("GET", "/api/access-log", cookie=self.srv.login("manager")[0])[0], 403)
+        # `verify --chain` checks the log's hash chain: sound as written; an entry edited past the
+        # triggers (on a copy of the store) is named.
+        p = c.run([c.BIN, "verify", "--chain", "output"], self.work, check=False)
+        self.assertNotIn("CONSOLE", p.stdout + p.stderr)
+        copy = os.path.join(self.work, "tampered.sqlite")
+        c.run(["sqlite3", store, ".backup '%s'" % copy], self.work)
+        c.run(["sqlite3", copy, "DROP TRIGGER console_log_no_update; UPDATE console_log SET target = 'x' WHERE id = 2"],
+              self.work)
+        p = c.run([c.BIN, "verify", "--chain", "output", "--db", copy], self.work, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("CONSOLE  console log entry 2 was changed after it was written", p.stdout)
 
     # --- load ---
 
