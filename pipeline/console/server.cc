@@ -682,6 +682,19 @@ void Console::Routes(httplib::Server& s) {
 
 std::string E(const std::string& s) { return HtmlEscape(s); }
 std::string E(const json& j) { return HtmlEscape(j.is_string() ? j.get<std::string>() : j.is_null() ? "" : j.dump()); }
+// A time the API gives as ISO text (Taipei local), shown on a page in the 民國 form the
+// documents use: "2026-12-07 19:53:11" -> 115/12/07 19:53.
+std::string RocShown(const json& j) {
+  if (j.is_string())
+    if (auto t = ParseTimestamp(j.get<std::string>())) return HtmlEscape(FormatRocTime(*t));
+  return E(j);
+}
+// A date the API gives as YYYY-MM-DD, shown 115/12/17.
+std::string RocDateShown(const json& j) {
+  if (j.is_string())
+    if (auto d = ParseDate(j.get<std::string>())) return HtmlEscape(FormatRocSlash(*d));
+  return E(j);
+}
 
 const char kCss[] = R"css(
 body{font-family:"Noto Sans CJK TC","Noto Sans TC",sans-serif;margin:0;color:#1a1a1a;line-height:1.6}
@@ -815,7 +828,7 @@ void Console::Pages(httplib::Server& s) {
             if (std::string(kind) == "nightly") nightly = last;
             body += std::string("<section><h2>") + (std::string(kind) == "nightly" ? "最近一次每日檢核" : "最近一次季報") + "</h2>";
             if (!last) { body += "<p>尚無紀錄。</p></section>"; continue; }
-            body += "<p>作業 " + E((*last)["id"]) + "，開始 " + E((*last)["started"]) + "，狀態 " +
+            body += "<p>作業 " + E((*last)["id"]) + "，開始 " + RocShown((*last)["started"]) + "，狀態 " +
                     ((*last)["status"] == "ok" ? "<span class=\"ok\">完成</span>" : "<span class=\"bad\">" + E((*last)["status"]) + "</span>") + "</p>";
             std::vector<Finding> fs;
             {
@@ -854,7 +867,7 @@ void Console::Pages(httplib::Server& s) {
           std::string body = "<form method=\"get\" action=\"/findings\" aria-label=\"篩選\"><label for=\"job\">作業</label><select id=\"job\" name=\"job\">";
           for (const auto& j : jobs)
             body += "<option value=\"" + E(j["id"]) + "\"" + (data.value("job", json()) == j["id"] ? " selected" : "") + ">" +
-                    E(j["id"]) + " " + E(j["kind"]) + " " + E(j["started"]) + "</option>";
+                    E(j["id"]) + " " + E(j["kind"]) + " " + RocShown(j["started"]) + "</option>";
           body += "</select>";
           for (auto [n, l] : std::vector<std::pair<const char*, const char*>>{{"rule", "規則"}, {"severity", "嚴重程度"}, {"account", "帳號"}, {"unit", "單位"}, {"date", "日期"}})
             body += std::string("<label for=\"") + n + "\">" + l + "</label><input id=\"" + n + "\" name=\"" + n + "\" value=\"" + E(val(n)) + "\" size=\"10\">";
@@ -888,7 +901,7 @@ void Console::Pages(httplib::Server& s) {
                       (e.contains("line") ? " 第 " + E(e["line"]) + " 行" : "") + "</td><td>" + E(e.value("row", std::string())) + "</td></tr>";
             body += "</tbody></table><h2>追蹤紀錄</h2><ul>";
             for (const auto& h : data.value("history", json::array()))
-              body += "<li>" + E(h["at"]) + " " + E(h["by"]) + "：" + E(h["from"]) + " → " + E(h["to"]) + " " + E(h["note"]) + "</li>";
+              body += "<li>" + RocShown(h["at"]) + " " + E(h["by"]) + "：" + E(h["from"]) + " → " + E(h["to"]) + " " + E(h["note"]) + "</li>";
             body += "</ul>";
           }
           html(r, Layout("異常明細", body, c));
@@ -905,8 +918,8 @@ void Console::Pages(httplib::Server& s) {
             ++n;
             std::string st = f["state"].get<std::string>();
             body += "<tr><td>" + E(f["key"]) + "</td><td>" + E(f["detail"]) + "</td><td class=\"nowrap\">" + E(kZh.count(st) ? kZh.at(st) : st) + "</td><td class=\"nowrap\">" +
-                    E(f["due"]) + (f["overdue"].get<bool>() ? " <span class=\"bad\">逾期</span>" : "") + "</td><td>" + E(f["updated_by"]) + " " +
-                    E(f["updated_at"]) + "<br>" + E(f["note"]) + "</td>";
+                    RocDateShown(f["due"]) + (f["overdue"].get<bool>() ? " <span class=\"bad\">逾期</span>" : "") + "</td><td>" + E(f["updated_by"]) + " " +
+                    RocShown(f["updated_at"]) + "<br>" + E(f["note"]) + "</td>";
             if (can) {
               const std::string id = std::to_string(n);
               body += "<td class=\"actions\"><form method=\"post\" action=\"/followups\" enctype=\"multipart/form-data\">" + Csrf(c) +
