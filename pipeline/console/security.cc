@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/digest.h"
 #include "core/datetime.h"
 
 namespace fs = std::filesystem;
@@ -19,13 +20,7 @@ constexpr uint32_t kTimeCost = 3, kMemoryKiB = 64 * 1024, kLanes = 1, kHashLen =
 std::string RandomHex(size_t bytes) {
   std::vector<unsigned char> buf(bytes);
   if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) return "";
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : buf) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return LowerHex(buf.data(), buf.size());
 }
 
 Status CheckPasswordRules(const std::string& password) {

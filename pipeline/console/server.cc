@@ -4,10 +4,8 @@
 // handshakes (a second's retry, or a reset). The console takes a hundred at once.
 #define CPPHTTPLIB_LISTEN_BACKLOG 128
 #include <httplib.h>
-#include <openssl/evp.h>
 #include <signal.h>
 
-#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -19,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/digest.h"
 #include "console/console.h"
 #include "console/security.h"
 #include "core/twid.h"
@@ -33,18 +32,6 @@ namespace liaudit::console {
 namespace {
 
 const char kCookie[] = "liaudit_session";
-
-std::string Sha256Hex(const std::string& data) {
-  std::array<unsigned char, 32> md{};
-  EVP_Digest(data.data(), data.size(), md.data(), nullptr, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : md) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
 
 std::string CookieValue(const httplib::Request& req, const std::string& name) {
   const std::string header = req.get_header_value("Cookie");

@@ -1,9 +1,8 @@
 // The console's accounts and its access log (docs/store.md "users", "console_log").
-#include <openssl/evp.h>
 
-#include <array>
 #include <functional>
 
+#include "core/digest.h"
 #include "core/twid.h"
 #include "store/store_impl.h"
 
@@ -13,18 +12,6 @@ using internal::Stmt;
 using internal::Transaction;
 
 namespace {
-
-std::string Sha256Hex(std::string_view data) {
-  std::array<unsigned char, 32> md{};
-  EVP_Digest(data.data(), data.size(), md.data(), nullptr, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : md) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
 
 // id, at, user, client, action, target, outcome, then the previous hash: '\x1f' between.
 std::string EntryHash(int64_t id, int64_t at, const std::string& user, const std::string& client,
