@@ -115,6 +115,10 @@ class Browser:
 
     def screenshot(self, name):
         os.makedirs(ARTIFACTS, exist_ok=True)
+        # A page that refreshes itself (an audit's) may be mid-load when the condition a test
+        # waited for already holds: shoot it once it is laid out, not while it has no width.
+        self.wait("document.readyState === 'complete' && document.documentElement.clientWidth > 0",
+                  what="a laid-out page for " + name)
         data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
         path = os.path.join(ARTIFACTS, name + ".png")
         with open(path, "wb") as fh:
