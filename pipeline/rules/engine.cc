@@ -180,6 +180,9 @@ Status RunRules(const Dataset& ds, const RuleOptions& opts, RuleOutput* out) {
   auto by_rule = [](const SkippedCheck& a, const SkippedCheck& b) { return a.rule_id < b.rule_id; };
   std::stable_sort(out->skipped.begin(), out->skipped.end(), by_rule);
   std::stable_sort(out->notes.begin(), out->notes.end(), by_rule);
+  out->registered.assign(ds.queries.size(), 0);
+  for (size_t i = 0; i < ds.queries.size(); ++i)
+    if (ds.InPeriod(ds.queries[i])) out->registered[i] = ctx.index.HasMatch(ds.queries[i]) ? 1 : 0;
   return Status::OK();
 }
 

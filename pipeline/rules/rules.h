@@ -60,6 +60,10 @@ struct RuleOutput {
   std::vector<Finding> findings;
   std::vector<SkippedCheck> skipped;  // rules that did not run for lack of input
   std::vector<SkippedCheck> notes;    // rules that ran with a fallback (R08 without calendar)
+  // One flag per ds.queries entry: 1 when the query is in the period (ds.InPeriod) and has a
+  // matching registration (rules.md "matches"), else 0. From the index the rules built, so
+  // the documents' 登記簿 vs 系統筆數 figures need no index of their own.
+  std::vector<uint8_t> registered;
 };
 
 // Runs every rule that applies to ds.period.kind (RunsIn: R14, R16 only for kQuarterly
