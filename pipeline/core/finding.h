@@ -39,4 +39,19 @@ struct Finding {
   std::vector<Evidence> evidence;
 };
 
+// The follow-up of one finding key (rules.md "Follow-up", 要點第八點); kept by the store.
+enum class FollowUpState { kOpen, kReportReceived, kClosed };
+
+struct FollowUp {
+  std::string key, rule_id, account;
+  Severity severity = Severity::kInfo;
+  int64_t first_job = 0;    // job that opened it
+  Date due = kNoDate;       // due date of the written review report
+  FollowUpState state = FollowUpState::kOpen;
+  std::string updated_by;   // "" while never changed by a person
+  LocalTime updated_at = kNoTime;
+  std::string note;
+  std::string detail;       // the finding's zh-TW sentence
+};
+
 }  // namespace liaudit

@@ -68,21 +68,11 @@ struct JobRecord {
   std::string output_dir;
 };
 
-enum class FollowUpState { kOpen, kReportReceived, kClosed };
+// FollowUp and FollowUpState are core records (core/records.h): documents read them
+// without the store.
+using ::liaudit::FollowUp;
+using ::liaudit::FollowUpState;
 const char* FollowUpStateName(FollowUpState s);  // "open", "report_received", "closed"
-
-// Follow-up of one finding key (rules.md "Follow-up", 要點第八點).
-struct FollowUp {
-  std::string key, rule_id, account;
-  Severity severity = Severity::kInfo;
-  int64_t first_job = 0;    // job that opened it
-  Date due = kNoDate;       // due date of the written review report
-  FollowUpState state = FollowUpState::kOpen;
-  std::string updated_by;   // "" while never changed by a person
-  LocalTime updated_at = kNoTime;
-  std::string note;
-  std::string detail;       // the finding's zh-TW sentence
-};
 
 // One change of a follow-up's state (the history kept for 要點第八點).
 struct FollowUpChange {
