@@ -225,4 +225,15 @@ Status Fanout::Close() {
 const std::string& Fanout::sheet_name() const { return writers_.front()->sheet_name(); }
 int64_t Fanout::sheet_rows() const { return writers_.front()->sheet_rows(); }
 
+Status WriteBook(const Book& book, Writer* w) {
+  for (const Sheet& sh : book.sheets) {
+    LIAUDIT_RETURN_IF_ERROR(w->AddSheet(sh.spec));
+    for (const auto& row : sh.rows) LIAUDIT_RETURN_IF_ERROR(w->AppendRow(row));
+    if (sh.more) {
+      LIAUDIT_RETURN_IF_ERROR(sh.more([w](const Cell* cells, size_t n) { return w->AppendRow(cells, n); }));
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace liaudit::sheet

@@ -8,6 +8,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -172,6 +174,41 @@ class Writer {
   // Data rows appended to the current sheet (title and header rows not counted).
   virtual int64_t sheet_rows() const = 0;
 };
+
+// A whole workbook as a value: what a document builder returns and every Writer renders
+// (WriteBook). A sheet's rows are its `rows`, then whatever its `more` source emits: small
+// sheets are held, a sheet of every query of a quarter is streamed by its source (which
+// reads the store, a file...) while the writer takes the rows, so memory stays bounded.
+using RowSink = std::function<Status(const Cell* cells, size_t n)>;
+using RowSource = std::function<Status(const RowSink& emit)>;
+
+struct Sheet {
+  SheetSpec spec;
+  std::vector<std::vector<Cell>> rows;
+  RowSource more;  // optional: rows after `rows`, pulled once when the sheet is written
+
+  Sheet() = default;
+  explicit Sheet(SheetSpec s) : spec(std::move(s)) {}
+  void Add(std::initializer_list<Cell> row) { rows.emplace_back(row); }
+  void Add(std::vector<Cell> row) { rows.push_back(std::move(row)); }
+};
+
+struct Book {
+  DocumentInfo info;
+  // Every query of a quarter (or more): the writer keeps rows in temporary files as they
+  // come (libxlsxwriter's constant-memory mode; the ODS writer always streams).
+  bool big = false;
+  std::deque<Sheet> sheets;  // a deque: the Sheet& AddSheet returns stays valid
+
+  Sheet& AddSheet(SheetSpec spec) {
+    sheets.emplace_back(std::move(spec));
+    return sheets.back();
+  }
+};
+
+// Writes every sheet of `book`, in order, to `w` (AddSheet, AppendRow...); does not Close.
+// The first failure (of the writer or of a row source) is returned.
+Status WriteBook(const Book& book, Writer* w);
 
 // The same sheets written to several writers at once (an .xlsx and its .ods twin):
 // each call goes to every writer in order and the first failure is returned. Close()
