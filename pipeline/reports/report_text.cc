@@ -17,6 +17,8 @@ Status LoadReportText(const std::string& path, ReportText* text) {
       {"review_privacy_note", &text->review_privacy_note}, {"comparison_note", &text->comparison_note},
       {"followup_note", &text->followup_note},       {"stamp_heading", &text->stamp_heading},
       {"stamp_title", &text->stamp_title},
+      {"review_workbook_title", &text->review_workbook_title},
+      {"evidence_workbook_title", &text->evidence_workbook_title},
   };
   std::string line;
   long no = 0;

@@ -25,6 +25,10 @@ struct ReportText {
       "「系統筆數」為勞保查詢系統之查詢紀錄，「登記筆數」為查調資料登記表（附表2）之登記筆數，"
       "「相符筆數」為有相符登記之查詢紀錄。";
   std::string followup_note = "依要點第八點，資料查詢者違反規定者應立即改正，並於十日內提具檢討報告。";
+  // Titles of the workbooks beside the reports (the exceptions workbook is titled
+  // exceptions_title) and of the audit's evidence workbook.
+  std::string review_workbook_title = "勞保查詢系統使用紀錄檢查結果";
+  std::string evidence_workbook_title = "勞保查詢系統稽核證據";
   std::string stamp_heading = "權限管理者簽章";
   std::string stamp_title = "數位簽章";
 };
