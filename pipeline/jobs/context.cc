@@ -15,6 +15,7 @@
 #include "jobs/chain.h"
 #include "jobs/csv_out.h"
 #include "jobs/progress.h"
+#include "jobs/spreadsheets.h"
 #include "liaudit_version.h"
 
 namespace fs = std::filesystem;
@@ -105,7 +106,7 @@ Status JobContext::Start(const std::string& params_json) {
              sign::LevelName(signer->level()));
     for (const std::string& w : signer->warnings()) {
       log.Line("warning: " + w);
-      warnings.push_back("signing: " + w);
+      warnings_.push_back("signing: " + w);
     }
   }
 
@@ -164,14 +165,14 @@ Status JobContext::Ingest(LocalTime as_of) {
   long skipped = 0;
   for (const auto& f : ingest.files) {
     if (f.already_ingested) ++skipped;
-    if (!f.error.empty()) warnings.push_back("input file rejected: " + f.error);
+    if (!f.error.empty()) warnings_.push_back("input file rejected: " + f.error);
     for (const auto& a : f.header_aliases) log.Line(f.path + ": header " + a);
   }
   // A file liaudit does not read is named in the log and the manifest (inputs_not_read);
   // inside platform/, registers/ or calendar/ it is also a warning (it was meant as input).
   for (const auto& f : ingest.ignored) {
     log.Line("not read: " + f.path + ": " + f.reason);
-    if (f.in_input_folders) warnings.push_back("input file not read: " + f.path + ": " + f.reason);
+    if (f.in_input_folders) warnings_.push_back("input file not read: " + f.path + ": " + f.reason);
   }
   log.Done(std::to_string(ingest.files.size()) + " files (" + std::to_string(skipped) + " already ingested), taken " +
            std::to_string(ingest.taken) + ", duplicates " + std::to_string(ingest.duplicates) + ", conflicts " +
@@ -243,7 +244,7 @@ Status JobContext::CheckRegisters() {
       const std::string w = "the " + name + " register file is missing this run (" + expected +
                             "); using the snapshot of " + when + " (" + h.latest_path + ")";
       log.Line(w);
-      warnings.push_back(w);
+      warnings_.push_back(w);
     }
     // A register that has only ever been a header (or whose every row was rejected) says
     // nothing: as good as missing, unless an earlier snapshot held rows (then it is the
@@ -251,9 +252,9 @@ Status JobContext::CheckRegisters() {
     // 附表3 is the exception: a header alone is a period in which no district office asked
     // for a query, which is lawful; it gets a page-1 notice, not a failure.
     if (required && h.most_rows_held == 0 && k == InputKind::kRequests && h.latest_rows <= 0) {
-      warnings.push_back("the requests register (" + h.latest_path + ") has a header and no rows: no district office "
+      warnings_.push_back("the requests register (" + h.latest_path + ") has a header and no rows: no district office "
                          "request (附表3) is on record; if there were some, the file is incomplete");
-      notices_zh.push_back(std::string(RegisterLabelZh(k)) + "（" + h.latest_path +
+      checked_.notices_zh.push_back(std::string(RegisterLabelZh(k)) + "（" + h.latest_path +
                            "）僅有標題列、無任何申請資料；如本期確有區公所申請，請確認該檔案是否完整。");
       continue;
     }
@@ -269,19 +270,19 @@ Status JobContext::CheckRegisters() {
     // A snapshot that lost more than half of its rows is most likely a file cut short or an
     // export of one unit only: every report says so on its first page until the next one.
     if (h.previous_rows > 0 && h.latest_rows * 2 < h.previous_rows) {
-      warnings.push_back("the " + name + " register shrank by more than half since its previous snapshot (" +
+      warnings_.push_back("the " + name + " register shrank by more than half since its previous snapshot (" +
                          std::to_string(h.previous_rows) + " rows, then " + std::to_string(h.latest_rows) + " in " +
                          h.latest_path + "): check that the file is complete");
-      notices_zh.push_back(std::string(RegisterLabelZh(k)) + "最新快照（" + h.latest_path + "）僅 " +
+      checked_.notices_zh.push_back(std::string(RegisterLabelZh(k)) + "最新快照（" + h.latest_path + "）僅 " +
                            std::to_string(h.latest_rows) + " 列，較前次快照之 " + std::to_string(h.previous_rows) +
                            " 列減少逾半；請確認該檔案是否完整，以免本報告依不完整之登記資料判斷。");
     } else if (h.latest_rows == 0 && h.most_rows_held > 0) {
       // Emptied in an earlier snapshot and still empty: no "shrink" left to see, but the same
       // warning is due on every report until the register holds rows again.
-      warnings.push_back("the " + name + " register has no data rows in its newest snapshot (" + h.latest_path +
+      warnings_.push_back("the " + name + " register has no data rows in its newest snapshot (" + h.latest_path +
                          "), though an earlier one held " + std::to_string(h.most_rows_held) +
                          ": check that the file is complete");
-      notices_zh.push_back(std::string(RegisterLabelZh(k)) + "最新快照（" + h.latest_path + "）無任何資料列，先前快照曾有 " +
+      checked_.notices_zh.push_back(std::string(RegisterLabelZh(k)) + "最新快照（" + h.latest_path + "）無任何資料列，先前快照曾有 " +
                            std::to_string(h.most_rows_held) + " 列；請確認該檔案是否完整，以免本報告依不完整之登記資料判斷。");
     }
   }
@@ -303,6 +304,8 @@ Status JobContext::Check(const Period& period) {
     if (!st.ok()) return st.Prepend("legal bases (rules.legal_bases)");
   }
   log.Begin("load dataset");
+  Dataset& ds = checked_.ds;
+  long& queries_checked = checked_.queries_checked;
   LIAUDIT_RETURN_IF_ERROR(store->LoadDataset(period, ro, &ds));
   queries_checked = 0;
   rules::AccountScope in_scope(ds);
@@ -311,24 +314,26 @@ Status JobContext::Check(const Period& period) {
   log.Done(std::to_string(ds.queries.size()) + " queries loaded, " + std::to_string(queries_checked) + " in period");
 
   log.Begin("rules");
+  rules::RuleOutput& checked = checked_.rules;
   LIAUDIT_RETURN_IF_ERROR(rules::RunRules(ds, ro, &checked));
   log.Done(std::to_string(checked.findings.size()) + " findings");
-  for (const auto& s : checked.skipped) warnings.push_back("check " + s.rule_id + " skipped: " + s.reason);
+  for (const auto& s : checked.skipped) warnings_.push_back("check " + s.rule_id + " skipped: " + s.reason);
   // A work day without a single query is most likely a day whose platform export has not
   // arrived: say so (the job still completes), so that the day is checked again later.
   // (A nightly has no account filter, so queries_checked counts every query of the day.)
   if (period.kind == JobKind::kNightly && queries_checked == 0 && rules::IsWorkDay(ds, period.from)) {
-    warnings.push_back("no platform query of " + FormatIsoDate(period.from) +
+    warnings_.push_back("no platform query of " + FormatIsoDate(period.from) +
                        " is in the store: if that day's platform export has not arrived yet, run this nightly "
                        "again when it has");
     checked.notes.push_back({"", "no platform query of the day in the store",
                              "本日（工作日）無任何平臺查詢紀錄；如平臺匯出檔尚未送達，請於送達後重新執行本日檢查"});
-    notices_zh.push_back("本日為工作日，但系統中無任何本日之平臺查詢紀錄，平臺匯出檔可能尚未送達。"
+    checked_.notices_zh.push_back("本日為工作日，但系統中無任何本日之平臺查詢紀錄，平臺匯出檔可能尚未送達。"
                          "以下「本期無異常」及各規則件數為 0，不代表本日查調均屬正常；"
                          "請於匯出檔送達後重新執行本日檢查。");
   }
   // The same for every day of a longer period: a document must not certify days whose
   // queries it never saw (the 附表4 opinion and the manifest name them).
+  std::vector<Date>& days_without_export = checked_.days_without_export;
   days_without_export.clear();
   std::set<Date> covered;
   for (const DsQuery& q : ds.queries)
@@ -340,26 +345,28 @@ Status JobContext::Check(const Period& period) {
     for (size_t i = 0; i < days_without_export.size() && i < 5; ++i)
       days += (i ? ", " : "") + FormatIsoDate(days_without_export[i]);
     if (days_without_export.size() > 5) days += ", ...";
-    warnings.push_back("no platform export covers " + std::to_string(days_without_export.size()) +
+    warnings_.push_back("no platform export covers " + std::to_string(days_without_export.size()) +
                        " work day(s) of the period (" + days + "): their queries were not checked");
   }
-  checked_run = true;
+  checked_run_ = true;
 
   std::vector<PermissionRecord> perms;
   LIAUDIT_RETURN_IF_ERROR(store->AllPermissions(&perms));
   for (const auto& p : perms) {
     if (p.decision != Decision::kApproved) continue;
-    Person& who = people[p.account];
+    documents::Person& who = checked_.people[p.account];
     if (!p.name.empty()) who.name = p.name;
     if (!p.unit.empty()) who.unit = p.unit;
   }
   std::vector<StaffRecord> staff;
   LIAUDIT_RETURN_IF_ERROR(store->Staff(&staff));
   for (const auto& s : staff) {
-    Person& who = people[s.account];
+    documents::Person& who = checked_.people[s.account];
     if (who.name.empty()) who.name = s.name;
     if (who.unit.empty()) who.unit = s.unit;
   }
+  Status st = documents::LoadWording(opts.templates_dir, &wording_);
+  if (!st.ok()) return st.Prepend("the documents' wording (templates)");
   return Status::OK();
 }
 
@@ -421,10 +428,33 @@ Status JobContext::RunRenderTasks(const std::vector<RenderTask>& tasks) {
   return Status::OK();
 }
 
-Status JobContext::SignPdf(const std::string& path, const render::PdfResult& r, const std::string& reason) {
+void JobContext::Warn(std::string warning) {
+  std::lock_guard<std::mutex> lock(warnings_mu_);
+  warnings_.push_back(std::move(warning));
+}
+
+documents::BuildOptions JobContext::Build() const {
+  documents::BuildOptions b;
+  b.organisation = opts.output.organisation;
+  b.report_mask = opts.output.id_mask;
+  b.internal_mask = InternalMask();
+  b.signer = signer ? signer->SubjectCommonName() : "";
+  b.now = NowLocal();
+  b.review_report_days = opts.rules.review_report_days;
+  b.audit_unit = opts.output.audit_unit;
+  b.audit_unit_phone = opts.output.audit_unit_phone;
+  b.auditor = opts.output.auditor;
+  return b;
+}
+
+Status JobContext::PublishBook(const std::string& stem, const sheet::Book& book) {
+  return WriteSpreadsheets(opts.output, stem, book);
+}
+
+Status JobContext::PublishPdf(const std::string& path, const render::PdfResult& r, const std::string& reason) {
   {
     std::lock_guard<std::mutex> lock(warnings_mu_);
-    for (const auto& w : r.warnings) warnings.push_back(w);
+    for (const auto& w : r.warnings) warnings_.push_back(w);
   }
   LIAUDIT_RETURN_IF_ERROR(CheckPdfComplete(path));
   if (!signer) return Status::OK();
@@ -445,11 +475,11 @@ Status JobContext::SignPdf(const std::string& path, const render::PdfResult& r, 
 }
 
 Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
-  const std::vector<Finding>& findings = checked.findings;
+  const std::vector<Finding>& findings = checked_.findings();
   LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("findings.csv"), FindingsCsv(findings, opts.output.id_mask)));
   LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("rejects.csv"), RejectsCsv(ingest.rejects, InternalMask())));
 
-  if (checked_run) {
+  if (checked_run_) {
     log.Begin("store findings");
     LIAUDIT_RETURN_IF_ERROR(store->SaveFindings(job.id, findings));
     log.Done(std::to_string(findings.size()));
@@ -499,7 +529,7 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   counts["duplicates"] = ingest.duplicates;
   counts["conflicts"] = ingest.conflicts;
   counts["rejected_rows"] = static_cast<long>(ingest.rejects.size());
-  counts["queries_checked"] = queries_checked;
+  counts["queries_checked"] = checked_.queries_checked;
   counts["findings"] = static_cast<long>(findings.size());
   ordered_json by_rule = ordered_json::object();
   for (const auto& f : findings) by_rule[f.rule_id] = by_rule.value(f.rule_id, 0) + 1;
@@ -509,16 +539,16 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   m["followup_log"] = {{"entries", followup_log.entries}, {"sha256", followup_log.sha256}};
 
   ordered_json skipped = ordered_json::array();
-  for (const auto& s : checked.skipped) skipped.push_back({{"rule", s.rule_id}, {"reason", s.reason}});
+  for (const auto& s : checked_.rules.skipped) skipped.push_back({{"rule", s.rule_id}, {"reason", s.reason}});
   m["skipped_checks"] = skipped;
   ordered_json notes = ordered_json::array();
-  for (const auto& s : checked.notes) notes.push_back({{"rule", s.rule_id}, {"note", s.reason}});
+  for (const auto& s : checked_.rules.notes) notes.push_back({{"rule", s.rule_id}, {"note", s.reason}});
   m["check_notes"] = notes;
   ordered_json uncovered = ordered_json::array();
-  for (Date d : days_without_export) uncovered.push_back(FormatIsoDate(d));
+  for (Date d : checked_.days_without_export) uncovered.push_back(FormatIsoDate(d));
   m["days_without_platform_export"] = uncovered;
-  std::sort(warnings.begin(), warnings.end());  // documents are rendered in parallel
-  m["warnings"] = warnings;
+  std::sort(warnings_.begin(), warnings_.end());  // documents are rendered in parallel
+  m["warnings"] = warnings_;
   m["signing"] = {{"signed", signer != nullptr},
                   {"signer", signer ? signer->SubjectCommonName() : std::string()},
                   {"subfilter", signer ? (opts.signing.subfilter == "pkcs7" ? "adbe.pkcs7.detached" : "ETSI.CAdES.detached") : ""},
@@ -540,7 +570,7 @@ Status JobContext::Finish(JobFolder* folder, const std::string& params_json) {
   m["previous_manifest_sha256"] = previous;
 
   log.Line("finished: " + std::to_string(findings.size()) + " findings, " + std::to_string(ingest.rejects.size()) +
-           " rejected rows, " + std::to_string(warnings.size()) + " warnings");
+           " rejected rows, " + std::to_string(warnings_.size()) + " warnings");
   LIAUDIT_RETURN_IF_ERROR(WriteFileAtomic(folder->PathFor("job.log"), log.text()));
 
   std::vector<OutputFile> outputs;

@@ -1,5 +1,6 @@
 // What every job shares while it runs: options, log, lock, store, signer, render
-// engine, its job record and the ingest report. Internal to pipeline/jobs.
+// engines, its job record, the ingest report and the checked period the document builders
+// (pipeline/documents) take. Internal to pipeline/jobs.
 #pragma once
 #include <functional>
 #include <map>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/dataset.h"
+#include "documents/documents.h"
 #include "jobs/file_names.h"
 #include "jobs/job_folder.h"
 #include "jobs/job_options.h"
@@ -20,11 +22,6 @@
 #include "store/store.h"
 
 namespace liaudit::jobs {
-
-// Who an account belongs to, from the permission register and the roster.
-struct Person {
-  std::string name, unit;
-};
 
 // The signer's settings as the sign stage takes them.
 sign::SignerConfig SignerConfigFrom(const SigningOptions& s);
@@ -38,10 +35,14 @@ class JobContext {
   Status Start(const std::string& params_json);
   // Ingests the input folder with the given as-of time.
   Status Ingest(LocalTime as_of);
-  // Loads the dataset for `period` and runs the rules.
+  // Loads the dataset for `period`, runs the rules, learns who is who and loads the
+  // wording (templates/): checked(), wording() and Build() are set from here on.
   Status Check(const Period& period);
-  // Renders nothing itself: signs a finished PDF (when signing is on) with `reason`.
-  Status SignPdf(const std::string& path, const render::PdfResult& r, const std::string& reason);
+  // The one way a job publishes a document. A rendered PDF: checked to be complete, its
+  // warnings kept for the manifest, signed (when signing is on) with `reason`.
+  Status PublishPdf(const std::string& path, const render::PdfResult& r, const std::string& reason);
+  // A workbook: `book` written to `stem`.xlsx and/or .ods (output.spreadsheets).
+  Status PublishBook(const std::string& stem, const sheet::Book& book);
   Status Engine(render::Engine** out);
   // Renders (and signs) documents on every core: each worker has its own render engine,
   // tasks are taken in order, the first failure stops the rest and is returned. Tasks
@@ -66,22 +67,21 @@ class JobContext {
   std::unique_ptr<sign::Signer> signer;
   store::JobRecord job;
   store::IngestReport ingest;
-  Dataset ds;
-  rules::RuleOutput checked;
-  std::map<std::string, Person> people;   // account -> name, unit
-  std::vector<std::string> warnings;
-  std::vector<std::string> notices_zh;    // for the first page of the job's report (reports::*::notices)
-  // Work days of the checked period that no platform export covers (not one query of that
-  // day in the store, whoever queried): nothing of them was checked (set by Check).
-  std::vector<Date> days_without_export;
-  long queries_checked = 0;
-  bool checked_run = false;
   // The job's documents leave the bureau (the quarterly package for 勞工局): no full ID in
   // any of its files, forms and rejects.csv included, whatever output.mask_internal says.
   bool leaves_bureau = false;
+
+  // What Check() found: the dataset, the rule output, who is who, the days without export.
+  const documents::CheckedPeriod& checked() const { return checked_; }
+  const documents::Wording& wording() const { return wording_; }
+  // The builders' options for this job: organisation, masks, signer, the time, 附表4 fields.
+  documents::BuildOptions Build() const;
   // The mask for IDs in this job's internal-use documents (forms, rejects.csv): "" (in
   // full) unless output.mask_internal or leaves_bureau.
   std::string InternalMask() const;
+  // Warnings go to the manifest and the log; thread-safe.
+  void Warn(std::string warning);
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   // The path of a file in `dir` named from an input value (file_names.h): safe, bounded and
   // unique in `dir`; a name that is not prefix + value + extension is listed in the
@@ -95,6 +95,10 @@ class JobContext {
   std::vector<std::unique_ptr<render::Engine>> worker_engines_;
   Status CheckRegisters();  // required registers present; a register that shrank by half (Ingest)
   std::mutex warnings_mu_;
+  std::vector<std::string> warnings_;
+  documents::CheckedPeriod checked_;
+  documents::Wording wording_;
+  bool checked_run_ = false;
   std::map<std::string, FileNamer> namers_;        // folder -> the names given in it
   std::map<std::string, std::string> renamed_;     // full path -> the input value it stands for
   bool finished_ = false;

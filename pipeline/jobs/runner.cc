@@ -31,8 +31,8 @@ void Summarise(const JobContext& ctx, JobOutcome* out) {
   out->duplicates = ctx.ingest.duplicates;
   out->conflicts = ctx.ingest.conflicts;
   out->rejects = static_cast<long>(ctx.ingest.rejects.size());
-  out->findings = static_cast<long>(ctx.checked.findings.size());
-  out->warnings = ctx.warnings;
+  out->findings = static_cast<long>(ctx.checked().findings().size());
+  out->warnings = ctx.warnings();
 }
 
 // Runs `body` as a job: on failure the job is recorded as failed and the
@@ -113,31 +113,7 @@ Status RunNightlyJob(const JobOptions& opts, Date day, JobOutcome* out) {
 
     std::unique_ptr<JobFolder> folder;
     LIAUDIT_RETURN_IF_ERROR(ctx.BeginFolder((fs::path(opts.output_dir) / "nightly" / iso).string(), &folder));
-    std::string mask = opts.output.mask_internal ? opts.output.id_mask : "";
-
-    ctx.log.Begin("exceptions.pdf");
-    reports::ExceptionsReport rep;
-    rep.organisation = opts.output.organisation;
-    rep.day = day;
-    rep.generated_at = NowLocal();
-    rep.queries_checked = ctx.queries_checked;
-    rep.rejected_rows = static_cast<long>(ctx.ingest.rejects.size());
-    rep.counts = CountByRule(ctx, JobKind::kNightly);
-    for (const auto& f : ctx.checked.findings) rep.findings.push_back(ToLine(ctx, f, mask, true));
-    rep.skipped_checks = SkippedLines(ctx);
-    rep.notices = ctx.notices_zh;
-    rep.stamp = StampFor(ctx);
-    render::Engine* engine;
-    LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
-    render::PdfResult res;
-    std::string pdf = folder->PathFor("exceptions.pdf");
-    LIAUDIT_RETURN_IF_ERROR(reports::WriteExceptionsReport(*engine, rep, pdf, &res));
-    LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(pdf, res, "勞保查詢系統每日異常報告"));
-    ctx.log.Done(std::to_string(res.pages) + " pages");
-
-    ctx.log.Begin("exceptions workbook");
-    LIAUDIT_RETURN_IF_ERROR(WriteExceptionsWorkbook(ctx, folder->PathFor("exceptions"), mask));
-    ctx.log.Done();
+    LIAUDIT_RETURN_IF_ERROR(WriteExceptions(ctx, folder.get()));
     LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), params));
     out->folder = folder->final_dir();
     Summarise(ctx, out);
@@ -177,7 +153,7 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
 
     LIAUDIT_RETURN_IF_ERROR(OpenFollowUps(ctx, audit_date));
     reports::ReviewReport model;
-    LIAUDIT_RETURN_IF_ERROR(BuildReviewModel(ctx, q, &model));
+    LIAUDIT_RETURN_IF_ERROR(BuildReview(ctx, q, &model));
 
     // review.xlsx (every query of the quarter) is written on its own thread, with its own
     // store connection, while the forms are rendered: it is the longest single piece.
@@ -201,14 +177,7 @@ Status RunQuarterlyJob(const JobOptions& opts, const std::string& quarter, JobOu
           WriteForm4Set(ctx, (fs::path(folder->temp_dir()) / "form4").string(), from, to, audit_date, {}));
       ctx.log.Done();
       ctx.log.Begin("review.pdf");
-      render::Engine* engine;
-      LIAUDIT_RETURN_IF_ERROR(ctx.Engine(&engine));
-      render::PdfResult res;
-      std::string pdf = folder->PathFor("review.pdf");
-      LIAUDIT_RETURN_IF_ERROR(reports::WriteReviewReport(*engine, model, pdf, &res));
-      LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(pdf, res, "勞保查詢系統使用紀錄檢查結果"));
-      ctx.log.Done(std::to_string(res.pages) + " pages");
-      return Status::OK();
+      return WriteReviewPdf(ctx, model, folder->PathFor("review.pdf"));
     };
     Status docs_status = forms_and_pdf();
     xlsx_thread.join();
@@ -257,35 +226,7 @@ Status RunAuditJob(const JobOptions& opts, const AuditParams& a, JobOutcome* out
     ctx.log.Done();
 
     ctx.log.Begin("evidence workbook");
-    {
-      std::unique_ptr<sheet::Writer> wb;
-      SpreadsheetOptions wo;
-      wo.title = "勞保查詢系統稽核證據";
-      wo.author = opts.output.organisation;
-      LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(opts.output, folder->PathFor("evidence"), wo, &wb));
-      std::string mask = opts.output.mask_internal ? opts.output.id_mask : "";
-      std::vector<const Finding*> all;
-      for (const auto& f : ctx.checked.findings) all.push_back(&f);
-      LIAUDIT_RETURN_IF_ERROR(AppendFindingsSheet(ctx, wb.get(), "檢查結果",
-                                                  "稽核檢查結果 " + FormatRocDate(a.from) + "至" + FormatRocDate(a.to),
-                                                  all, mask));
-      using sheet::Cell;
-      using sheet::ColType;
-      LIAUDIT_RETURN_IF_ERROR(wb->AddSheet({"查詢紀錄", "稽核範圍內之查詢紀錄",
-                                            {{"查詢時間", ColType::kDateTime}, {"交易序號"}, {"帳號"}, {"服務代碼"},
-                                             {"被查詢人統號"}, {"來源IP"}, {"有相符登記"}},
-                                            false}));
-      rules::RegistrationIndex index(ctx.ds, opts.rules.registration_window_days);
-      rules::AccountScope in_scope(ctx.ds);
-      for (const DsQuery& q : ctx.ds.queries) {
-        if (!ctx.ds.InPeriod(q) || !in_scope(q.account)) continue;
-        LIAUDIT_RETURN_IF_ERROR(wb->AppendRow({Cell::OfTime(q.time), q.txn_id, ctx.ds.syms.Name(q.account),
-                                               ctx.ds.syms.Name(q.service),
-                                               mask.empty() ? q.subject_id : MaskId(q.subject_id, mask),
-                                               ctx.ds.syms.Name(q.source_ip), index.HasMatch(q) ? "是" : "否"}));
-      }
-      LIAUDIT_RETURN_IF_ERROR(wb->Close());
-    }
+    LIAUDIT_RETURN_IF_ERROR(WriteEvidenceWorkbook(ctx, folder->PathFor("evidence")));
     ctx.log.Done();
     LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), params));
     out->folder = folder->final_dir();
@@ -306,11 +247,12 @@ Status RunBlankFormsJob(const JobOptions& opts, JobOutcome* out) {
     fo.organisation = opts.output.organisation;
     std::vector<render::PdfResult> results;
     LIAUDIT_RETURN_IF_ERROR(forms::WriteBlankForms(*engine, fo, folder->temp_dir(), &results));
-    static const char* kReasons[] = {"資料查詢者權限申請表（附表1）空白表單", "查調資料登記表（附表2）空白表單",
-                                     "查調資料申請表（附表3）空白表單", "稽核紀錄表（附表4）空白表單"};
+    documents::Wording words;
+    LIAUDIT_RETURN_IF_ERROR(documents::LoadWording(opts.templates_dir, &words));
     for (size_t i = 0; i < results.size() && i < 4; ++i) {
-      std::string path = folder->PathFor("form" + std::to_string(i + 1) + ".pdf");
-      LIAUDIT_RETURN_IF_ERROR(ctx.SignPdf(path, results[i], kReasons[i]));
+      const int n = static_cast<int>(i) + 1;
+      std::string path = folder->PathFor("form" + std::to_string(n) + ".pdf");
+      LIAUDIT_RETURN_IF_ERROR(ctx.PublishPdf(path, results[i], words.FormTitle(n) + "空白表單"));
     }
     LIAUDIT_RETURN_IF_ERROR(ctx.Finish(folder.get(), "{}"));
     out->folder = folder->final_dir();

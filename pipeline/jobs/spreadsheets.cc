@@ -8,20 +8,20 @@
 
 namespace liaudit::jobs {
 
-Status OpenSpreadsheets(const OutputOptions& out, const std::string& stem, const SpreadsheetOptions& options,
+Status OpenSpreadsheets(const OutputOptions& out, const std::string& stem, const sheet::DocumentInfo& info, bool big,
                         std::unique_ptr<sheet::Writer>* wb) {
   std::vector<std::unique_ptr<sheet::Writer>> writers;
   if (out.xlsx) {
     xlsx::WorkbookOptions xo;
-    static_cast<sheet::DocumentInfo&>(xo) = options;
-    xo.constant_memory = options.big;
+    static_cast<sheet::DocumentInfo&>(xo) = info;
+    xo.constant_memory = big;
     std::unique_ptr<xlsx::Workbook> x;
     LIAUDIT_RETURN_IF_ERROR(xlsx::Workbook::Create(stem + ".xlsx", xo, &x));
     writers.push_back(std::move(x));
   }
   if (out.ods) {
     ods::WorkbookOptions oo;
-    static_cast<sheet::DocumentInfo&>(oo) = options;
+    static_cast<sheet::DocumentInfo&>(oo) = info;
     std::unique_ptr<ods::Workbook> o;
     LIAUDIT_RETURN_IF_ERROR(ods::Workbook::Create(stem + ".ods", oo, &o));
     writers.push_back(std::move(o));
@@ -33,6 +33,13 @@ Status OpenSpreadsheets(const OutputOptions& out, const std::string& stem, const
     *wb = std::make_unique<sheet::Fanout>(std::move(writers));
   }
   return Status::OK();
+}
+
+Status WriteSpreadsheets(const OutputOptions& out, const std::string& stem, const sheet::Book& book) {
+  std::unique_ptr<sheet::Writer> wb;
+  LIAUDIT_RETURN_IF_ERROR(OpenSpreadsheets(out, stem, book.info, book.big, &wb));
+  LIAUDIT_RETURN_IF_ERROR(sheet::WriteBook(book, wb.get()));
+  return wb->Close();
 }
 
 bool ParseSpreadsheets(const std::string& text, OutputOptions* out) {
