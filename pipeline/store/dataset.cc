@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "store/store.h"
+#include "store/registers.h"
 #include "store/store_impl.h"
 
 namespace liaudit::store {
@@ -29,86 +30,21 @@ std::string Current(const char* table) {
 // Appended to Current("registrations"); binds the reach date.
 const char kRegsInReach[] = "AND (r.applied_on >= ? OR r.request_no <> '') ";
 
-const char kPermCols[] =
-    "SELECT r.id, r.form_no, r.applied_on, r.unit, r.title, r.name, r.national_id, r.phone, r.email, r.account,"
-    " r.action, r.reason, r.items, r.decision, r.effective_on, r.reject_reason, r.manager, r.unit_head,"
-    " r.manager_head";
-PermissionRecord ReadPermission(const Stmt& s) {
-  PermissionRecord r;
-  r.form_no = s.Text(1);
-  r.applied_on = static_cast<Date>(s.IntOr(2, kNoDate));
-  r.unit = s.Text(3);
-  r.title = s.Text(4);
-  r.name = s.Text(5);
-  r.national_id = s.Text(6);
-  r.phone = s.Text(7);
-  r.email = s.Text(8);
-  r.account = s.Text(9);
-  r.action = static_cast<PermissionAction>(s.Int(10));
-  r.reason = s.Text(11);
-  r.items = ItemsFromJson(s.View(12));
-  r.decision = static_cast<Decision>(s.Int(13));
-  r.effective_on = static_cast<Date>(s.IntOr(14, kNoDate));
-  r.reject_reason = s.Text(15);
-  r.manager = s.Text(16);
-  r.unit_head = s.Text(17);
-  r.manager_head = s.Text(18);
-  return r;
-}
+// The register readers come from the column tables (store/registers.h): "SELECT r.id,"
+// then every column, then what a reader needs beside the record.
+const std::string kPermCols = "SELECT r.id," + internal::SelectList(internal::PermissionColumns());
+PermissionRecord ReadPermission(const Stmt& s) { return internal::ReadRow(internal::PermissionColumns(), s, 1); }
 
-const char kRegCols[] =
-    "SELECT r.id, r.reg_no, r.applied_on, r.subject_name, r.subject_id, r.items, r.reason, r.requester, r.account,"
-    " r.querier_name, r.unit, r.unit_head, r.approved_at, r.request_no, k.first_seen";
-RegistrationRecord ReadRegistration(const Stmt& s) {
-  RegistrationRecord r;
-  r.reg_no = s.Text(1);
-  r.applied_on = static_cast<Date>(s.IntOr(2, kNoDate));
-  r.subject_name = s.Text(3);
-  r.subject_id = s.Text(4);
-  r.items = ItemsFromJson(s.View(5));
-  r.reason = s.Text(6);
-  r.requester = s.Text(7);
-  r.account = s.Text(8);
-  r.querier_name = s.Text(9);
-  r.unit = s.Text(10);
-  r.unit_head = s.Text(11);
-  r.approved_at = s.IntOr(12, kNoTime);
-  r.request_no = s.Text(13);
-  return r;
-}
+// + k.first_seen, at index 14.
+const std::string kRegCols = "SELECT r.id," + internal::SelectList(internal::RegistrationColumns()) + ", k.first_seen";
+RegistrationRecord ReadRegistration(const Stmt& s) { return internal::ReadRow(internal::RegistrationColumns(), s, 1); }
 
-const char kReqCols[] =
-    "SELECT r.id, r.request_no, r.unit, r.applied_on, r.applicant, r.title, r.phone, r.fax, r.reason, r.count,"
-    " r.subject_name, r.subject_id, r.review, r.decision, r.inconsistent";
-RequestRow ReadRequest(const Stmt& s) {
-  RequestRow r;
-  r.request_no = s.Text(1);
-  r.unit = s.Text(2);
-  r.applied_on = static_cast<Date>(s.IntOr(3, kNoDate));
-  r.applicant = s.Text(4);
-  r.title = s.Text(5);
-  r.phone = s.Text(6);
-  r.fax = s.Text(7);
-  r.reason = s.Text(8);
-  r.count = static_cast<int>(s.Int(9));
-  r.subject_name = s.Text(10);
-  r.subject_id = s.Text(11);
-  r.review = s.Text(12);
-  r.decision = s.Text(13);
-  return r;
-}
+// + r.inconsistent, at index 14.
+const std::string kReqCols = "SELECT r.id," + internal::SelectList(internal::RequestColumns()) + ", r.inconsistent";
+RequestRow ReadRequest(const Stmt& s) { return internal::ReadRow(internal::RequestColumns(), s, 1); }
 
-const char kStaffCols[] = "SELECT r.id, r.name, r.national_id, r.account, r.unit, r.status, r.changed_on";
-StaffRecord ReadStaff(const Stmt& s) {
-  StaffRecord r;
-  r.name = s.Text(1);
-  r.national_id = s.Text(2);
-  r.account = s.Text(3);
-  r.unit = s.Text(4);
-  r.status = static_cast<StaffStatus>(s.Int(5));
-  r.changed_on = static_cast<Date>(s.IntOr(6, kNoDate));
-  return r;
-}
+const std::string kStaffCols = "SELECT r.id," + internal::SelectList(internal::StaffColumns());
+StaffRecord ReadStaff(const Stmt& s) { return internal::ReadRow(internal::StaffColumns(), s, 1); }
 
 const char kQueryCols[] = "SELECT id, txn_id, query_time, account, service_code, subject_id, source_ip, result";
 DsQuery ReadDsQuery(const Stmt& s, Dataset* ds) {

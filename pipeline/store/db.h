@@ -33,6 +33,10 @@ class Stmt {
   void Bind(int i, std::string_view v) {
     sqlite3_bind_text(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   }
+  // The same, for text that does not outlive the statement's next Run (SQLite copies it).
+  void BindCopy(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
   void Bind(int i, const char* v) = delete;  // pass std::string_view explicitly
   void BindNull(int i) { sqlite3_bind_null(s_, i); }
   // Binds v, or NULL when v == none (kNoTime / kNoDate columns are NULL in the store).

@@ -33,6 +33,7 @@
 #include "ingest/parse.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "store/registers.h"
 #include "store/store_impl.h"
 
 namespace liaudit::store {
@@ -43,7 +44,6 @@ using internal::Transaction;
 
 namespace {
 
-constexpr char kSep = '\x1f';   // between fields of a canonical row
 constexpr char kRowSep = '\x1e';  // between rows of a key's group
 
 // Register content hashes: kept as bytes in memory (core/digest.h), stored as lower-case hex.
@@ -181,43 +181,12 @@ class TxnMemo {
   size_t size_ = 0, bytes_ = 0, count_ = 0;
 };
 
-void Canon(std::string* s, std::string_view v) {
-  s->append(v);
-  s->push_back(kSep);
-}
-void Canon(std::string* s, int64_t v) { Canon(s, std::to_string(v)); }
-void Canon(std::string* s, const std::vector<std::string>& items) { Canon(s, internal::ItemsToJson(items)); }
+// Canonical texts (the SHA-256 that decides a row's version): from the column tables.
+std::string CanonOf(const PermissionRecord& r) { return internal::CanonOf(internal::PermissionColumns(), r); }
+std::string CanonOf(const RegistrationRecord& r) { return internal::CanonOf(internal::RegistrationColumns(), r); }
+std::string CanonOf(const RequestRow& r) { return internal::CanonOf(internal::RequestColumns(), r); }
+std::string CanonOf(const StaffRecord& r) { return internal::CanonOf(internal::StaffColumns(), r); }
 
-std::string CanonOf(const PermissionRecord& r) {
-  std::string s;
-  Canon(&s, r.form_no); Canon(&s, r.applied_on); Canon(&s, r.unit); Canon(&s, r.title); Canon(&s, r.name);
-  Canon(&s, r.national_id); Canon(&s, r.phone); Canon(&s, r.email); Canon(&s, r.account);
-  Canon(&s, static_cast<int64_t>(r.action)); Canon(&s, r.reason); Canon(&s, r.items);
-  Canon(&s, static_cast<int64_t>(r.decision)); Canon(&s, r.effective_on); Canon(&s, r.reject_reason);
-  Canon(&s, r.manager); Canon(&s, r.unit_head); Canon(&s, r.manager_head);
-  return s;
-}
-std::string CanonOf(const RegistrationRecord& r) {
-  std::string s;
-  Canon(&s, r.reg_no); Canon(&s, r.applied_on); Canon(&s, r.subject_name); Canon(&s, r.subject_id);
-  Canon(&s, r.items); Canon(&s, r.reason); Canon(&s, r.requester); Canon(&s, r.account);
-  Canon(&s, r.querier_name); Canon(&s, r.unit); Canon(&s, r.unit_head); Canon(&s, r.approved_at);
-  Canon(&s, r.request_no);
-  return s;
-}
-// The request-level columns (must agree on every row of one 申請單編號).
-std::string RequestLevel(const RequestRow& r) {
-  std::string s;
-  Canon(&s, r.request_no); Canon(&s, r.unit); Canon(&s, r.applied_on); Canon(&s, r.applicant);
-  Canon(&s, r.title); Canon(&s, r.phone); Canon(&s, r.fax); Canon(&s, r.reason); Canon(&s, r.count);
-  Canon(&s, r.review); Canon(&s, r.decision);
-  return s;
-}
-std::string CanonOf(const RequestRow& r) {
-  std::string s = RequestLevel(r);
-  Canon(&s, r.subject_name); Canon(&s, r.subject_id);
-  return s;
-}
 // The first request-level field (request_col) in which a and b differ, or -1.
 int RequestDiff(const RequestRow& a, const RequestRow& b) {
   namespace c = ingest::request_col;
@@ -233,13 +202,6 @@ int RequestDiff(const RequestRow& a, const RequestRow& b) {
   if (a.decision != b.decision) return c::kDecision;
   return -1;
 }
-std::string CanonOf(const StaffRecord& r) {
-  std::string s;
-  Canon(&s, r.name); Canon(&s, r.national_id); Canon(&s, r.account); Canon(&s, r.unit);
-  Canon(&s, static_cast<int64_t>(r.status)); Canon(&s, r.changed_on);
-  return s;
-}
-
 // Names the fields in which two platform rows differ (never their values: they may hold IDs);
 // *first (if given) gets the first of them (platform_col), -1 if none.
 std::string QueryDiff(const PlatformQuery& a, const PlatformQuery& b, int* first = nullptr) {
@@ -468,11 +430,7 @@ class Ingester : public ingest::Sink {
         "UPDATE register_keys SET current_version=?, content_sha256=?, withdrawn=0, withdrawn_at=NULL WHERE id=?"));
     LIAUDIT_RETURN_IF_ERROR(withdraw_.Prepare(
         db_, "UPDATE register_keys SET withdrawn=1, withdrawn_at=? WHERE id=? AND withdrawn=0"));
-    LIAUDIT_RETURN_IF_ERROR(ins_reg_.Prepare(
-        db_,
-        "INSERT INTO registrations(key_id, version, reg_no, applied_on, subject_name, subject_id, items, reason,"
-        " requester, account, querier_name, unit, unit_head, approved_at, request_no, file_id, line, raw)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    LIAUDIT_RETURN_IF_ERROR(ins_reg_.Prepare(db_, internal::InsertSql(internal::RegistrationColumns()).c_str()));
     LIAUDIT_RETURN_IF_ERROR(LoadAccounts());
     LIAUDIT_RETURN_IF_ERROR(ins_reject_.Prepare(
         db_, "INSERT INTO quarantine(file_id, path, line, col, reason, raw, quarantined_at) VALUES(?,?,?,?,?,?,?)"));
@@ -970,39 +928,17 @@ Status Ingester::ApplyPermissions() {
     groups.push_back({keys[g], grouped[g], GroupSha(perms_, grouped[g]), false});
   }
   Stmt ins;
-  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(
-      db_,
-      "INSERT INTO permissions(key_id, version, form_no, applied_on, unit, title, name, national_id, phone, email,"
-      " account, action, reason, items, decision, effective_on, reject_reason, manager, unit_head, manager_head,"
-      " file_id, line, raw) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  const auto& table = internal::PermissionColumns();
+  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table).c_str()));
   return ApplySnapshot("permissions", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
     for (size_t i : g.rows) {
       const auto& b = perms_[i];
-      const PermissionRecord& r = b.rec;
-      std::string items = internal::ItemsToJson(r.items);
       ins.Bind(1, key_id);
       ins.Bind(2, version);
-      ins.Bind(3, std::string_view(r.form_no));
-      ins.BindOpt(4, r.applied_on, kNoDate);
-      ins.Bind(5, std::string_view(r.unit));
-      ins.Bind(6, std::string_view(r.title));
-      ins.Bind(7, std::string_view(r.name));
-      ins.Bind(8, std::string_view(r.national_id));
-      ins.Bind(9, std::string_view(r.phone));
-      ins.Bind(10, std::string_view(r.email));
-      ins.Bind(11, std::string_view(r.account));
-      ins.Bind(12, static_cast<int>(r.action));
-      ins.Bind(13, std::string_view(r.reason));
-      ins.Bind(14, std::string_view(items));
-      ins.Bind(15, static_cast<int>(r.decision));
-      ins.BindOpt(16, r.effective_on, kNoDate);
-      ins.Bind(17, std::string_view(r.reject_reason));
-      ins.Bind(18, std::string_view(r.manager));
-      ins.Bind(19, std::string_view(r.unit_head));
-      ins.Bind(20, std::string_view(r.manager_head));
-      ins.Bind(21, file_id_);
-      ins.Bind(22, b.line);
-      ins.Bind(23, std::string_view(b.raw));
+      int next = internal::BindRow(table, &ins, 3, b.rec);
+      ins.Bind(next, file_id_);
+      ins.Bind(next + 1, b.line);
+      ins.Bind(next + 2, std::string_view(b.raw));
       LIAUDIT_RETURN_IF_ERROR(ins.Run());
     }
     return Status::OK();
@@ -1021,25 +957,12 @@ Status Ingester::Registration(const RegistrationRecord& r, long line, std::strin
   std::string canon = CanonOf(r);
   canon += kRowSep;  // the same hash as a one-row group (GroupSha)
   return OfferKey(r.reg_no, Sha256Of(canon), 1, line, [&](int64_t key_id, int64_t version) -> Status {
-    std::string items = internal::ItemsToJson(r.items);
     ins_reg_.Bind(1, key_id);
     ins_reg_.Bind(2, version);
-    ins_reg_.Bind(3, std::string_view(r.reg_no));
-    ins_reg_.BindOpt(4, r.applied_on, kNoDate);
-    ins_reg_.Bind(5, std::string_view(r.subject_name));
-    ins_reg_.Bind(6, std::string_view(r.subject_id));
-    ins_reg_.Bind(7, std::string_view(items));
-    ins_reg_.Bind(8, std::string_view(r.reason));
-    ins_reg_.Bind(9, std::string_view(r.requester));
-    ins_reg_.Bind(10, std::string_view(r.account));
-    ins_reg_.Bind(11, std::string_view(r.querier_name));
-    ins_reg_.Bind(12, std::string_view(r.unit));
-    ins_reg_.Bind(13, std::string_view(r.unit_head));
-    ins_reg_.BindOpt(14, r.approved_at, kNoTime);
-    ins_reg_.Bind(15, std::string_view(r.request_no));
-    ins_reg_.Bind(16, file_id_);
-    ins_reg_.Bind(17, line);
-    ins_reg_.Bind(18, raw);
+    int next = internal::BindRow(internal::RegistrationColumns(), &ins_reg_, 3, r);
+    ins_reg_.Bind(next, file_id_);
+    ins_reg_.Bind(next + 1, line);
+    ins_reg_.Bind(next + 2, raw);
     return ins_reg_.Run();
   });
 }
@@ -1069,34 +992,18 @@ Status Ingester::ApplyRequests() {
     groups.push_back(std::move(grp));
   }
   Stmt ins;
-  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(
-      db_,
-      "INSERT INTO requests(key_id, version, request_no, unit, applied_on, applicant, title, phone, fax, reason,"
-      " count, subject_name, subject_id, review, decision, inconsistent, file_id, line, raw)"
-      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  const auto& table = internal::RequestColumns();
+  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table, {"inconsistent"}).c_str()));
   return ApplySnapshot("requests", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
     for (size_t i : g.rows) {
       const auto& b = reqs_[i];
-      const RequestRow& r = b.rec;
       ins.Bind(1, key_id);
       ins.Bind(2, version);
-      ins.Bind(3, std::string_view(r.request_no));
-      ins.Bind(4, std::string_view(r.unit));
-      ins.BindOpt(5, r.applied_on, kNoDate);
-      ins.Bind(6, std::string_view(r.applicant));
-      ins.Bind(7, std::string_view(r.title));
-      ins.Bind(8, std::string_view(r.phone));
-      ins.Bind(9, std::string_view(r.fax));
-      ins.Bind(10, std::string_view(r.reason));
-      ins.Bind(11, r.count);
-      ins.Bind(12, std::string_view(r.subject_name));
-      ins.Bind(13, std::string_view(r.subject_id));
-      ins.Bind(14, std::string_view(r.review));
-      ins.Bind(15, std::string_view(r.decision));
-      ins.Bind(16, g.inconsistent ? 1 : 0);
-      ins.Bind(17, file_id_);
-      ins.Bind(18, b.line);
-      ins.Bind(19, std::string_view(b.raw));
+      int next = internal::BindRow(table, &ins, 3, b.rec);
+      ins.Bind(next, g.inconsistent ? 1 : 0);
+      ins.Bind(next + 1, file_id_);
+      ins.Bind(next + 2, b.line);
+      ins.Bind(next + 3, std::string_view(b.raw));
       LIAUDIT_RETURN_IF_ERROR(ins.Run());
     }
     return Status::OK();
@@ -1109,24 +1016,17 @@ Status Ingester::ApplyStaff() {
   std::vector<Group> groups;
   for (size_t g = 0; g < grouped.size(); ++g) groups.push_back({keys[g], grouped[g], GroupSha(staff_, grouped[g]), false});
   Stmt ins;
-  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_,
-                                      "INSERT INTO staff(key_id, version, name, national_id, account, unit, status,"
-                                      " changed_on, file_id, line, raw) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+  const auto& table = internal::StaffColumns();
+  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table).c_str()));
   return ApplySnapshot("staff", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
     for (size_t i : g.rows) {
       const auto& b = staff_[i];
-      const StaffRecord& r = b.rec;
       ins.Bind(1, key_id);
       ins.Bind(2, version);
-      ins.Bind(3, std::string_view(r.name));
-      ins.Bind(4, std::string_view(r.national_id));
-      ins.Bind(5, std::string_view(r.account));
-      ins.Bind(6, std::string_view(r.unit));
-      ins.Bind(7, static_cast<int>(r.status));
-      ins.BindOpt(8, r.changed_on, kNoDate);
-      ins.Bind(9, file_id_);
-      ins.Bind(10, b.line);
-      ins.Bind(11, std::string_view(b.raw));
+      int next = internal::BindRow(table, &ins, 3, b.rec);
+      ins.Bind(next, file_id_);
+      ins.Bind(next + 1, b.line);
+      ins.Bind(next + 2, std::string_view(b.raw));
       LIAUDIT_RETURN_IF_ERROR(ins.Run());
     }
     return Status::OK();

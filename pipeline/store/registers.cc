@@ -1,0 +1,99 @@
+#include "store/registers.h"
+
+#include "store/store_impl.h"
+
+namespace liaudit::store::internal {
+namespace {
+
+constexpr char kSep = '\x1f';  // between fields of a canonical row
+
+void Canon(std::string* s, std::string_view v) {
+  s->append(v);
+  s->push_back(kSep);
+}
+void Canon(std::string* s, int64_t v) { Canon(s, std::to_string(v)); }
+
+// Column makers, one per kind of field.
+template <typename R>
+Column<R> Text(const char* name, std::string R::*m, bool request_level = true) {
+  return {name, [m](Stmt* s, int i, const R& r) { s->Bind(i, std::string_view(r.*m)); },
+          [m](const Stmt& s, int i, R* r) { r->*m = s.Text(i); },
+          [m](std::string* c, const R& r) { Canon(c, r.*m); }, request_level};
+}
+// A date: NULL in the store when unset (kNoDate); the canonical text keeps the number.
+template <typename R>
+Column<R> Day(const char* name, Date R::*m) {
+  return {name, [m](Stmt* s, int i, const R& r) { s->BindOpt(i, r.*m, kNoDate); },
+          [m](const Stmt& s, int i, R* r) { r->*m = static_cast<Date>(s.IntOr(i, kNoDate)); },
+          [m](std::string* c, const R& r) { Canon(c, static_cast<int64_t>(r.*m)); }};
+}
+template <typename R>
+Column<R> Time(const char* name, LocalTime R::*m) {
+  return {name, [m](Stmt* s, int i, const R& r) { s->BindOpt(i, r.*m, kNoTime); },
+          [m](const Stmt& s, int i, R* r) { r->*m = s.IntOr(i, kNoTime); },
+          [m](std::string* c, const R& r) { Canon(c, r.*m); }};
+}
+// Service items: a JSON array of codes.
+template <typename R>
+Column<R> Items(const char* name, std::vector<std::string> R::*m) {
+  return {name, [m](Stmt* s, int i, const R& r) { s->BindCopy(i, ItemsToJson(r.*m)); },
+          [m](const Stmt& s, int i, R* r) { r->*m = ItemsFromJson(s.View(i)); },
+          [m](std::string* c, const R& r) { Canon(c, ItemsToJson(r.*m)); }};
+}
+// An enum or a count: an integer.
+template <typename R, typename V>
+Column<R> Number(const char* name, V R::*m) {
+  return {name, [m](Stmt* s, int i, const R& r) { s->Bind(i, static_cast<int>(r.*m)); },
+          [m](const Stmt& s, int i, R* r) { r->*m = static_cast<V>(s.Int(i)); },
+          [m](std::string* c, const R& r) { Canon(c, static_cast<int64_t>(r.*m)); }};
+}
+
+}  // namespace
+
+const RegisterTable<PermissionRecord>& PermissionColumns() {
+  using R = PermissionRecord;
+  static const RegisterTable<R> t{
+      "permissions",
+      {Text("form_no", &R::form_no), Day("applied_on", &R::applied_on), Text("unit", &R::unit),
+       Text("title", &R::title), Text("name", &R::name), Text("national_id", &R::national_id),
+       Text("phone", &R::phone), Text("email", &R::email), Text("account", &R::account),
+       Number("action", &R::action), Text("reason", &R::reason), Items("items", &R::items),
+       Number("decision", &R::decision), Day("effective_on", &R::effective_on),
+       Text("reject_reason", &R::reject_reason), Text("manager", &R::manager), Text("unit_head", &R::unit_head),
+       Text("manager_head", &R::manager_head)}};
+  return t;
+}
+
+const RegisterTable<RegistrationRecord>& RegistrationColumns() {
+  using R = RegistrationRecord;
+  static const RegisterTable<R> t{
+      "registrations",
+      {Text("reg_no", &R::reg_no), Day("applied_on", &R::applied_on), Text("subject_name", &R::subject_name),
+       Text("subject_id", &R::subject_id), Items("items", &R::items), Text("reason", &R::reason),
+       Text("requester", &R::requester), Text("account", &R::account), Text("querier_name", &R::querier_name),
+       Text("unit", &R::unit), Text("unit_head", &R::unit_head), Time("approved_at", &R::approved_at),
+       Text("request_no", &R::request_no)}};
+  return t;
+}
+
+const RegisterTable<RequestRow>& RequestColumns() {
+  using R = RequestRow;
+  static const RegisterTable<R> t{
+      "requests",
+      {Text("request_no", &R::request_no), Text("unit", &R::unit), Day("applied_on", &R::applied_on),
+       Text("applicant", &R::applicant), Text("title", &R::title), Text("phone", &R::phone), Text("fax", &R::fax),
+       Text("reason", &R::reason), Number("count", &R::count), Text("subject_name", &R::subject_name, false),
+       Text("subject_id", &R::subject_id, false), Text("review", &R::review), Text("decision", &R::decision)}};
+  return t;
+}
+
+const RegisterTable<StaffRecord>& StaffColumns() {
+  using R = StaffRecord;
+  static const RegisterTable<R> t{
+      "staff",
+      {Text("name", &R::name), Text("national_id", &R::national_id), Text("account", &R::account),
+       Text("unit", &R::unit), Number("status", &R::status), Day("changed_on", &R::changed_on)}};
+  return t;
+}
+
+}  // namespace liaudit::store::internal
