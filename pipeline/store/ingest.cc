@@ -33,205 +33,19 @@
 #include "ingest/parse.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "store/ingester.h"
 #include "store/registers.h"
 #include "store/store_impl.h"
 
 namespace liaudit::store {
 
 using internal::Exec;
+using internal::HashTxn;
+using internal::Ingester;
 using internal::Stmt;
 using internal::Transaction;
 
 namespace {
-
-constexpr char kRowSep = '\x1e';  // between rows of a key's group
-
-// Register content hashes: kept as bytes in memory (core/digest.h), stored as lower-case hex.
-using Sha256 = Sha256Digest;
-
-// FNV-1a: only used to find candidates in TxnMemo; every hit is verified against the row.
-uint64_t HashTxn(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  // FNV's multiply only carries bits upwards: mix so the table's low bits spread.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h ? h : 1;
-}
-
-// The 交易序號s inserted during a bulk load (when the queries table started empty and
-// its indexes were dropped): open addressing over (32-bit hash tag, rowid), 8 bytes per
-// slot, so a million rows cost 16 MB instead of an index maintained row by row. Every
-// look-up is a cache miss in a table larger than the caches, so the slots live in
-// transparent huge pages where the kernel offers them (one TLB entry per 2 MiB).
-class TxnMemo {
- public:
-  TxnMemo() = default;
-  TxnMemo(const TxnMemo&) = delete;
-  TxnMemo& operator=(const TxnMemo&) = delete;
-  ~TxnMemo() { Unmap(slots_, bytes_); }
-
-  // Sizes the table for about `rows` entries up front (no rehash while loading).
-  void Reserve(size_t rows) {
-    size_t n = 1024;
-    while (n < rows * 2) n *= 2;
-    if (n > size_) Rebuild(n, INT64_MAX);
-  }
-  // False (nothing stored) when `id` does not fit the slot: a bulk load of more than
-  // four billion rows.
-  bool Insert(uint64_t h, int64_t id) {
-    if (id <= 0 || id > static_cast<int64_t>(UINT32_MAX)) return false;
-    if ((count_ + 1) * 2 > size_) Rebuild(size_ == 0 ? 1024 : size_ * 2, INT64_MAX);
-    Place(Tag(h), static_cast<uint32_t>(id));
-    ++count_;
-    return true;
-  }
-  // Calls fn(rowid) for every entry whose hash may be h.
-  template <typename F>
-  Status ForEach(uint64_t h, F&& fn) const {
-    if (size_ == 0) return Status::OK();
-    const size_t mask = size_ - 1;
-    const uint32_t tag = Tag(h);
-    for (size_t i = Home(tag) & mask; slots_[i].tag != 0; i = (i + 1) & mask) {
-      if (slots_[i].tag == tag) LIAUDIT_RETURN_IF_ERROR(fn(static_cast<int64_t>(slots_[i].id)));
-    }
-    return Status::OK();
-  }
-  // Brings the first slot a look-up of h reads into the cache.
-  // (GCC 12's dead-code pass drops __builtin_prefetch here, so x86 gets the instruction itself.)
-  void Prefetch(uint64_t h) const {
-    if (size_ == 0) return;
-    const Slot* p = &slots_[Home(Tag(h)) & (size_ - 1)];
-#if defined(__x86_64__) || defined(__i386__)
-    asm volatile("prefetcht0 %0" : : "m"(*p));
-#else
-    __builtin_prefetch(p);
-#endif
-  }
-  // Forgets entries with rowid > last (rows rolled back with a rejected file).
-  void ForgetAbove(int64_t last) {
-    if (size_ != 0) Rebuild(size_, last);
-  }
-
- private:
-  struct Slot {
-    uint32_t tag;      // the hash's high half, never 0; 0 = empty
-    uint32_t id;       // rowid
-  };
-  static_assert(sizeof(Slot) == 8, "two slots per 16 bytes");
-  // A slot keeps 32 bits of the hash, and its home is derived from those bits alone, so
-  // the table can grow without the full hashes. Two 交易序號 with one tag share a home
-  // and both are offered to ForEach's caller, which compares the rows themselves.
-  static uint32_t Tag(uint64_t h) {
-    const auto t = static_cast<uint32_t>(h >> 32);
-    return t != 0 ? t : 1;
-  }
-  static uint64_t Home(uint32_t tag) {  // splitmix64's finaliser: every bit of the tag moves the home
-    uint64_t x = tag;
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-  }
-
-  void Place(uint32_t tag, uint32_t id) {
-    const size_t mask = size_ - 1;
-    size_t i = Home(tag) & mask;
-    while (slots_[i].tag != 0) i = (i + 1) & mask;
-    slots_[i] = Slot{tag, id};
-  }
-  void Allocate(size_t n) {
-    const size_t bytes = n * sizeof(Slot);
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without it the table works the same, slower
-#endif
-    slots_ = static_cast<Slot*>(p);  // zero-filled: every slot empty
-    size_ = n;
-    bytes_ = bytes;
-  }
-  static void Unmap(Slot* p, size_t bytes) {
-    if (p) munmap(p, bytes);
-  }
-  // A fresh table of n slots holding the entries with rowid <= last.
-  void Rebuild(size_t n, int64_t last) {
-    Slot* old = slots_;
-    const size_t old_size = size_, old_bytes = bytes_;
-    Allocate(n);
-    count_ = 0;
-    for (size_t i = 0; i < old_size; ++i) {
-      if (old[i].tag != 0 && static_cast<int64_t>(old[i].id) <= last) {
-        Place(old[i].tag, old[i].id);
-        ++count_;
-      }
-    }
-    Unmap(old, old_bytes);
-  }
-
-  Slot* slots_ = nullptr;
-  size_t size_ = 0, bytes_ = 0, count_ = 0;
-};
-
-// Canonical texts (the SHA-256 that decides a row's version): from the column tables.
-std::string CanonOf(const PermissionRecord& r) { return internal::CanonOf(internal::PermissionColumns(), r); }
-std::string CanonOf(const RegistrationRecord& r) { return internal::CanonOf(internal::RegistrationColumns(), r); }
-std::string CanonOf(const RequestRow& r) { return internal::CanonOf(internal::RequestColumns(), r); }
-std::string CanonOf(const StaffRecord& r) { return internal::CanonOf(internal::StaffColumns(), r); }
-
-// The first request-level field (request_col) in which a and b differ, or -1.
-int RequestDiff(const RequestRow& a, const RequestRow& b) {
-  namespace c = ingest::request_col;
-  if (a.unit != b.unit) return c::kUnit;
-  if (a.applied_on != b.applied_on) return c::kAppliedOn;
-  if (a.applicant != b.applicant) return c::kApplicant;
-  if (a.title != b.title) return c::kTitle;
-  if (a.phone != b.phone) return c::kPhone;
-  if (a.fax != b.fax) return c::kFax;
-  if (a.reason != b.reason) return c::kReason;
-  if (a.count != b.count) return c::kCount_;
-  if (a.review != b.review) return c::kReview;
-  if (a.decision != b.decision) return c::kDecision;
-  return -1;
-}
-// Names the fields in which two platform rows differ (never their values: they may hold IDs);
-// *first (if given) gets the first of them (platform_col), -1 if none.
-std::string QueryDiff(const PlatformQuery& a, const PlatformQuery& b, int* first = nullptr) {
-  std::string d;
-  if (first) *first = -1;
-  namespace c = ingest::platform_col;
-  auto add = [&](bool differs, const char* name, int field) {
-    if (!differs) return;
-    if (first && *first < 0) *first = field;
-    if (!d.empty()) d += ", ";
-    d += name;
-  };
-  add(a.query_time != b.query_time, "查詢時間", c::kQueryTime);
-  add(a.agency_code != b.agency_code, "機關代碼", c::kAgencyCode);
-  add(a.account != b.account, "查詢者帳號", c::kAccount);
-  add(a.querier_name != b.querier_name, "查詢者姓名", c::kQuerierName);
-  add(a.service_code != b.service_code, "服務代碼", c::kServiceCode);
-  add(a.subject_id != b.subject_id, "被查詢人統號", c::kSubjectId);
-  add(a.result != b.result, "查詢結果", c::kResult);
-  add(a.source_ip != b.source_ip, "來源IP", c::kSourceIp);
-  add(a.cert_serial != b.cert_serial, "憑證序號", c::kCertSerial);
-  return d;
-}
-
-template <typename R>
-struct Buffered {
-  R rec;
-  long line = 0;
-  std::string raw;
-};
 
 // Runs the parser of a platform file on a second thread and hands its rows over in
 // batches, so decoding and validating overlap with SQLite's work on this thread
@@ -379,678 +193,115 @@ int DatabaseFd(sqlite3* db) {
 
 }  // namespace
 
-// Receives one run's files; one Ingester per IngestFiles call.
-class Ingester : public ingest::Sink {
- public:
-  Ingester(sqlite3* db, LocalTime as_of, IngestReport* report) : db_(db), as_of_(as_of), report_(report) {}
+namespace internal {
 
-  Status Prepare() {
-    bool row = false;
-    Stmt any;
-    LIAUDIT_RETURN_IF_ERROR(any.Prepare(db_, "SELECT EXISTS(SELECT 1 FROM queries)"));
-    LIAUDIT_RETURN_IF_ERROR(any.Step(&row));
-    bulk_ = row && any.Int(0) == 0;
-    any.Reset();
-    if (bulk_) {
-      LIAUDIT_RETURN_IF_ERROR(internal::DropQueryIndexes(db_));
-      db_fd_ = DatabaseFd(db_);
-    }
-    const char* cols =
-        "txn_id, query_time, agency_code, account, querier_name, service_code, subject_id, result, source_ip,"
-        " cert_serial";
-    LIAUDIT_RETURN_IF_ERROR(ins_query_.Prepare(
-        db_, (std::string("INSERT INTO queries(") + cols +
-              ", file_id, line, raw, account_time) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                 .c_str()));
-    LIAUDIT_RETURN_IF_ERROR(ins_conflict_.Prepare(
-        db_, (std::string("INSERT INTO query_conflicts(") + cols +
-              ", file_id, line, raw, query_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                 .c_str()));
-    LIAUDIT_RETURN_IF_ERROR(
-        query_by_id_.Prepare(db_, (std::string("SELECT id, ") + cols + " FROM queries WHERE id=?").c_str()));
-    LIAUDIT_RETURN_IF_ERROR(
-        query_by_txn_.Prepare(db_, (std::string("SELECT id, ") + cols + " FROM queries WHERE txn_id=?").c_str()));
-    LIAUDIT_RETURN_IF_ERROR(conflicts_of_.Prepare(
-        db_, (std::string("SELECT id, ") + cols + " FROM query_conflicts WHERE txn_id=?").c_str()));
-    LIAUDIT_RETURN_IF_ERROR(where_stored_.Prepare(
-        db_, "SELECT f.path, q.line FROM queries q JOIN source_files f ON f.id=q.file_id WHERE q.id=?"));
-    LIAUDIT_RETURN_IF_ERROR(ins_account_.Prepare(db_, "INSERT INTO accounts(account) VALUES(?)"));
-    LIAUDIT_RETURN_IF_ERROR(
-        ins_account_time_.Prepare(db_, "INSERT INTO query_accounts(account_time, query_id) VALUES(?,?)"));
-    LIAUDIT_RETURN_IF_ERROR(lookup_stat_.Prepare(
-        db_, "SELECT size, inode, mtime_ns, ctime_ns, sha256 FROM file_stats WHERE path = ?"));
-    LIAUDIT_RETURN_IF_ERROR(remember_stat_.Prepare(
-        db_, "INSERT OR REPLACE INTO file_stats(path, size, inode, mtime_ns, ctime_ns, sha256) VALUES(?,?,?,?,?,?)"));
-    LIAUDIT_RETURN_IF_ERROR(ins_key_.Prepare(
-        db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,1,?)"));
-    LIAUDIT_RETURN_IF_ERROR(ins_key_placeholder_.Prepare(
-        db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,0,'')"));
-    LIAUDIT_RETURN_IF_ERROR(upd_key_.Prepare(
-        db_,
-        "UPDATE register_keys SET current_version=?, content_sha256=?, withdrawn=0, withdrawn_at=NULL WHERE id=?"));
-    LIAUDIT_RETURN_IF_ERROR(withdraw_.Prepare(
-        db_, "UPDATE register_keys SET withdrawn=1, withdrawn_at=? WHERE id=? AND withdrawn=0"));
-    LIAUDIT_RETURN_IF_ERROR(ins_reg_.Prepare(db_, internal::InsertSql(internal::RegistrationColumns()).c_str()));
-    LIAUDIT_RETURN_IF_ERROR(LoadAccounts());
-    LIAUDIT_RETURN_IF_ERROR(ins_reject_.Prepare(
-        db_, "INSERT INTO quarantine(file_id, path, line, col, reason, raw, quarantined_at) VALUES(?,?,?,?,?,?,?)"));
-    return Status::OK();
-  }
-
-  // After a bulk load: the account look-up rows go in in key order (SQLite appends
-  // them), and the indexes dropped for the load are built.
-  Status Finish() {
-    if (!bulk_) return Status::OK();
-    std::sort(account_times_.begin(), account_times_.end());
-    // kBatch rows per statement: one sqlite3_step per row cost more than the B-tree work.
-    constexpr size_t kBatch = 256;
-    std::string sql = "INSERT INTO query_accounts(account_time, query_id) VALUES(?,?)";
-    for (size_t i = 1; i < kBatch; ++i) sql += ",(?,?)";
-    Stmt batch;
-    LIAUDIT_RETURN_IF_ERROR(batch.Prepare(db_, sql.c_str()));
-    size_t i = 0;
-    for (; i + kBatch <= account_times_.size(); i += kBatch) {
-      for (size_t j = 0; j < kBatch; ++j) {
-        batch.Bind(static_cast<int>(2 * j + 1), account_times_[i + j].first);
-        batch.Bind(static_cast<int>(2 * j + 2), account_times_[i + j].second);
-      }
-      LIAUDIT_RETURN_IF_ERROR(batch.Run());
-    }
-    for (; i < account_times_.size(); ++i)
-      LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_times_[i].first, account_times_[i].second));
-    std::vector<std::pair<int64_t, int64_t>>().swap(account_times_);
-    StartWriteback();
-    LIAUDIT_RETURN_IF_ERROR(internal::CreateQueryIndexes(db_));
-    StartWriteback();
-    return Status::OK();
-  }
-
-  Status IngestFile(const std::string& path, InputKind kind);
-  // IngestFile will reject `path` whole with `reason` instead of reading it.
-  void Refuse(const std::string& path, const std::string& reason) { refused_[path] = reason; }
-
-  // ---- Sink ----
-  Status OnPlatform(const PlatformQuery& q, long line, std::string_view raw) override {
-    return PlatformRow(q, line, raw, HashTxn(q.txn_id));
-  }
-  // PipelinedParse's side of a platform row (the hash comes with it).
-  Status PlatformRow(const PlatformQuery& q, long line, std::string_view raw, uint64_t h) {
-    Status st = Platform(q, line, raw, h);
-    if (!st.ok()) sink_failed_ = true;
-    return st;
-  }
-  void Prefetch(uint64_t h) const {
-    if (bulk_) memo_.Prefetch(h);
-  }
-
-  Status OnPermission(const PermissionRecord& r, long line, std::string_view raw) override {
-    perms_.push_back({r, line, std::string(raw)});
-    return Status::OK();
-  }
-  Status OnRegistration(const RegistrationRecord& r, long line, std::string_view raw) override {
-    Status st = Registration(r, line, raw);
-    if (!st.ok()) sink_failed_ = true;
-    return st;
-  }
-  Status OnRequest(const RequestRow& r, long line, std::string_view raw) override {
-    reqs_.push_back({r, line, std::string(raw)});
-    return Status::OK();
-  }
-  Status OnStaff(const StaffRecord& r, long line, std::string_view raw) override {
-    staff_.push_back({r, line, std::string(raw)});
-    return Status::OK();
-  }
-  Status OnCalendar(const CalendarDay& r, long line, std::string_view raw) override {
-    cal_.push_back({r, line, std::string(raw)});
-    return Status::OK();
-  }
-  void OnHeader(const ingest::HeaderMap& map) override { header_ = map; }
-  void OnReject(const Reject& r) override {
-    Status st = AddReject(r);
-    if (!st.ok() && sink_status_.ok()) sink_status_ = st;
-  }
-
- private:
-  Status AddReject(Reject r) {
-    r.file = cur_.path;  // the parser names the file by the path it opened
-    ins_reject_.Bind(1, file_id_);
-    ins_reject_.Bind(2, std::string_view(r.file));
-    ins_reject_.Bind(3, r.line);
-    ins_reject_.Bind(4, r.column);
-    ins_reject_.Bind(5, std::string_view(r.reason));
-    ins_reject_.Bind(6, std::string_view(r.raw));
-    ins_reject_.Bind(7, as_of_);
-    LIAUDIT_RETURN_IF_ERROR(ins_reject_.Run());
-    file_rejects_.push_back(r);
-    ++cur_.rejected;
-    return Status::OK();
-  }
-  // The 1-based CSV column of `field` in the current file, 0 if it has none.
-  long ColumnOf(int field) const {
-    if (field < 0 || static_cast<size_t>(field) >= header_.column_of.size()) return 0;
-    return header_.column_of[static_cast<size_t>(field)] + 1;
-  }
-  Status RejectRow(long line, const std::string& reason, const std::string& raw, int field = -1) {
-    Reject r;
-    r.file = cur_.path;
-    r.line = line;
-    r.column = ColumnOf(field);
-    r.reason = reason;
-    r.raw = raw;
-    return AddReject(r);
-  }
-
-  static void BindQuery(Stmt* s, const PlatformQuery& q) {
-    s->Bind(1, std::string_view(q.txn_id));
-    s->Bind(2, q.query_time);
-    s->Bind(3, std::string_view(q.agency_code));
-    s->Bind(4, std::string_view(q.account));
-    s->Bind(5, std::string_view(q.querier_name));
-    s->Bind(6, std::string_view(q.service_code));
-    s->Bind(7, std::string_view(q.subject_id));
-    s->Bind(8, static_cast<int>(q.result));
-    s->Bind(9, std::string_view(q.source_ip));
-    s->Bind(10, std::string_view(q.cert_serial));
-  }
-  // Reads columns 1..10 of a query row (column 0 is its id).
-  static PlatformQuery ReadQuery(const Stmt& s) {
-    PlatformQuery q;
-    q.txn_id = s.Text(1);
-    q.query_time = s.Int(2);
-    q.agency_code = s.Text(3);
-    q.account = s.Text(4);
-    q.querier_name = s.Text(5);
-    q.service_code = s.Text(6);
-    q.subject_id = s.Text(7);
-    q.result = static_cast<QueryResult>(s.Int(8));
-    q.source_ip = s.Text(9);
-    q.cert_serial = s.Text(10);
-    return q;
-  }
-
-  Status Platform(const PlatformQuery& q, long line, std::string_view raw, uint64_t h) {
-    int64_t kept_id = 0;
-    PlatformQuery kept;
-    bool row = false;
-    if (bulk_) {
-      auto check = [&](int64_t id) -> Status {
-        if (kept_id) return Status::OK();
-        query_by_id_.Bind(1, id);
-        bool r = false;
-        Status st = query_by_id_.Step(&r);
-        if (r && query_by_id_.View(1) == q.txn_id) {
-          kept_id = id;
-          kept = ReadQuery(query_by_id_);
-        }
-        query_by_id_.Reset();
-        return st;
-      };
-      LIAUDIT_RETURN_IF_ERROR(memo_.ForEach(h, check));
-    } else {
-      query_by_txn_.Bind(1, std::string_view(q.txn_id));
-      LIAUDIT_RETURN_IF_ERROR(query_by_txn_.Step(&row));
-      if (row) {
-        kept_id = query_by_txn_.Int(0);
-        kept = ReadQuery(query_by_txn_);
-      }
-      query_by_txn_.Reset();
-    }
-    if (kept_id == 0) {
-      BindQuery(&ins_query_, q);
-      ins_query_.Bind(11, file_id_);
-      ins_query_.Bind(12, line);
-      ins_query_.Bind(13, raw);
-      int64_t account_id = 0;
-      LIAUDIT_RETURN_IF_ERROR(AccountId(q.account, &account_id));
-      const int64_t account_time = internal::AccountTime(account_id, q.query_time);
-      ins_query_.Bind(14, account_time);
-      LIAUDIT_RETURN_IF_ERROR(ins_query_.Run());
-      const int64_t id = sqlite3_last_insert_rowid(db_);
-      if (bulk_) {  // Finish writes the look-up rows in key order
-        account_times_.emplace_back(account_time, id);
-        if ((id & (kWritebackRows - 1)) == 0) StartWriteback();
-        if (!memo_.Insert(h, id)) {
-          return Status::InvalidInput(
-              "a first load of more than 4,294,967,295 platform rows in one run is not supported; "
-              "ingest the files in several runs");
-        }
-      } else {
-        LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_time, id));
-      }
-      ++cur_.taken;
-      return Status::OK();
-    }
-    int diff_field = -1;
-    std::string diff = QueryDiff(kept, q, &diff_field);
-    if (diff.empty()) {
-      ++cur_.duplicates;
-      return Status::OK();
-    }
-    // Seen with different content before; identical to an already quarantined version?
-    conflicts_of_.Bind(1, std::string_view(q.txn_id));
-    LIAUDIT_FOR_EACH_ROW(conflicts_of_) {
-      if (QueryDiff(ReadQuery(conflicts_of_), q).empty()) {
-        conflicts_of_.Reset();
-        ++cur_.duplicates;
-        return Status::OK();
-      }
-    }
-    BindQuery(&ins_conflict_, q);
-    ins_conflict_.Bind(11, file_id_);
-    ins_conflict_.Bind(12, line);
-    ins_conflict_.Bind(13, raw);
-    ins_conflict_.Bind(14, kept_id);
-    LIAUDIT_RETURN_IF_ERROR(ins_conflict_.Run());
-    std::string where;
-    where_stored_.Bind(1, kept_id);
-    LIAUDIT_RETURN_IF_ERROR(where_stored_.Step(&row));
-    if (row) where = Location(where_stored_.Text(0), static_cast<long>(where_stored_.Int(1)));
-    where_stored_.Reset();
-    ++cur_.conflicts;
-    return RejectRow(line,
-                     "conflict: 交易序號 " + q.txn_id + " is already stored (" + where + ") with a different " + diff +
-                         "; the first version is kept and this one quarantined",
-                     std::string(raw), diff_field);
-  }
-
-  // Hands the pages SQLite has written so far to the disk now (without waiting), so that
-  // the commit's fsync finds a bulk load's new table already written instead of writing
-  // all of it at the end (fdatasync 0.65 s -> 0.15 s for a million rows).
-  void StartWriteback() const {
-    if (db_fd_ >= 0) sync_file_range(db_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
-  }
-
-  Status LoadAccounts() {
-    accounts_.clear();
-    Stmt acc;
-    LIAUDIT_RETURN_IF_ERROR(acc.Prepare(db_, "SELECT id, account FROM accounts"));
-    LIAUDIT_FOR_EACH_ROW(acc) accounts_.emplace(acc.Text(1), acc.Int(0));
-    return Status::OK();
-  }
-  Status AddAccountTime(int64_t account_time, int64_t query_id) {
-    ins_account_time_.Bind(1, account_time);
-    ins_account_time_.Bind(2, query_id);
-    return ins_account_time_.Run();
-  }
-  Status AccountId(const std::string& account, int64_t* id) {
-    auto it = accounts_.find(account);
-    if (it != accounts_.end()) {
-      *id = it->second;
-      return Status::OK();
-    }
-    ins_account_.Bind(1, std::string_view(account));
-    LIAUDIT_RETURN_IF_ERROR(ins_account_.Run());
-    *id = sqlite3_last_insert_rowid(db_);
-    accounts_.emplace(account, *id);
-    return Status::OK();
-  }
-
-  // real_path: the file, to read its header's spellings again when it is taken ("" = not).
-  Status AlreadyTaken(InputKind kind, bool* taken, const std::string& real_path = "");
-  // file_stats: the recorded SHA-256 of a file that has not changed since it was hashed.
-  struct FileStat {
-    std::string path;  // absolute
-    int64_t size = 0, inode = 0, mtime_ns = 0, ctime_ns = 0;
-    bool operator==(const FileStat& o) const {
-      return path == o.path && size == o.size && inode == o.inode && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns;
-    }
-  };
-  static bool StatFile(const std::string& path, FileStat* out);
-  Status CachedSha(const FileStat& st, std::string* sha, bool* found);
-  Status RememberSha(const std::string& path, const FileStat& before, const std::string& sha);
-  void ReportRejectedFile(const std::string& msg);
-  Status RecordRejectedFile(const std::string& msg);
-  Status ApplyPermissions();
-  Status ApplyRequests();
-  Status ApplyStaff();
-  Status ApplyCalendar();
-
-  struct Group {
-    std::string key;
-    std::vector<size_t> rows;  // indexes into the kind's buffer, file order
-    Sha256 sha;                // of the sorted canonical rows
-    bool inconsistent = false;
-  };
-  // Applies a snapshot of `kind`: groups are the keys present in the file. insert(group,
-  // key_id, version) stores the group's rows as that version. Returns counts via cur_.
-  template <typename InsertFn>
-  Status ApplySnapshot(const char* kind, std::vector<Group>& groups, InsertFn insert);
-
-  // The key side of a snapshot, streamed: BeginSnapshot loads the kind's keys, OfferKey
-  // takes the file's keys one at a time (insert(key_id, version) stores the rows of a new
-  // or changed key; `taken` rows count as taken), FinishSnapshot withdraws the keys the
-  // file no longer has. Memory: one small entry per key, not the rows.
-  struct KeyState {
-    int64_t id = 0;
-    int64_t version = 0;
-    Sha256 sha{};
-    bool withdrawn = false;
-    long seen_line = 0;  // line of the key's row in this file; 0: not in it (yet)
-  };
-  Status BeginSnapshot(const char* kind);
-  template <typename InsertFn>
-  Status OfferKey(const std::string& key, const Sha256& sha, long taken, long line, InsertFn insert);
-  Status FinishSnapshot();
-  Status Registration(const RegistrationRecord& r, long line, std::string_view raw);
-
-  sqlite3* db_;
-  LocalTime as_of_;
-  IngestReport* report_;
-  bool bulk_ = false;
-  TxnMemo memo_;
-  static constexpr int64_t kWritebackRows = 1 << 15;  // ~10 MB of table
-  int db_fd_ = -1;  // SQLite's own descriptor of the store (never closed here), or -1
-  std::vector<std::pair<int64_t, int64_t>> account_times_;  // bulk load: (account_time, query id), for Finish
-  Stmt ins_account_time_;
-  Stmt lookup_stat_, remember_stat_;
-  std::unordered_map<std::string, int64_t> accounts_;  // accounts.account -> id
-  Stmt ins_account_;
-  Stmt ins_query_, ins_conflict_, query_by_id_, query_by_txn_, conflicts_of_, where_stored_, ins_reject_;
-
-  // Per file.
-  FileResult cur_;
-  InputKind kind_ = InputKind::kPlatform;
-  int64_t file_id_ = 0;
-  bool first_snapshot_ = false;
-  bool sink_failed_ = false;
-  Status sink_status_;
-  std::vector<Reject> file_rejects_;
-  std::vector<Buffered<PermissionRecord>> perms_;
-  const char* snap_kind_ = nullptr;
-  std::unordered_map<std::string, KeyState> keys_;
-  Stmt ins_key_, ins_key_placeholder_, upd_key_, withdraw_, ins_reg_;
-  std::vector<Buffered<RequestRow>> reqs_;
-  std::vector<Buffered<StaffRecord>> staff_;
-  std::vector<Buffered<CalendarDay>> cal_;
-  std::map<std::string, std::string> refused_;  // path -> why it is not read (Refuse)
-  ingest::HeaderMap header_;                     // of the current file (OnHeader)
-};
-
-Status Ingester::BeginSnapshot(const char* kind) {
-  snap_kind_ = kind;
-  keys_.clear();
-  Stmt n;
-  LIAUDIT_RETURN_IF_ERROR(n.Prepare(db_, "SELECT COUNT(*) FROM register_keys WHERE kind=?"));
-  n.Bind(1, std::string_view(kind));
+Status Ingester::Prepare() {
   bool row = false;
-  LIAUDIT_RETURN_IF_ERROR(n.Step(&row));
-  if (row) keys_.reserve(static_cast<size_t>(n.Int(0)));
-  n.Reset();
-  Stmt sel;
+  Stmt any;
+  LIAUDIT_RETURN_IF_ERROR(any.Prepare(db_, "SELECT EXISTS(SELECT 1 FROM queries)"));
+  LIAUDIT_RETURN_IF_ERROR(any.Step(&row));
+  bulk_ = row && any.Int(0) == 0;
+  any.Reset();
+  if (bulk_) {
+    LIAUDIT_RETURN_IF_ERROR(internal::DropQueryIndexes(db_));
+    db_fd_ = DatabaseFd(db_);
+  }
+  const char* cols =
+      "txn_id, query_time, agency_code, account, querier_name, service_code, subject_id, result, source_ip,"
+      " cert_serial";
+  LIAUDIT_RETURN_IF_ERROR(ins_query_.Prepare(
+      db_, (std::string("INSERT INTO queries(") + cols +
+            ", file_id, line, raw, account_time) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+               .c_str()));
+  LIAUDIT_RETURN_IF_ERROR(ins_conflict_.Prepare(
+      db_, (std::string("INSERT INTO query_conflicts(") + cols +
+            ", file_id, line, raw, query_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+               .c_str()));
   LIAUDIT_RETURN_IF_ERROR(
-      sel.Prepare(db_, "SELECT id, key, current_version, content_sha256, withdrawn FROM register_keys WHERE kind=?"));
-  sel.Bind(1, std::string_view(kind));
-  LIAUDIT_FOR_EACH_ROW(sel) {
-    KeyState k;
-    k.id = sel.Int(0);
-    k.version = sel.Int(2);
-    // A malformed stored hash only makes the key look changed: it gets a new version.
-    Sha256FromHex(sel.View(3), &k.sha);
-    k.withdrawn = sel.Int(4) != 0;
-    keys_.emplace(sel.Text(1), k);
-  }
+      query_by_id_.Prepare(db_, (std::string("SELECT id, ") + cols + " FROM queries WHERE id=?").c_str()));
+  LIAUDIT_RETURN_IF_ERROR(
+      query_by_txn_.Prepare(db_, (std::string("SELECT id, ") + cols + " FROM queries WHERE txn_id=?").c_str()));
+  LIAUDIT_RETURN_IF_ERROR(conflicts_of_.Prepare(
+      db_, (std::string("SELECT id, ") + cols + " FROM query_conflicts WHERE txn_id=?").c_str()));
+  LIAUDIT_RETURN_IF_ERROR(where_stored_.Prepare(
+      db_, "SELECT f.path, q.line FROM queries q JOIN source_files f ON f.id=q.file_id WHERE q.id=?"));
+  LIAUDIT_RETURN_IF_ERROR(ins_account_.Prepare(db_, "INSERT INTO accounts(account) VALUES(?)"));
+  LIAUDIT_RETURN_IF_ERROR(
+      ins_account_time_.Prepare(db_, "INSERT INTO query_accounts(account_time, query_id) VALUES(?,?)"));
+  LIAUDIT_RETURN_IF_ERROR(lookup_stat_.Prepare(
+      db_, "SELECT size, inode, mtime_ns, ctime_ns, sha256 FROM file_stats WHERE path = ?"));
+  LIAUDIT_RETURN_IF_ERROR(remember_stat_.Prepare(
+      db_, "INSERT OR REPLACE INTO file_stats(path, size, inode, mtime_ns, ctime_ns, sha256) VALUES(?,?,?,?,?,?)"));
+  LIAUDIT_RETURN_IF_ERROR(ins_key_.Prepare(
+      db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,1,?)"));
+  LIAUDIT_RETURN_IF_ERROR(ins_key_placeholder_.Prepare(
+      db_, "INSERT INTO register_keys(kind, key, first_seen, current_version, content_sha256) VALUES(?,?,?,0,'')"));
+  LIAUDIT_RETURN_IF_ERROR(upd_key_.Prepare(
+      db_,
+      "UPDATE register_keys SET current_version=?, content_sha256=?, withdrawn=0, withdrawn_at=NULL WHERE id=?"));
+  LIAUDIT_RETURN_IF_ERROR(withdraw_.Prepare(
+      db_, "UPDATE register_keys SET withdrawn=1, withdrawn_at=? WHERE id=? AND withdrawn=0"));
+  LIAUDIT_RETURN_IF_ERROR(ins_reg_.Prepare(db_, internal::InsertSql(internal::RegistrationColumns()).c_str()));
+  LIAUDIT_RETURN_IF_ERROR(LoadAccounts());
+  LIAUDIT_RETURN_IF_ERROR(ins_reject_.Prepare(
+      db_, "INSERT INTO quarantine(file_id, path, line, col, reason, raw, quarantined_at) VALUES(?,?,?,?,?,?,?)"));
   return Status::OK();
 }
 
-template <typename InsertFn>
-Status Ingester::OfferKey(const std::string& key, const Sha256& sha, long taken, long line, InsertFn insert) {
-  auto [it, added] = keys_.try_emplace(key);
-  KeyState& k = it->second;
-  k.seen_line = line;
-  if (added) {
-    // rules.md "First seen": keys of the register's very first snapshot have no first-seen time.
-    ins_key_.Bind(1, std::string_view(snap_kind_));
-    ins_key_.Bind(2, std::string_view(key));
-    if (first_snapshot_) ins_key_.BindNull(3); else ins_key_.Bind(3, as_of_);
-    const std::string hex = LowerHex(sha);
-    ins_key_.Bind(4, std::string_view(hex));
-    LIAUDIT_RETURN_IF_ERROR(ins_key_.Run());
-    k.id = sqlite3_last_insert_rowid(db_);
-    k.version = 1;
-    k.sha = sha;
-    LIAUDIT_RETURN_IF_ERROR(insert(k.id, k.version));
-    cur_.taken += taken;
-    return Status::OK();
+
+Status Ingester::Finish() {
+  if (!bulk_) return Status::OK();
+  std::sort(account_times_.begin(), account_times_.end());
+  // kBatch rows per statement: one sqlite3_step per row cost more than the B-tree work.
+  constexpr size_t kBatch = 256;
+  std::string sql = "INSERT INTO query_accounts(account_time, query_id) VALUES(?,?)";
+  for (size_t i = 1; i < kBatch; ++i) sql += ",(?,?)";
+  Stmt batch;
+  LIAUDIT_RETURN_IF_ERROR(batch.Prepare(db_, sql.c_str()));
+  size_t i = 0;
+  for (; i + kBatch <= account_times_.size(); i += kBatch) {
+    for (size_t j = 0; j < kBatch; ++j) {
+      batch.Bind(static_cast<int>(2 * j + 1), account_times_[i + j].first);
+      batch.Bind(static_cast<int>(2 * j + 2), account_times_[i + j].second);
+    }
+    LIAUDIT_RETURN_IF_ERROR(batch.Run());
   }
-  if (k.sha != sha) {
-    // Changed content: a new version; the key keeps its first-seen time.
-    LIAUDIT_RETURN_IF_ERROR(insert(k.id, k.version + 1));
-    ++k.version;
-    k.sha = sha;
-  } else if (!k.withdrawn) {
-    return Status::OK();  // unchanged
-  }
-  const std::string hex = LowerHex(sha);
-  upd_key_.Bind(1, k.version);
-  upd_key_.Bind(2, std::string_view(hex));
-  upd_key_.Bind(3, k.id);
-  LIAUDIT_RETURN_IF_ERROR(upd_key_.Run());
-  k.withdrawn = false;
-  cur_.taken += taken;
+  for (; i < account_times_.size(); ++i)
+    LIAUDIT_RETURN_IF_ERROR(AddAccountTime(account_times_[i].first, account_times_[i].second));
+  std::vector<std::pair<int64_t, int64_t>>().swap(account_times_);
+  StartWriteback();
+  LIAUDIT_RETURN_IF_ERROR(internal::CreateQueryIndexes(db_));
+  StartWriteback();
   return Status::OK();
 }
 
-Status Ingester::FinishSnapshot() {
-  // A quarantined row whose key could be read is still in the snapshot: its key is not
-  // withdrawn and keeps the version in force (a typo must not revoke a permission). A key
-  // never stored before is recorded without a version, with the first-seen time this
-  // snapshot gives it (none in the register's first snapshot), so that the corrected row
-  // becomes its version 1 and is not taken for a backfill (R15).
-  for (const Reject& r : file_rejects_) {
-    if (r.key.empty()) continue;
-    auto [it, added] = keys_.try_emplace(r.key);
-    KeyState& k = it->second;
-    if (k.seen_line != 0) continue;  // a valid row of the key was taken
-    k.seen_line = r.line;
-    if (!added) continue;
-    ins_key_placeholder_.Bind(1, std::string_view(snap_kind_));
-    ins_key_placeholder_.Bind(2, std::string_view(r.key));
-    if (first_snapshot_) ins_key_placeholder_.BindNull(3); else ins_key_placeholder_.Bind(3, as_of_);
-    LIAUDIT_RETURN_IF_ERROR(ins_key_placeholder_.Run());
-    k.id = sqlite3_last_insert_rowid(db_);
-  }
-  Status st;
-  for (auto& [key, k] : keys_) {
-    if (k.seen_line != 0 || k.withdrawn) continue;
-    withdraw_.Bind(1, as_of_);
-    withdraw_.Bind(2, k.id);
-    st = withdraw_.Run();
-    if (!st.ok()) break;
-    ++report_->withdrawn;
-  }
-  std::unordered_map<std::string, KeyState>().swap(keys_);
-  snap_kind_ = nullptr;
-  return st;
-}
 
-template <typename InsertFn>
-Status Ingester::ApplySnapshot(const char* kind, std::vector<Group>& groups, InsertFn insert) {
-  LIAUDIT_RETURN_IF_ERROR(BeginSnapshot(kind));
-  for (Group& g : groups) {
-    long taken = g.inconsistent ? 0 : static_cast<long>(g.rows.size());
-    // seen_line 1 only marks the key as present: buffered registers report duplicates themselves.
-    LIAUDIT_RETURN_IF_ERROR(OfferKey(g.key, g.sha, taken, 1, [&](int64_t key_id, int64_t version) {
-      return insert(g, key_id, version);
-    }));
-  }
-  return FinishSnapshot();
-}
-
-namespace {
-
-// Groups buffered rows by key in first-appearance order.
-template <typename R, typename KeyFn>
-std::vector<std::vector<size_t>> GroupRows(const std::vector<Buffered<R>>& rows, KeyFn key_of,
-                                           std::vector<std::string>* keys) {
-  std::unordered_map<std::string, size_t> index;
-  std::vector<std::vector<size_t>> groups;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    std::string k = key_of(rows[i].rec);
-    auto [it, added] = index.emplace(k, groups.size());
-    if (added) {
-      groups.emplace_back();
-      keys->push_back(k);
-    }
-    groups[it->second].push_back(i);
-  }
-  return groups;
-}
-
-template <typename R>
-Sha256 GroupSha(const std::vector<Buffered<R>>& rows, const std::vector<size_t>& idx) {
-  std::vector<std::string> c;
-  for (size_t i : idx) c.push_back(CanonOf(rows[i].rec));
-  std::sort(c.begin(), c.end());
-  std::string all;
-  for (const auto& s : c) {
-    all += s;
-    all += kRowSep;
-  }
-  return Sha256Of(all);
-}
-
-}  // namespace
-
-Status Ingester::ApplyPermissions() {
-  std::vector<std::string> keys;
-  auto grouped = GroupRows(perms_, [](const PermissionRecord& r) { return r.form_no; }, &keys);
-  std::vector<Group> groups;
-  for (size_t g = 0; g < grouped.size(); ++g) {
-    // A register key names one row: later rows with the same key are quarantined.
-    for (size_t j = 1; j < grouped[g].size(); ++j) {
-      const auto& b = perms_[grouped[g][j]];
-      LIAUDIT_RETURN_IF_ERROR(RejectRow(b.line,
-                                        "duplicate 表單編號 (form_no) " + keys[g] + " in the same file (first at line " +
-                                            std::to_string(perms_[grouped[g][0]].line) + "); row quarantined",
-                                        b.raw, ingest::permission_col::kFormNo));
-    }
-    grouped[g].resize(1);
-    groups.push_back({keys[g], grouped[g], GroupSha(perms_, grouped[g]), false});
-  }
-  Stmt ins;
-  const auto& table = internal::PermissionColumns();
-  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table).c_str()));
-  return ApplySnapshot("permissions", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
-    for (size_t i : g.rows) {
-      const auto& b = perms_[i];
-      ins.Bind(1, key_id);
-      ins.Bind(2, version);
-      int next = internal::BindRow(table, &ins, 3, b.rec);
-      ins.Bind(next, file_id_);
-      ins.Bind(next + 1, b.line);
-      ins.Bind(next + 2, std::string_view(b.raw));
-      LIAUDIT_RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::OK();
-  });
-}
-
-Status Ingester::Registration(const RegistrationRecord& r, long line, std::string_view raw) {
-  auto it = keys_.find(r.reg_no);
-  if (it != keys_.end() && it->second.seen_line != 0) {
-    // A register key names one row: later rows with the same key are quarantined.
-    return RejectRow(line,
-                     "duplicate 編號 (reg_no) " + r.reg_no + " in the same file (first at line " +
-                         std::to_string(it->second.seen_line) + "); row quarantined",
-                     std::string(raw), ingest::registration_col::kRegNo);
-  }
-  std::string canon = CanonOf(r);
-  canon += kRowSep;  // the same hash as a one-row group (GroupSha)
-  return OfferKey(r.reg_no, Sha256Of(canon), 1, line, [&](int64_t key_id, int64_t version) -> Status {
-    ins_reg_.Bind(1, key_id);
-    ins_reg_.Bind(2, version);
-    int next = internal::BindRow(internal::RegistrationColumns(), &ins_reg_, 3, r);
-    ins_reg_.Bind(next, file_id_);
-    ins_reg_.Bind(next + 1, line);
-    ins_reg_.Bind(next + 2, raw);
-    return ins_reg_.Run();
-  });
-}
-
-Status Ingester::ApplyRequests() {
-  std::vector<std::string> keys;
-  auto grouped = GroupRows(reqs_, [](const RequestRow& r) { return r.request_no; }, &keys);
-  std::vector<Group> groups;
-  for (size_t g = 0; g < grouped.size(); ++g) {
-    Group grp{keys[g], grouped[g], GroupSha(reqs_, grouped[g]), false};
-    const auto& first = reqs_[grouped[g][0]];
-    std::string why;
-    int field = -1;
-    for (size_t j = 1; j < grouped[g].size() && why.empty(); ++j) {
-      const auto& b = reqs_[grouped[g][j]];
-      field = RequestDiff(first.rec, b.rec);
-      if (field >= 0) {
-        why = "inconsistent request: 申請單編號 " + keys[g] + " has a different " +
-              ingest::ColumnLabel(InputKind::kRequests, field) + " on line " + std::to_string(b.line) +
-              " than on line " + std::to_string(first.line) + "; the whole request is quarantined";
-      }
-    }
-    if (!why.empty()) {
-      grp.inconsistent = true;
-      for (size_t i : grouped[g]) LIAUDIT_RETURN_IF_ERROR(RejectRow(reqs_[i].line, why, reqs_[i].raw, field));
-    }
-    groups.push_back(std::move(grp));
-  }
-  Stmt ins;
-  const auto& table = internal::RequestColumns();
-  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table, {"inconsistent"}).c_str()));
-  return ApplySnapshot("requests", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
-    for (size_t i : g.rows) {
-      const auto& b = reqs_[i];
-      ins.Bind(1, key_id);
-      ins.Bind(2, version);
-      int next = internal::BindRow(table, &ins, 3, b.rec);
-      ins.Bind(next, g.inconsistent ? 1 : 0);
-      ins.Bind(next + 1, file_id_);
-      ins.Bind(next + 2, b.line);
-      ins.Bind(next + 3, std::string_view(b.raw));
-      LIAUDIT_RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::OK();
-  });
-}
-
-Status Ingester::ApplyStaff() {
-  std::vector<std::string> keys;
-  auto grouped = GroupRows(staff_, [](const StaffRecord& r) { return r.account; }, &keys);
-  std::vector<Group> groups;
-  for (size_t g = 0; g < grouped.size(); ++g) groups.push_back({keys[g], grouped[g], GroupSha(staff_, grouped[g]), false});
-  Stmt ins;
-  const auto& table = internal::StaffColumns();
-  LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table).c_str()));
-  return ApplySnapshot("staff", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
-    for (size_t i : g.rows) {
-      const auto& b = staff_[i];
-      ins.Bind(1, key_id);
-      ins.Bind(2, version);
-      int next = internal::BindRow(table, &ins, 3, b.rec);
-      ins.Bind(next, file_id_);
-      ins.Bind(next + 1, b.line);
-      ins.Bind(next + 2, std::string_view(b.raw));
-      LIAUDIT_RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::OK();
-  });
-}
-
-Status Ingester::ApplyCalendar() {
-  // Calendars upsert per date: a later file (e.g. a corrected year) wins for the dates it covers.
-  Stmt up;
-  LIAUDIT_RETURN_IF_ERROR(up.Prepare(db_,
-                                     "INSERT INTO calendar(date, workday, note, file_id) VALUES(?,?,?,?)"
-                                     " ON CONFLICT(date) DO UPDATE SET workday=excluded.workday, note=excluded.note,"
-                                     " file_id=excluded.file_id"
-                                     " WHERE workday IS NOT excluded.workday OR note IS NOT excluded.note"));
-  for (const auto& b : cal_) {
-    up.Bind(1, static_cast<int64_t>(b.rec.date));
-    up.Bind(2, b.rec.workday ? 1 : 0);
-    up.Bind(3, std::string_view(b.rec.note));
-    up.Bind(4, file_id_);
-    LIAUDIT_RETURN_IF_ERROR(up.Run());
-    cur_.taken += sqlite3_changes(db_);
-  }
+Status Ingester::AddReject(Reject r) {
+  r.file = cur_.path;  // the parser names the file by the path it opened
+  ins_reject_.Bind(1, file_id_);
+  ins_reject_.Bind(2, std::string_view(r.file));
+  ins_reject_.Bind(3, r.line);
+  ins_reject_.Bind(4, r.column);
+  ins_reject_.Bind(5, std::string_view(r.reason));
+  ins_reject_.Bind(6, std::string_view(r.raw));
+  ins_reject_.Bind(7, as_of_);
+  LIAUDIT_RETURN_IF_ERROR(ins_reject_.Run());
+  file_rejects_.push_back(r);
+  ++cur_.rejected;
   return Status::OK();
 }
+
+
+Status Ingester::RejectRow(long line, const std::string& reason, const std::string& raw, int field) {
+  Reject r;
+  r.file = cur_.path;
+  r.line = line;
+  r.column = ColumnOf(field);
+  r.reason = reason;
+  r.raw = raw;
+  return AddReject(r);
+}
+
 
 // Already taken? Platform files and calendars add rows, so any earlier copy counts; a
 // register file is a snapshot, so only its latest snapshot counts (going back to an older
@@ -1366,6 +617,8 @@ Status Ingester::RecordRejectedFile(const std::string& msg) {
   report_->files.push_back(cur_);
   return Status::OK();
 }
+
+}  // namespace internal
 
 Status Store::IngestFiles(const std::vector<std::pair<std::string, InputKind>>& files, LocalTime as_of,
                           IngestReport* report, const std::map<std::string, std::string>& refused) {
