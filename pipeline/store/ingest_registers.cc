@@ -17,22 +17,6 @@ std::string CanonOf(const RegistrationRecord& r) { return internal::CanonOf(inte
 std::string CanonOf(const RequestRow& r) { return internal::CanonOf(internal::RequestColumns(), r); }
 std::string CanonOf(const StaffRecord& r) { return internal::CanonOf(internal::StaffColumns(), r); }
 
-// The first request-level field (request_col) in which a and b differ, or -1.
-int RequestDiff(const RequestRow& a, const RequestRow& b) {
-  namespace c = ingest::request_col;
-  if (a.unit != b.unit) return c::kUnit;
-  if (a.applied_on != b.applied_on) return c::kAppliedOn;
-  if (a.applicant != b.applicant) return c::kApplicant;
-  if (a.title != b.title) return c::kTitle;
-  if (a.phone != b.phone) return c::kPhone;
-  if (a.fax != b.fax) return c::kFax;
-  if (a.reason != b.reason) return c::kReason;
-  if (a.count != b.count) return c::kCount_;
-  if (a.review != b.review) return c::kReview;
-  if (a.decision != b.decision) return c::kDecision;
-  return -1;
-}
-
 }  // namespace
 
 Status Ingester::BeginSnapshot(const char* kind) {

@@ -53,7 +53,7 @@ Column<R> Number(const char* name, V R::*m) {
 const RegisterTable<PermissionRecord>& PermissionColumns() {
   using R = PermissionRecord;
   static const RegisterTable<R> t{
-      "permissions",
+      "permissions", InputKind::kPermissions,
       {Text("form_no", &R::form_no), Day("applied_on", &R::applied_on), Text("unit", &R::unit),
        Text("title", &R::title), Text("name", &R::name), Text("national_id", &R::national_id),
        Text("phone", &R::phone), Text("email", &R::email), Text("account", &R::account),
@@ -67,7 +67,7 @@ const RegisterTable<PermissionRecord>& PermissionColumns() {
 const RegisterTable<RegistrationRecord>& RegistrationColumns() {
   using R = RegistrationRecord;
   static const RegisterTable<R> t{
-      "registrations",
+      "registrations", InputKind::kRegistrations,
       {Text("reg_no", &R::reg_no), Day("applied_on", &R::applied_on), Text("subject_name", &R::subject_name),
        Text("subject_id", &R::subject_id), Items("items", &R::items), Text("reason", &R::reason),
        Text("requester", &R::requester), Text("account", &R::account), Text("querier_name", &R::querier_name),
@@ -79,7 +79,7 @@ const RegisterTable<RegistrationRecord>& RegistrationColumns() {
 const RegisterTable<RequestRow>& RequestColumns() {
   using R = RequestRow;
   static const RegisterTable<R> t{
-      "requests",
+      "requests", InputKind::kRequests,
       {Text("request_no", &R::request_no), Text("unit", &R::unit), Day("applied_on", &R::applied_on),
        Text("applicant", &R::applicant), Text("title", &R::title), Text("phone", &R::phone), Text("fax", &R::fax),
        Text("reason", &R::reason), Number("count", &R::count), Text("subject_name", &R::subject_name, false),
@@ -90,10 +90,24 @@ const RegisterTable<RequestRow>& RequestColumns() {
 const RegisterTable<StaffRecord>& StaffColumns() {
   using R = StaffRecord;
   static const RegisterTable<R> t{
-      "staff",
+      "staff", InputKind::kStaff,
       {Text("name", &R::name), Text("national_id", &R::national_id), Text("account", &R::account),
        Text("unit", &R::unit), Number("status", &R::status), Day("changed_on", &R::changed_on)}};
   return t;
+}
+
+int RequestDiff(const RequestRow& a, const RequestRow& b) {
+  const auto& columns = RequestColumns().columns;
+  std::string ca, cb;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (!columns[i].request_level) continue;
+    ca.clear();
+    cb.clear();
+    columns[i].canon(&ca, a);
+    columns[i].canon(&cb, b);
+    if (ca != cb) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 }  // namespace liaudit::store::internal

@@ -7,7 +7,9 @@
 // register's canonical form"). The INSERT of ingest.cc, the readers of dataset.cc and the
 // hash all come from it, so a column is added in one place (plus its migration in
 // schema.cc: the DDL of each schema version stays as it was written). tests/store checks
-// every table against the schema's columns.
+// every table against the schema's columns and against the header mapping: column i of a
+// table is field i of its input kind (ingest::ColumnsFor, ingest::*_col), and its SQL name
+// is that field's English alias, so a reject can name the CSV column of a column.
 #pragma once
 #include <functional>
 #include <string>
@@ -31,6 +33,7 @@ struct Column {
 template <typename R>
 struct RegisterTable {
   const char* table;  // also the register_keys.kind
+  InputKind kind;     // its input kind: columns[i] is field i of ingest::ColumnsFor(kind)
   std::vector<Column<R>> columns;
 };
 
@@ -50,6 +53,10 @@ std::string CanonOf(const RegisterTable<R>& t, const R& r) {
     if (!c.request_level) c.canon(&s, r);
   return s;
 }
+// The first request-level column in which two rows of one 附表3 request differ, as its
+// input field (ingest::request_col), or -1 when they agree.
+int RequestDiff(const RequestRow& a, const RequestRow& b);
+
 // "INSERT INTO <table>(key_id, version, <columns>, <extra>, file_id, line, raw) VALUES(?,…)":
 // BindRow binds the columns from index 3; `extra` columns follow them.
 template <typename R>

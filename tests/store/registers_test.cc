@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/columns.h"
 #include "store_test_util.h"
 
 namespace liaudit::store {
@@ -141,6 +142,36 @@ TEST_F(RegistersTest, RecordsSurviveInsertAndSelect) {
   StaffRecord s2 = RoundTrip(internal::StaffColumns(), s);
   EXPECT_EQ(s2.status, StaffStatus::kLeft);
   EXPECT_EQ(s2.changed_on, 20700);
+}
+
+// Column i of a table is field i of the header mapping, named by its English alias.
+template <typename R>
+void ExpectMatchesHeaderMapping(const internal::RegisterTable<R>& t) {
+  const auto& spec = ingest::ColumnsFor(t.kind);
+  ASSERT_EQ(spec.size(), t.columns.size()) << t.table;
+  for (size_t i = 0; i < spec.size(); ++i) EXPECT_STREQ(t.columns[i].name, spec[i].alias) << t.table << " column " << i;
+}
+
+TEST(RegisterColumns, FollowTheHeaderMapping) {
+  ExpectMatchesHeaderMapping(internal::PermissionColumns());
+  ExpectMatchesHeaderMapping(internal::RegistrationColumns());
+  ExpectMatchesHeaderMapping(internal::RequestColumns());
+  ExpectMatchesHeaderMapping(internal::StaffColumns());
+}
+
+TEST(RegisterColumns, RequestDiffNamesTheFirstRequestLevelFieldThatDiffers) {
+  RequestRow a;
+  a.request_no = "Q-1";
+  a.reason = "依老人福利法";
+  a.count = 2;
+  a.subject_id = "A123456789";
+  RequestRow b = a;
+  b.subject_id = "B123456789";  // another subject of the same request: not a difference
+  EXPECT_EQ(internal::RequestDiff(a, b), -1);
+  b.count = 3;
+  EXPECT_EQ(internal::RequestDiff(a, b), ingest::request_col::kCount_);
+  b.phone = "07-1234567";
+  EXPECT_EQ(internal::RequestDiff(a, b), ingest::request_col::kPhone);
 }
 
 // The canonical texts as stored versions were hashed: these bytes must not change without
