@@ -17,6 +17,26 @@ std::string CanonOf(const RegistrationRecord& r) { return internal::CanonOf(inte
 std::string CanonOf(const RequestRow& r) { return internal::CanonOf(internal::RequestColumns(), r); }
 std::string CanonOf(const StaffRecord& r) { return internal::CanonOf(internal::StaffColumns(), r); }
 
+// Stores the rows idx of `rows` as version `version` of key `key_id`, through the register's
+// column table; `extra` (when given) is bound after the table's columns (附表3's inconsistent).
+template <typename R>
+Status InsertVersion(Stmt* ins, const RegisterTable<R>& t, const std::vector<Buffered<R>>& rows,
+                     const std::vector<size_t>& idx, int64_t key_id, int64_t version, int64_t file_id,
+                     const int* extra = nullptr) {
+  for (size_t i : idx) {
+    const Buffered<R>& b = rows[i];
+    ins->Bind(1, key_id);
+    ins->Bind(2, version);
+    int next = BindRow(t, ins, 3, b.rec);
+    if (extra) ins->Bind(next++, *extra);
+    ins->Bind(next, file_id);
+    ins->Bind(next + 1, b.line);
+    ins->Bind(next + 2, std::string_view(b.raw));
+    LIAUDIT_RETURN_IF_ERROR(ins->Run());
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status Ingester::BeginSnapshot(const char* kind) {
@@ -183,18 +203,8 @@ Status Ingester::ApplyPermissions() {
   Stmt ins;
   const auto& table = internal::PermissionColumns();
   LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table).c_str()));
-  return ApplySnapshot("permissions", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
-    for (size_t i : g.rows) {
-      const auto& b = perms_[i];
-      ins.Bind(1, key_id);
-      ins.Bind(2, version);
-      int next = internal::BindRow(table, &ins, 3, b.rec);
-      ins.Bind(next, file_id_);
-      ins.Bind(next + 1, b.line);
-      ins.Bind(next + 2, std::string_view(b.raw));
-      LIAUDIT_RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::OK();
+  return ApplySnapshot("permissions", groups, [&](const Group& g, int64_t key_id, int64_t version) {
+    return InsertVersion(&ins, table, perms_, g.rows, key_id, version, file_id_);
   });
 }
 
@@ -248,18 +258,8 @@ Status Ingester::ApplyRequests() {
   const auto& table = internal::RequestColumns();
   LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table, {"inconsistent"}).c_str()));
   return ApplySnapshot("requests", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
-    for (size_t i : g.rows) {
-      const auto& b = reqs_[i];
-      ins.Bind(1, key_id);
-      ins.Bind(2, version);
-      int next = internal::BindRow(table, &ins, 3, b.rec);
-      ins.Bind(next, g.inconsistent ? 1 : 0);
-      ins.Bind(next + 1, file_id_);
-      ins.Bind(next + 2, b.line);
-      ins.Bind(next + 3, std::string_view(b.raw));
-      LIAUDIT_RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::OK();
+    const int inconsistent = g.inconsistent ? 1 : 0;
+    return InsertVersion(&ins, table, reqs_, g.rows, key_id, version, file_id_, &inconsistent);
   });
 }
 
@@ -271,18 +271,8 @@ Status Ingester::ApplyStaff() {
   Stmt ins;
   const auto& table = internal::StaffColumns();
   LIAUDIT_RETURN_IF_ERROR(ins.Prepare(db_, internal::InsertSql(table).c_str()));
-  return ApplySnapshot("staff", groups, [&](const Group& g, int64_t key_id, int64_t version) -> Status {
-    for (size_t i : g.rows) {
-      const auto& b = staff_[i];
-      ins.Bind(1, key_id);
-      ins.Bind(2, version);
-      int next = internal::BindRow(table, &ins, 3, b.rec);
-      ins.Bind(next, file_id_);
-      ins.Bind(next + 1, b.line);
-      ins.Bind(next + 2, std::string_view(b.raw));
-      LIAUDIT_RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::OK();
+  return ApplySnapshot("staff", groups, [&](const Group& g, int64_t key_id, int64_t version) {
+    return InsertVersion(&ins, table, staff_, g.rows, key_id, version, file_id_);
   });
 }
 
