@@ -474,12 +474,19 @@ const char* RoleType(Role r) {
 
 bool Document::tagged() const { return impl_->tagged; }
 
-void Document::BeginGroup(Group g) {
+int Document::BeginGroup(Group g) {
   auto& I = *impl_;
-  if (!I.tagged) return;
+  if (!I.tagged) return -1;
   const char* type = g == Group::kTable ? "Table" : g == Group::kTR ? "TR" : "Sect";
   I.AddLeaf(type, -1);
   I.open_groups.push_back(static_cast<int>(I.elems.size()) - 1);
+  return I.open_groups.back();
+}
+
+void Document::ContinueGroup(int id) {
+  auto& I = *impl_;
+  if (!I.tagged || id <= 0 || static_cast<size_t>(id) >= I.elems.size()) return;
+  I.open_groups.push_back(id);
 }
 
 void Document::EndGroup() {
