@@ -520,6 +520,13 @@ Status FormPainter::Layout(const TplPage& p, PageState* st) {
   const double width = doc_->info().page_width - left - right;
   st->xobj = &doc_->NewTemplate();
   Template& x = *st->xobj;
+  st->tables.assign(p.grids.size(), -1);
+  st->label.resize(p.grids.size());
+  for (size_t g = 0; g < p.grids.size(); ++g) st->label[g].assign(p.grids[g].row_h.size(), 0);
+  for (const TplItem& it : p.items)  // a row is a label row when a cell starts there, all fixed
+    if (it.kind == TplItem::kCell) st->label[static_cast<size_t>(it.grid)][it.row] = 1;
+  for (const TplItem& it : p.items)
+    if (it.kind == TplItem::kCell && !IsConstant(it.text)) st->label[static_cast<size_t>(it.grid)][it.row] = 0;
   double y = top;
   std::vector<double> grid_top(p.grids.size(), 0);
   std::vector<std::vector<double>> colx(p.grids.size()), rowy(p.grids.size());
@@ -536,7 +543,7 @@ Status FormPainter::Layout(const TplPage& p, PageState* st) {
         // Tagged: all text is page content (a template's content can only be an artifact),
         // drawn in the template's order, which is the reading order.
         if (IsConstant(it.text) && !doc_->tagged()) x.Text(b, Substitute(it.text, constant_), it.style);
-        else st->dynamic.push_back({b, &it, it.style.role, IsConstant(it.text), {}});
+        else st->dynamic.push_back({b, &it, it.style.role, IsConstant(it.text), {}, {}});
         if (it.stamp) st->stamp = b;
         y += h;
         break;
@@ -568,11 +575,11 @@ Status FormPainter::Layout(const TplPage& p, PageState* st) {
         if (doc_->tagged()) {
           // A cell with a fixed label heads its row or column (TH); one with fields is data.
           Role role = it.text.find('{') == std::string::npos ? Role::kTH : Role::kTD;
-          st->dynamic.push_back({b, &it, it.role_given ? it.style.role : role, IsConstant(it.text), {}});
+          st->dynamic.push_back({b, &it, it.role_given ? it.style.role : role, IsConstant(it.text), {}, {}});
         } else if (IsConstant(it.text)) {
           if (!it.text.empty()) x.Text(b, Substitute(it.text, constant_), it.style);
         } else {
-          st->dynamic.push_back({b, &it, it.style.role, false, {}});
+          st->dynamic.push_back({b, &it, it.style.role, false, {}, {}});
         }
         if (it.stamp) st->stamp = b;
         break;
@@ -592,13 +599,16 @@ Status FormPainter::AddPage(const std::string& page, const Fields& fields) {
     cit = cache_.emplace(page, PageState()).first;
     LIAUDIT_RETURN_IF_ERROR(Layout(pit->second, &cit->second));
   }
+  PageState& ps = cit->second;
   Canvas& c = doc_->NewPage();
-  c.Use(*cit->second.xobj);
+  c.Use(*ps.xobj);
   // A cell that mixes the document's constants with this page's fields sees both.
   Fields all = constant_;
   for (const auto& [k, v] : fields) all[k] = v;
   // Structure: each grid is a Table, each of its rows a TR (a cell spanning rows belongs to
-  // its first), text outside grids P or its tag=.
+  // its first), text outside grids P or its tag=. A register page drawn again continues the
+  // first one's Tables; its label rows and repeated text are artifacts (see the header).
+  const bool cont = doc_->tagged() && ps.drawn > 0 && pit->second.repeat_lines > 0;
   int grid = -1;
   size_t row = 0;
   bool in_tr = false;
@@ -608,15 +618,22 @@ Status FormPainter::AddPage(const std::string& page, const Fields& fields) {
     grid = -1;
     in_tr = false;
   };
-  for (Laid& l : cit->second.dynamic) {
+  for (Laid& l : ps.dynamic) {
     const TplItem& it = *l.item;
+    Role role = l.role;
     if (it.kind == TplItem::kCell) {
+      const size_t g = static_cast<size_t>(it.grid);
       if (it.grid != grid) {
         close_grid();
-        doc_->BeginGroup(Document::Group::kTable);
+        if (ps.tables[g] >= 0 && cont) doc_->ContinueGroup(ps.tables[g]);
+        else ps.tables[g] = doc_->BeginGroup(Document::Group::kTable);
         grid = it.grid;
       }
-      if (!in_tr || it.row != row) {
+      if (cont && ps.label[g][it.row]) {  // the grid's header, repeated
+        if (in_tr) doc_->EndGroup();
+        in_tr = false;
+        role = Role::kArtifact;
+      } else if (!in_tr || it.row != row) {
         if (in_tr) doc_->EndGroup();
         doc_->BeginGroup(Document::Group::kTR);
         in_tr = true;
@@ -627,22 +644,27 @@ Status FormPainter::AddPage(const std::string& page, const Fields& fields) {
     }
     if (l.constant && !l.cache.empty()) {  // a label, laid out on the first page
       TextStyle s = it.style;
-      s.role = l.role;
+      s.role = cont && it.kind != TplItem::kCell ? Role::kArtifact : role;
       c.CachedText(l.box, "", s, &l.cache);
       continue;
     }
     const std::string text = FitFields(doc_, l.box, it.text, all, it.style);
+    if (doc_->tagged() && it.kind != TplItem::kCell) {
+      if (ps.drawn == 0) l.first = text;
+      else if (cont && text == l.first) role = Role::kArtifact;
+    }
     if (text.empty()) {
-      if (it.kind == TplItem::kCell) doc_->AddEmptyElement(l.role);
+      if (it.kind == TplItem::kCell) doc_->AddEmptyElement(role);
       continue;
     }
     TextStyle s = it.style;
-    s.role = l.role;
+    s.role = role;
     if (l.constant) c.CachedText(l.box, text, s, &l.cache);
     else c.Text(l.box, text, s);
   }
   close_grid();
-  if (cit->second.stamp.w > 0) c.MarkStamp(cit->second.stamp);
+  ++ps.drawn;
+  if (ps.stamp.w > 0) c.MarkStamp(ps.stamp);
   footers_.push_back(pit->second.has_footer ? &pit->second.footer : nullptr);
   return Status::OK();
 }

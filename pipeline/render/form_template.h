@@ -64,6 +64,10 @@ std::string Substitute(const std::string& text, const Fields& fields);
 
 // Draws template pages into a document. The static layer of each template page is made
 // into a Form XObject on first use and reused for every page of the document.
+// Tagged: a register page (one with a `row repeat=`) drawn again continues the first one:
+// each grid's rows go on as TRs of the same Table, and what only repeats — the rows of
+// fixed labels (the grid's header), text outside the grids that reads as on the first page
+// (form number, title, unit and period, the approval line) — is an artifact there.
 class FormPainter {
  public:
   // `constant` holds fields that are the same on every page (organisation, unit, period):
@@ -79,11 +83,15 @@ class FormPainter {
     Role role;  // in the structure tree (tagged documents)
     bool constant = false;  // the same on every page: drawn from `cache` after the first
     std::string cache;      // Canvas::CachedText
+    std::string first;      // text outside a grid: what the first page drew (tagged)
   };
   struct PageState {
     Template* xobj = nullptr;
     std::vector<Laid> dynamic;
     Box stamp;
+    int drawn = 0;                         // pages of the document drawn from it so far
+    std::vector<int> tables;               // per grid: its Table element (tagged), -1 = none yet
+    std::vector<std::vector<char>> label;  // per grid and row: only fixed text starts there
   };
   Status Layout(const TplPage& p, PageState* st);
   bool IsConstant(const std::string& text) const;

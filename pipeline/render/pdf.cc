@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/text.h"
 #include "render/fonts.h"
@@ -185,15 +186,24 @@ struct Bookmark {
   int level;
 };
 
-// One element of the structure tree. A leaf (P, H1, TH, TD, Figure) owns at most one
-// marked-content sequence (page + MCID); a grouping element (Document, Table, TR, Sect) owns
-// child elements. Index 0 is the Document element.
+// Structure types (standard ones of PDF 1.4, so no /RoleMap). kNonStruct groups the
+// children of an element that has more than an array may hold (PDF/A-1: 8,191 entries);
+// readers treat its children as its parent's.
+enum class SType : uint8_t { kDocument, kP, kH1, kH2, kH3, kH4, kTH, kTD, kTable, kTR, kSect, kFigure, kNonStruct };
+const char* const kSTypeName[] = {"Document", "P",  "H1", "H2",   "H3",     "H4",       "TH",
+                                  "TD",       "Table", "TR", "Sect", "Figure", "NonStruct"};
+inline const char* Name(SType t) { return kSTypeName[static_cast<size_t>(t)]; }
+
+// One element of the structure tree, 20 bytes: a 10,000-page 附表2 has over a million. A
+// leaf (P, H1, TH, TD, Figure) owns at most one marked-content sequence (page + MCID); a
+// grouping element (Document, Table, TR, Sect) has child elements: those whose parent it is,
+// in the order they were made (elements are only ever appended, so that is the drawing order
+// = reading order), found at Finish. Index 0 is the Document element.
 struct StructElem {
-  const char* type = "P";
-  int parent = -1;
-  int page = -1, mcid = -1;
-  int alt = -1;            // index into Document::Impl::alts
-  std::vector<int> kids;   // child elements, in reading order
+  SType type = SType::kP;
+  int32_t parent = -1;
+  int32_t page = -1, mcid = -1;
+  int32_t alt = -1;  // index into Document::Impl::alts
 };
 
 struct Document::Impl {
@@ -205,11 +215,10 @@ struct Document::Impl {
   std::vector<std::vector<int>> page_mcids;  // per page: the element of each MCID
   // A new leaf element under the innermost open group, owning MCID n of `page` (or nothing
   // when page < 0); returns n, or -1.
-  int AddLeaf(const char* type, int page, int alt = -1) {
-    const int parent = open_groups.back();
+  int AddLeaf(SType type, int page, int alt = -1) {
     StructElem e;
     e.type = type;
-    e.parent = parent;
+    e.parent = open_groups.back();
     e.alt = alt;
     int mcid = -1;
     if (page >= 0) {
@@ -219,8 +228,7 @@ struct Document::Impl {
       e.page = page;
       e.mcid = mcid;
     }
-    elems[static_cast<size_t>(parent)].kids.push_back(static_cast<int>(elems.size()));
-    elems.push_back(std::move(e));
+    elems.push_back(e);
     return mcid;
   }
   DocInfo info;
@@ -246,7 +254,7 @@ std::unique_ptr<Document> Engine::NewDocument(const DocInfo& info) {
   impl->tagged = impl_->opts.tagged;
   if (impl->tagged) {
     impl->elems.emplace_back();
-    impl->elems.back().type = "Document";
+    impl->elems.back().type = SType::kDocument;
     impl->open_groups.push_back(0);
   }
   return std::unique_ptr<Document>(new Document(std::move(impl)));
@@ -459,27 +467,33 @@ void Document::AddWarning(std::string warning) { impl_->warnings.push_back(std::
 // ---------------------------------------------------------------- structure tree
 
 namespace {
-const char* RoleType(Role r) {
+SType RoleType(Role r) {
   switch (r) {
-    case Role::kH1: return "H1";
-    case Role::kH2: return "H2";
-    case Role::kH3: return "H3";
-    case Role::kH4: return "H4";
-    case Role::kTH: return "TH";
-    case Role::kTD: return "TD";
-    default: return "P";
+    case Role::kH1: return SType::kH1;
+    case Role::kH2: return SType::kH2;
+    case Role::kH3: return SType::kH3;
+    case Role::kH4: return SType::kH4;
+    case Role::kTH: return SType::kTH;
+    case Role::kTD: return SType::kTD;
+    default: return SType::kP;
   }
 }
 }  // namespace
 
 bool Document::tagged() const { return impl_->tagged; }
 
-void Document::BeginGroup(Group g) {
+int Document::BeginGroup(Group g) {
   auto& I = *impl_;
-  if (!I.tagged) return;
-  const char* type = g == Group::kTable ? "Table" : g == Group::kTR ? "TR" : "Sect";
-  I.AddLeaf(type, -1);
+  if (!I.tagged) return -1;
+  I.AddLeaf(g == Group::kTable ? SType::kTable : g == Group::kTR ? SType::kTR : SType::kSect, -1);
   I.open_groups.push_back(static_cast<int>(I.elems.size()) - 1);
+  return I.open_groups.back();
+}
+
+void Document::ContinueGroup(int id) {
+  auto& I = *impl_;
+  if (!I.tagged || id <= 0 || static_cast<size_t>(id) >= I.elems.size()) return;
+  I.open_groups.push_back(id);
 }
 
 void Document::EndGroup() {
@@ -499,10 +513,10 @@ bool Canvas::OpenMarked(Role role) {
     content_ += "/Artifact BMC\n";
     return true;
   }
-  const char* type = RoleType(role);
+  const SType type = RoleType(role);
   const int mcid = I->AddLeaf(type, page_index_);
   content_ += '/';
-  content_ += type;
+  content_ += Name(type);
   content_ += " <</MCID ";
   content_ += std::to_string(mcid);
   content_ += ">> BDC\n";
@@ -535,7 +549,7 @@ void Canvas::BeginFigure(const std::string& alt) {
   Document::Impl* I = doc_->impl_.get();
   if (I->tagged && !is_template_ && artifact_depth_ == 0 && figure_depth_ == 0) {
     I->alts.push_back(alt);
-    const int mcid = I->AddLeaf("Figure", page_index_, static_cast<int>(I->alts.size()) - 1);
+    const int mcid = I->AddLeaf(SType::kFigure, page_index_, static_cast<int>(I->alts.size()) - 1);
     content_ += "/Figure <</MCID ";
     content_ += std::to_string(mcid);
     content_ += ">> BDC\n";
@@ -1145,81 +1159,283 @@ PdfArray RectArray(double x, double y, double w, double h) {
 // The structure tree: /StructTreeRoot → Document → the elements in reading order, each
 // leaf's /K the MCID of its marked-content sequence on /Pg; the /ParentTree maps each page's
 // /StructParents (its index) to the elements of its MCIDs; /MarkInfo says the file is tagged.
-// A 10,000-page 附表2 has about a million elements, so each is written as its serialized
-// dictionary (PdfData, a few dozen bytes) rather than as PoDoFo dictionary objects (over a
-// kilobyte each in memory); /Type /StructElem is optional and left out.
-void WriteStructTree(PdfMemDocument* pdf, const Document::Impl& I, const std::vector<PdfReference>& page_refs) {
-  PdfVecObjects* objs = &pdf->GetObjects();
-  auto ref = [](std::string* out, const PdfReference& r) {
-    *out += std::to_string(r.ObjectNumber());
-    *out += ' ';
-    *out += std::to_string(r.GenerationNumber());
-    *out += " R";
-  };
-  PdfObject* root = objs->CreateObject("StructTreeRoot");
-  std::vector<PdfObject*> obj(I.elems.size());
-  for (size_t e = 0; e < I.elems.size(); ++e)
-    obj[e] = I.elems[e].alt >= 0 ? objs->CreateObject() : objs->CreateObject(PdfVariant(PdfData("<<>>")));
-  std::string d;
-  for (size_t e = 0; e < I.elems.size(); ++e) {
-    const StructElem& el = I.elems[e];
-    const PdfReference parent = el.parent < 0 ? root->Reference() : obj[static_cast<size_t>(el.parent)]->Reference();
-    if (el.alt >= 0) {  // figures: few, and /Alt wants PoDoFo's UTF-16 string encoding
-      PdfDictionary& dict = obj[e]->GetDictionary();
-      dict.AddKey("S", PdfName(el.type));
-      dict.AddKey("P", parent);
-      if (el.page >= 0) {
-        dict.AddKey("Pg", page_refs[static_cast<size_t>(el.page)]);
-        dict.AddKey("K", PdfVariant(static_cast<pdf_int64>(el.mcid)));
-      }
-      dict.AddKey("Alt", Utf8String(I.alts[static_cast<size_t>(el.alt)]));
-      continue;
+//
+// PoDoFo keeps a PdfObject per indirect object (a few hundred bytes with its dictionary),
+// and a 10,000-page 附表2 has over a million elements, so the elements are not PoDoFo
+// objects. Plan() numbers them after PoDoFo's last object; the StructTreeRoot (a PoDoFo
+// object) refers to those numbers; once PoDoFo has written the file, Append() writes the
+// elements and the parent tree in front of PoDoFo's cross-reference table and extends that
+// table and the trailer's /Size: still one classic xref section and no object streams, as
+// PDF/A-1 wants. Nothing but the 20-byte elements is held while the file is written.
+//
+// PDF/A-1 (ISO 19005-1 6.1.12) allows at most 8,191 entries in an array: an element with
+// more children (a register over more than 800 pages) gets them in NonStruct elements of
+// up to 8,191 (which readers treat as the parent's own children), and a parent tree of more
+// than 4,095 pages is a two-level number tree.
+class StructWriter {
+ public:
+  static constexpr size_t kMaxArray = 8191;
+  static constexpr size_t kPagesPerLeaf = 4095;  // /Nums: two entries per page
+
+  StructWriter(const Document::Impl& I, size_t npages) : I_(I), npages_(npages) {}
+
+  // Element e gets object number base + e; then the NonStruct wrappers, then the parent tree.
+  Status Plan(uint32_t base) {
+    base_ = base;
+    const size_t n = I_.elems.size();
+    first_.assign(n + 1, 0);
+    for (size_t e = 1; e < n; ++e) ++first_[static_cast<size_t>(I_.elems[e].parent) + 1];
+    for (size_t e = 0; e < n; ++e) first_[e + 1] += first_[e];
+    kid_.resize(n > 0 ? n - 1 : 0);
+    {
+      std::vector<uint32_t> at(first_.begin(), first_.end() - 1);
+      for (size_t e = 1; e < n; ++e) kid_[at[static_cast<size_t>(I_.elems[e].parent)]++] = static_cast<uint32_t>(e);
     }
-    d = "<</S/";
-    d += el.type;
-    d += "/P ";
-    ref(&d, parent);
-    if (el.page >= 0) {
-      d += "/Pg ";
-      ref(&d, page_refs[static_cast<size_t>(el.page)]);
-      d += "/K ";
-      d += std::to_string(el.mcid);
-    } else if (!el.kids.empty()) {
-      d += "/K[";
-      for (size_t k = 0; k < el.kids.size(); ++k) {
-        if (k) d += ' ';
-        ref(&d, obj[static_cast<size_t>(el.kids[k])]->Reference());
+    uint64_t wrappers = 0;
+    for (size_t e = 0; e < n; ++e) {
+      const size_t k = first_[e + 1] - first_[e];
+      if (k <= kMaxArray) continue;
+      const size_t m = (k + kMaxArray - 1) / kMaxArray;
+      if (m > kMaxArray) return Status::Internal("structure element with " + std::to_string(k) + " children");
+      wrap_first_[static_cast<uint32_t>(e)] = static_cast<uint32_t>(wrappers);
+      wrappers += m;
+    }
+    leaves_ = npages_ <= kPagesPerLeaf ? 0 : (npages_ + kPagesPerLeaf - 1) / kPagesPerLeaf;
+    const uint64_t count = n + wrappers + 1 + leaves_;
+    if (base + count > 8388607) return Status::Internal("more indirect objects than PDF/A-1 allows");
+    wrappers_ = static_cast<uint32_t>(wrappers);
+    count_ = static_cast<uint32_t>(count);
+    return Status::OK();
+  }
+  uint32_t document_elem() const { return base_; }
+  uint32_t parent_tree() const { return base_ + static_cast<uint32_t>(I_.elems.size()) + wrappers_; }
+
+  // Writes the planned objects into `path` (PoDoFo's output) before its xref table.
+  Status Append(const std::string& path, uint32_t root, const std::vector<PdfReference>& page_refs) {
+    FILE* f = std::fopen(path.c_str(), "r+b");
+    if (!f) return Status::IoError("cannot reopen " + path);
+    Status st = AppendTo(f, path, root, page_refs);
+    if (std::fclose(f) != 0 && st.ok()) st = Status::IoError("cannot write " + path);
+    return st;
+  }
+
+ private:
+  static void Ref(std::string* out, uint64_t num) {
+    *out += std::to_string(num);
+    *out += " 0 R";
+  }
+  // The object number an element's /P names: its parent, or the NonStruct holding it.
+  uint64_t ParentNum(uint32_t e, uint32_t root) const {
+    const StructElem& el = I_.elems[e];
+    if (el.parent < 0) return root;
+    const uint32_t p = static_cast<uint32_t>(el.parent);
+    auto w = wrap_first_.find(p);
+    if (w == wrap_first_.end()) return base_ + p;
+    const auto b = kid_.begin() + first_[p], x = std::lower_bound(b, kid_.begin() + first_[p + 1], e);
+    return base_ + I_.elems.size() + w->second + static_cast<uint64_t>(x - b) / kMaxArray;
+  }
+  void Kids(std::string* d, size_t from, size_t to) const {
+    *d += "/K[";
+    for (size_t k = from; k < to; ++k) {
+      if (k > from) *d += ' ';
+      Ref(d, base_ + kid_[k]);
+    }
+    *d += ']';
+  }
+
+  Status AppendTo(FILE* f, const std::string& path, uint32_t root, const std::vector<PdfReference>& page_refs) {
+    // PoDoFo's tail: "xref\n" subsections "trailer\n<< … /Size N … >>\nstartxref\nX\n%%EOF\n".
+    if (fseeko(f, 0, SEEK_END) != 0) return Status::IoError("cannot seek in " + path);
+    const off_t size = ftello(f);
+    const off_t look = std::min<off_t>(size, 64);
+    std::string end(static_cast<size_t>(look), '\0');
+    if (fseeko(f, size - look, SEEK_SET) != 0 || std::fread(&end[0], 1, end.size(), f) != end.size())
+      return Status::IoError("cannot read " + path);
+    const size_t sx = end.rfind("startxref");
+    if (sx == std::string::npos) return Status::Internal(path + ": no startxref in PoDoFo's output");
+    const off_t xref = static_cast<off_t>(std::strtoull(end.c_str() + sx + 9, nullptr, 10));
+    if (xref <= 0 || xref >= size) return Status::Internal(path + ": bad startxref in PoDoFo's output");
+    std::string tail(static_cast<size_t>(size - xref), '\0');
+    if (fseeko(f, xref, SEEK_SET) != 0 || std::fread(&tail[0], 1, tail.size(), f) != tail.size())
+      return Status::IoError("cannot read " + path);
+    const size_t tr = tail.find("trailer");
+    const size_t sz = tail.find("/Size ", tr);
+    if (tail.compare(0, 5, "xref\n") != 0 || tr == std::string::npos || sz == std::string::npos)
+      return Status::Internal(path + ": PoDoFo's output has no classic xref table");
+    const size_t sz_end = tail.find_first_not_of("0123456789", sz + 6);
+    if (std::strtoull(tail.c_str() + sz + 6, nullptr, 10) != base_)
+      return Status::Internal(path + ": PoDoFo wrote objects past the structure tree's numbers");
+    // The last subsection's header ("first count"), extended when our numbers follow it.
+    size_t hdr = 5, last_hdr = 5;
+    uint64_t last_first = 0, last_count = 0;
+    while (hdr < tr) {
+      char* e = nullptr;
+      const uint64_t a = std::strtoull(tail.c_str() + hdr, &e, 10);
+      const uint64_t c = std::strtoull(e, &e, 10);
+      last_hdr = hdr;
+      last_first = a;
+      last_count = c;
+      hdr = tail.find('\n', hdr) + 1 + c * 20;
+    }
+    if (hdr != tr) return Status::Internal(path + ": unexpected xref table in PoDoFo's output");
+
+    if (fseeko(f, xref, SEEK_SET) != 0) return Status::IoError("cannot seek in " + path);
+    std::vector<uint64_t> offsets;
+    offsets.reserve(count_);
+    uint64_t pos = static_cast<uint64_t>(xref);
+    std::string buf, d;
+    bool ok = true;
+    auto flush = [&] {
+      if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), f) != buf.size()) ok = false;
+      pos += buf.size();
+      buf.clear();
+    };
+    auto object = [&](const std::string& body) {
+      offsets.push_back(pos + buf.size());
+      buf += std::to_string(base_ + offsets.size() - 1);
+      buf += " 0 obj\n";
+      buf += body;
+      buf += "\nendobj\n";
+      if (buf.size() > (1u << 20)) flush();
+    };
+    const size_t n = I_.elems.size();
+    for (uint32_t e = 0; e < n; ++e) {
+      const StructElem& el = I_.elems[e];
+      d = "<</S/";
+      d += Name(el.type);
+      d += "/P ";
+      Ref(&d, ParentNum(e, root));
+      if (el.page >= 0) {
+        d += "/Pg ";
+        Ref(&d, page_refs[static_cast<size_t>(el.page)].ObjectNumber());
+        d += "/K ";
+        d += std::to_string(el.mcid);
+      } else if (first_[e + 1] > first_[e]) {
+        auto w = wrap_first_.find(e);
+        if (w == wrap_first_.end()) {
+          Kids(&d, first_[e], first_[e + 1]);
+        } else {
+          d += "/K[";
+          const size_t m = (first_[e + 1] - first_[e] + kMaxArray - 1) / kMaxArray;
+          for (size_t k = 0; k < m; ++k) {
+            if (k) d += ' ';
+            Ref(&d, base_ + n + w->second + k);
+          }
+          d += ']';
+        }
+      }
+      if (el.alt >= 0) {  // a text string: UTF-16BE with its byte order mark
+        d += "/Alt<FEFF";
+        const std::string& alt = I_.alts[static_cast<size_t>(el.alt)];
+        for (size_t i = 0; i < alt.size();) AppendUtf16Hex(&d, NextCodePoint(alt, &i));
+        d += '>';
+      }
+      d += ">>";
+      object(d);
+    }
+    for (const auto& [e, w] : wrap_first_) {  // in element order, as numbered
+      const size_t from = first_[e], to = first_[e + 1];
+      for (size_t k = from; k < to; k += kMaxArray) {
+        d = "<</S/NonStruct/P ";
+        Ref(&d, base_ + e);
+        Kids(&d, k, std::min(to, k + kMaxArray));
+        d += ">>";
+        object(d);
+      }
+    }
+    auto nums = [&](size_t from, size_t to) {
+      d += "/Nums[";
+      for (size_t p = from; p < to; ++p) {
+        d += std::to_string(p);
+        d += '[';
+        if (p < I_.page_mcids.size()) {
+          bool first = true;
+          for (int e : I_.page_mcids[p]) {
+            if (!first) d += ' ';
+            first = false;
+            Ref(&d, base_ + static_cast<uint64_t>(e));
+          }
+        }
+        d += "]\n";
+      }
+      d += ']';
+    };
+    d = "<<";
+    if (leaves_ == 0) {
+      nums(0, npages_);
+    } else {
+      d += "/Kids[";
+      for (size_t l = 0; l < leaves_; ++l) {
+        if (l) d += ' ';
+        Ref(&d, parent_tree() + 1 + l);
       }
       d += ']';
     }
     d += ">>";
-    static_cast<PdfVariant&>(*obj[e]) = PdfVariant(PdfData(d.data(), d.size()));
-  }
-  std::string nums = "<</Nums[";
-  for (size_t p = 0; p < page_refs.size(); ++p) {
-    nums += std::to_string(p);
-    nums += '[';
-    if (p < I.page_mcids.size()) {
-      bool first = true;
-      for (int e : I.page_mcids[p]) {
-        if (!first) nums += ' ';
-        first = false;
-        ref(&nums, obj[static_cast<size_t>(e)]->Reference());
-      }
+    object(d);
+    for (size_t l = 0; l < leaves_; ++l) {
+      const size_t from = l * kPagesPerLeaf, to = std::min(npages_, from + kPagesPerLeaf);
+      d = "<</Limits[" + std::to_string(from) + ' ' + std::to_string(to - 1) + ']';
+      nums(from, to);
+      d += ">>";
+      object(d);
     }
-    nums += "]\n";
+    if (offsets.size() != count_) return Status::Internal("structure tree: object count differs from its plan");
+    // The cross-reference table with our entries, the trailer with the new /Size.
+    const uint64_t xref_at = pos + buf.size();
+    buf += "xref\n";
+    if (last_first + last_count == base_) {
+      buf.append(tail, 5, last_hdr - 5);
+      buf += std::to_string(last_first) + ' ' + std::to_string(last_count + count_) + '\n';
+      buf.append(tail, tail.find('\n', last_hdr) + 1, tr - (tail.find('\n', last_hdr) + 1));
+    } else {
+      buf.append(tail, 5, tr - 5);
+      buf += std::to_string(base_) + ' ' + std::to_string(count_) + '\n';
+    }
+    char line[24];
+    for (uint64_t o : offsets) {
+      std::snprintf(line, sizeof line, "%010llu 00000 n \n", static_cast<unsigned long long>(o));
+      buf.append(line, 20);
+      if (buf.size() > (1u << 20)) flush();
+    }
+    const size_t tend = tail.find("startxref", sz_end);
+    buf.append(tail, tr, sz + 6 - tr);
+    buf += std::to_string(base_ + count_);
+    buf.append(tail, sz_end, tend - sz_end);
+    buf += "startxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
+    flush();
+    if (!ok || std::fflush(f) != 0) return Status::IoError("cannot write " + path);
+    if (ftruncate(fileno(f), static_cast<off_t>(pos)) != 0) return Status::IoError("cannot truncate " + path);
+    return Status::OK();
   }
-  nums += "]>>";
-  PdfObject* parent_tree = objs->CreateObject(PdfVariant(PdfData(nums.data(), nums.size())));
+
+  const Document::Impl& I_;
+  size_t npages_;
+  uint32_t base_ = 0, wrappers_ = 0, count_ = 0;
+  size_t leaves_ = 0;
+  std::vector<uint32_t> first_, kid_;       // children of element e: kid_[first_[e] .. first_[e+1])
+  std::map<uint32_t, uint32_t> wrap_first_;  // element with too many children -> its first wrapper
+};
+
+// The StructTreeRoot and the catalog's keys, as PoDoFo objects; the rest is planned for
+// StructWriter::Append. Called when every other object exists.
+Status PrepareStructTree(PdfMemDocument* pdf, size_t npages, StructWriter* sw, uint32_t* root_num) {
+  PdfVecObjects* objs = &pdf->GetObjects();
+  PdfObject* root = objs->CreateObject("StructTreeRoot");
+  uint32_t last = 0;
+  for (const PdfObject* o : *objs) last = std::max<uint32_t>(last, o->Reference().ObjectNumber());
+  LIAUDIT_RETURN_IF_ERROR(sw->Plan(last + 1));
   PdfDictionary& rd = root->GetDictionary();
-  rd.AddKey("K", obj[0]->Reference());
-  rd.AddKey("ParentTree", parent_tree->Reference());
-  rd.AddKey("ParentTreeNextKey", PdfVariant(static_cast<pdf_int64>(page_refs.size())));
+  rd.AddKey("K", PdfReference(sw->document_elem(), 0));
+  rd.AddKey("ParentTree", PdfReference(sw->parent_tree(), 0));
+  rd.AddKey("ParentTreeNextKey", PdfVariant(static_cast<pdf_int64>(npages)));
   PdfDictionary& cat = pdf->GetCatalog()->GetDictionary();
   PdfDictionary mark;
   mark.AddKey("Marked", PdfVariant(true));
   cat.AddKey("MarkInfo", mark);
   cat.AddKey("StructTreeRoot", root->Reference());
+  *root_num = root->Reference().ObjectNumber();
+  return Status::OK();
 }
 
 }  // namespace
@@ -1407,7 +1623,6 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
     PdfDictionary vp;
     vp.AddKey("DisplayDocTitle", PdfVariant(true));
     cat.AddKey("ViewerPreferences", vp);
-    if (I.tagged) WriteStructTree(&pdf, I, page_refs);
     if (!I.bookmarks.empty()) {
       PdfObject* outlines = objs->CreateObject("Outlines");
       struct Node {
@@ -1500,8 +1715,18 @@ Status Document::Finish(const std::string& path, PdfResult* result) {
       cat.AddKey("OutputIntents", ois);
     }
 
+    StructWriter sw(I, page_refs.size());
+    uint32_t struct_root = 0;
+    if (I.tagged) LIAUDIT_RETURN_IF_ERROR(PrepareStructTree(&pdf, page_refs.size(), &sw, &struct_root));
     std::string tmp = path + ".tmp";
     pdf.Write(tmp.c_str());
+    if (I.tagged) {
+      Status st = sw.Append(tmp, struct_root, page_refs);
+      if (!st.ok()) {
+        std::remove(tmp.c_str());
+        return st;
+      }
+    }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
       std::remove(tmp.c_str());
       return Status::IoError("cannot rename " + tmp + " to " + path);

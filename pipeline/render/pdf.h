@@ -274,9 +274,14 @@ class Document {
   // the innermost open one (the Document element at first); what is drawn until the matching
   // EndGroup() goes into it, in drawing order (= reading order). DrawTable opens its own
   // Table and TR elements. An empty cell gets an empty element (AddEmptyElement) so the
-  // columns stay aligned. No effect on untagged documents.
+  // columns stay aligned. No effect on untagged documents. BeginGroup returns the element's
+  // id (-1 untagged); ContinueGroup(id) makes that element the innermost open one again (it
+  // stays where it is in the tree) and what is drawn until the matching EndGroup() follows
+  // its earlier children: one Table for a register whose rows go on over pages, while what
+  // was drawn in between (the text under the grid) stays after the Table.
   enum class Group : uint8_t { kTable, kTR, kSect };
-  void BeginGroup(Group g);
+  int BeginGroup(Group g);
+  void ContinueGroup(int id);
   void EndGroup();
   void AddEmptyElement(Role role);
   bool tagged() const;

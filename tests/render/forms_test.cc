@@ -224,16 +224,56 @@ TEST(FormsTest, Form1StructureTreeReadsLabelThenValue) {
   EXPECT_EQ(nodes.back().text, "*本申請表請填寫核章後，送本局秘書室資訊小組（07-3343259）開通系統使用權限。");
   EXPECT_LT(r.bytes, 200u * 1024u);
 
-  // 附表2 over three pages: one Table per page (each page is a copy of the seed's sheet),
-  // no page number in the tree.
+  // 附表2 over three pages is one register: one Table whose rows go on over the pages (the
+  // grid's two header rows, then lines 1-30 in order: 25 filled, 5 blank with only their
+  // pre-printed number), its header labels TH once; the header, the title, the unit line and
+  // the approval line repeated on pages 2 and 3 are artifacts, as is the page number.
   const std::string p2 = OutDir() + "/form2-tagged.pdf";
   ASSERT_TRUE(WriteForm2(TheEngine(), FormOptions(), "社會救助科", DateFromCivil(2026, 7, 1), DateFromCivil(2026, 9, 30),
                          Registrations(25), p2, &r)
                   .ok());
+  ASSERT_EQ(r.pages, 3);
   const auto n2 = liaudit::testing::StructTree(p2);
-  EXPECT_EQ(TextsOf(n2, "Table").size(), 3u);
-  EXPECT_EQ(TextsOf(n2, "H1").size(), 3u);
+  EXPECT_EQ(TextsOf(n2, "Table").size(), 1u);
+  EXPECT_EQ(TextsOf(n2, "H1").size(), 1u);
+  const auto th2 = TextsOf(n2, "TH");
+  EXPECT_EQ(th2, (std::vector<std::string>{"編號", "申請日期", "查調資料內容", "查調事由", "需要資料者", "資料查詢者",
+                                           "單位主管核章", "姓名", "身分證字號", "查調項目"}));
+  // The first cell of every row, in reading order: the rows of all three pages, each TR
+  // with nine cells (an empty cell of a blank line is an empty TD).
+  std::vector<std::string> first_cells;
+  size_t trs = 0;
+  for (size_t i = 0; i < n2.size(); ++i) {
+    if (n2[i].type != "TR") continue;
+    ++trs;
+    size_t row_cells = 0;
+    for (size_t k = i + 1; k < n2.size() && n2[k].depth > n2[i].depth; ++k) row_cells += n2[k].depth == n2[i].depth + 1;
+    if (trs > 2) {
+      EXPECT_EQ(row_cells, 9u) << "row " << trs;
+      first_cells.push_back(n2[i + 1].text);
+    }
+  }
+  EXPECT_EQ(trs, 32u);
+  std::vector<std::string> want_rows;
+  for (int i = 1; i <= 30; ++i) {
+    char reg[16];
+    std::snprintf(reg, sizeof reg, "R115%04d", i);
+    want_rows.push_back(std::to_string((i - 1) % 10 + 1) + (i <= 25 ? reg : ""));
+  }
+  EXPECT_EQ(first_cells, want_rows);
+  // After the Table, the approval line once; the Document holds nothing else.
+  std::vector<std::string> top;
+  for (const auto& n : n2)
+    if (n.depth == 1) top.push_back(n.type);
+  EXPECT_EQ(top, (std::vector<std::string>{"P", "H1", "P", "Table", "P"}));
+  EXPECT_EQ(n2.back().text, "　單位主管核章：");
   for (const auto& n : n2) EXPECT_EQ(n.text.find("頁，共"), std::string::npos) << n.text;
+  // The repeated parts are still on every page, for the eye.
+  for (int page = 1; page <= 3; ++page) {
+    const std::string t = NoSpace(PageText(p2, page));
+    EXPECT_NE(t.find("身分證字號"), std::string::npos) << page;
+    EXPECT_NE(t.find("查調資料登記表"), std::string::npos) << page;
+  }
   EXPECT_NE(TextOf(p2).find("第3頁，共3頁"), std::string::npos);
 }
 
@@ -316,6 +356,19 @@ TEST(FormsTest, Form3ContinuesOnAttachedList) {
   std::string outline = liaudit::testing::Run("qpdf --json --json-key=outlines '" + path + "'");
   EXPECT_NE(outline.find("查調名單"), std::string::npos) << outline;
   ExpectMatchesGolden(path, "form3");
+  // Tagged: the list over two pages is one Table after the form's (its header TH once, the
+  // 30 names in order); its heading and header line are artifacts on the second page.
+  const auto nodes = liaudit::testing::StructTree(path);
+  using liaudit::testing::TextsOf;
+  EXPECT_EQ(TextsOf(nodes, "Table").size(), 2u);
+  EXPECT_EQ(TextsOf(nodes, "H2"), std::vector<std::string>{"查調資料申請表　查調名單"});
+  const auto th = TextsOf(nodes, "TH");
+  EXPECT_EQ(std::count(th.begin(), th.end(), "身分證字號"), 1) << th.size();
+  std::vector<std::string> names;
+  for (const auto& td : TextsOf(nodes, "TD"))
+    if (td.rfind("受查人", 0) == 0) names.push_back(td);
+  ASSERT_EQ(names.size(), 30u);
+  for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(names[i], "受查人" + std::to_string(i + 1));
 }
 
 TEST(FormsTest, Form4) {
