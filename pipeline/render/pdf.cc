@@ -4,8 +4,10 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <sys/stat.h>
@@ -1251,10 +1253,14 @@ class StructWriter {
     std::string end(static_cast<size_t>(look), '\0');
     if (fseeko(f, size - look, SEEK_SET) != 0 || std::fread(&end[0], 1, end.size(), f) != end.size())
       return Status::IoError("cannot read " + path);
+    // PoDoFo's buffered writes do not report a failure (full disk, file size limit): a file
+    // cut short has no end to find.
+    const Status cut = Status::IoError(path + ": the PDF was not completely written (" + std::to_string(size) +
+                                       " bytes, no end-of-file marker): is the disk full or the file size limited?");
     const size_t sx = end.rfind("startxref");
-    if (sx == std::string::npos) return Status::Internal(path + ": no startxref in PoDoFo's output");
+    if (sx == std::string::npos || end.find("%%EOF", sx) == std::string::npos) return cut;
     const off_t xref = static_cast<off_t>(std::strtoull(end.c_str() + sx + 9, nullptr, 10));
-    if (xref <= 0 || xref >= size) return Status::Internal(path + ": bad startxref in PoDoFo's output");
+    if (xref <= 0 || xref >= size) return cut;
     std::string tail(static_cast<size_t>(size - xref), '\0');
     if (fseeko(f, xref, SEEK_SET) != 0 || std::fread(&tail[0], 1, tail.size(), f) != tail.size())
       return Status::IoError("cannot read " + path);
@@ -1404,7 +1410,8 @@ class StructWriter {
     buf.append(tail, sz_end, tend - sz_end);
     buf += "startxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
     flush();
-    if (!ok || std::fflush(f) != 0) return Status::IoError("cannot write " + path);
+    if (!ok || std::fflush(f) != 0)
+      return Status::IoError("cannot write " + path + ": " + std::strerror(errno) + " (is the disk full or the file size limited?)");
     if (ftruncate(fileno(f), static_cast<off_t>(pos)) != 0) return Status::IoError("cannot truncate " + path);
     return Status::OK();
   }
