@@ -88,7 +88,7 @@ reports::FindingLine ToLine(const CheckedPeriod& c, const Finding& f, const std:
   l.when = WhenText(f);
   l.txn_id = f.txn_id;
   l.service = f.service_code.empty() ? "" : ServiceLabel(f.service_code);
-  l.subject_id = mask.empty() ? f.subject_id : MaskId(f.subject_id, mask);
+  l.subject_id = MaskId(f.subject_id, mask);  // an empty mask keeps the ID in full
   l.reg_no = f.reg_no;
   l.request_no = f.request_no;
   l.detail = f.detail;
@@ -161,7 +161,7 @@ sheet::Sheet FindingsSheet(const CheckedPeriod& c, const std::string& name, cons
     const Person* p = Find(c.people, f->account);
     sh.Add({f->rule_id, SeverityNameZh(f->severity), info ? info->name_zh : "", f->account, p ? p->name : "",
             p ? p->unit : "", Cell::OfTime(f->query_time), f->txn_id, f->service_code,
-            mask.empty() ? f->subject_id : MaskId(f->subject_id, mask), f->reg_no, f->request_no,
+            MaskId(f->subject_id, mask), f->reg_no, f->request_no,
             Cell::OfDate(f->date), f->detail});
   }
   return sh;

@@ -73,7 +73,7 @@ sheet::Book BuildEvidenceBook(const CheckedPeriod& c, const Wording& w, const Bu
       if (!ds.InPeriod(dq) || !in_scope(dq.account)) continue;
       const bool matched = i < registered.size() && registered[i];
       const Cell row[] = {Cell::OfTime(dq.time), dq.txn_id, ds.syms.Name(dq.account), ds.syms.Name(dq.service),
-                          mask.empty() ? Cell(dq.subject_id) : Cell(MaskId(dq.subject_id, mask)),
+                          MaskId(dq.subject_id, mask),
                           ds.syms.Name(dq.source_ip), matched ? "是" : "否"};
       LIAUDIT_RETURN_IF_ERROR(emit(row, sizeof row / sizeof row[0]));
     }

@@ -29,17 +29,15 @@ const char* DecisionZh(Decision d) {
 }
 
 // A form's workbook: titled as the form, properties as the other workbooks have them.
-sheet::Book FormBook(const Wording& w, const BuildOptions& o, bool big) {
+// The title property is the first sheet's title (the form's, with its period).
+sheet::Book FormBook(const BuildOptions& o, bool big) {
   sheet::Book book;
   book.big = big;
-  (void)w;  // the title property is the first sheet's title (the form's, with its period)
   book.info.author = o.organisation;
   book.info.company = o.organisation;
   book.info.created = o.now;
   return book;
 }
-
-std::string Id(const BuildOptions& o, const std::string& id) { return MaskId(id, o.internal_mask); }
 
 }  // namespace
 
@@ -47,7 +45,7 @@ sheet::Book BuildForm1Book(const std::vector<PermissionRecord>& recs, Date from,
                            const BuildOptions& o) {
   using sheet::Cell;
   using sheet::ColType;
-  sheet::Book book = FormBook(w, o, false);
+  sheet::Book book = FormBook(o, false);
   sheet::Sheet& sh = book.AddSheet(
       {"附表1", w.FormTitle(1) + PeriodText(from, to),
        {{"表單編號"}, {"申請日期", ColType::kDate}, {"申請單位"}, {"職稱"}, {"姓名"}, {"身分證字號"}, {"聯絡電話"},
@@ -56,7 +54,7 @@ sheet::Book BuildForm1Book(const std::vector<PermissionRecord>& recs, Date from,
        true});
   sh.rows.reserve(recs.size());
   for (const auto& r : recs)
-    sh.Add({r.form_no, Cell::OfDate(r.applied_on), r.unit, r.title, r.name, Id(o, r.national_id), r.phone, r.email,
+    sh.Add({r.form_no, Cell::OfDate(r.applied_on), r.unit, r.title, r.name, MaskId(r.national_id, o.internal_mask), r.phone, r.email,
             r.account, ActionZh(r.action), r.reason, Join(r.items, "、"), DecisionZh(r.decision),
             Cell::OfDate(r.effective_on), r.reject_reason, r.manager, r.unit_head, r.manager_head});
   return book;
@@ -65,7 +63,7 @@ sheet::Book BuildForm1Book(const std::vector<PermissionRecord>& recs, Date from,
 sheet::Book BuildForm2Book(Date from, Date to, const Wording& w, const BuildOptions& o, RegistrationSource regs) {
   using sheet::Cell;
   using sheet::ColType;
-  sheet::Book book = FormBook(w, o, true);
+  sheet::Book book = FormBook(o, true);
   sheet::Sheet& sh = book.AddSheet(
       {"附表2", w.FormTitle(2) + PeriodText(from, to),
        {{"編號"}, {"申請日期", ColType::kDate}, {"姓名"}, {"身分證字號"}, {"查調項目"}, {"查調事由", ColType::kText, 40},
@@ -88,7 +86,7 @@ sheet::Book BuildForm3Book(const std::vector<std::vector<RequestRow>>& requests,
                            const BuildOptions& o) {
   using sheet::Cell;
   using sheet::ColType;
-  sheet::Book book = FormBook(w, o, false);
+  sheet::Book book = FormBook(o, false);
   sheet::Sheet& sh = book.AddSheet(
       {"附表3", w.FormTitle(3) + PeriodText(from, to),
        {{"申請單編號"}, {"申請單位"}, {"申請日期", ColType::kDate}, {"申請人"}, {"職稱"}, {"聯絡電話"}, {"傳真號碼"},
@@ -98,7 +96,7 @@ sheet::Book BuildForm3Book(const std::vector<std::vector<RequestRow>>& requests,
   for (const auto& req : requests)
     for (const auto& r : req)
       sh.Add({r.request_no, r.unit, Cell::OfDate(r.applied_on), r.applicant, r.title, r.phone, r.fax, r.reason, r.count,
-              r.subject_name, Id(o, r.subject_id), r.review, r.decision});
+              r.subject_name, MaskId(r.subject_id, o.internal_mask), r.review, r.decision});
   return book;
 }
 
@@ -206,7 +204,7 @@ Form4Set BuildForm4Set(const CheckedPeriod& c, const Wording& w, const BuildOpti
     out.forms.push_back(std::move(d));
   }
 
-  out.book = FormBook(w, o, false);
+  out.book = FormBook(o, false);
   sheet::Sheet& sh = out.book.AddSheet(
       {"附表4", w.FormTitle(4) + PeriodText(in.from, in.to),
        {{"稽核期間起", ColType::kDate}, {"稽核期間迄", ColType::kDate}, {"稽核日期", ColType::kDate},

@@ -428,11 +428,6 @@ Status JobContext::RunRenderTasks(const std::vector<RenderTask>& tasks) {
   return Status::OK();
 }
 
-void JobContext::Warn(std::string warning) {
-  std::lock_guard<std::mutex> lock(warnings_mu_);
-  warnings_.push_back(std::move(warning));
-}
-
 documents::BuildOptions JobContext::Build() const {
   documents::BuildOptions b;
   b.organisation = opts.output.organisation;

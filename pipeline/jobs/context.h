@@ -79,8 +79,7 @@ class JobContext {
   // The mask for IDs in this job's internal-use documents (forms, rejects.csv): "" (in
   // full) unless output.mask_internal or leaves_bureau.
   std::string InternalMask() const;
-  // Warnings go to the manifest and the log; thread-safe.
-  void Warn(std::string warning);
+  // The job's warnings so far (for the manifest and the outcome).
   const std::vector<std::string>& warnings() const { return warnings_; }
 
   // The path of a file in `dir` named from an input value (file_names.h): safe, bounded and

@@ -13,10 +13,10 @@ namespace {
 // Where each query row the findings cite came from (exceptions.pdf's evidence lines).
 Status LoadSourceLines(JobContext& ctx, documents::SourceLines* out) {
   for (int64_t id : documents::EvidenceQueryIds(ctx.checked().findings())) {
-    if (out->count(id)) continue;
-    documents::SourceLine& s = (*out)[id];
+    auto [it, added] = out->try_emplace(id);
+    if (!added) continue;  // cited by several findings
     std::string raw;
-    LIAUDIT_RETURN_IF_ERROR(ctx.store->QueryRaw(id, &s.file, &s.line, &raw));
+    LIAUDIT_RETURN_IF_ERROR(ctx.store->QueryRaw(id, &it->second.file, &it->second.line, &raw));
   }
   return Status::OK();
 }
