@@ -404,24 +404,14 @@ Status Store::IsWorkDay(Date d, bool* workday) {
 
 Status Store::ForEachQuery(LocalTime from, LocalTime to, const std::function<Status(const PlatformQuery&)>& fn) {
   Stmt s;
-  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db,
-                                    "SELECT txn_id, query_time, agency_code, account, querier_name, service_code,"
-                                    " subject_id, result, source_ip, cert_serial FROM queries"
-                                    " WHERE query_time >= ? AND query_time < ? ORDER BY query_time, txn_id"));
+  LIAUDIT_RETURN_IF_ERROR(s.Prepare(impl_->db, (std::string("SELECT ") + internal::kQueryColumns +
+                                                " FROM queries WHERE query_time >= ? AND query_time < ?"
+                                                " ORDER BY query_time, txn_id")
+                                                   .c_str()));
   s.Bind(1, from);
   s.Bind(2, to);
   LIAUDIT_FOR_EACH_ROW(s) {
-    PlatformQuery q;
-    q.txn_id = s.Text(0);
-    q.query_time = s.Int(1);
-    q.agency_code = s.Text(2);
-    q.account = s.Text(3);
-    q.querier_name = s.Text(4);
-    q.service_code = s.Text(5);
-    q.subject_id = s.Text(6);
-    q.result = static_cast<QueryResult>(s.Int(7));
-    q.source_ip = s.Text(8);
-    q.cert_serial = s.Text(9);
+    const PlatformQuery q = internal::ReadQuery(s, 0);
     Status st = fn(q);
     if (!st.ok()) {
       s.Reset();

@@ -206,9 +206,7 @@ Status Ingester::Prepare() {
     LIAUDIT_RETURN_IF_ERROR(internal::DropQueryIndexes(db_));
     db_fd_ = DatabaseFd(db_);
   }
-  const char* cols =
-      "txn_id, query_time, agency_code, account, querier_name, service_code, subject_id, result, source_ip,"
-      " cert_serial";
+  const char* cols = internal::kQueryColumns;
   LIAUDIT_RETURN_IF_ERROR(ins_query_.Prepare(
       db_, (std::string("INSERT INTO queries(") + cols +
             ", file_id, line, raw, account_time) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")

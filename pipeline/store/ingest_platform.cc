@@ -1,5 +1,6 @@
 // Platform rows into the store: new, duplicate or conflicting (store/ingester.h).
 #include "store/ingester.h"
+#include "store/registers.h"
 
 #include <string>
 
@@ -35,36 +36,6 @@ std::string QueryDiff(const PlatformQuery& a, const PlatformQuery& b, int* first
 
 }  // namespace
 
-void Ingester::BindQuery(Stmt* s, const PlatformQuery& q) {
-  s->Bind(1, std::string_view(q.txn_id));
-  s->Bind(2, q.query_time);
-  s->Bind(3, std::string_view(q.agency_code));
-  s->Bind(4, std::string_view(q.account));
-  s->Bind(5, std::string_view(q.querier_name));
-  s->Bind(6, std::string_view(q.service_code));
-  s->Bind(7, std::string_view(q.subject_id));
-  s->Bind(8, static_cast<int>(q.result));
-  s->Bind(9, std::string_view(q.source_ip));
-  s->Bind(10, std::string_view(q.cert_serial));
-}
-
-
-PlatformQuery Ingester::ReadQuery(const Stmt& s) {
-  PlatformQuery q;
-  q.txn_id = s.Text(1);
-  q.query_time = s.Int(2);
-  q.agency_code = s.Text(3);
-  q.account = s.Text(4);
-  q.querier_name = s.Text(5);
-  q.service_code = s.Text(6);
-  q.subject_id = s.Text(7);
-  q.result = static_cast<QueryResult>(s.Int(8));
-  q.source_ip = s.Text(9);
-  q.cert_serial = s.Text(10);
-  return q;
-}
-
-
 Status Ingester::Platform(const PlatformQuery& q, long line, std::string_view raw, uint64_t h) {
   int64_t kept_id = 0;
   PlatformQuery kept;
@@ -77,7 +48,7 @@ Status Ingester::Platform(const PlatformQuery& q, long line, std::string_view ra
       Status st = query_by_id_.Step(&r);
       if (r && query_by_id_.View(1) == q.txn_id) {
         kept_id = id;
-        kept = ReadQuery(query_by_id_);
+        kept = ReadQuery(query_by_id_, 1);
       }
       query_by_id_.Reset();
       return st;
@@ -88,12 +59,12 @@ Status Ingester::Platform(const PlatformQuery& q, long line, std::string_view ra
     LIAUDIT_RETURN_IF_ERROR(query_by_txn_.Step(&row));
     if (row) {
       kept_id = query_by_txn_.Int(0);
-      kept = ReadQuery(query_by_txn_);
+      kept = ReadQuery(query_by_txn_, 1);
     }
     query_by_txn_.Reset();
   }
   if (kept_id == 0) {
-    BindQuery(&ins_query_, q);
+    BindQuery(&ins_query_, 1, q);
     ins_query_.Bind(11, file_id_);
     ins_query_.Bind(12, line);
     ins_query_.Bind(13, raw);
@@ -126,13 +97,13 @@ Status Ingester::Platform(const PlatformQuery& q, long line, std::string_view ra
   // Seen with different content before; identical to an already quarantined version?
   conflicts_of_.Bind(1, std::string_view(q.txn_id));
   LIAUDIT_FOR_EACH_ROW(conflicts_of_) {
-    if (QueryDiff(ReadQuery(conflicts_of_), q).empty()) {
+    if (QueryDiff(ReadQuery(conflicts_of_, 1), q).empty()) {
       conflicts_of_.Reset();
       ++cur_.duplicates;
       return Status::OK();
     }
   }
-  BindQuery(&ins_conflict_, q);
+  BindQuery(&ins_conflict_, 1, q);
   ins_conflict_.Bind(11, file_id_);
   ins_conflict_.Bind(12, line);
   ins_conflict_.Bind(13, raw);

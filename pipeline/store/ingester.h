@@ -232,10 +232,6 @@ class Ingester : public ingest::Sink {
   }
   Status RejectRow(long line, const std::string& reason, const std::string& raw, int field = -1);
 
-  static void BindQuery(Stmt* s, const PlatformQuery& q);
-  // Reads columns 1..10 of a query row (column 0 is its id).
-  static PlatformQuery ReadQuery(const Stmt& s);
-
   Status Platform(const PlatformQuery& q, long line, std::string_view raw, uint64_t h);
 
   // Hands the pages SQLite has written so far to the disk now (without waiting), so that

@@ -50,6 +50,34 @@ Column<R> Number(const char* name, V R::*m) {
 
 }  // namespace
 
+void BindQuery(Stmt* s, int first, const PlatformQuery& q) {
+  s->Bind(first, std::string_view(q.txn_id));
+  s->Bind(first + 1, q.query_time);
+  s->Bind(first + 2, std::string_view(q.agency_code));
+  s->Bind(first + 3, std::string_view(q.account));
+  s->Bind(first + 4, std::string_view(q.querier_name));
+  s->Bind(first + 5, std::string_view(q.service_code));
+  s->Bind(first + 6, std::string_view(q.subject_id));
+  s->Bind(first + 7, static_cast<int>(q.result));
+  s->Bind(first + 8, std::string_view(q.source_ip));
+  s->Bind(first + 9, std::string_view(q.cert_serial));
+}
+
+PlatformQuery ReadQuery(const Stmt& s, int first) {
+  PlatformQuery q;
+  q.txn_id = s.Text(first);
+  q.query_time = s.Int(first + 1);
+  q.agency_code = s.Text(first + 2);
+  q.account = s.Text(first + 3);
+  q.querier_name = s.Text(first + 4);
+  q.service_code = s.Text(first + 5);
+  q.subject_id = s.Text(first + 6);
+  q.result = static_cast<QueryResult>(s.Int(first + 7));
+  q.source_ip = s.Text(first + 8);
+  q.cert_serial = s.Text(first + 9);
+  return q;
+}
+
 const RegisterTable<PermissionRecord>& PermissionColumns() {
   using R = PermissionRecord;
   static const RegisterTable<R> t{

@@ -20,6 +20,16 @@
 
 namespace liaudit::store::internal {
 
+// The platform export's stored columns (tables queries and query_conflicts), in order. Not a
+// column table: a million rows a run are bound and read through these plain functions.
+inline constexpr char kQueryColumns[] =
+    "txn_id, query_time, agency_code, account, querier_name, service_code, subject_id, result, source_ip,"
+    " cert_serial";
+// Binds a query's ten columns at first .. first + 9.
+void BindQuery(Stmt* s, int first, const PlatformQuery& q);
+// Reads them from a row whose column `first` is txn_id.
+PlatformQuery ReadQuery(const Stmt& s, int first);
+
 template <typename R>
 struct Column {
   const char* name;  // SQL column
