@@ -20,18 +20,21 @@ Column<R> Text(const char* name, std::string R::*m, bool request_level = true) {
           [m](const Stmt& s, int i, R* r) { r->*m = s.Text(i); },
           [m](std::string* c, const R& r) { Canon(c, r.*m); }, request_level};
 }
-// A date: NULL in the store when unset (kNoDate); the canonical text keeps the number.
-template <typename R>
-Column<R> Day(const char* name, Date R::*m) {
-  return {name, [m](Stmt* s, int i, const R& r) { s->BindOpt(i, r.*m, kNoDate); },
-          [m](const Stmt& s, int i, R* r) { r->*m = static_cast<Date>(s.IntOr(i, kNoDate)); },
+// A date (Date, kNoDate unset) or a time (LocalTime, kNoTime unset): NULL in the store when
+// unset; the canonical text keeps the number, the sentinel included.
+template <typename R, typename V>
+Column<R> When(const char* name, V R::*m, V none) {
+  return {name, [m, none](Stmt* s, int i, const R& r) { s->BindOpt(i, r.*m, none); },
+          [m, none](const Stmt& s, int i, R* r) { r->*m = static_cast<V>(s.IntOr(i, none)); },
           [m](std::string* c, const R& r) { Canon(c, static_cast<int64_t>(r.*m)); }};
 }
 template <typename R>
+Column<R> Day(const char* name, Date R::*m) {
+  return When(name, m, kNoDate);
+}
+template <typename R>
 Column<R> Time(const char* name, LocalTime R::*m) {
-  return {name, [m](Stmt* s, int i, const R& r) { s->BindOpt(i, r.*m, kNoTime); },
-          [m](const Stmt& s, int i, R* r) { r->*m = s.IntOr(i, kNoTime); },
-          [m](std::string* c, const R& r) { Canon(c, r.*m); }};
+  return When(name, m, kNoTime);
 }
 // Service items: a JSON array of codes.
 template <typename R>
